@@ -42,6 +42,26 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from scheduler.checker import check
+    from scheduler.plan_io import read_plan
+    from scheduler.validation import load_scenario
+
+    try:
+        scenario = load_scenario(Path(args.scenario))
+        plan, _kpis = read_plan(Path(args.plan))
+    except ScenarioError as error:
+        print(error.format(args.lang), file=sys.stdout)
+        count = len(error.problems)
+        print(f"\n{count} 个问题 / {count} problem(s): 无法检查 / cannot check")
+        return 1
+    report = check(scenario, plan)
+    for violation in report.violations:
+        print(violation.format(args.lang))
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m scheduler",
@@ -63,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=2026)
     gen.add_argument("--out", required=True, help="folder (or .xlsx) to write")
     gen.set_defaults(run=_cmd_generate)
+
+    check = commands.add_parser("check", help="check a plan folder against rules 1-9 (exit 1)")
+    check.add_argument("scenario", help="scenario folder or .xlsx workbook")
+    check.add_argument("plan", help="plan folder holding plan.csv, unscheduled.csv, kpis.json")
+    check.add_argument(
+        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
+    )
+    check.set_defaults(run=_cmd_check)
 
     return parser
 
