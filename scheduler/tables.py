@@ -94,6 +94,8 @@ class ScenarioTables:
     tables: dict[str, Table]
     settings_lines: dict[str, int] = field(default_factory=dict)
     settings_error: str | None = None
+    file_errors: dict[str, str] = field(default_factory=dict)
+    """Sheets whose file exists but could not be read (e.g. not UTF-8), with the reason."""
 
     def label(self, sheet: str) -> str:
         """How problems name the sheet: file name for folders, sheet name for workbooks."""
@@ -372,18 +374,27 @@ def read_folder(path: Path) -> ScenarioTables:
     settings_lines: dict[str, int] = {}
     toml_path = path / SETTINGS_FILE
     if toml_path.exists():
-        text = toml_path.read_text(encoding="utf-8-sig")
-        settings_lines = _settings_lines(text)
         try:
-            settings = dict(tomllib.loads(text))
-        except tomllib.TOMLDecodeError as error:
-            settings_error = str(error)
+            text = toml_path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            settings_error = f"not UTF-8 text ({error.reason} at byte {error.start})"
+        else:
+            settings_lines = _settings_lines(text)
+            try:
+                settings = dict(tomllib.loads(text))
+            except tomllib.TOMLDecodeError as error:
+                settings_error = str(error)
     tables: dict[str, Table] = {}
+    file_errors: dict[str, str] = {}
     for spec in SHEETS:
         csv_path = path / f"{spec.name}.csv"
         if csv_path.exists():
-            tables[spec.name] = _read_csv(csv_path, spec.name)
-    return ScenarioTables("folder", settings, tables, settings_lines, settings_error)
+            # Excel on Chinese Windows saves "CSV" as GBK; report it instead of crashing.
+            try:
+                tables[spec.name] = _read_csv(csv_path, spec.name)
+            except UnicodeDecodeError as error:
+                file_errors[spec.name] = f"not UTF-8 text ({error.reason} at byte {error.start})"
+    return ScenarioTables("folder", settings, tables, settings_lines, settings_error, file_errors)
 
 
 def _cell_text(value: object) -> str:
@@ -459,6 +470,9 @@ def read_workbook(path: Path) -> ScenarioTables:
                 row = {column: "" for column in columns}
                 for column, text in zip(columns, texts, strict=False):
                     row[column] = text
+                overflow = [text for text in texts[len(columns) :] if text]
+                if overflow:
+                    row["__overflow__"] = ";".join(overflow)
                 table.rows.append(row)
             while table.rows and not table.rows[-1]:
                 table.rows.pop()  # trailing empty rows are formatting, not data
