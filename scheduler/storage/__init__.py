@@ -1,0 +1,31 @@
+"""Scenarios and plans in a database: a SQLite file by default, PostgreSQL by ``DATABASE_URL``.
+
+>>> store = ScenarioStore(get_engine())            # doctest: +SKIP
+>>> info = store.create(scenario)                  # doctest: +SKIP
+>>> scenario, version = store.load(info.scenario_id)  # doctest: +SKIP
+>>> store.save(info.scenario_id, edited, version)  # doctest: +SKIP
+
+Only :mod:`scheduler.model` and :mod:`scheduler.plan` dataclasses cross this
+package's boundary; the SQLModel tables stay inside.
+"""
+
+from scheduler.storage.engine import database_url, get_engine
+from scheduler.storage.errors import (
+    DuplicateNameError,
+    NotFoundError,
+    StaleScenarioError,
+    StorageError,
+)
+from scheduler.storage.repository import PlanInfo, ScenarioInfo, ScenarioStore
+
+__all__ = [
+    "DuplicateNameError",
+    "NotFoundError",
+    "PlanInfo",
+    "ScenarioInfo",
+    "ScenarioStore",
+    "StaleScenarioError",
+    "StorageError",
+    "database_url",
+    "get_engine",
+]

@@ -1,0 +1,92 @@
+"""What can go wrong when storing scenarios, each said in Chinese and English."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from scheduler.errors import Lang
+
+
+class StorageError(Exception):
+    """The database refused or could not do what was asked.
+
+    ``message_zh`` and ``message_en`` say the same thing; ``str()`` gives both.
+    """
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"{message_zh}（{message_en}）")
+
+    def format(self, lang: Lang = "both") -> str:
+        """The message in the chosen language."""
+        if lang == "zh":
+            return self.message_zh
+        if lang == "en":
+            return self.message_en
+        return str(self)
+
+
+class NotFoundError(StorageError):
+    """No stored scenario (or plan) has the id or name asked for."""
+
+    def __init__(self, what: str, key: object) -> None:
+        self.what = what
+        self.key = key
+        what_zh = {"scenario": "场景", "plan": "排期方案"}.get(what, what)
+        super().__init__(f"找不到{what_zh} {key}", f"no stored {what} {key!r}")
+
+
+class DuplicateNameError(StorageError):
+    """Another stored scenario already has this name; names are unique."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"已有名为「{name}」的场景；请换一个名称，或用替换/保存覆盖它",
+            f"a scenario named {name!r} is already stored; choose another name "
+            "or replace that scenario",
+        )
+
+
+class StaleScenarioError(StorageError):
+    """Someone saved the scenario after it was loaded: the save would lose their changes.
+
+    ``stored_version`` is what the database holds, ``expected_version`` what
+    the caller loaded; nothing was written.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        expected_version: int,
+        stored_version: int,
+        stored_at: datetime | None,
+    ) -> None:
+        self.name = name
+        self.expected_version = expected_version
+        self.stored_version = stored_version
+        self.stored_at = stored_at
+        when = f" ({stored_at:%Y-%m-%d %H:%M:%S %Z})".replace(" )", ")") if stored_at else ""
+        if stored_version > expected_version:
+            zh = (
+                f"场景「{name}」已被他人保存为版本 {stored_version}{when}，"
+                f"比你载入的版本 {expected_version} 新；未保存任何内容。"
+                "请重新载入后再修改"
+            )
+            en = (
+                f"scenario {name!r} was saved by someone else as version "
+                f"{stored_version}{when}, newer than version {expected_version} you loaded; "
+                "nothing was saved. Reload it and make your changes again"
+            )
+        else:
+            zh = (
+                f"场景「{name}」在数据库中是版本 {stored_version}{when}，"
+                f"而你给出的版本 {expected_version} 并不存在；未保存任何内容。请重新载入"
+            )
+            en = (
+                f"scenario {name!r} is stored as version {stored_version}{when}; "
+                f"version {expected_version} you gave does not exist, so nothing was saved. "
+                "Reload it"
+            )
+        super().__init__(zh, en)

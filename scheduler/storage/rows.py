@@ -1,0 +1,268 @@
+"""The database tables, one SQLModel class per entity of a scenario, and the stored plans.
+
+Every content table is keyed by the scenario id plus the entity's own id
+(``base_id``, ``set_id`` …), or by the row's ``position`` where a sheet has no
+id (unavailability, travel). ``position`` is the row's place in its sheet, so
+rows come back in file order; ``extra`` holds unknown extra columns.
+References that validation already guarantees (a crew's home base, a pin's
+base and crew, a title's cast) are not foreign keys; containment is (a set in
+its base, a need and a pin of their title), and every row goes when its
+scenario goes.
+
+These classes never leave :mod:`scheduler.storage`: the repository converts
+them to and from :mod:`scheduler.model` dataclasses. A change here needs a new
+Alembic revision in ``scheduler/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKeyConstraint, String
+from sqlmodel import Field, SQLModel
+
+# Named constraints make future migrations possible on SQLite (batch mode
+# must name what it drops) and keep the names equal on both databases.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = SQLModel.metadata
+
+
+def _scenario_fk() -> Any:
+    return Field(foreign_key="scenario.id", ondelete="CASCADE", primary_key=True)
+
+
+def _extra() -> Any:
+    return Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class ScenarioRow(SQLModel, table=True):
+    """One stored scenario: its settings (scenario.toml) and its version."""
+
+    __tablename__ = "scenario"
+    # AUTOINCREMENT on SQLite: a deleted scenario's id is never given to a new one,
+    # so a stale id in an open app page cannot reach someone else's scenario.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String, unique=True, nullable=False)
+    start_date: dt.date
+    days: int
+    parallel_shoots_per_day: int
+    titles_per_month: int
+    settings_extra: dict[str, Any] = _extra()
+    version: int = 1
+    created_at: dt.datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+    updated_at: dt.datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+
+
+class BaseRow(SQLModel, table=True):
+    """A shooting base (bases.csv)."""
+
+    __tablename__ = "base"
+
+    scenario_id: int = _scenario_fk()
+    base_id: str = Field(sa_type=String, primary_key=True)
+    position: int
+    name: str = Field(sa_type=String)
+    city: str = Field(sa_type=String)
+    max_crews: int | None = None
+    extra: dict[str, Any] = _extra()
+
+
+class FilmSetRow(SQLModel, table=True):
+    """A bookable set at a base (sets.csv)."""
+
+    __tablename__ = "film_set"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["scenario_id", "base_id"], ["base.scenario_id", "base.base_id"], ondelete="CASCADE"
+        ),
+    )
+
+    scenario_id: int = _scenario_fk()
+    set_id: str = Field(sa_type=String, primary_key=True)
+    position: int
+    base_id: str = Field(sa_type=String)
+    set_type: str = Field(sa_type=String)
+    day_rate: int
+    extra: dict[str, Any] = _extra()
+
+
+class CrewRow(SQLModel, table=True):
+    """A crew (crews.csv); ``genres`` is a JSON list, empty for any genre."""
+
+    __tablename__ = "crew"
+
+    scenario_id: int = _scenario_fk()
+    crew_id: str = Field(sa_type=String, primary_key=True)
+    position: int
+    name: str = Field(sa_type=String)
+    home_base_id: str = Field(sa_type=String)
+    day_rate: int
+    genres: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    max_days_in_row: int | None = None
+    extra: dict[str, Any] = _extra()
+
+
+class ActorRow(SQLModel, table=True):
+    """A lead actor (actors.csv)."""
+
+    __tablename__ = "actor"
+
+    scenario_id: int = _scenario_fk()
+    actor_id: str = Field(sa_type=String, primary_key=True)
+    position: int
+    name: str = Field(sa_type=String)
+    day_rate: int
+    extra: dict[str, Any] = _extra()
+
+
+class TitleRow(SQLModel, table=True):
+    """A title to shoot (titles.csv); ``cast`` is a JSON list of actor ids in file order."""
+
+    __tablename__ = "title"
+
+    scenario_id: int = _scenario_fk()
+    title_id: str = Field(sa_type=String, primary_key=True)
+    position: int
+    name: str = Field(sa_type=String)
+    genre: str = Field(sa_type=String)
+    priority: int
+    earliest_start: dt.date
+    due_date: dt.date
+    cast: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    extra: dict[str, Any] = _extra()
+
+
+class TitleNeedRow(SQLModel, table=True):
+    """Set-days of one set type that a title needs (title_needs.csv).
+
+    Keyed by position because a sheet may list the same set type twice for a title.
+    """
+
+    __tablename__ = "title_need"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["scenario_id", "title_id"],
+            ["title.scenario_id", "title.title_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    scenario_id: int = _scenario_fk()
+    position: int = Field(primary_key=True)
+    title_id: str = Field(sa_type=String)
+    set_type: str = Field(sa_type=String)
+    days: int
+    extra: dict[str, Any] = _extra()
+
+
+class UnavailabilityRow(SQLModel, table=True):
+    """A set, crew, actor or base closed for some dates (unavailable.csv)."""
+
+    __tablename__ = "unavailability"
+
+    scenario_id: int = _scenario_fk()
+    position: int = Field(primary_key=True)
+    kind: str = Field(sa_type=String)
+    resource_id: str = Field(sa_type=String)
+    from_date: dt.date
+    to_date: dt.date
+    note: str = Field(default="", sa_type=String)
+    extra: dict[str, Any] = _extra()
+
+
+class TravelRow(SQLModel, table=True):
+    """Free days between shooting in two cities (travel.csv)."""
+
+    __tablename__ = "travel"
+
+    scenario_id: int = _scenario_fk()
+    position: int = Field(primary_key=True)
+    from_city: str = Field(sa_type=String)
+    to_city: str = Field(sa_type=String)
+    days: int
+    extra: dict[str, Any] = _extra()
+
+
+class PinRow(SQLModel, table=True):
+    """What is fixed for a title (pins.csv); ``None`` fields are free."""
+
+    __tablename__ = "pin"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["scenario_id", "title_id"],
+            ["title.scenario_id", "title.title_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    scenario_id: int = _scenario_fk()
+    title_id: str = Field(sa_type=String, primary_key=True)
+    position: int
+    start_date: dt.date | None = None
+    base_id: str | None = Field(default=None, sa_type=String)
+    crew_id: str | None = Field(default=None, sa_type=String)
+    extra: dict[str, Any] = _extra()
+
+
+class PlanRow(SQLModel, table=True):
+    """A stored plan for one version of a scenario, with its KPIs."""
+
+    __tablename__ = "plan"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", ondelete="CASCADE", index=True)
+    scenario_version: int
+    created_at: dt.datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+    label: str = Field(default="", sa_type=String)
+    status: str = Field(default="", sa_type=String)
+    kpis: dict[str, Any] = _extra()
+
+
+class PlanShootRow(SQLModel, table=True):
+    """One shoot of a stored plan (a row of plan.csv)."""
+
+    __tablename__ = "plan_shoot"
+
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", primary_key=True)
+    title_id: str = Field(sa_type=String, primary_key=True)
+    date: dt.date = Field(primary_key=True)
+    position: int
+    base_id: str = Field(sa_type=String)
+    set_id: str = Field(sa_type=String)
+    crew_id: str = Field(sa_type=String)
+
+
+class PlanUnscheduledRow(SQLModel, table=True):
+    """A title a stored plan leaves out, and why (a row of unscheduled.csv)."""
+
+    __tablename__ = "plan_unscheduled"
+
+    plan_id: int = Field(foreign_key="plan.id", ondelete="CASCADE", primary_key=True)
+    title_id: str = Field(sa_type=String, primary_key=True)
+    position: int
+    reason: str = Field(sa_type=String)
+
+
+CONTENT_ROWS: tuple[type[SQLModel], ...] = (
+    BaseRow,
+    FilmSetRow,
+    CrewRow,
+    ActorRow,
+    TitleRow,
+    TitleNeedRow,
+    UnavailabilityRow,
+    TravelRow,
+    PinRow,
+)
+"""A scenario's content tables, parents before children (insert in this order, delete reversed)."""
