@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from scheduler.cli_db import add_db_commands
 from scheduler.errors import ScenarioError
 
 
@@ -91,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
     )
     check.set_defaults(run=_cmd_check)
+
+    add_db_commands(commands)
 
     return parser
 
