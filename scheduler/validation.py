@@ -104,6 +104,10 @@ def _zh(column: str) -> str:
     return COLUMN_ZH.get(column, column)
 
 
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
 # -- reading cells -------------------------------------------------------------
 
 _WHOLE = re.compile(r"[+-]?[0-9]+(\.0*)?")
@@ -647,7 +651,7 @@ def _unknown_id(
         sheet,
         line,
         column,
-        f"{value} is not in {where}; expected a {target_column} listed there{because}",
+        f"{value} is not in {where}; expected {_a(target_column)} listed there{because}",
         f"{_zh(column)} {value} 不在 {where} 中{because_zh}，应为其中已有的{_zh(target_column)}",
     )
 

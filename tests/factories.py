@@ -20,7 +20,7 @@ from scheduler.model import (
 
 
 def tiny_scenario() -> Scenario:
-    """A valid 14-day scenario: 2 bases in 2 cities, 4 sets of 3 types, 2 crews, 3 actors, 4 titles.
+    """A valid 14-day scenario: 2 bases (2 cities), 4 sets of 3 types, 2 crews, 3 actors, 4 titles.
 
     Written as CSV, the rows land on these lines (header = line 1):
 
@@ -48,9 +48,7 @@ def tiny_scenario() -> Scenario:
             FilmSet("S04", "B02", "办公室", 2500),
         ),
         crews=(
-            Crew(
-                "C01", "王导剧组", "B01", 12000, genres=("都市", "甜宠"), max_days_in_row=6
-            ),
+            Crew("C01", "王导剧组", "B01", 12000, genres=("都市", "甜宠"), max_days_in_row=6),
             Crew("C02", "李导剧组", "B02", 10000),
         ),
         actors=(
