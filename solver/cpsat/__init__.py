@@ -1,0 +1,1 @@
+"""The exact CP-SAT slate model: variables, constraints, objective, composed in ``model``."""

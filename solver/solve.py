@@ -1,0 +1,399 @@
+"""Solve a scenario with the exact CP-SAT slate model, in phases, within a wall-clock limit.
+
+Phase 1 maximises the priority scheduled (CP-SAT's best bound is reported as
+``priority_bound``); phase 2 keeps that priority and minimises cost, then
+finishing early, starting from phase 1's plan. The greedy plan, when
+:mod:`solver.greedy` is there, is the first hint. The returned plan is
+checked by :func:`scheduler.checker.check_plan` when it exists; a plan that
+fails it is never returned as good (status ``error``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ortools.sat.python import cp_model
+
+from scheduler.model import Scenario
+from scheduler.plan import Plan
+from solver.cpsat.constraints import CONSTRAINT_FAMILIES, pinned_titles_are_scheduled
+from solver.cpsat.model import Choice, SlateModel
+from solver.cpsat.objective import maximise_priority, minimise_cost_then_finish
+from solver.placements import DEFAULT_MAX_ORDERS, Candidates, capacity_reason, enumerate_candidates
+from solver.result import ModelSize, SolveResult, SolveStatus
+
+PHASE_1_SHARE = 0.7
+"""Share of the time left after building that goes to maximising priority."""
+
+RESERVE_SECONDS = 0.05
+"""Time kept back per phase for reading the solution and checking the plan."""
+
+
+class ProgressCallback(Protocol):
+    """Called on every improving solution.
+
+    ``objective`` and ``bound`` are the priority scheduled and its bound in
+    phase 1, the cost and its lower bound (CNY) in phase 2.
+    """
+
+    def __call__(self, elapsed: float, objective: float, bound: float) -> None: ...
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+    progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    max_orders: int = DEFAULT_MAX_ORDERS,
+    warm_start: bool = True,
+) -> SolveResult:
+    """Plan ``scenario``: most priority first, then cheapest, then earliest.
+
+    Parameters
+    ----------
+    scenario
+        The planning question.
+    time_limit
+        Wall-clock seconds for the whole solve, model building included.
+    seed, workers
+        CP-SAT's random seed and number of search workers.
+    progress
+        Called with (elapsed seconds, objective, bound) on every improving solution.
+    stop
+        When set, the search stops and the best plan so far is returned.
+    max_orders
+        Most set-type orders enumerated per title (see :mod:`solver.placements`).
+    warm_start
+        Hint the greedy plan (when :mod:`solver.greedy` exists).
+    """
+    run = _Run(scenario, time_limit, seed, workers, progress, stop)
+    return run.solve(max_orders, warm_start)
+
+
+@dataclass
+class _Phase:
+    """What one CP-SAT run gave."""
+
+    values: list[int] | None
+    objective: int | None
+    bound: int | None
+    proven: bool
+    infeasible: bool
+
+
+class _Run:
+    """One call of :func:`solve`: its clock, its log and its settings."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        time_limit: float,
+        seed: int,
+        workers: int,
+        progress: ProgressCallback | None,
+        stop: threading.Event | None,
+    ) -> None:
+        self.scenario = scenario
+        self.started = time.monotonic()
+        self.deadline = self.started + time_limit
+        self.seed = seed
+        self.workers = workers
+        self.progress = progress
+        self.stop = stop
+        self.lines: list[str] = []
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def log(self, line: str) -> None:
+        self.lines.append(f"[{self.elapsed():6.2f}s] {line}")
+
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+    # -- the phases ----------------------------------------------------------
+
+    def solve(self, max_orders: int, warm_start: bool) -> SolveResult:
+        candidates = enumerate_candidates(self.scenario, max_orders)
+        self.log(f"candidates: {candidates.summary()}")
+        if candidates.contradictory_pins:
+            problems = tuple(
+                f"钉住的剧目 {t} 排不进去：{reason}"
+                for t, reason in candidates.contradictory_pins.items()
+            )
+            return self._infeasible(candidates, problems, ModelSize())
+
+        slate = SlateModel(self.scenario, candidates)
+        variables, constraints = slate.size
+        size = ModelSize(
+            variables,
+            constraints,
+            candidates.placement_count,
+            candidates.crew_option_count,
+            self.elapsed(),
+        )
+        self.log(
+            f"model: {variables} variables, {constraints} constraints "
+            f"({', '.join(f'{v} {k}' for k, v in slate.variables.counts.items())})"
+        )
+
+        greedy_plan, greedy_priority = self._greedy(warm_start)
+        if greedy_plan is not None:
+            choices, unmatched = slate.choices_from_plan(greedy_plan)
+            slate.set_hint(slate.values_for(choices))
+            self.log(
+                f"greedy: priority {greedy_priority}, {len(choices)} titles hinted, "
+                f"{len(unmatched)} not matching any placement"
+            )
+
+        maximise_priority(slate.model, slate.variables)
+        first = self._run_phase(slate, "phase 1 (priority)", PHASE_1_SHARE)
+        if first.infeasible:
+            return self._infeasible(candidates, self._conflicting_pins(candidates), size)
+        if first.values is None or first.objective is None:
+            return self._fallback(candidates, greedy_plan, greedy_priority, first.bound, size)
+        values, priority = first.values, first.objective
+
+        if not self.stopped() and self.deadline - time.monotonic() > 2 * RESERVE_SECONDS:
+            minimise_cost_then_finish(slate.model, self.scenario, slate.variables, priority)
+            slate.set_hint(values)
+            second = self._run_phase(slate, "phase 2 (cost, then finish)", 1.0)
+            if second.values is not None:
+                values = second.values
+
+        choices = slate.choices_from_values(values)
+        status = SolveStatus.OPTIMAL if first.proven else SolveStatus.FEASIBLE
+        bound = priority if first.proven else first.bound
+        plan = slate.plan_for(choices, self._reasons(candidates, choices, first.proven))
+        return self._finish(plan, status, priority, bound, greedy_priority, size)
+
+    def _run_phase(self, slate: SlateModel, name: str, share: float) -> _Phase:
+        left = self.deadline - time.monotonic() - RESERVE_SECONDS
+        limit = max(0.01, left * share)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = limit
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed
+        callback = _Callback(self, name)
+        with _StopWatch(solver, self.stop):
+            status = solver.solve(slate.model, callback)
+        response = solver.response_proto
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        phase = _Phase(
+            values=list(response.solution) if found else None,
+            objective=round(solver.objective_value) if found else None,
+            bound=_floor_bound(solver) if status != cp_model.INFEASIBLE else None,
+            proven=status == cp_model.OPTIMAL,
+            infeasible=status == cp_model.INFEASIBLE,
+        )
+        self.log(
+            f"{name}: {solver.status_name(status)} in {solver.wall_time:.2f}s of {limit:.2f}s, "
+            f"objective {phase.objective}, bound {solver.best_objective_bound:.0f}, "
+            f"{callback.solutions} solutions"
+        )
+        return phase
+
+    # -- outcomes ------------------------------------------------------------
+
+    def _finish(
+        self,
+        plan: Plan,
+        status: SolveStatus,
+        priority: int,
+        bound: int | None,
+        greedy_priority: int | None,
+        size: ModelSize,
+    ) -> SolveResult:
+        problems = tuple(self._check(plan))
+        if problems:
+            status = SolveStatus.ERROR
+            self.log(f"checker: {len(problems)} violation(s); the plan is not to be used")
+        cost = plan_cost(self.scenario, plan)
+        self.log(f"done: {status.value}, priority {priority}, bound {bound}, cost {cost}")
+        return SolveResult(
+            plan=plan,
+            status=status,
+            priority_scheduled=priority,
+            priority_bound=bound,
+            solve_seconds=self.elapsed(),
+            cost=cost,
+            greedy_priority=greedy_priority,
+            model_size=size,
+            problems=problems,
+            log=tuple(self.lines),
+        )
+
+    def _fallback(
+        self,
+        candidates: Candidates,
+        greedy_plan: Plan | None,
+        greedy_priority: int | None,
+        bound: int | None,
+        size: ModelSize,
+    ) -> SolveResult:
+        """No CP-SAT plan in time: the greedy plan if there is one, else an error."""
+        if greedy_plan is not None and greedy_priority is not None:
+            self.log("no CP-SAT solution in time; returning the greedy plan")
+            return self._finish(
+                greedy_plan, SolveStatus.FEASIBLE, greedy_priority, bound, greedy_priority, size
+            )
+        reasons = dict(candidates.impossible)
+        for title in self.scenario.titles:
+            reasons.setdefault(title.title_id, "时限内没有算出方案")
+        result = self._finish(Plan((), reasons), SolveStatus.ERROR, 0, bound, None, size)
+        return _with_problems(
+            result, ("时限内没有算出任何方案（no plan found in the time limit）",)
+        )
+
+    def _infeasible(
+        self, candidates: Candidates, problems: Sequence[str], size: ModelSize
+    ) -> SolveResult:
+        """The pins cannot all be kept: no plan, and which pins are at fault."""
+        for problem in problems:
+            self.log(f"infeasible: {problem}")
+        reasons = dict(candidates.impossible)
+        for title in self.scenario.titles:
+            reasons.setdefault(title.title_id, "钉住的安排互相冲突，整个方案无解，未排期")
+        return SolveResult(
+            plan=Plan((), reasons),
+            status=SolveStatus.INFEASIBLE,
+            priority_scheduled=0,
+            priority_bound=None,
+            solve_seconds=self.elapsed(),
+            model_size=size,
+            problems=tuple(problems),
+            log=tuple(self.lines),
+        )
+
+    def _conflicting_pins(self, candidates: Candidates) -> list[str]:
+        """Which pinned titles cannot be scheduled together (a small infeasible core)."""
+        families = [f for f in CONSTRAINT_FAMILIES if f is not pinned_titles_are_scheduled]
+        slate = SlateModel(self.scenario, candidates, families)
+        pinned = {t: v.scheduled for t, v in slate.variables.titles.items() if v.pinned}
+        slate.model.add_assumptions(list(pinned.values()))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(1.0, self.deadline - time.monotonic())
+        if solver.solve(slate.model) != cp_model.INFEASIBLE:
+            return ["钉住的剧目无法同时排下（未能在时限内找出是哪几部）"]
+        core = set(solver.sufficient_assumptions_for_infeasibility())
+        titles = [t for t, v in pinned.items() if v.index in core]
+        names = "、".join(f"{t} {self.scenario.title_by_id[t].name}" for t in titles)
+        return [f"这些钉住的剧目无法同时排下（演员、剧组、场景或基地冲突）：{names}"]
+
+    # -- helpers -------------------------------------------------------------
+
+    def _greedy(self, warm_start: bool) -> tuple[Plan | None, int | None]:
+        if not warm_start:
+            return None, None
+        greedy = _optional("solver.greedy", "greedy_plan")
+        if greedy is None:
+            return None, None
+        plan = greedy(self.scenario)
+        if self._check(plan):
+            self.log("greedy plan breaks a rule; not used as a hint")
+            return None, None
+        priority = sum(self.scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)
+        return plan, priority
+
+    def _check(self, plan: Plan) -> list[str]:
+        check_plan = _optional("scheduler.checker", "check_plan")
+        if check_plan is None:
+            return []
+        return [str(violation) for violation in check_plan(self.scenario, plan)]
+
+    def _reasons(
+        self, candidates: Candidates, choices: Mapping[str, Choice], proven: bool
+    ) -> dict[str, str]:
+        reasons: dict[str, str] = {}
+        for title in self.scenario.titles:
+            if title.title_id in choices:
+                continue
+            reason = candidates.by_title[title.title_id].reason
+            reasons[title.title_id] = reason or capacity_reason(self.scenario, title, proven)
+        return reasons
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Reports improving solutions to the log and the progress callback; honours the stop flag."""
+
+    def __init__(self, run: _Run, phase: str) -> None:
+        super().__init__()
+        self.run = run
+        self.phase = phase
+        self.solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        objective, bound = self.objective_value, self.best_objective_bound
+        self.run.log(f"{self.phase}: solution {objective:.0f}, bound {bound:.0f}")
+        if self.run.progress is not None:
+            self.run.progress(self.run.elapsed(), objective, bound)
+        if self.run.stopped():
+            self.stop_search()
+
+
+class _StopWatch:
+    """Stops the solver from another thread as soon as the stop flag is set."""
+
+    def __init__(self, solver: cp_model.CpSolver, stop: threading.Event | None) -> None:
+        self.solver = solver
+        self.stop = stop
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> _StopWatch:
+        if self.stop is not None:
+            self.thread = threading.Thread(target=self._watch, daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def _watch(self) -> None:
+        assert self.stop is not None
+        while not self.done.wait(0.05):
+            if self.stop.is_set():
+                self.solver.stop_search()
+                return
+
+
+def plan_cost(scenario: Scenario, plan: Plan) -> int:
+    """Σ set day_rate per booked set-day + Σ crew and actor day_rate per shoot day (CNY)."""
+    total = 0
+    for shoot in plan.shoots:
+        total += scenario.set_by_id[shoot.set_id].day_rate
+        total += scenario.crew_by_id[shoot.crew_id].day_rate
+        cast = scenario.title_by_id[shoot.title_id].cast
+        total += sum(scenario.actor_by_id[a].day_rate for a in cast)
+    return total
+
+
+def _floor_bound(solver: cp_model.CpSolver) -> int:
+    return int(solver.best_objective_bound + 1e-6)
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A function of a colleague's module, or ``None`` while that module does not exist yet."""
+    try:
+        found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+    return found
+
+
+def _with_problems(result: SolveResult, problems: Sequence[str]) -> SolveResult:
+    from dataclasses import replace
+
+    return replace(result, problems=(*result.problems, *problems))
