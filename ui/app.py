@@ -1,0 +1,27 @@
+"""ShootPlan 短剧排期 — the app's entry: page setup and navigation only.
+
+Run from the repository root: ``streamlit run ui/app.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts ui/ on the path, not the repository root that holds scheduler/.
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+st.set_page_config(page_title="ShootPlan 短剧排期", page_icon="🎬", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "scenarios.py", title="场景 Scenarios", icon="📋", default=True),
+    ]
+)
+navigation.run()
