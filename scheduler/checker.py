@@ -18,7 +18,7 @@ plan of a few thousand titles checks in well under a second.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -126,17 +126,23 @@ class _Index:
         titles = self.scenario.title_by_id
         return {t: shoots for t, shoots in self.by_title.items() if t in titles}
 
-    def titles_by(self, key: Callable[[Shoot], str | None]) -> dict[tuple[str, date], list[str]]:
-        """Distinct titles per (resource, day), for resources named by ``key``."""
-        found: dict[tuple[str, date], list[str]] = defaultdict(list)
+    def _titles_per_day(
+        self, resource: Callable[[Shoot], str]
+    ) -> dict[tuple[str, date], set[str]]:
+        found: dict[tuple[str, date], set[str]] = defaultdict(set)
         for shoot in self.plan.shoots:
-            resource = key(shoot)
-            if resource is None:
-                continue
-            titles = found[(resource, shoot.date)]
-            if shoot.title_id not in titles:
-                titles.append(shoot.title_id)
+            found[(resource(shoot), shoot.date)].add(shoot.title_id)
         return found
+
+    @cached_property
+    def titles_by_crew_day(self) -> dict[tuple[str, date], set[str]]:
+        """Titles each crew shoots on each day it shoots."""
+        return self._titles_per_day(lambda shoot: shoot.crew_id)
+
+    @cached_property
+    def titles_by_base_day(self) -> dict[tuple[str, date], set[str]]:
+        """Titles shooting at each base on each day."""
+        return self._titles_per_day(lambda shoot: shoot.base_id)
 
     def city_of_title(self, title_id: str) -> str | None:
         """City of the base of the title's first shoot (``None`` if that base is unknown)."""
@@ -215,8 +221,18 @@ def _rule_1_days(index: _Index) -> list[Violation]:
             en = f"title {t} is neither scheduled nor listed as unscheduled"
             found.add(t, "", None, en, f"剧目 {t} 既未排期也未列入未排期清单")
 
+    first_day, last_day = scenario.start_date, scenario.end_date
     for t, shoots in index.known_titles.items():
-        for when_, en, zh in _title_day_faults(scenario, scenario.title_by_id[t], shoots):
+        title = scenario.title_by_id[t]
+        kept = (
+            len(shoots) == title.shoot_days
+            and max(first_day, title.earliest_start) <= shoots[0].date
+            and shoots[-1].date <= min(last_day, title.due_date)
+            and all((b.date - a.date).days == 1 for a, b in pairwise(shoots))
+        )
+        if kept:
+            continue  # the common case, without building messages
+        for when_, en, zh in _title_day_faults(scenario, title, shoots):
             found.add(t, "", when_, en, zh)
     return found
 
@@ -344,20 +360,20 @@ def _rule_4_one_a_day(index: _Index) -> list[Violation]:
     shoots_on_set: dict[tuple[str, date], list[str]] = defaultdict(list)
     for shoot in index.plan.shoots:
         shoots_on_set[(shoot.set_id, shoot.date)].append(shoot.title_id)
-    titles_of_actor: dict[tuple[str, date], list[str]] = defaultdict(list)
+    titles_of_actor: dict[tuple[str, date], set[str]] = defaultdict(set)
     for t, shoots in index.known_titles.items():
         for actor_id in scenario.title_by_id[t].cast:
             for when in dict.fromkeys(s.date for s in shoots):
-                titles_of_actor[(actor_id, when)].append(t)
-    busy = (
+                titles_of_actor[(actor_id, when)].add(t)
+    busy: tuple[tuple[str, Mapping[tuple[str, date], Collection[str]], str, str, str], ...] = (
         ("set", shoots_on_set, "hosts {n} shoots", "有 {n} 个拍摄", "个"),
-        ("crew", index.titles_by(lambda s: s.crew_id), "shoots {n} titles", "拍摄 {n} 部剧", "部"),
+        ("crew", index.titles_by_crew_day, "shoots {n} titles", "拍摄 {n} 部剧", "部"),
         ("actor", titles_of_actor, "appears in {n} titles", "出演 {n} 部剧", "部"),
     )
     for kind, per_day, what, what_zh, unit_zh in busy:
-        for (resource_id, when), titles in sorted(per_day.items()):
-            if len(titles) <= 1:
-                continue
+        # sort only the clashes: the many kept resource-days need no order
+        clashes = sorted((key, titles) for key, titles in per_day.items() if len(titles) > 1)
+        for (resource_id, when), titles in clashes:
             n = len(titles)
             en = f"{kind} {resource_id} {what.format(n=n)} on {_day(when)} ({_ids(titles)})"
             en += "; at most 1"
@@ -410,11 +426,14 @@ def _rule_6_base_capacity(index: _Index) -> list[Violation]:
     """Rule 6: a base hosts at most max_crews titles a day (blank: no limit)."""
     scenario = index.scenario
     found = _Found(6)
-    for (base_id, when), titles in sorted(index.titles_by(lambda s: s.base_id).items()):
-        base = scenario.base_by_id.get(base_id)
-        if base is None or base.max_crews is None or len(titles) <= base.max_crews:
-            continue
-        n, cap = len(titles), base.max_crews
+    caps = {base.base_id: base.max_crews for base in scenario.bases if base.max_crews is not None}
+    over = [
+        (key, titles)
+        for key, titles in index.titles_by_base_day.items()
+        if key[0] in caps and len(titles) > caps[key[0]]
+    ]
+    for (base_id, when), titles in sorted(over):
+        n, cap = len(titles), caps[base_id]
         en = f"base {base_id} hosts {n} titles on {_day(when)} ({_ids(titles)}); at most {cap}"
         zh = f"基地 {base_id} 在 {_day(when)} 有 {n} 部剧拍摄（{_ids_zh(titles)}）；最多 {cap} 部"
         found.add(min(titles), f"base {base_id}", when, en, zh)
@@ -525,7 +544,7 @@ def _rule_9_days_in_row(index: _Index) -> list[Violation]:
     """
     scenario = index.scenario
     found = _Found(9)
-    crew_days = index.titles_by(lambda s: s.crew_id)
+    crew_days = index.titles_by_crew_day
     dates_of: dict[str, list[date]] = defaultdict(list)
     for crew_id, when in crew_days:
         dates_of[crew_id].append(when)
