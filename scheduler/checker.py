@@ -271,9 +271,9 @@ def _title_day_faults(
     for bad, why, why_zh in limits:
         if bad:
             more = f" and {len(bad) - 1} more day(s)" if len(bad) > 1 else ""
-            more_zh = f"等 {len(bad)} 天" if len(bad) > 1 else ""
+            more_zh = f"（另有 {len(bad) - 1} 天）" if len(bad) > 1 else ""
             en = f"title {t} shoots on {_day(bad[0])}{more}, {why}"
-            yield bad[0], en, f"剧目 {t} 在 {_day(bad[0])}{more_zh}拍摄，{why_zh}"
+            yield bad[0], en, f"剧目 {t} 在 {_day(bad[0])} 拍摄{more_zh}，{why_zh}"
 
 
 # -- rule 2 -----------------------------------------------------------------
