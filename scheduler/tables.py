@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -248,6 +249,11 @@ def _toml_value(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def _toml_key(key: str) -> str:
+    # A bare TOML key is ASCII letters, digits, - and _; anything else (备注) must be quoted.
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
 def settings_to_toml(settings: dict[str, object]) -> str:
     """scenario.toml text: plain keys first, then one ``[table]`` per mapping."""
     lines: list[str] = []
@@ -256,11 +262,11 @@ def settings_to_toml(settings: dict[str, object]) -> str:
         if isinstance(value, dict):
             tables.append((key, value))
         else:
-            lines.append(f"{key} = {_toml_value(value)}")
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
     for name, table in tables:
         lines.append("")
-        lines.append(f"[{name}]")
-        lines.extend(f"{key} = {_toml_value(value)}" for key, value in table.items())
+        lines.append(f"[{_toml_key(name)}]")
+        lines.extend(f"{_toml_key(key)} = {_toml_value(value)}" for key, value in table.items())
     return "\n".join(lines) + "\n"
 
 
