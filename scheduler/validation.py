@@ -177,6 +177,7 @@ class _Report:
 
     tables: ScenarioTables
     problems: list[Problem] = field(default_factory=list)
+    _ids: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def add(self, sheet: str, row: int, column: str, message: str, message_zh: str) -> None:
         self.problems.append(Problem(self.tables.label(sheet), row, column, message, message_zh))
@@ -205,8 +206,12 @@ class _Report:
         for line, row in self.rows(sheet):
             yield line, row.get(column, "")
 
-    def ids(self, sheet: str, column: str) -> set[str]:
-        return {text for _, text in self.cells(sheet, column) if text}
+    def ids(self, sheet: str, column: str) -> frozenset[str]:
+        """The filled-in values of a column (computed once: checks only read the tables)."""
+        key = (sheet, column)
+        if key not in self._ids:
+            self._ids[key] = frozenset(text for _, text in self.cells(sheet, column) if text)
+        return self._ids[key]
 
     def setting_line(self, key: str) -> int:
         return self.tables.settings_lines.get(key, 0)
@@ -676,9 +681,8 @@ def _check_unavailable_ids(report: _Report) -> None:
         if kind not in KIND_SHEET or not resource_id:
             continue
         target, target_column = KIND_SHEET[kind]
-        if report.has(target, target_column) and resource_id not in report.ids(
-            target, target_column
-        ):
+        known = report.ids(target, target_column)
+        if report.has(target, target_column) and resource_id not in known:
             why = (f", as kind is {kind}", f"（类型为 {kind}）")
             _unknown_id(report, "unavailable", line, "id", resource_id, target, target_column, why)
 
@@ -716,11 +720,12 @@ def _check_set_types(report: _Report) -> None:
     """Every set type a title needs is the type of at least one set at some base."""
     if not report.has("sets", "set_type"):
         return
-    types = sorted(report.ids("sets", "set_type"))
+    known = report.ids("sets", "set_type")
+    types = sorted(known)
     where = report.label("sets")
     listed = ", ".join(types) if types else "none"
     for line, text in report.cells("title_needs", "set_type"):
-        if text and text not in types:
+        if text and text not in known:
             report.add(
                 "title_needs",
                 line,

@@ -15,11 +15,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from factories import tiny_scenario
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduler.cli import main
 from scheduler.errors import ScenarioError
 from scheduler.model import Scenario
-from scheduler.tables import read_tables, scenario_to_tables, write_scenario, write_tables
+from scheduler.tables import (
+    SHEETS,
+    read_tables,
+    scenario_to_tables,
+    write_scenario,
+    write_tables,
+)
 from scheduler.validation import build_scenario, load_scenario, split_list, tables_from_frames
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,12 +148,6 @@ def test_blank_rows_are_skipped_and_lines_still_count_them(folder: Path) -> None
     assert problems(folder) == [
         "titles.csv:4:priority: 0 is less than 1; expected an integer ≥ 1",
     ]
-
-
-def test_a_csv_with_a_byte_order_mark_reads(folder: Path) -> None:
-    path = folder / "bases.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert load_scenario(folder) == tiny_scenario()
 
 
 # -- files and columns --------------------------------------------------------------
@@ -544,6 +546,43 @@ def test_a_missing_sheet_in_a_workbook(tmp_path: Path) -> None:
         "actors:0:*: missing required sheet; expected a sheet actors with columns "
         "actor_id, name, day_rate",
     ]
+
+
+TRICKY_CELLS = ["", " ", "0", "-1", "1.5", "abc", "2026-13-01", "T01", "B01", "A01;A01", "医院",
+                "set", "__overflow__", "；", "1e3", "NaN"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from([spec.name for spec in SHEETS]),
+            st.integers(0, 6),
+            st.integers(0, 8),
+            st.sampled_from(TRICKY_CELLS) | st.text(max_size=4),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_any_bad_cells_give_problems_in_file_order_never_a_crash(
+    edits: list[tuple[str, int, int, str]],
+) -> None:
+    tables = scenario_to_tables(tiny_scenario())
+    for sheet, row_index, column_index, text in edits:
+        table = tables.tables[sheet]
+        if table.rows:
+            row = table.rows[row_index % len(table.rows)]
+            row[table.columns[column_index % len(table.columns)]] = text
+    try:
+        build_scenario(tables)
+    except ScenarioError as error:
+        found = list(error.problems)
+        assert found, "an error must list at least one problem"
+        order = [spec.name + ".csv" for spec in SHEETS]
+        ranks = [(order.index(problem.file), problem.row) for problem in found]
+        assert ranks == sorted(ranks)
+        assert all(problem.message and problem.message_zh for problem in found)
 
 
 # -- the editors' DataFrames ------------------------------------------------------------
