@@ -1,0 +1,707 @@
+"""Storage: scenarios and plans survive the database unchanged, and no write is ever half done.
+
+Every test runs twice, on a SQLite file and on PostgreSQL (each test in a
+fresh schema of ``SHOOTPLAN_TEST_POSTGRES_URL``). A PostgreSQL server that
+cannot be reached fails the run, unless ``SHOOTPLAN_SKIP_POSTGRES=1``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import types
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from scheduler import app_support
+from scheduler.cli import main
+from scheduler.errors import Problem, ScenarioError
+from scheduler.model import (
+    Actor,
+    Base,
+    Crew,
+    FilmSet,
+    Need,
+    Pin,
+    Scenario,
+    Targets,
+    Title,
+    Travel,
+    Unavailability,
+)
+from scheduler.plan import Plan, Shoot
+from scheduler.storage import (
+    DuplicateNameError,
+    NotFoundError,
+    ScenarioStore,
+    StaleScenarioError,
+    database_url,
+    get_engine,
+    repository,
+)
+from scheduler.storage.engine import alembic_config, create_database_engine, upgrade
+from scheduler.storage.rows import CONTENT_ROWS, TitleRow, metadata
+from scheduler.tables import write_scenario
+
+REPO = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get(
+    "SHOOTPLAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+TABLES = {"scenario", "plan", "plan_shoot", "plan_unscheduled"} | {
+    str(row_class.__tablename__) for row_class in CONTENT_ROWS
+}
+
+# -- scenarios built from the model classes -----------------------------------------
+
+
+def make_scenario(name: str = "郑州基地群 12月 测试", *, optional_sheets: bool = True) -> Scenario:
+    """A small valid scenario: 2 bases in 2 cities, 4 sets, 2 crews, 3 actors, 3 titles.
+
+    Ids are deliberately out of sorted order (B2 before B1 …) so that a store
+    returning rows by id instead of by file position is caught. With
+    ``optional_sheets`` it also has unavailability, travel, pins (one with
+    every field ``None``), extra columns and unknown settings; without, all of
+    those are empty.
+    """
+    extra = optional_sheets
+    return Scenario(
+        name=name,
+        start_date=date(2026, 12, 1),
+        days=31,
+        targets=Targets(parallel_shoots_per_day=20, titles_per_month=400) if extra else Targets(),
+        settings_extra={
+            "owner": "王统筹",
+            "published_until": date(2026, 12, 7),
+            "call_time": time(7, 30),
+            "notes": {"weekly": [1, 2.5, "周一"], "flag": True},
+        }
+        if extra
+        else {},
+        bases=(
+            Base("B2", "开封清明上河园基地", "开封", extra={"联系人": "刘经理"} if extra else {}),
+            Base("B1", "郑州影视城", "郑州", max_crews=3),
+        ),
+        sets=(
+            FilmSet("S3", "B1", "办公室", 3000),
+            FilmSet("S1", "B1", "别墅", 5200, extra={"面积": "800㎡"} if extra else {}),
+            FilmSet("S2", "B2", "古装宫殿", 8800),
+            FilmSet("S4", "B2", "医院", 4100),
+        ),
+        crews=(
+            Crew("C2", "陈导剧组", "B2", 9000, genres=("古装", "甜宠"), max_days_in_row=6),
+            Crew("C1", "张导剧组", "B1", 8000),
+        ),
+        actors=(
+            Actor("A3", "林小雨", 6000),
+            Actor("A1", "赵子轩", 12000, extra={"经纪公司": "星河"} if extra else {}),
+            Actor("A2", "苏晴", 7000),
+        ),
+        titles=(
+            Title(
+                "T3",
+                "霸道总裁的契约新娘",
+                "都市",
+                3,
+                date(2026, 12, 1),
+                date(2026, 12, 20),
+                needs=(
+                    Need("办公室", 2),
+                    Need("别墅", 3, extra={"备注": "夜戏"} if extra else {}),
+                ),
+                cast=("A1", "A3"),
+                extra={"平台": "抖音"} if extra else {},
+            ),
+            Title(
+                "T1",
+                "凤临天下",
+                "古装",
+                5,
+                date(2026, 12, 3),
+                date(2026, 12, 31),
+                needs=(Need("古装宫殿", 4),),
+                cast=("A2",),
+            ),
+            Title(
+                "T2",
+                "急诊室的春天",
+                "都市",
+                1,
+                date(2026, 12, 10),
+                date(2026, 12, 28),
+                needs=(Need("医院", 2), Need("办公室", 1)),
+            ),
+        ),
+        unavailable=(
+            Unavailability("actor", "A1", date(2026, 12, 8), date(2026, 12, 9), "综艺录制"),
+            Unavailability("base", "B2", date(2026, 12, 24), date(2026, 12, 25)),
+        )
+        if extra
+        else (),
+        travel=(Travel("郑州", "开封", 1, extra={"交通": "高铁"}),) if extra else (),
+        pins=(
+            Pin("T1", start_date=date(2026, 12, 5), base_id="B2", crew_id="C2"),
+            Pin("T3"),
+            Pin("T2", crew_id="C1"),
+        )
+        if extra
+        else (),
+    )
+
+
+def make_plan() -> Plan:
+    """T1 on 12-05 … 12-08 at B2 with C2; T3 and T2 left out with a reason."""
+    shoots = tuple(
+        Shoot("T1", date(2026, 12, day), "B2", "S2", "C2") for day in (8, 5, 6, 7)
+    )  # not in date order: the store keeps the plan's own order
+    return Plan(
+        shoots=shoots,
+        unscheduled={
+            "T3": "12-08 至 12-09 主演赵子轩不可用 (lead actor A1 unavailable 12-08 … 12-09)",
+            "T2": "没有空闲的医院场景 (no 医院 set free between 12-10 and 12-28)",
+        },
+    )
+
+
+# -- databases ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[Engine]:
+    """An engine on the test PostgreSQL database, or a clear failure (or skip) if it is down."""
+    if os.environ.get("SHOOTPLAN_SKIP_POSTGRES") == "1":
+        pytest.skip("SHOOTPLAN_SKIP_POSTGRES=1: PostgreSQL tests skipped")
+    engine = create_engine(POSTGRES_URL)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        engine.dispose()
+        pytest.fail(
+            f"PostgreSQL is not reachable at {POSTGRES_URL} ({error.__class__.__name__}: "
+            f"{error}). Start it, point SHOOTPLAN_TEST_POSTGRES_URL at one, or set "
+            "SHOOTPLAN_SKIP_POSTGRES=1 to run the SQLite half only.",
+            pytrace=False,
+        )
+    yield engine
+    engine.dispose()
+
+
+@contextmanager
+def fresh_postgres_schema(admin: Engine) -> Iterator[str]:
+    """URL of a new, empty PostgreSQL schema (via ``search_path``), dropped afterwards."""
+    schema = f"shootplan_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated(postgres_admin: Engine) -> Iterator[str]:
+    """A PostgreSQL schema migrated once per run; tests empty it rather than rebuild it.
+
+    Building the schema costs PostgreSQL about 0.3 s, so doing it per test
+    would blow the time budget; the migration tests still get fresh schemas.
+    """
+    with fresh_postgres_schema(postgres_admin) as url:
+        get_engine(url).dispose()
+        yield url
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a migrated database holding no data: a new SQLite file, or the emptied schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shootplan.db'}"
+        return
+    url: str = request.getfixturevalue("postgres_migrated")
+    tables = ", ".join(f'"{table}"' for table in sorted(TABLES))
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+    yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a database with no tables at all: a new SQLite file or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    with fresh_postgres_schema(request.getfixturevalue("postgres_admin")) as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = get_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> ScenarioStore:
+    return ScenarioStore(engine)
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every ShootPlan table, sorted: to compare the database before and after."""
+    with engine.connect() as connection:
+        return {
+            table: sorted(
+                (
+                    tuple(repr(value) for value in row)
+                    for row in connection.execute(text(f'SELECT * FROM "{table}"'))
+                ),
+            )
+            for table in sorted(TABLES)
+        }
+
+
+# -- round trip -------------------------------------------------------------------
+
+
+def test_round_trip_keeps_everything(store: ScenarioStore) -> None:
+    scenario = make_scenario()
+    info = store.create(scenario)
+
+    loaded, version = store.load(info.scenario_id)
+
+    assert loaded == scenario
+    assert version == info.version == 1
+    # File order, not id order, and the pieces equality might gloss over.
+    assert [base.base_id for base in loaded.bases] == ["B2", "B1"]
+    assert [title.title_id for title in loaded.titles] == ["T3", "T1", "T2"]
+    assert loaded.pin_by_title["T3"] == Pin("T3", None, None, None)
+    assert loaded.settings_extra["published_until"] == date(2026, 12, 7)
+    assert loaded.titles[0].needs[1].extra == {"备注": "夜戏"}
+    assert isinstance(loaded.crews[0].genres, tuple)
+
+
+def test_round_trip_with_empty_optional_sheets(store: ScenarioStore) -> None:
+    scenario = make_scenario("空白可选表", optional_sheets=False)
+    info = store.create(scenario)
+
+    loaded, _version = store.load(info.scenario_id)
+
+    assert loaded == scenario
+    assert (loaded.unavailable, loaded.travel, loaded.pins) == ((), (), ())
+    assert loaded.settings_extra == {}
+
+
+def test_info_counts_titles_and_bases(store: ScenarioStore) -> None:
+    info = store.create(make_scenario())
+
+    assert (info.name, info.version, info.title_count, info.base_count) == (
+        "郑州基地群 12月 测试",
+        1,
+        3,
+        2,
+    )
+    assert info.updated_at.tzinfo is not None
+
+
+# -- list, find, clone, rename, delete -----------------------------------------------
+
+
+def test_list_and_find(store: ScenarioStore) -> None:
+    assert store.list() == []
+    first = store.create(make_scenario("乙 场景"))
+    second = store.create(make_scenario("甲 场景", optional_sheets=False))
+
+    assert {info.name for info in store.list()} == {"甲 场景", "乙 场景"}
+    assert store.find("甲 场景") == second
+    assert store.find("乙 场景") == first
+    assert store.find("丙 场景") is None
+
+
+def test_clone_is_a_separate_copy(store: ScenarioStore) -> None:
+    original = store.create(make_scenario("基准方案"))
+
+    copy = store.clone(original.scenario_id, "基准方案 加一个剧组")
+    scenario, version = store.load(copy.scenario_id)
+    more_crews = replace(scenario, crews=(*scenario.crews, Crew("C9", "新剧组", "B1", 7000)))
+    store.save(copy.scenario_id, more_crews, version)
+
+    assert copy.scenario_id != original.scenario_id
+    assert copy.version == 1
+    assert scenario == replace(make_scenario("基准方案"), name="基准方案 加一个剧组")
+    assert store.load(original.scenario_id) == (make_scenario("基准方案"), 1)
+    assert len(store.load(copy.scenario_id)[0].crews) == 3
+
+
+def test_rename_changes_the_name_and_the_version(store: ScenarioStore) -> None:
+    info = store.create(make_scenario("旧名"))
+
+    renamed = store.rename(info.scenario_id, "新名")
+
+    assert (renamed.name, renamed.version) == ("新名", 2)
+    assert store.find("旧名") is None
+    assert store.load(info.scenario_id) == (make_scenario("新名"), 2)
+
+
+def test_delete_removes_the_scenario_its_content_and_its_plans(
+    store: ScenarioStore, engine: Engine
+) -> None:
+    kept = store.create(make_scenario("保留"))
+    gone = store.create(make_scenario("删除"))
+    store.save_plan(gone.scenario_id, 1, make_plan(), {"status": "feasible"}, "草稿")
+    kept_plan = store.save_plan(kept.scenario_id, 1, make_plan(), {"status": "optimal"}, "")
+    before = snapshot(engine)
+
+    store.delete(gone.scenario_id)
+
+    assert [info.name for info in store.list()] == ["保留"]
+    with pytest.raises(NotFoundError):
+        store.load(gone.scenario_id)
+    with pytest.raises(NotFoundError):
+        store.delete(gone.scenario_id)
+    after = snapshot(engine)
+    # Cascade: every content and plan table lost rows, and exactly the deleted scenario's.
+    for table in TABLES - {"scenario", "plan", "plan_shoot", "plan_unscheduled"}:
+        assert len(after[table]) * 2 == len(before[table]), table
+    assert len(after["plan_shoot"]) * 2 == len(before["plan_shoot"])
+    assert len(after["plan_unscheduled"]) * 2 == len(before["plan_unscheduled"])
+    assert [plan.plan_id for plan in store.list_plans(kept.scenario_id)] == [kept_plan]
+
+
+def test_missing_ids_raise_not_found(store: ScenarioStore) -> None:
+    with pytest.raises(NotFoundError, match="找不到场景"):
+        store.load(404)
+    with pytest.raises(NotFoundError):
+        store.save(404, make_scenario(), 1)
+    with pytest.raises(NotFoundError):
+        store.rename(404, "无")
+    with pytest.raises(NotFoundError):
+        store.load_plan(404)
+
+
+def test_deleted_ids_are_not_reused(store: ScenarioStore) -> None:
+    # An app page still holding the deleted id must not reach a newer scenario.
+    first = store.create(make_scenario("甲"))
+    store.delete(first.scenario_id)
+
+    second = store.create(make_scenario("乙"))
+
+    assert second.scenario_id != first.scenario_id
+
+
+# -- names ---------------------------------------------------------------------------
+
+
+def test_duplicate_name_is_refused_in_chinese_and_english(
+    store: ScenarioStore, engine: Engine
+) -> None:
+    first = store.create(make_scenario("重名"))
+    other = store.create(make_scenario("另一个"))
+    before = snapshot(engine)
+
+    with pytest.raises(DuplicateNameError) as created:
+        store.create(make_scenario("重名", optional_sheets=False))
+    with pytest.raises(DuplicateNameError):
+        store.clone(other.scenario_id, "重名")
+    with pytest.raises(DuplicateNameError):
+        store.rename(other.scenario_id, "重名")
+    with pytest.raises(DuplicateNameError):
+        store.save(other.scenario_id, make_scenario("重名"), 1)
+
+    assert "已有名为「重名」的场景" in str(created.value)
+    assert "a scenario named '重名' is already stored" in str(created.value)
+    assert snapshot(engine) == before
+    assert store.rename(first.scenario_id, "重名").version == 2  # its own name is fine
+
+
+# -- versions -----------------------------------------------------------------------
+
+
+def test_second_save_of_the_same_version_is_refused(store: ScenarioStore) -> None:
+    info = store.create(make_scenario("并发编辑"))
+    mine, my_version = store.load(info.scenario_id)
+    theirs, their_version = store.load(info.scenario_id)
+    my_edit = replace(mine, days=28)
+    their_edit = replace(theirs, titles=theirs.titles[:1])
+
+    assert store.save(info.scenario_id, my_edit, my_version) == 2
+    with pytest.raises(StaleScenarioError) as stale:
+        store.save(info.scenario_id, their_edit, their_version)
+
+    message = str(stale.value)
+    assert "版本 2" in message and "比你载入的版本 1 新" in message
+    assert "saved by someone else as version 2" in message
+    assert "newer than version 1 you loaded" in message
+    assert (stale.value.stored_version, stale.value.expected_version) == (2, 1)
+    assert store.load(info.scenario_id) == (my_edit, 2)  # the first save is intact
+
+
+def test_concurrent_saves_cannot_both_win(db_url: str) -> None:
+    # Two engines, as two app processes would have; both saves start together.
+    engines = [get_engine(db_url), get_engine(db_url)]
+    stores = [ScenarioStore(engine) for engine in engines]
+    info = stores[0].create(make_scenario("同时保存"))
+    edits = [
+        make_scenario("同时保存", optional_sheets=False),
+        replace(make_scenario("同时保存"), days=30),
+    ]
+    start = threading.Barrier(2)
+    outcomes: list[object] = [None, None]
+
+    def save(index: int) -> None:
+        start.wait()
+        try:
+            outcomes[index] = stores[index].save(info.scenario_id, edits[index], 1)
+        except Exception as error:  # collected and asserted below
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=save, args=(index,)) for index in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    try:
+        winners = [index for index, outcome in enumerate(outcomes) if outcome == 2]
+        losers = [o for o in outcomes if isinstance(o, StaleScenarioError)]
+        assert len(winners) == 1 and len(losers) == 1, outcomes
+        assert stores[0].load(info.scenario_id) == (edits[winners[0]], 2)
+    finally:
+        for engine in engines:
+            engine.dispose()
+
+
+def test_failure_halfway_through_a_save_leaves_the_database_as_before(
+    store: ScenarioStore, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = store.create(make_scenario("保存失败"))
+    store.save_plan(info.scenario_id, 1, make_plan(), {"status": "feasible"}, "")
+    before = snapshot(engine)
+    real_insert = repository.insert_rows
+
+    def insert_then_fail(session: Any, row_class: type, records: Any) -> None:
+        # By the time titles are inserted, the version is bumped, the old
+        # content deleted and bases, sets, crews and actors written anew.
+        if row_class is TitleRow:
+            raise RuntimeError("磁盘已满 (disk full)")
+        real_insert(session, row_class, records)
+
+    monkeypatch.setattr(repository, "insert_rows", insert_then_fail)
+    edited = replace(make_scenario("保存失败 改名"), days=20)
+    with pytest.raises(RuntimeError, match="磁盘已满"):
+        store.save(info.scenario_id, edited, 1)
+    with pytest.raises(RuntimeError):
+        store.create(make_scenario("新建失败"))
+    with pytest.raises(RuntimeError):
+        store.clone(info.scenario_id, "复制失败")
+
+    assert snapshot(engine) == before
+    monkeypatch.undo()
+    assert store.load(info.scenario_id) == (make_scenario("保存失败"), 1)
+    assert store.save(info.scenario_id, edited, 1) == 2  # and the store still works
+
+
+# -- migrations ---------------------------------------------------------------------
+
+
+def test_migrations_build_the_schema_from_an_empty_database(empty_db_url: str) -> None:
+    engine = create_database_engine(empty_db_url)
+    try:
+        assert not TABLES & set(inspect(engine).get_table_names())
+
+        upgrade(engine)
+
+        assert set(inspect(engine).get_table_names()) >= TABLES | {"alembic_version"}
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        with engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == head
+        upgrade(engine)  # a second start finds nothing to do
+    finally:
+        engine.dispose()
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        pending = compare_metadata(context, metadata)
+
+    assert pending == [], "the models changed: add an Alembic revision in scheduler/migrations"
+
+
+def test_reopening_keeps_the_data(db_url: str, store: ScenarioStore) -> None:
+    info = store.create(make_scenario())
+
+    reopened = get_engine(db_url)
+    try:
+        assert ScenarioStore(reopened).load(info.scenario_id) == (make_scenario(), 1)
+    finally:
+        reopened.dispose()
+
+
+def test_default_database_is_a_sqlite_file_under_the_working_folder(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url() == f"sqlite:///{tmp_path / 'data' / 'shootplan.db'}"
+    assert database_url(db_url) == db_url
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert database_url() == db_url
+    monkeypatch.delenv("DATABASE_URL")
+    engine = get_engine()
+    engine.dispose()
+    assert (tmp_path / "data" / "shootplan.db").is_file()
+
+
+# -- plans --------------------------------------------------------------------------
+
+
+def test_plan_round_trip(store: ScenarioStore) -> None:
+    info = store.create(make_scenario())
+    plan = make_plan()
+    kpis = {
+        "status": "feasible",
+        "scheduled_titles": 1,
+        "unscheduled_titles": 2,
+        "priority_bound": None,
+        "set_utilisation": 0.0323,
+        "parallel_shoots_per_day": [0, 0, 0, 0, 1, 1, 1, 1] + [0] * 23,
+    }
+
+    plan_id = store.save_plan(info.scenario_id, 1, plan, kpis, "第一版 greedy")
+    empty_id = store.save_plan(info.scenario_id, 1, Plan(), {}, "")
+    loaded, loaded_kpis, meta = store.load_plan(plan_id)
+
+    assert loaded == plan
+    assert list(loaded.unscheduled) == ["T3", "T2"]
+    assert loaded_kpis == kpis
+    assert (meta.plan_id, meta.scenario_id, meta.scenario_version) == (
+        plan_id,
+        info.scenario_id,
+        1,
+    )
+    assert (meta.label, meta.status) == ("第一版 greedy", "feasible")
+    assert store.load_plan(empty_id)[0] == Plan()
+    assert [p.plan_id for p in store.list_plans(info.scenario_id)] == [plan_id, empty_id]
+    store.delete_plan(empty_id)
+    assert [p.plan_id for p in store.list_plans(info.scenario_id)] == [plan_id]
+
+
+def test_plans_survive_a_save_of_their_scenario(store: ScenarioStore) -> None:
+    info = store.create(make_scenario())
+    plan_id = store.save_plan(info.scenario_id, 1, make_plan(), {"status": "optimal"}, "")
+
+    store.save(info.scenario_id, make_scenario(optional_sheets=False), 1)
+
+    assert store.load_plan(plan_id)[0] == make_plan()
+    assert store.load_plan(plan_id)[2].scenario_version == 1
+
+
+# -- command line -------------------------------------------------------------------
+
+
+@pytest.fixture
+def fake_validation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``scheduler.validation.load_scenario`` reading our test scenarios: folder name → scenario.
+
+    A stand-in, so these tests check the ``db`` commands and not the validator.
+    """
+
+    def load_scenario(path: Path) -> Scenario:
+        if path.name == "坏的":
+            raise ScenarioError([Problem("titles.csv", 3, "due_date", "bad date", "日期无效")])
+        # Plain settings: a workbook's settings sheet holds no lists.
+        return replace(make_scenario(path.name), settings_extra={"owner": "王统筹"})
+
+    module = types.ModuleType("scheduler.validation")
+    module.load_scenario = load_scenario  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "scheduler.validation", module)
+
+
+@pytest.mark.usefixtures("fake_validation")
+def test_db_commands(
+    db_url: str, store: ScenarioStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = ["--database-url", db_url]
+
+    assert main(["db", "import", str(tmp_path / "坏的"), *url]) == 1
+    assert "titles.csv:3:due_date" in capsys.readouterr().out
+    assert store.list() == []
+
+    assert main(["db", "import", str(tmp_path / "郑州 12月"), *url]) == 0
+    assert main(["db", "--database-url", db_url, "import", str(tmp_path / "郑州 12月")]) == 1
+    assert "--replace" in capsys.readouterr().err
+    assert main(["db", "import", str(tmp_path / "郑州 12月"), "--replace", *url]) == 0
+    assert main(["db", "import", str(tmp_path / "郑州 12月"), "--name", "副本", *url]) == 0
+    capsys.readouterr()
+
+    assert main(["db", "list", *url]) == 0
+    listing = capsys.readouterr().out
+    assert "郑州 12月" in listing and "副本" in listing
+
+    assert main(["db", "export", "副本", str(tmp_path / "导出.xlsx"), *url]) == 0
+    assert main(["db", "export", "副本", str(tmp_path / "导出"), *url]) == 0
+    assert (tmp_path / "导出.xlsx").is_file()
+    assert (tmp_path / "导出" / "titles.csv").is_file()
+
+    assert main(["db", "delete", "副本", *url]) == 0
+    assert main(["db", "delete", "副本", *url]) == 1
+    assert "找不到场景" in capsys.readouterr().err
+    assert [(info.name, info.version) for info in store.list()] == [("郑州 12月", 2)]
+
+
+# -- app ----------------------------------------------------------------------------
+
+
+def test_empty_database_gets_the_samples(store: ScenarioStore, tmp_path: Path) -> None:
+    pytest.importorskip("scheduler.validation")
+    write_scenario(make_scenario("郑州样例"), tmp_path / "zhengzhou-month")
+    write_scenario(make_scenario("教程样例", optional_sheets=False), tmp_path / "tutorial")
+
+    assert app_support.ensure_sample_loaded(store, tmp_path) == ["郑州样例", "教程样例"]
+    assert app_support.ensure_sample_loaded(store, tmp_path) == []  # only when empty
+    sample = store.find("郑州样例")
+    assert sample is not None
+    loaded, _version = store.load(sample.scenario_id)
+    # Through CSV files an extra column is blank, not absent, where a row left it out.
+    assert [title.title_id for title in loaded.titles] == ["T3", "T1", "T2"]
+
+
+def test_app_lists_stored_scenarios(
+    db_url: str, store: ScenarioStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    store.create(make_scenario("郑州基地群 12月"))
+    monkeypatch.setenv("DATABASE_URL", db_url)
+
+    app = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=30).run()
+
+    assert not app.exception
+    assert app.title[0].value == "场景 Scenarios"
+    table = app.dataframe[0].value
+    assert list(table.columns) == list(app_support.SCENARIO_COLUMNS)
+    assert table["名称 name"].tolist() == ["郑州基地群 12月"]
+    assert table["剧目数 titles"].tolist() == [3]
