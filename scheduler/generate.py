@@ -286,7 +286,7 @@ RECIPES: dict[str, Recipe] = {
         crews=24,
         actors=64,
         targets=Targets(parallel_shoots_per_day=20, titles_per_month=400),
-        busy_extra=(0, 2),
+        busy_extra=(0, 1),
         slack=6,
         extra=30,
         genre_crews=0.35,
@@ -744,12 +744,16 @@ class _Sampler:
         drafts: list[tuple[int, int, float, _Booking]] = []
         for booking in self.bookings:
             if booking.first >= 0:
-                earliest = max(0, booking.first - rng.randint(0, slack))
-                due = min(
-                    self.days - 1, booking.first + booking.length - 1 + rng.randint(0, slack)
-                )
+                # the reference days, widened by 0..slack days each side, and
+                # never fewer than two spare days: a window is a few days at least
+                first, last = booking.first, booking.first + booking.length - 1
+                spare = max(2, rng.randint(0, slack) + rng.randint(0, slack))
+                before = rng.randint(0, spare)
+                earliest = max(0, first - before)
+                due = min(self.days - 1, last + spare - (first - earliest))
+                earliest = max(0, min(earliest, due - booking.length - spare + 1))
             else:
-                span = booking.length + rng.randint(1, 2 * slack)
+                span = booking.length + rng.randint(2, 2 * slack)
                 earliest = rng.randint(0, max(0, self.days - span))
                 due = min(self.days - 1, earliest + span - 1)
             drafts.append((earliest, due, rng.random(), booking))
@@ -788,7 +792,12 @@ class _Sampler:
                         booking.crew_id,
                     )
                 )
-        return titles, Plan(shoots=tuple(sorted(shoots)))
+        extra = {
+            title.title_id: "参考方案之外追加的需求，参考方案没有安排"
+            for title, (_, _, _, booking) in zip(titles, drafts, strict=True)
+            if booking.first < 0
+        }
+        return titles, Plan(shoots=tuple(sorted(shoots)), unscheduled=extra)
 
     def capped_bases(self, reference: Plan) -> None:
         """Cap some bases at the most titles the reference plan shoots there on one day."""
