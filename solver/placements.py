@@ -281,7 +281,7 @@ def _title_candidates(
     # rule 2: bases with every needed set type (and not capped at zero)
     days_by_type = title.days_by_set_type()
     needed = frozenset(days_by_type)
-    needed_words = "+".join(sorted(needed))
+    needed_words = "+".join(days_by_type)
     bases = [b for b in scenario.bases if needed <= calendar.types_at.get(b.base_id, frozenset())]
     if pin is not None and pin.base_id is not None:
         pinned_base = scenario.base_by_id[pin.base_id]

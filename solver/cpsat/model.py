@@ -115,10 +115,15 @@ class SlateModel:
 
     def set_hint(self, values: Sequence[int]) -> None:
         """Hint every variable with ``values`` (indexed like the model's variables)."""
-        hint = self.model.proto.solution_hint
         self.model.clear_hints()
-        hint.vars.extend(range(len(values)))
-        hint.values.extend(values)
+        if not values:
+            return
+        # add_hint marks the hint as present in the proto; bulk-extending the rest is fast
+        first = self.model.get_bool_var_from_proto_index(0)
+        self.model.add_hint(first, values[0])
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(range(1, len(values)))
+        hint.values.extend(values[1:])
 
     # -- plans and solutions -> choices ---------------------------------------
 
