@@ -31,7 +31,12 @@ def sample(kind: str) -> tuple[Scenario, Plan]:
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+    """The scenario files of a folder (a README beside them is not part of the scenario)."""
+    return {
+        path.name: path.read_bytes()
+        for path in sorted(folder.iterdir())
+        if path.suffix in (".csv", ".toml")
+    }
 
 
 def shoots_per_day(scenario: Scenario, plan: Plan) -> list[int]:
