@@ -61,9 +61,15 @@ REPO = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get(
     "SHOOTPLAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-TABLES = {"scenario", "plan", "plan_shoot", "plan_unscheduled"} | {
-    str(row_class.__tablename__) for row_class in CONTENT_ROWS
-}
+EMPTYING_ORDER = (
+    "plan_unscheduled",
+    "plan_shoot",
+    "plan",
+    *(str(row_class.__tablename__) for row_class in reversed(CONTENT_ROWS)),
+    "scenario",
+)
+"""Every ShootPlan table, children before parents."""
+TABLES = set(EMPTYING_ORDER)
 
 # -- scenarios built from the model classes -----------------------------------------
 
@@ -236,11 +242,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'shootplan.db'}"
         return
     url: str = request.getfixturevalue("postgres_migrated")
-    tables = ", ".join(f'"{table}"' for table in sorted(TABLES))
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            # DELETE, not TRUNCATE: on a few rows it is ten times faster.
+            for table in EMPTYING_ORDER:
+                connection.execute(text(f'DELETE FROM "{table}"'))
     finally:
         engine.dispose()
     yield url
@@ -537,6 +544,24 @@ def test_migrations_build_the_schema_from_an_empty_database(empty_db_url: str) -
         with engine.connect() as connection:
             assert MigrationContext.configure(connection).get_current_revision() == head
         upgrade(engine)  # a second start finds nothing to do
+    finally:
+        engine.dispose()
+
+
+def test_a_database_made_by_the_first_revision_opens_after_later_ones(empty_db_url: str) -> None:
+    engine = create_database_engine(empty_db_url)
+    try:
+        upgrade(engine, "0001")
+        info = ScenarioStore(engine).create(make_scenario())
+
+        reopened = get_engine(empty_db_url)  # what a newer ShootPlan does on start
+        try:
+            assert ScenarioStore(reopened).load(info.scenario_id) == (make_scenario(), 1)
+            with reopened.connect() as connection:
+                context = MigrationContext.configure(connection, opts={"compare_type": True})
+                assert compare_metadata(context, metadata) == []
+        finally:
+            reopened.dispose()
     finally:
         engine.dispose()
 

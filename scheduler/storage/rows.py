@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKeyConstraint, String
+from sqlalchemy import JSON, DateTime, ForeignKeyConstraint, Index, String
 from sqlmodel import Field, SQLModel
 
 # Named constraints make future migrations possible on SQLite (batch mode
@@ -85,6 +85,8 @@ class FilmSetRow(SQLModel, table=True):
         ForeignKeyConstraint(
             ["scenario_id", "base_id"], ["base.scenario_id", "base.base_id"], ondelete="CASCADE"
         ),
+        # Without it PostgreSQL scans every set of the scenario for each base deleted.
+        Index("ix_film_set_scenario_id_base_id", "scenario_id", "base_id"),
     )
 
     scenario_id: int = _scenario_fk()
@@ -155,6 +157,9 @@ class TitleNeedRow(SQLModel, table=True):
             ["title.scenario_id", "title.title_id"],
             ondelete="CASCADE",
         ),
+        # Without it PostgreSQL scans every need of the scenario for each title
+        # deleted: a save of a 4,000-title scenario took seconds.
+        Index("ix_title_need_scenario_id_title_id", "scenario_id", "title_id"),
     )
 
     scenario_id: int = _scenario_fk()
