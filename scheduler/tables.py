@@ -157,25 +157,47 @@ def scenario_to_tables(scenario: Scenario, source: Source = "folder") -> Scenari
         _table(
             "bases",
             (
-                ({"base_id": b.base_id, "name": b.name, "city": b.city, "max_crews": b.max_crews},
-                 dict(b.extra))
+                (
+                    {
+                        "base_id": b.base_id,
+                        "name": b.name,
+                        "city": b.city,
+                        "max_crews": b.max_crews,
+                    },
+                    dict(b.extra),
+                )
                 for b in s.bases
             ),
         ),
         _table(
             "sets",
             (
-                ({"set_id": x.set_id, "base_id": x.base_id, "set_type": x.set_type,
-                  "day_rate": x.day_rate}, dict(x.extra))
+                (
+                    {
+                        "set_id": x.set_id,
+                        "base_id": x.base_id,
+                        "set_type": x.set_type,
+                        "day_rate": x.day_rate,
+                    },
+                    dict(x.extra),
+                )
                 for x in s.sets
             ),
         ),
         _table(
             "crews",
             (
-                ({"crew_id": c.crew_id, "name": c.name, "home_base_id": c.home_base_id,
-                  "genres": ";".join(c.genres), "day_rate": c.day_rate,
-                  "max_days_in_row": c.max_days_in_row}, dict(c.extra))
+                (
+                    {
+                        "crew_id": c.crew_id,
+                        "name": c.name,
+                        "home_base_id": c.home_base_id,
+                        "genres": ";".join(c.genres),
+                        "day_rate": c.day_rate,
+                        "max_days_in_row": c.max_days_in_row,
+                    },
+                    dict(c.extra),
+                )
                 for c in s.crews
             ),
         ),
@@ -189,9 +211,18 @@ def scenario_to_tables(scenario: Scenario, source: Source = "folder") -> Scenari
         _table(
             "titles",
             (
-                ({"title_id": t.title_id, "name": t.name, "genre": t.genre,
-                  "priority": t.priority, "earliest_start": t.earliest_start,
-                  "due_date": t.due_date, "cast": ";".join(t.cast)}, dict(t.extra))
+                (
+                    {
+                        "title_id": t.title_id,
+                        "name": t.name,
+                        "genre": t.genre,
+                        "priority": t.priority,
+                        "earliest_start": t.earliest_start,
+                        "due_date": t.due_date,
+                        "cast": ";".join(t.cast),
+                    },
+                    dict(t.extra),
+                )
                 for t in s.titles
             ),
         ),
@@ -206,8 +237,16 @@ def scenario_to_tables(scenario: Scenario, source: Source = "folder") -> Scenari
         _table(
             "unavailable",
             (
-                ({"kind": u.kind, "id": u.resource_id, "from_date": u.from_date,
-                  "to_date": u.to_date, "note": u.note}, dict(u.extra))
+                (
+                    {
+                        "kind": u.kind,
+                        "id": u.resource_id,
+                        "from_date": u.from_date,
+                        "to_date": u.to_date,
+                        "note": u.note,
+                    },
+                    dict(u.extra),
+                )
                 for u in s.unavailable
             ),
         ),
@@ -221,8 +260,15 @@ def scenario_to_tables(scenario: Scenario, source: Source = "folder") -> Scenari
         _table(
             "pins",
             (
-                ({"title_id": p.title_id, "start_date": p.start_date, "base_id": p.base_id,
-                  "crew_id": p.crew_id}, dict(p.extra))
+                (
+                    {
+                        "title_id": p.title_id,
+                        "start_date": p.start_date,
+                        "base_id": p.base_id,
+                        "crew_id": p.crew_id,
+                    },
+                    dict(p.extra),
+                )
                 for p in s.pins
             ),
         ),
@@ -368,7 +414,7 @@ def _read_csv(path: Path, name: str) -> Table:
             for column, cell in zip(columns, cells, strict=False):
                 row[column] = cell.strip()
             if len(cells) > len(columns):
-                row["__overflow__"] = ";".join(cells[len(columns):])
+                row["__overflow__"] = ";".join(cells[len(columns) :])
             rows.append(row)
     return Table(name, columns, rows)
 
