@@ -356,6 +356,15 @@ def _flatten_settings(settings: dict[str, object], prefix: str = "") -> list[tup
     return items
 
 
+def _workbook_setting(value: object) -> object:
+    """A settings value as a workbook cell: dates as ISO text, lists as TOML arrays."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return _toml_value(value)
+    return value
+
+
 def _write_workbook(tables: ScenarioTables, path: Path) -> None:
     from openpyxl import Workbook
 
@@ -365,7 +374,7 @@ def _write_workbook(tables: ScenarioTables, path: Path) -> None:
     sheet.title = SETTINGS_SHEET
     sheet.append(["key", "value"])
     for key, value in _flatten_settings(tables.settings or {}):
-        sheet.append([key, _text(value) if isinstance(value, date) else value])
+        sheet.append([key, _workbook_setting(value)])
     for spec in SHEETS:
         table = tables.tables.get(spec.name) or Table(spec.name, list(spec.columns))
         sheet = workbook.create_sheet(spec.name)
@@ -468,6 +477,11 @@ def _settings_value(value: object) -> object:
         return value.date()
     if isinstance(value, str):
         text = value.strip()
+        if text.startswith("["):
+            try:
+                return tomllib.loads(f"value = {text}")["value"]
+            except tomllib.TOMLDecodeError:
+                return text
         try:
             return date.fromisoformat(text)
         except ValueError:

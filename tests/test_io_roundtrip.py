@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -85,6 +86,14 @@ def test_unknown_columns_survive_both_formats(tmp_path: Path) -> None:
     # The scenario keeps the values (extra columns are written after the known ones).
     write_scenario(scenario, tmp_path / "again.xlsx")
     assert load_scenario(tmp_path / "again.xlsx") == scenario
+
+
+def test_extra_settings_with_lists_survive_both_formats(tmp_path: Path) -> None:
+    # TOML allows arrays in scenario.toml; the workbook keeps them as TOML text.
+    scenario = replace(tiny_scenario(), settings_extra={"标签": ["甲", "乙"], "版本": 3})
+    for target in (tmp_path / "folder", tmp_path / "book.xlsx"):
+        write_scenario(scenario, target)
+        assert load_scenario(target) == scenario
 
 
 def test_csv_files_with_a_byte_order_mark_read(tmp_path: Path) -> None:
