@@ -7,8 +7,11 @@ built-in samples and shaping tables for display happen here.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.errors import ScenarioError
 from scheduler.storage import DuplicateNameError, ScenarioInfo, ScenarioStore, get_engine
@@ -27,6 +30,23 @@ SCENARIO_COLUMNS: tuple[str, ...] = (
     "基地数 bases",
     "更新时间 updated",
 )
+
+
+def display_timezone() -> tzinfo:
+    """Time zone for times shown to people: ``SHOOTPLAN_TZ``, default 北京时间 (Asia/Shanghai).
+
+    Servers often run on UTC; the producers read Beijing time.
+    """
+    name = os.environ.get("SHOOTPLAN_TZ", "Asia/Shanghai")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone(timedelta(hours=8), "UTC+8")
+
+
+def local_time(moment: datetime) -> str:
+    """``moment`` as ``YYYY-MM-DD HH:MM`` in the display time zone."""
+    return f"{moment.astimezone(display_timezone()):%Y-%m-%d %H:%M}"
 
 
 def open_store(url: str | None = None) -> ScenarioStore:
@@ -65,7 +85,7 @@ def ensure_sample_loaded(store: ScenarioStore, sample_root: Path | None = None) 
 
 
 def scenario_rows(infos: Sequence[ScenarioInfo]) -> list[dict[str, object]]:
-    """The list of scenarios as table rows, Chinese column names first, time in local time."""
+    """The list of scenarios as table rows, Chinese column names first, Beijing time."""
     return [
         dict(
             zip(
@@ -75,7 +95,7 @@ def scenario_rows(infos: Sequence[ScenarioInfo]) -> list[dict[str, object]]:
                     info.version,
                     info.title_count,
                     info.base_count,
-                    f"{info.updated_at.astimezone():%Y-%m-%d %H:%M}",
+                    local_time(info.updated_at),
                 ),
                 strict=True,
             )

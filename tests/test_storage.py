@@ -730,3 +730,15 @@ def test_app_lists_stored_scenarios(
     assert list(table.columns) == list(app_support.SCENARIO_COLUMNS)
     assert table["名称 name"].tolist() == ["郑州基地群 12月"]
     assert table["剧目数 titles"].tolist() == [3]
+
+
+def test_times_are_shown_in_beijing_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A server on UTC stores 2026-11-26 03:29 UTC; a producer in 郑州 reads 11:29.
+    from datetime import UTC, datetime
+
+    from scheduler.app_support import local_time
+
+    monkeypatch.delenv("SHOOTPLAN_TZ", raising=False)
+    assert local_time(datetime(2026, 11, 26, 3, 29, tzinfo=UTC)) == "2026-11-26 11:29"
+    monkeypatch.setenv("SHOOTPLAN_TZ", "UTC")
+    assert local_time(datetime(2026, 11, 26, 3, 29, tzinfo=UTC)) == "2026-11-26 03:29"
