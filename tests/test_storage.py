@@ -742,3 +742,24 @@ def test_times_are_shown_in_beijing_time(monkeypatch: pytest.MonkeyPatch) -> Non
     assert local_time(datetime(2026, 11, 26, 3, 29, tzinfo=UTC)) == "2026-11-26 11:29"
     monkeypatch.setenv("SHOOTPLAN_TZ", "UTC")
     assert local_time(datetime(2026, 11, 26, 3, 29, tzinfo=UTC)) == "2026-11-26 03:29"
+
+
+def test_sample_goes_csv_to_database_to_workbook_and_back_unchanged(
+    store: ScenarioStore, tmp_path: Path
+) -> None:
+    # The whole chain a producer uses: CSV folder → scenario → database → scenario
+    # → .xlsx → scenario → CSV folder; every hop keeps every cell.
+    from scheduler.tables import write_scenario
+    from scheduler.validation import load_scenario
+
+    sample = REPO / "sample_data" / "zhengzhou-full"
+    original = load_scenario(sample)
+    info = store.create(original)
+    from_database, _ = store.load(info.scenario_id)
+    assert from_database == original
+    write_scenario(from_database, tmp_path / "book.xlsx")
+    from_workbook = load_scenario(tmp_path / "book.xlsx")
+    assert from_workbook == original
+    write_scenario(from_workbook, tmp_path / "folder")
+    for csv_file in sample.glob("*.csv"):
+        assert (tmp_path / "folder" / csv_file.name).read_bytes() == csv_file.read_bytes()
