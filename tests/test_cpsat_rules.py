@@ -343,20 +343,31 @@ def test_rule_6_breaks_when_pinned_over_the_cap() -> None:
 
 # -- rule 7: travel days between cities ----------------------------------------------------
 
-TWO_CITIES = {
-    "bases": [Base("B1", "金水基地", "郑州"), Base("B2", "清明上河园", "开封")],
-    "sets": [FilmSet("S1", "B1", "办公室", 1), FilmSet("S2", "B2", "办公室", 1)],
-    "travel": [Travel("郑州", "开封", 1)],
-}
+
+def two_cities(
+    titles: Sequence[Title],
+    pins: Sequence[Pin],
+    crews: Sequence[Crew] = (Crew("C1", "张导剧组", "B1", 1),),
+    actors: Sequence[Actor] = (),
+) -> Scenario:
+    """B1 in 郑州 and B2 in 开封, one 办公室 set each, one free day to travel between them."""
+    return scenario(
+        titles,
+        bases=[Base("B1", "金水基地", "郑州"), Base("B2", "清明上河园", "开封")],
+        sets=[FilmSet("S1", "B1", "办公室", 1), FilmSet("S2", "B2", "办公室", 1)],
+        travel=[Travel("郑州", "开封", 1)],
+        crews=crews,
+        actors=actors,
+        pins=pins,
+    )
 
 
 def test_rule_7_keeps_a_free_day_to_travel() -> None:
     # One crew; T1 can shoot only in 郑州 (pinned to B1) on day 0; T2 only in 开封 (B2)
     # on days 1..2. One free day is needed to travel, so T2 shoots on day 2, not day 1.
-    s = scenario(
+    s = two_cities(
         [title("T1", priority=2, last=0), title("T2", priority=1, first=1, last=2)],
         pins=[Pin("T1", base_id="B1"), Pin("T2", base_id="B2")],
-        **TWO_CITIES,  # type: ignore[arg-type]
     )
     result = run(s)
     assert days_of(result.plan, "T1") == [0]
@@ -365,22 +376,20 @@ def test_rule_7_keeps_a_free_day_to_travel() -> None:
 
 def test_rule_7_actor_keeps_a_free_day_to_travel() -> None:
     # Two crews, but 王磊 leads both titles: the same free day is needed for the actor.
-    s = scenario(
+    s = two_cities(
         [title("T1", last=0, cast=["A1"]), title("T2", first=1, last=2, cast=["A1"])],
+        pins=[Pin("T1", base_id="B1"), Pin("T2", base_id="B2")],
         crews=[Crew("C1", "张导剧组", "B1", 1), Crew("C2", "李导剧组", "B2", 1)],
         actors=[Actor("A1", "王磊", 1000)],
-        pins=[Pin("T1", base_id="B1"), Pin("T2", base_id="B2")],
-        **TWO_CITIES,  # type: ignore[arg-type]
     )
     assert days_of(run(s).plan, "T2") == [2]
 
 
 def test_rule_7_breaks_when_pinned_without_travel_time() -> None:
     # The same, with T2 pinned to day 1: no free day to travel, infeasible.
-    s = scenario(
+    s = two_cities(
         [title("T1", last=0), title("T2", first=1, last=2)],
         pins=[Pin("T1", base_id="B1"), Pin("T2", start_date=day(1), base_id="B2")],
-        **TWO_CITIES,  # type: ignore[arg-type]
     )
     assert run(s).status is SolveStatus.INFEASIBLE
 
