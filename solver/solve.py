@@ -180,7 +180,14 @@ class _Run:
             slate.set_hint(values)
             second = self._run_phase(slate, "phase 2 (cost, then finish)", 1.0, core_search=False)
             if second.values is not None:
+                before = plan_cost(
+                    self.scenario, slate.plan_for(slate.choices_from_values(values), {})
+                )
                 values = second.values
+                after = plan_cost(
+                    self.scenario, slate.plan_for(slate.choices_from_values(values), {})
+                )
+                self.log(f"phase 2: cost {before:,} → {after:,} CNY")
 
         choices = slate.choices_from_values(values)
         status = SolveStatus.OPTIMAL if first.proven else SolveStatus.FEASIBLE

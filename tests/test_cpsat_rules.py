@@ -506,3 +506,24 @@ def test_tutorial_is_proven_optimal_fast() -> None:
     # the tutorial is built so that all six titles fit (one way only)
     assert result.plan.scheduled_title_ids == {t.title_id for t in tutorial.titles}
     assert result.priority_bound == result.priority_scheduled
+
+
+def test_reference_plans_fit_the_model() -> None:
+    # The generator builds each sample around a hidden reference plan that keeps every rule.
+    # Every one of its titles must be one of the model's candidates (same base, start,
+    # set-type order and crew), and on the tutorial the plan, fixed variable by variable,
+    # must satisfy every constraint of the model.
+    generate = pytest.importorskip("scheduler.generate")
+    from ortools.sat.python import cp_model
+
+    from solver.cpsat.model import SlateModel
+
+    for kind in ("zhengzhou-month", "tutorial"):
+        s, reference = generate.generate_with_reference(kind)
+        slate = SlateModel(s, enumerate_candidates(s))
+        choices, unmatched = slate.choices_from_plan(reference)
+        assert unmatched == [], kind
+        assert set(choices) == set(reference.scheduled_title_ids)
+    for index, value in enumerate(slate.values_for(choices)):
+        slate.model.add(slate.model.get_bool_var_from_proto_index(index) == value)
+    assert cp_model.CpSolver().solve(slate.model) == cp_model.OPTIMAL
