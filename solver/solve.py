@@ -41,8 +41,13 @@ interleaved. With more workers CP-SAT's own portfolio includes core search.
 """
 
 RESERVE_SECONDS = 0.25
-"""Time kept back for reading the solution and checking the plan (CP-SAT overruns its
-limit by a few hundredths of a second)."""
+RESERVE_SHARE = 0.01
+"""Time kept back for reading the solution and checking the plan, plus a share of the
+limit: CP-SAT overruns its own limit by up to half a second while presolving."""
+
+PHASE_2_MIN_SECONDS = 3.0
+"""Phase 2 runs only with at least this much time (plus the build time, a proxy for
+presolve) left; shorter, it ends in presolve without a plan and is just waiting."""
 
 
 class ProgressCallback(Protocol):
@@ -115,6 +120,7 @@ class _Run:
         self.scenario = scenario
         self.started = time.monotonic()
         self.deadline = self.started + time_limit
+        self.reserve = RESERVE_SECONDS + RESERVE_SHARE * time_limit
         self.seed = seed
         self.workers = workers
         self.progress = progress
@@ -166,7 +172,11 @@ class _Run:
             )
 
         maximise_priority(slate.model, slate.variables)
-        first = self._run_phase(slate, "phase 1 (priority)", PHASE_1_SHARE, core_search=True)
+        phase_2_needs = PHASE_2_MIN_SECONDS + size.build_seconds + self.reserve
+        left = self.deadline - time.monotonic()
+        # too short a limit for two useful phases: all of it goes to priority
+        share = PHASE_1_SHARE if left * (1 - PHASE_1_SHARE) >= phase_2_needs else 1.0
+        first = self._run_phase(slate, "phase 1 (priority)", share, core_search=True)
         if first.infeasible:
             return self._infeasible(candidates, self._conflicting_pins(candidates), size)
         if first.values is None or first.objective is None:
@@ -175,7 +185,9 @@ class _Run:
             )
         values, priority = first.values, first.objective
 
-        if not self.stopped() and self.deadline - time.monotonic() > 2 * RESERVE_SECONDS:
+        if self.stopped() or self.deadline - time.monotonic() < phase_2_needs:
+            self.log("phase 2 skipped: stopped or too little time left")
+        else:
             minimise_cost_then_finish(slate.model, self.scenario, slate.variables, priority)
             slate.set_hint(values)
             second = self._run_phase(slate, "phase 2 (cost, then finish)", 1.0, core_search=False)
@@ -196,7 +208,7 @@ class _Run:
         return self._finish(plan, status, priority, bound, greedy_priority, size)
 
     def _run_phase(self, slate: SlateModel, name: str, share: float, core_search: bool) -> _Phase:
-        left = self.deadline - time.monotonic() - RESERVE_SECONDS
+        left = self.deadline - time.monotonic() - self.reserve
         limit = max(0.01, left * share)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = limit
@@ -214,7 +226,7 @@ class _Run:
         phase = _Phase(
             values=list(response.solution) if found else None,
             objective=round(solver.objective_value) if found else None,
-            bound=_floor_bound(solver) if status != cp_model.INFEASIBLE else None,
+            bound=_floor_bound(solver) if found else None,
             proven=status == cp_model.OPTIMAL,
             infeasible=status == cp_model.INFEASIBLE,
         )
@@ -263,7 +275,11 @@ class _Run:
         bound: int | None,
         size: ModelSize,
     ) -> SolveResult:
-        """No CP-SAT plan in time: the greedy plan if there is one, else an error."""
+        """No CP-SAT plan in time (or stopped first): the greedy plan, else the empty plan.
+
+        The empty plan keeps every rule unless a title is pinned; then there is no
+        plan to give and the status is ``error``.
+        """
         if greedy_plan is not None and greedy_priority is not None:
             self.log("no CP-SAT solution in time; returning the greedy plan")
             return self._finish(
@@ -271,7 +287,10 @@ class _Run:
             )
         reasons = dict(candidates.impossible)
         for title in self.scenario.titles:
-            reasons.setdefault(title.title_id, "时限内没有算出方案")
+            reasons.setdefault(title.title_id, "求解在找到方案前被停止或超时，未排期")
+        if not self.scenario.pins:
+            self.log("no CP-SAT solution in time; returning the empty plan")
+            return self._finish(Plan((), reasons), SolveStatus.FEASIBLE, 0, bound, None, size)
         result = self._finish(Plan((), reasons), SolveStatus.ERROR, 0, bound, None, size)
         return _with_problems(
             result, ("时限内没有算出任何方案（no plan found in the time limit）",)
