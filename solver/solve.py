@@ -23,7 +23,7 @@ from scheduler.model import Scenario
 from scheduler.plan import Plan
 from solver.cpsat.constraints import CONSTRAINT_FAMILIES, pinned_titles_are_scheduled
 from solver.cpsat.model import Choice, SlateModel
-from solver.cpsat.objective import maximise_priority, minimise_cost_then_finish
+from solver.cpsat.objective import finish_weight, maximise_priority, minimise_cost_then_finish
 from solver.placements import DEFAULT_MAX_ORDERS, Candidates, capacity_reason, enumerate_candidates
 from solver.result import ModelSize, SolveResult, SolveStatus
 
@@ -218,7 +218,8 @@ class _Run:
         solver.parameters.symmetry_level = 0
         if core_search and self.workers <= CORE_SEARCH_WORKERS:
             solver.parameters.subsolvers.append("core")
-        callback = _Callback(self, name)
+        # phase 2 minimises cost × weight + finish days; progress reports the cost part
+        callback = _Callback(self, name, 1 if core_search else finish_weight(slate.variables))
         with _StopWatch(solver, self.stop):
             status = solver.solve(slate.model, callback)
         response = solver.response_proto
@@ -368,15 +369,17 @@ class _Run:
 class _Callback(cp_model.CpSolverSolutionCallback):
     """Reports improving solutions to the log and the progress callback; honours the stop flag."""
 
-    def __init__(self, run: _Run, phase: str) -> None:
+    def __init__(self, run: _Run, phase: str, scale: int) -> None:
         super().__init__()
+        self.scale = scale
         self.run = run
         self.phase = phase
         self.solutions = 0
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
-        objective, bound = self.objective_value, self.best_objective_bound
+        objective = self.objective_value // self.scale
+        bound = self.best_objective_bound // self.scale
         self.run.log(f"{self.phase}: solution {objective:.0f}, bound {bound:.0f}")
         if self.run.progress is not None:
             self.run.progress(self.run.elapsed(), objective, bound)
