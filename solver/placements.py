@@ -26,11 +26,15 @@ one block are kept (a producer's habit anyway: fewer set changes), at most
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Literal
 
 from scheduler.model import Scenario, Title
+
+if TYPE_CHECKING:
+    from solver.residual import Residual
 
 DEFAULT_MAX_ORDERS = 6
 
@@ -194,9 +198,12 @@ def _md(day: date) -> str:
 
 
 class _Calendar:
-    """Open days of every set pool, crew and actor, computed once per scenario."""
+    """Open days of every set pool, crew and actor, computed once per scenario.
 
-    def __init__(self, scenario: Scenario) -> None:
+    With a residual, the sets and base places that fixed titles take are not open.
+    """
+
+    def __init__(self, scenario: Scenario, residual: Residual | None = None) -> None:
         self.scenario = scenario
         horizon = range(scenario.days)
         # open_sets[(base, type)][day] = number of sets of that type open at the base that day
@@ -208,7 +215,17 @@ class _Calendar:
                 for day in horizon:
                     if day not in closed:
                         counts[day] += 1
+            if residual is not None:
+                for day in horizon:
+                    counts[day] -= residual.pool_taken.get((key[0], key[1], day), 0)
             self.open_sets[key] = counts
+        # base_full[base] = days on which fixed titles fill the base's cap (rule 6)
+        self.base_full: dict[str, frozenset[int]] = {}
+        if residual is not None:
+            for base in scenario.bases:
+                caps = {d: residual.cap_left(base.base_id, d) for d in horizon}
+                full = {d for d, left in caps.items() if left is not None and left <= 0}
+                self.base_full[base.base_id] = frozenset(full)
         self.types_at: dict[str, frozenset[str]] = {}
         for base_id, set_type in scenario.sets_by_base_and_type:
             self.types_at[base_id] = self.types_at.get(base_id, frozenset()) | {set_type}
@@ -224,24 +241,85 @@ class _Calendar:
         return f"{_md(self.scenario.date_of(first))}–{_md(self.scenario.date_of(last))}"
 
 
-def enumerate_candidates(scenario: Scenario, max_orders: int = DEFAULT_MAX_ORDERS) -> Candidates:
-    """Pre-filtered placements and crew options of every title, with a reason where none."""
-    calendar = _Calendar(scenario)
+def enumerate_candidates(
+    scenario: Scenario,
+    max_orders: int = DEFAULT_MAX_ORDERS,
+    *,
+    title_ids: Iterable[str] | None = None,
+    residual: Residual | None = None,
+) -> Candidates:
+    """Pre-filtered placements and crew options of every title, with a reason where none.
+
+    Parameters
+    ----------
+    title_ids
+        Enumerate only these titles (the freed titles of a neighbourhood); all by default.
+    residual
+        Bookings of fixed titles: their sets, base places, crew and actor days (with
+        the travel days around them) are not free for the enumerated titles.
+    """
+    calendar = _Calendar(scenario, residual)
+
+    def closed(kind: Literal["crew", "actor"], who: str) -> frozenset[int]:
+        days = scenario.unavailable_days(kind, who)
+        if residual is None:
+            return days
+        return days | frozenset(residual.busy_days(kind, who))
+
     crew_runs = {
-        crew.crew_id: calendar.free_run(scenario.unavailable_days("crew", crew.crew_id))
-        for crew in scenario.crews
+        crew.crew_id: calendar.free_run(closed("crew", crew.crew_id)) for crew in scenario.crews
     }
     actor_runs = {
-        actor.actor_id: calendar.free_run(scenario.unavailable_days("actor", actor.actor_id))
+        actor.actor_id: calendar.free_run(closed("actor", actor.actor_id))
         for actor in scenario.actors
     }
+    titles = (
+        scenario.titles
+        if title_ids is None
+        else [scenario.title_by_id[t] for t in dict.fromkeys(title_ids)]
+    )
     by_title = {
         title.title_id: _title_candidates(
             scenario, calendar, crew_runs, actor_runs, title, max_orders
         )
-        for title in scenario.titles
+        for title in titles
     }
+    if residual is not None:
+        by_title = {t: _without_travel_clashes(found, residual) for t, found in by_title.items()}
     return Candidates(by_title=by_title, max_orders=max_orders)
+
+
+def _without_travel_clashes(found: TitleCandidates, residual: Residual) -> TitleCandidates:
+    """Drop choices that leave a crew or actor no time to travel to or from a fixed title."""
+    if not found.possible:
+        return found
+    length = found.title.shoot_days
+    cast = found.title.cast
+    ok_start: dict[tuple[int, str], bool] = {}
+    for p in found.placements:
+        key = (p.start, p.city)
+        if key not in ok_start:
+            last = p.start + length - 1
+            ok_start[key] = not any(
+                residual.clashes("actor", a, p.city, p.start, last) for a in cast
+            )
+    crew_options = tuple(
+        o
+        for o in found.crew_options
+        if ok_start[(o.start, o.city)]
+        and not residual.clashes("crew", o.crew_id, o.city, o.start, o.start + length - 1)
+    )
+    crewed = {(o.start, o.city) for o in crew_options}
+    placements = tuple(p for p in found.placements if (p.start, p.city) in crewed)
+    reason = None if placements else "与固定剧目的剧组、主演档期或转场时间冲突"
+    return TitleCandidates(
+        found.title,
+        placements,
+        crew_options if placements else (),
+        reason,
+        found.pinned,
+        found.orders_capped,
+    )
 
 
 def _title_candidates(
@@ -342,7 +420,10 @@ def _title_candidates(
     placements: list[Placement] = []
     for base in open_bases:
         pools = {t: calendar.open_sets[(base.base_id, t)] for t in needed}
+        full = calendar.base_full.get(base.base_id, frozenset())
         for start in person_starts:
+            if full and any(d in full for d in range(start, start + length)):
+                continue
             for order in orders:
                 if all(pools[t][start + i] > 0 for i, t in enumerate(order)):
                     placements.append(

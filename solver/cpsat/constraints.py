@@ -6,6 +6,11 @@ model. Rules 1, 2, 3 and 5 are mostly kept by the candidate filter
 window, the base has its set types, a set of each day's type is open and the
 cast and some crew with the genre are free. What is left for the model is
 that the choices fit together.
+
+In a neighbourhood of large-neighbourhood search the model holds only the
+freed titles; the fixed ones are the constants of ``variables.residual``,
+which each family counts against its rule (the candidate filter already
+drops most clashes with them; the families make sure of the rest).
 """
 
 from __future__ import annotations
@@ -88,13 +93,19 @@ def base_hosts_at_most_max_crews(
     its booked sets that day. Only days where the cap could bind get a
     constraint.
     """
+    residual = variables.residual
     booked_at: dict[tuple[str, int], list[BoolVar]] = defaultdict(list)
     for pool in variables.set_pools.values():
         booked_at[(pool.base_id, pool.day)].extend(s.booked for s in pool.sets)
-    for (base_id, _day), booked in booked_at.items():
-        cap = scenario.base_by_id[base_id].max_crews
+    for (base_id, day), booked in booked_at.items():
+        # fixed titles at the base that day use part of the cap
+        cap = (
+            scenario.base_by_id[base_id].max_crews
+            if residual is None
+            else residual.cap_left(base_id, day)
+        )
         if cap is not None and cap < len(booked):
-            model.add(cp_model.LinearExpr.sum(booked) <= cap)
+            model.add(cp_model.LinearExpr.sum(booked) <= max(cap, 0))
 
 
 def crew_shoots_one_title_a_day(
@@ -104,8 +115,10 @@ def crew_shoots_one_title_a_day(
 
     The crew's presence in a city on a day is the number of its chosen crew
     options covering that day there; presences are 0/1 and at most one city a
-    day, so at most one title a day.
+    day, so at most one title a day. A day that a fixed title gives the crew
+    is taken.
     """
+    residual = variables.residual
     covering: dict[tuple[str, str, int], list[BoolVar]] = defaultdict(list)
     for title_vars in variables.titles.values():
         length = title_vars.title.shoot_days
@@ -117,6 +130,8 @@ def crew_shoots_one_title_a_day(
         for row in presence:
             terms = covering[(crew_id, row.city, row.day)]
             model.add(cp_model.LinearExpr.sum(terms) == row.shooting)
+            if residual is not None and row.day in residual.busy_days("crew", crew_id):
+                model.add(row.shooting == 0)
         _one_city_a_day(model, presence)
 
 
@@ -127,8 +142,10 @@ def actor_in_one_title_a_day(
 
     Counted over the start variables of the titles in the actor's cast; for an
     actor whose titles could shoot in several cities the count is split by city
-    into presences, which travel (rule 7) reads.
+    into presences, which travel (rule 7) reads. A day that a fixed title gives
+    the actor is taken.
     """
+    residual = variables.residual
     covering: dict[tuple[str, str, int], list[BoolVar]] = defaultdict(list)
     for title_vars in variables.titles.values():
         for actor_id in title_vars.title.cast:
@@ -137,6 +154,9 @@ def actor_in_one_title_a_day(
                     covering[(actor_id, start.city, day)].append(start.chosen)
     by_actor_day: dict[tuple[str, int], list[BoolVar]] = defaultdict(list)
     for (actor_id, _city, day), terms in covering.items():
+        if residual is not None and day in residual.busy_days("actor", actor_id):
+            for term in terms:
+                model.add(term == 0)
         if actor_id not in variables.actor_presence:
             by_actor_day[(actor_id, day)].extend(terms)
     for terms in by_actor_day.values():
@@ -165,8 +185,19 @@ def travel_between_cities(
 
     "At least t free days" means: after shooting in city k on day d, the crew
     or actor may shoot in city k' ≠ k on day d + t + 1 at the earliest, so
-    shooting in k on d and in k' on any of d + 1 … d + t is forbidden.
+    shooting in k on d and in k' on any of d + 1 … d + t is forbidden. Fixed
+    titles' shoots count the same way: a day too close to one of them is taken.
     """
+    residual = variables.residual
+    if residual is not None:
+        for kind, table in (
+            ("crew", variables.crew_presence),
+            ("actor", variables.actor_presence),
+        ):
+            for presence in table.values():
+                for row in presence:
+                    if residual.blocked_mask(kind, row.who, row.city) >> row.day & 1:
+                        model.add(row.shooting == 0)
     for presence in (*variables.crew_presence.values(), *variables.actor_presence.values()):
         at = {(row.city, row.day): row.shooting for row in presence}
         cities = sorted({row.city for row in presence})
@@ -188,19 +219,23 @@ def crew_rests_after_max_days_in_row(
 ) -> None:
     """Rule 9: a crew with max_days_in_row = n shoots on at most n of any n + 1 consecutive days.
 
-    Shoots of different titles count together.
+    Shoots of different titles count together, fixed titles' shoots included.
     """
+    residual = variables.residual
     for crew_id, presence in variables.crew_presence.items():
         limit = scenario.crew_by_id[crew_id].max_days_in_row
         if limit is None:
             continue
+        fixed_days = set() if residual is None else set(residual.busy_days("crew", crew_id))
         by_day: dict[int, list[BoolVar]] = defaultdict(list)
         for row in presence:
             by_day[row.day].append(row.shooting)
         for first in range(scenario.days - limit):
-            window = [v for day in range(first, first + limit + 1) for v in by_day.get(day, ())]
-            if len(window) > limit:
-                model.add(cp_model.LinearExpr.sum(window) <= limit)
+            days = range(first, first + limit + 1)
+            window = [v for day in days for v in by_day.get(day, ())]
+            left = limit - sum(1 for day in days if day in fixed_days)
+            if window and len(window) > left:
+                model.add(cp_model.LinearExpr.sum(window) <= max(left, 0))
 
 
 CONSTRAINT_FAMILIES: tuple[ConstraintFamily, ...] = (

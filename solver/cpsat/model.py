@@ -20,6 +20,7 @@ from scheduler.plan import Plan, Shoot
 from solver.cpsat.constraints import CONSTRAINT_FAMILIES, ConstraintFamily
 from solver.cpsat.variables import Variables, make_variables, name_variables
 from solver.placements import Candidates, Placement
+from solver.residual import Residual
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,10 @@ class SlateModel:
         Constraint families to add, in order; all rules by default.
     readable_names
         Name every variable after what it decides (for small models and debugging).
+    residual
+        Bookings of titles kept fixed: the model then holds only the titles of
+        ``candidates`` and fits them around the fixed ones (a neighbourhood of
+        :mod:`solver.lns`).
     """
 
     def __init__(
@@ -51,11 +56,12 @@ class SlateModel:
         candidates: Candidates,
         families: Sequence[ConstraintFamily] = CONSTRAINT_FAMILIES,
         readable_names: bool = False,
+        residual: Residual | None = None,
     ) -> None:
         self.scenario = scenario
         self.candidates = candidates
         self.model = cp_model.CpModel()
-        self.variables: Variables = make_variables(self.model, scenario, candidates)
+        self.variables: Variables = make_variables(self.model, scenario, candidates, residual)
         if readable_names:
             name_variables(self.variables)
         for family in families:
@@ -171,25 +177,82 @@ class SlateModel:
 
     def plan_for(self, choices: Mapping[str, Choice], unscheduled: Mapping[str, str]) -> Plan:
         """The plan of ``choices``, each shoot on a set of its pool; ``unscheduled`` as given."""
-        sets_of = _assign_sets(self.variables, choices)
-        shoots = []
-        for title_id, choice in choices.items():
-            p = choice.placement
-            for day in p.days():
-                shoots.append(
-                    Shoot(
-                        title_id,
-                        self.scenario.date_of(day),
-                        p.base_id,
-                        sets_of[(title_id, day)].set_id,
-                        choice.crew_id,
-                    )
+        return plan_from_choices(self.scenario, choices, unscheduled)
+
+
+def open_sets_of_pool(scenario: Scenario, base_id: str, set_type: str, day: int) -> list[FilmSet]:
+    """The open sets of one type at one base on one day, cheapest first (as the model books)."""
+    return sorted(
+        (
+            s
+            for s in scenario.sets_at(base_id, set_type)
+            if day not in scenario.unavailable_days("set", s.set_id)
+        ),
+        key=lambda s: (s.day_rate, s.set_id),
+    )
+
+
+def plan_from_choices(
+    scenario: Scenario, choices: Mapping[str, Choice], unscheduled: Mapping[str, str]
+) -> Plan:
+    """The plan of ``choices``, each shoot on a set of its pool; ``unscheduled`` as given."""
+    sets_of = _assign_sets(scenario, choices)
+    shoots = []
+    for title_id, choice in choices.items():
+        p = choice.placement
+        for day in p.days():
+            shoots.append(
+                Shoot(
+                    title_id,
+                    scenario.date_of(day),
+                    p.base_id,
+                    sets_of[(title_id, day)].set_id,
+                    choice.crew_id,
                 )
-        return Plan(shoots=tuple(sorted(shoots)), unscheduled=dict(unscheduled))
+            )
+    return Plan(shoots=tuple(sorted(shoots)), unscheduled=dict(unscheduled))
+
+
+def choices_cost(scenario: Scenario, choices: Mapping[str, Choice]) -> int:
+    """Cost of the plan of ``choices`` in CNY: each pool books its cheapest open sets."""
+    users: dict[tuple[str, str, int], int] = defaultdict(int)
+    total = 0
+    for title_id, choice in choices.items():
+        p = choice.placement
+        title = scenario.title_by_id[title_id]
+        day_rate = scenario.crew_by_id[choice.crew_id].day_rate + sum(
+            scenario.actor_by_id[a].day_rate for a in title.cast
+        )
+        total += day_rate * p.length
+        for day, set_type in p.set_type_by_day():
+            users[(p.base_id, set_type, day)] += 1
+    for (base_id, set_type, day), count in users.items():
+        open_sets = open_sets_of_pool(scenario, base_id, set_type, day)
+        total += sum(s.day_rate for s in open_sets[:count])
+    return total
+
+
+def choices_of_plan(scenario: Scenario, plan: Plan) -> dict[str, Choice]:
+    """The choice of every scheduled title of a plan that keeps the rules."""
+    shoots_by_title: dict[str, list[Shoot]] = defaultdict(list)
+    for shoot in plan.shoots:
+        shoots_by_title[shoot.title_id].append(shoot)
+    choices: dict[str, Choice] = {}
+    for title_id, shoots in shoots_by_title.items():
+        shoots.sort()
+        placement = Placement(
+            title_id,
+            shoots[0].base_id,
+            scenario.city_of_base(shoots[0].base_id),
+            scenario.day_index(shoots[0].date),
+            tuple(scenario.set_by_id[s.set_id].set_type for s in shoots),
+        )
+        choices[title_id] = Choice(placement, shoots[0].crew_id)
+    return choices
 
 
 def _assign_sets(
-    variables: Variables, choices: Mapping[str, Choice]
+    scenario: Scenario, choices: Mapping[str, Choice]
 ) -> dict[tuple[str, int], FilmSet]:
     """The set of every shoot: the cheapest open sets of its pool, yesterday's set if it can.
 
@@ -206,7 +269,7 @@ def _assign_sets(
     for key in sorted(users, key=lambda k: k[2]):
         _base_id, _set_type, day = key
         titles = sorted(users[key])
-        open_sets = [s.film_set for s in variables.set_pools[key].sets]
+        open_sets = open_sets_of_pool(scenario, *key)
         booked = open_sets[: len(titles)]
         rate_limit = booked[-1].day_rate
         keep: dict[str, FilmSet] = {}

@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model import FilmSet, Scenario, Title
 from solver.placements import Candidates, CrewOption, Placement
+from solver.residual import Residual
 
 BoolVar = cp_model.IntVar
 
@@ -107,6 +108,8 @@ class Variables:
     crew_presence: dict[str, list[PresenceVar]]
     actor_presence: dict[str, list[PresenceVar]]
     counts: dict[str, int] = field(default_factory=dict)
+    residual: Residual | None = None
+    """Bookings of the titles kept fixed (large-neighbourhood search), or ``None``."""
 
     def all_placements(self) -> Iterator[PlacementVar]:
         for title_vars in self.titles.values():
@@ -122,9 +125,16 @@ class Variables:
 
 
 def make_variables(
-    model: cp_model.CpModel, scenario: Scenario, candidates: Candidates
+    model: cp_model.CpModel,
+    scenario: Scenario,
+    candidates: Candidates,
+    residual: Residual | None = None,
 ) -> Variables:
-    """Create the model's variables for every possible title, set-day, crew-day and actor-day."""
+    """Create the model's variables for every possible title, set-day, crew-day and actor-day.
+
+    With a ``residual``, the cheapest open sets of each pool that fixed titles
+    book are left out of the pool.
+    """
     new = model.new_bool_var
     titles: dict[str, TitleVars] = {}
     pool_keys: set[tuple[str, str, int]] = set()
@@ -159,6 +169,8 @@ def make_variables(
             ),
             key=lambda s: (s.day_rate, s.set_id),
         )
+        if residual is not None:
+            open_sets = open_sets[residual.pool_taken.get((base_id, set_type, day), 0) :]
         set_pools[(base_id, set_type, day)] = SetPoolDay(
             base_id, set_type, day, [SetDayVar(s, day, new("")) for s in open_sets]
         )
@@ -186,7 +198,7 @@ def make_variables(
         if len({city for city, _ in keys}) > 1
     }
 
-    variables = Variables(titles, set_pools, crew_presence, actor_presence)
+    variables = Variables(titles, set_pools, crew_presence, actor_presence, residual=residual)
     variables.counts = {
         "titles": len(titles),
         "placements": sum(len(t.placements) for t in titles.values()),
