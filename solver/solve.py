@@ -26,6 +26,7 @@ from solver.cpsat.model import Choice, SlateModel
 from solver.cpsat.objective import finish_weight, maximise_priority, minimise_cost_then_finish
 from solver.placements import DEFAULT_MAX_ORDERS, Candidates, capacity_reason, enumerate_candidates
 from solver.result import ModelSize, SolveResult, SolveStatus
+from solver.stopping import StopWatch
 
 PHASE_1_SHARE = 0.7
 """Share of the time left after building that goes to maximising priority."""
@@ -220,7 +221,7 @@ class _Run:
             solver.parameters.subsolvers.append("core")
         # phase 2 minimises cost × weight + finish days; progress reports the cost part
         callback = _Callback(self, name, 1 if core_search else finish_weight(slate.variables))
-        with _StopWatch(solver, self.stop):
+        with StopWatch(solver, self.stop):
             status = solver.solve(slate.model, callback)
         response = solver.response_proto
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -385,34 +386,6 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             self.run.progress(self.run.elapsed(), objective, bound)
         if self.run.stopped():
             self.stop_search()
-
-
-class _StopWatch:
-    """Stops the solver from another thread as soon as the stop flag is set."""
-
-    def __init__(self, solver: cp_model.CpSolver, stop: threading.Event | None) -> None:
-        self.solver = solver
-        self.stop = stop
-        self.done = threading.Event()
-        self.thread: threading.Thread | None = None
-
-    def __enter__(self) -> _StopWatch:
-        if self.stop is not None:
-            self.thread = threading.Thread(target=self._watch, daemon=True)
-            self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.done.set()
-        if self.thread is not None:
-            self.thread.join()
-
-    def _watch(self) -> None:
-        assert self.stop is not None
-        while not self.done.wait(0.05):
-            if self.stop.is_set():
-                self.solver.stop_search()
-                return
 
 
 def plan_cost(scenario: Scenario, plan: Plan) -> int:

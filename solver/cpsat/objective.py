@@ -69,3 +69,23 @@ def minimise_cost_then_finish(
     """Phase 2: keep at least ``priority_floor`` scheduled, then cheapest, then earliest."""
     model.add(priority_scheduled(variables) >= priority_floor)
     model.minimize(finish_weight(variables) * cost(scenario, variables) + finish_days(variables))
+
+
+def cost_ceiling(scenario: Scenario, variables: Variables) -> int:
+    """More than the cost of any plan of the model's titles: each title at its dearest."""
+    set_rate = max((s.day_rate for s in scenario.sets), default=0)
+    crew_rate = max((c.day_rate for c in scenario.crews), default=0)
+    total = 1
+    for title_vars in variables.titles.values():
+        title = title_vars.title
+        cast_rate = sum(scenario.actor_by_id[a].day_rate for a in title.cast)
+        total += title.shoot_days * (set_rate + crew_rate + cast_rate)
+    return total
+
+
+def maximise_priority_then_cheapest(
+    model: cp_model.CpModel, scenario: Scenario, variables: Variables
+) -> None:
+    """One objective for a neighbourhood: the most priority, and among equals the cheapest."""
+    weight = cost_ceiling(scenario, variables)
+    model.maximize(weight * priority_scheduled(variables) - cost(scenario, variables))

@@ -1,0 +1,35 @@
+"""Stopping a CP-SAT search from another thread when the user's stop flag is set."""
+
+from __future__ import annotations
+
+import threading
+
+from ortools.sat.python import cp_model
+
+
+class StopWatch:
+    """Stops the solver from another thread as soon as the stop flag is set."""
+
+    def __init__(self, solver: cp_model.CpSolver, stop: threading.Event | None) -> None:
+        self.solver = solver
+        self.stop = stop
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> StopWatch:
+        if self.stop is not None:
+            self.thread = threading.Thread(target=self._watch, daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+
+    def _watch(self) -> None:
+        assert self.stop is not None
+        while not self.done.wait(0.05):
+            if self.stop.is_set():
+                self.solver.stop_search()
+                return
