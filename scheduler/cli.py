@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scheduler.cli_db import add_db_commands
+from scheduler.cli_solve import add_solve_command
 from scheduler.errors import ScenarioError
 
 
@@ -84,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=2026)
     gen.add_argument("--out", required=True, help="folder (or .xlsx) to write")
     gen.set_defaults(run=_cmd_generate)
+
+    add_solve_command(commands)
 
     check = commands.add_parser("check", help="check a plan folder against rules 1-9 (exit 1)")
     check.add_argument("scenario", help="scenario folder or .xlsx workbook")
