@@ -46,9 +46,9 @@ def _positive_int(text: str) -> int:
 class _ProgressLine:
     """Prints one line to stderr per improving solution the solver reports.
 
-    Phase 1 maximises the priority (objective ≤ bound); phase 2 minimises a
-    cost-based number (objective ≥ bound, and larger than any priority total),
-    which tells the two apart.
+    The priority phases come first and maximise (objective ≤ bound); the cost
+    phase minimises (objective ≥ bound) a number larger than any priority
+    total, which tells them apart. A bound the solver does not know is NaN.
     """
 
     def __init__(self, total_priority: int) -> None:
@@ -58,10 +58,11 @@ class _ProgressLine:
     def __call__(self, elapsed: float, objective: float, bound: float) -> None:
         if objective > bound or objective > self.total_priority:
             self.cost_phase = True
+        shown = "–" if math.isnan(bound) else f"{bound:,.0f}"
         if self.cost_phase:
-            text = f"降成本 cost phase: 目标 objective {objective:,.0f}（下界 bound {bound:,.0f}）"
+            text = f"降成本 cost phase: 目标 objective {objective:,.0f}（下界 bound {shown}）"
         else:
-            text = f"优先级合计 Σ priority {objective:.0f} / 上界 bound {bound:.0f}"
+            text = f"优先级合计 Σ priority {objective:.0f} / 上界 bound {shown}"
         print(f"  [{elapsed:6.1f}s] {text}", file=sys.stderr, flush=True)
 
 
