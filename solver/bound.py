@@ -229,6 +229,19 @@ def genre_groups(scenario: Scenario, genres: Iterable[str]) -> list[tuple[str, .
     return groups
 
 
+def _longest_that_overflow(longest_first: list[Title], days: int, most: int) -> list[Title]:
+    """The longest titles, as many as keep any ``most + 1`` of them longer than ``days``."""
+    for size in range(len(longest_first), most, -1):
+        shortest = longest_first[size - most - 1 : size]
+        if sum(t.shoot_days for t in shortest) > days:
+            return longest_first[:size]
+    return []
+
+
+MOST_IN_A_RUN = (1, 2)
+"""Right-hand sides of the actor run rows; larger ones are nearly implied by the day rows."""
+
+
 # -- the relaxation ------------------------------------------------------------------
 
 
@@ -281,6 +294,7 @@ class _Relaxation:
             self.sets_host_one_shoot_a_day,
             self.bases_host_what_they_can,
             self.actor_in_one_title_a_day,
+            self.actor_fits_titles_in_a_window,
             self.crews_shoot_within_their_days,
             self.pinned_crew_shoots_one_title_a_day,
         ):
@@ -377,6 +391,46 @@ class _Relaxation:
             self._add(pulp.lpSum(on_day) == chosen, *prefix, "one_set", f"d{day}")
         for set_type, days in option.title.days_by_set_type().items():
             self._add(pulp.lpSum(by_type[set_type]) == days * chosen, *prefix, set_type)
+
+    def actor_fits_titles_in_a_window(self) -> None:
+        """Rule 4 strengthened: an actor's titles that must shoot inside a run of days fit it.
+
+        Among the titles of an actor whose windows lie inside a run of ``k``
+        days, take the longest ones as long as any ``r + 1`` of them are more
+        than ``k`` days together: at most ``r`` of those shoot. The day rows
+        let an LP shoot half of a 2-day title and all of a 1-day title on two
+        days; this row (r = 1) does not.
+        """
+        scenario = self.scenario
+        titles_of: dict[str, list[Title]] = defaultdict(list)
+        for title in scenario.titles:
+            if self.options[title.title_id]:
+                for actor_id in title.cast:
+                    titles_of[actor_id].append(title)
+        for actor_id, titles in sorted(titles_of.items()):
+            windows = {t.title_id: scenario.title_window(t) for t in titles}
+            longest_first = sorted(titles, key=lambda t: -t.shoot_days)
+            firsts = sorted({first for first, _ in windows.values()})
+            lasts = sorted({last for _, last in windows.values()})
+            for first, last in itertools.product(firsts, lasts):
+                days = last - first + 1
+                inside = [
+                    t
+                    for t in longest_first
+                    if first <= windows[t.title_id][0] and windows[t.title_id][1] <= last
+                ]
+                for most in MOST_IN_A_RUN:
+                    group = _longest_that_overflow(inside, days, most)
+                    if len(group) > most:
+                        shooting = [v for t in group for _, v in self.options[t.title_id]]
+                        self._add(
+                            pulp.lpSum(shooting) <= most,
+                            "actor_fits",
+                            actor_id,
+                            f"d{first}",
+                            f"d{last}",
+                            f"at_most{most}",
+                        )
 
     def bases_host_what_they_can(self) -> None:
         """Rules 4 and 6: titles that can only shoot at a group of bases fit its bases' days.
