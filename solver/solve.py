@@ -22,14 +22,37 @@ from ortools.sat.python import cp_model
 from scheduler.model import Scenario
 from scheduler.plan import Plan
 from solver.cpsat.constraints import CONSTRAINT_FAMILIES, pinned_titles_are_scheduled
-from solver.cpsat.model import Choice, SlateModel
+from solver.cpsat.model import Choice, SlateModel, choices_of_plan, plan_from_choices
 from solver.cpsat.objective import finish_weight, maximise_priority, minimise_cost_then_finish
+from solver.lns import Incumbent, LargeNeighbourhoodSearch
 from solver.placements import DEFAULT_MAX_ORDERS, Candidates, capacity_reason, enumerate_candidates
 from solver.result import ModelSize, SolveResult, SolveStatus
 from solver.stopping import StopWatch
 
 PHASE_1_SHARE = 0.7
 """Share of the time left after building that goes to maximising priority."""
+
+WEAK_BOUND_RATIO = 1.5
+WEAK_BOUND_SHARE = 0.25
+"""Phase 1 gives up after this share of its time while CP-SAT's bound is still above this
+multiple of the priority of every title that can shoot (or it has no plan yet): its
+relaxation sees nothing of the rules that bind and its search stalls (Zhengzhou full
+rules, travel between three cities: bound 7,895 for 1,290 possible, 1087 after 20 s from
+greedy's 1084), while large-neighbourhood search from the plan keeps improving (1134 in
+40 s). On one city the bound is tight (1,307) and core search gains most."""
+
+LNS_MIN_SECONDS = 4.0
+"""Large-neighbourhood search runs only with at least this much time left."""
+
+EXACT_MAX_TITLE_CREW_PAIRS = 60_000
+"""Scenarios with more title × crew pairs skip the exact model (too big to build in
+time: cluster-x10 has 1.1 M pairs, 13 M variables) and search neighbourhoods only."""
+
+LP_BOUND_MAX_SECONDS = 15.0
+"""The LP bound runs beside the search for at most this long (and a tenth of the limit)."""
+
+FINISH_SECONDS_PER_TITLE = 0.002
+"""Time kept back per title in the neighbourhood-only search for reasons and the checker."""
 
 CORE_SEARCH_WORKERS = 3
 """Up to this many workers, phase 1 runs CP-SAT's core-based search instead of its LP search.
@@ -127,6 +150,7 @@ class _Run:
         self.progress = progress
         self.stop = stop
         self.lines: list[str] = []
+        self.lp_bound = _LpBound.start(self, min(LP_BOUND_MAX_SECONDS, 0.1 * time_limit))
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -140,6 +164,10 @@ class _Run:
     # -- the phases ----------------------------------------------------------
 
     def solve(self, max_orders: int, warm_start: bool) -> SolveResult:
+        pairs = len(self.scenario.titles) * len(self.scenario.crews)
+        if pairs > EXACT_MAX_TITLE_CREW_PAIRS:
+            self.log(f"{pairs} title × crew pairs: neighbourhood search only")
+            return self._solve_by_lns(max_orders)
         candidates = enumerate_candidates(self.scenario, max_orders)
         self.log(f"candidates: {candidates.summary()}")
         if candidates.contradictory_pins:
@@ -175,23 +203,47 @@ class _Run:
         maximise_priority(slate.model, slate.variables)
         phase_2_needs = PHASE_2_MIN_SECONDS + size.build_seconds + self.reserve
         left = self.deadline - time.monotonic()
+        now, searching = time.monotonic(), left - self.reserve
         # too short a limit for two useful phases: all of it goes to priority
-        share = PHASE_1_SHARE if left * (1 - PHASE_1_SHARE) >= phase_2_needs else 1.0
-        first = self._run_phase(slate, "phase 1 (priority)", share, core_search=True)
+        share = PHASE_1_SHARE if searching * (1 - PHASE_1_SHARE) >= phase_2_needs else 1.0
+        phase_1_until = now + searching * share
+        # with a warm start, what phase 1 leaves goes to neighbourhood search, not phase 2
+        lns_until = self.deadline - self.reserve if warm_start else phase_1_until
+        possible = sum(c.title.priority for c in candidates.by_title.values() if c.possible)
+        first = self._run_phase(
+            slate,
+            "phase 1 (priority)",
+            phase_1_until,
+            core_search=True,
+            weak_bound=WEAK_BOUND_RATIO * possible if lns_until > phase_1_until else None,
+        )
         if first.infeasible:
             return self._infeasible(candidates, self._conflicting_pins(candidates), size)
+        searches = lns_until - time.monotonic() >= LNS_MIN_SECONDS and not self.stopped()
         if first.values is None or first.objective is None:
-            return self._fallback(
-                candidates, greedy_plan, greedy_priority, _clamp(first.bound, candidates), size
-            )
-        values, priority = first.values, first.objective
+            if greedy_plan is None or greedy_priority is None or not searches:
+                return self._fallback(
+                    candidates, greedy_plan, greedy_priority, _clamp(first.bound, candidates), size
+                )
+            # no CP-SAT plan yet: the neighbourhood search starts from the greedy plan
+            values = slate.values_for(slate.choices_from_plan(greedy_plan)[0])
+            priority = greedy_priority
+        else:
+            values, priority = first.values, first.objective
+        bound = priority if first.proven else self._bound(_clamp(first.bound, candidates))
+        if not first.proven and priority < (bound or priority + 1) and searches:
+            choices = self._lns(slate.choices_from_values(values), max_orders, bound, lns_until)
+            values = slate.values_for(choices)
+            priority = sum(self.scenario.title_by_id[t].priority for t in choices)
 
         if self.stopped() or self.deadline - time.monotonic() < phase_2_needs:
-            self.log("phase 2 skipped: stopped or too little time left")
+            self.log("phase 2 skipped: stopped, searched neighbourhoods or too little time left")
         else:
             minimise_cost_then_finish(slate.model, self.scenario, slate.variables, priority)
             slate.set_hint(values)
-            second = self._run_phase(slate, "phase 2 (cost, then finish)", 1.0, core_search=False)
+            second = self._run_phase(
+                slate, "phase 2 (cost, then finish)", self.deadline - self.reserve, False
+            )
             if second.values is not None:
                 before = plan_cost(
                     self.scenario, slate.plan_for(slate.choices_from_values(values), {})
@@ -203,14 +255,26 @@ class _Run:
                 self.log(f"phase 2: cost {before:,} → {after:,} CNY")
 
         choices = slate.choices_from_values(values)
-        status = SolveStatus.OPTIMAL if first.proven else SolveStatus.FEASIBLE
-        bound = priority if first.proven else _clamp(first.bound, candidates)
-        plan = slate.plan_for(choices, self._reasons(candidates, choices, first.proven))
+        proven = first.proven or priority == bound
+        status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+        plan = slate.plan_for(choices, self._reasons(candidates, choices, proven))
         return self._finish(plan, status, priority, bound, greedy_priority, size)
 
-    def _run_phase(self, slate: SlateModel, name: str, share: float, core_search: bool) -> _Phase:
-        left = self.deadline - time.monotonic() - self.reserve
-        limit = max(0.01, left * share)
+    def _run_phase(
+        self,
+        slate: SlateModel,
+        name: str,
+        until: float,
+        core_search: bool,
+        weak_bound: float | None = None,
+    ) -> _Phase:
+        """One CP-SAT run on the whole model until ``until`` (a ``time.monotonic`` time).
+
+        With ``weak_bound``, the run gives up early while its bound stays above it
+        (see :data:`WEAK_BOUND_RATIO`).
+        """
+        started = time.monotonic()
+        limit = max(0.01, until - started)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = limit
         solver.parameters.num_workers = self.workers
@@ -221,7 +285,17 @@ class _Run:
             solver.parameters.subsolvers.append("core")
         # phase 2 minimises cost × weight + finish days; progress reports the cost part
         callback = _Callback(self, name, 1 if core_search else finish_weight(slate.variables))
-        with StopWatch(solver, self.stop):
+        hopeless = None
+        if weak_bound is not None:
+            solver.best_bound_callback = callback.on_bound
+            give_up_at = started + WEAK_BOUND_SHARE * limit
+
+            def hopeless() -> bool:
+                bound = callback.bound
+                weak = bound is None or bound > weak_bound
+                return weak and time.monotonic() > give_up_at
+
+        with StopWatch(solver, self.stop, hopeless):
             status = solver.solve(slate.model, callback)
         response = solver.response_proto
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -238,6 +312,55 @@ class _Run:
             f"{callback.solutions} solutions"
         )
         return phase
+
+    # -- large-neighbourhood search -------------------------------------------
+
+    def _lns(
+        self, choices: Mapping[str, Choice], max_orders: int, bound: int | None, until: float
+    ) -> dict[str, Choice]:
+        """Improve ``choices`` by large-neighbourhood search until ``until`` (monotonic)."""
+        search = LargeNeighbourhoodSearch(
+            self.scenario, choices, seed=self.seed, workers=self.workers, max_orders=max_orders
+        )
+        self.log(f"lns: from priority {search.incumbent.priority}, cost {search.incumbent.cost:,}")
+        best = float(bound) if bound is not None else float("nan")
+
+        def report(incumbent: Incumbent) -> None:
+            if self.progress is not None:
+                self.progress(self.elapsed(), float(incumbent.priority), best)
+
+        found = search.run(until, stop=self.stop, on_improvement=report)
+        self.log(f"lns: priority {found.priority}, cost {found.cost:,}; {search.stats.summary()}")
+        return found.choices
+
+    def _solve_by_lns(self, max_orders: int) -> SolveResult:
+        """Neighbourhood search from the greedy plan, for scenarios too big for the exact model."""
+        greedy_plan, greedy_priority = self._greedy(True)
+        start = {} if greedy_plan is None else choices_of_plan(self.scenario, greedy_plan)
+        bound = self._bound(sum(t.priority for t in self.scenario.titles))
+        finish = self.reserve + FINISH_SECONDS_PER_TITLE * len(self.scenario.titles)
+        choices = self._lns(start, max_orders, bound, self.deadline - finish)
+        waiting = [t.title_id for t in self.scenario.titles if t.title_id not in choices]
+        candidates = enumerate_candidates(self.scenario, max_orders, title_ids=waiting)
+        priority = sum(self.scenario.title_by_id[t].priority for t in choices)
+        bound = self._bound(bound)
+        proven = priority == bound
+        reasons = {
+            t: candidates.by_title[t].reason
+            or capacity_reason(self.scenario, self.scenario.title_by_id[t], proven)
+            for t in waiting
+        }
+        plan = plan_from_choices(self.scenario, choices, reasons)
+        status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+        return self._finish(plan, status, priority, bound, greedy_priority, ModelSize())
+
+    def _bound(self, bound: int | None) -> int | None:
+        """The lower of ``bound`` and the LP bound of :mod:`solver.bound`, if it is ready."""
+        found = self.lp_bound.result() if self.lp_bound is not None else None
+        if found is None:
+            return bound
+        self.log(f"LP bound: {found}")
+        return found if bound is None else min(bound, found)
 
     # -- outcomes ------------------------------------------------------------
 
@@ -367,6 +490,37 @@ class _Run:
         return reasons
 
 
+class _LpBound:
+    """The LP bound of :mod:`solver.bound`, computed in a thread while the search runs."""
+
+    def __init__(self, run: _Run, compute: Callable[..., Any], seconds: float) -> None:
+        self.value: int | None = None
+        self.thread = threading.Thread(
+            target=self._compute, args=(run, compute, seconds), daemon=True
+        )
+        self.thread.start()
+
+    @classmethod
+    def start(cls, run: _Run, seconds: float) -> _LpBound | None:
+        compute = _optional("solver.bound", "priority_upper_bound")
+        return None if compute is None else cls(run, compute, seconds)
+
+    def _compute(self, run: _Run, compute: Callable[..., Any], seconds: float) -> None:
+        try:
+            found = compute(run.scenario, time_limit=seconds)
+        except Exception as error:  # a colleague's module: its failure must not lose the plan
+            run.log(f"LP bound failed: {error!r}")
+            return
+        if found is not None:
+            # a BoundResult (its .bound), or a plain number
+            self.value = int(getattr(found, "bound", found))
+            run.log(f"LP bound ready: {getattr(found, 'summary', lambda: found)()}")
+
+    def result(self) -> int | None:
+        """The bound if it is ready (never waits)."""
+        return self.value
+
+
 class _Callback(cp_model.CpSolverSolutionCallback):
     """Reports improving solutions to the log and the progress callback; honours the stop flag."""
 
@@ -376,6 +530,11 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.run = run
         self.phase = phase
         self.solutions = 0
+        self.bound: float | None = None
+
+    def on_bound(self, bound: float) -> None:
+        """CP-SAT's best bound improved (called from its search threads)."""
+        self.bound = bound / self.scale
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
