@@ -254,13 +254,11 @@ def _name(*parts: object) -> str:
 class _Relaxation:
     """The bound's LP or MIP, built family by family (see the module docstring)."""
 
-    def __init__(self, scenario: Scenario, *, integer: bool) -> None:
+    def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.integer = integer
         self.calendar = _Calendar(scenario)
         self.problem = pulp.LpProblem("priority_bound", pulp.LpMaximize)
         self.feasible = True
-        self.category = pulp.LpBinary if integer else pulp.LpContinuous
         self.options: dict[str, list[tuple[ShootOption, pulp.LpVariable]]] = {}
         # hosts[title]: every base that could host the title on some start
         self.hosts: dict[str, frozenset[str]] = {}
@@ -279,7 +277,8 @@ class _Relaxation:
                     self.shooting[(title_id, day)].append(chosen)
 
     def _variable(self, *name: object) -> pulp.LpVariable:
-        return pulp.LpVariable(_name(*name), lowBound=0, upBound=1, cat=self.category)
+        """A 0/1 decision; the LP solve relaxes it, the MIP solve keeps it."""
+        return pulp.LpVariable(_name(*name), cat=pulp.LpBinary)
 
     def build(self) -> None:
         # objective first: each family below only adds constraints
@@ -567,7 +566,7 @@ def priority_upper_bound(
     started = time.perf_counter()
     if solver is None:
         solver = "highs" if pulp.HiGHS().available() else "cbc"
-    relaxation = _Relaxation(scenario, integer=False)
+    relaxation = _Relaxation(scenario)
     relaxation.build()
     if not relaxation.feasible:
         return None
@@ -584,13 +583,10 @@ def priority_upper_bound(
     bound = math.floor(lp_value + ROUNDING_SLACK)
     time_left = time_limit - (time.perf_counter() - started)
     if integer and solver == "highs" and time_left > 0:
-        mip = _Relaxation(scenario, integer=True)
-        mip.build()
-        mip_bound = _solve_mip_highs(mip.problem, time_left)
+        mip_bound = _solve_mip_highs(problem, time_left)
         if mip_bound is not None and math.floor(mip_bound + ROUNDING_SLACK) <= bound:
             bound = math.floor(mip_bound + ROUNDING_SLACK)
             method = "mip-highs"
-            columns, rows = len(mip.problem.variables()), len(mip.problem.constraints)
     return BoundResult(
         bound=max(bound, 0),
         lp_value=lp_value,
@@ -620,7 +616,16 @@ def _solve_mip_highs(problem: pulp.LpProblem, time_limit: float) -> float | None
     """HiGHS's proven dual bound on the MIP, also when stopped at the time limit."""
     import highspy
 
-    problem.solve(pulp.HiGHS(msg=False, timeLimit=max(time_limit, 0.1)))
+    # only the bound matters: HiGHS's primal heuristics would take half the time
+    solver = pulp.HiGHS(
+        msg=False,
+        timeLimit=max(time_limit, 0.1),
+        mip_heuristic_effort=0.0,
+        mip_heuristic_run_feasibility_jump=False,
+        mip_heuristic_run_rins=False,
+        mip_heuristic_run_rens=False,
+    )
+    problem.solve(solver)
     highs = problem.solverModel
     status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
