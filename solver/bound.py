@@ -32,6 +32,7 @@ import argparse
 import itertools
 import math
 import time
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -278,7 +279,7 @@ class _Relaxation:
 
     def _variable(self, *name: object) -> pulp.LpVariable:
         """A 0/1 decision; the LP solve relaxes it, the MIP solve keeps it."""
-        return pulp.LpVariable(_name(*name), cat=pulp.LpBinary)
+        return self.problem.add_variable(_name(*name), cat=pulp.LpBinary)
 
     def build(self) -> None:
         # objective first: each family below only adds constraints
@@ -485,7 +486,7 @@ class _Relaxation:
         for genre in genres:
             titles = [t.title_id for t in scenario.titles if t.genre == genre]
             for day in range(horizon):
-                shot_days[(genre, day)] = pulp.LpVariable(
+                shot_days[(genre, day)] = self.problem.add_variable(
                     _name("shot_days", genre, f"d{day}"), lowBound=0
                 )
                 shooting = [v for t in titles for v in self.shooting.get((t, day), ())]
@@ -571,7 +572,7 @@ def priority_upper_bound(
     if not relaxation.feasible:
         return None
     problem = relaxation.problem
-    columns, rows = len(problem.variables()), len(problem.constraints)
+    columns, rows = len(problem.variables()), problem.numConstraints()
     if solver == "cbc":
         lp_value = _solve_lp_cbc(problem, time_limit)
         method = "lp-cbc"
@@ -638,7 +639,12 @@ def _solve_mip_highs(problem: pulp.LpProblem, time_limit: float) -> float | None
 
 def _solve_lp_cbc(problem: pulp.LpProblem, time_limit: float) -> float | None:
     """Optimum of the LP by CBC (PuLP's bundled solver), or ``None``."""
-    status = problem.solve(pulp.PULP_CBC_CMD(mip=False, msg=False, timeLimit=time_limit))
+    with warnings.catch_warnings():
+        # PuLP 3.3 marks its bundled CBC as deprecated for 4.0; it is the fallback
+        # that needs no install, so keep it and keep the test output clean.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        command = pulp.PULP_CBC_CMD(mip=False, msg=False, timeLimit=time_limit)
+    status = problem.solve(command)
     if pulp.LpStatus[status] != "Optimal":
         return None
     return float(pulp.value(problem.objective) or 0.0)
