@@ -29,8 +29,11 @@ the figures of one sample.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import math
+import os
+import sys
 import time
 import warnings
 from collections import defaultdict
@@ -598,6 +601,24 @@ def priority_upper_bound(
     )
 
 
+@contextlib.contextmanager
+def _highs_banner_hidden() -> Iterator[None]:
+    """Keep HiGHS's start-up banner off standard output.
+
+    HiGHS prints it from C++ when PuLP creates the solver, before ``msg=False``
+    takes effect, and it would land in the middle of the CLI's report.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _solve_lp_highs(problem: pulp.LpProblem, time_limit: float) -> float | None:
     """Optimum of the LP, or ``None`` when HiGHS did not prove one."""
     import highspy
@@ -605,7 +626,8 @@ def _solve_lp_highs(problem: pulp.LpProblem, time_limit: float) -> float | None:
     # interior point then crossover: several times faster than simplex on these LPs,
     # which are highly degenerate (many titles tie on every day)
     solver = pulp.HiGHS(mip=False, msg=False, timeLimit=max(time_limit, 0.1), solver="ipm")
-    problem.solve(solver)
+    with _highs_banner_hidden():
+        problem.solve(solver)
     highs = problem.solverModel
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -626,7 +648,8 @@ def _solve_mip_highs(problem: pulp.LpProblem, time_limit: float) -> float | None
         mip_heuristic_run_rins=False,
         mip_heuristic_run_rens=False,
     )
-    problem.solve(solver)
+    with _highs_banner_hidden():
+        problem.solve(solver)
     highs = problem.solverModel
     status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
