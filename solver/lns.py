@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model import Scenario
 from solver.cpsat.model import Choice, SlateModel, choices_cost, plan_from_choices
-from solver.cpsat.objective import maximise_priority_then_cheapest
+from solver.cpsat.objective import maximise_priority, maximise_priority_then_cheapest
 from solver.placements import DEFAULT_MAX_ORDERS, enumerate_candidates, set_type_orders
 from solver.residual import Residual
 from solver.stopping import StopWatch
@@ -166,7 +166,12 @@ class BaseGroup:
 
 @dataclass
 class AroundUnscheduled:
-    """An unscheduled title of high priority and the titles holding its crews and cast then."""
+    """An unscheduled title of high priority, its cast's titles, and whole crews' timelines.
+
+    The crews are a few that can shoot the title's genre; all their titles near the
+    title's window are freed together, so the sub-model can repack their days and
+    make room (freeing scattered titles of many crews leaves no crew a free run).
+    """
 
     name: str = "crews and cast of an unscheduled title"
 
@@ -178,22 +183,34 @@ class AroundUnscheduled:
         weights = [scenario.title_by_id[t].priority ** 2 for t in waiting]
         target = scenario.title_by_id[rng.choices(waiting, weights)[0]]
         first, last = scenario.title_window(target)
+        first, last = first - 3, last + 3
         cast = set(target.cast)
-        genre_crews = {c.crew_id for c in scenario.crews if c.can_shoot(target.genre)}
+        by_crew: dict[str, list[str]] = {}
         sharing: list[str] = []
-        crewed: list[str] = []
         for t in state.scheduled():
             if not _overlaps(state.shoot_span(t), first, last):
                 continue
             if cast & set(scenario.title_by_id[t].cast):
                 sharing.append(t)
-            elif state.incumbent.choices[t].crew_id in genre_crews:
-                crewed.append(t)
-        rng.shuffle(crewed)
-        scheduled = sharing + crewed
+            else:
+                by_crew.setdefault(state.incumbent.choices[t].crew_id, []).append(t)
+        crews = [c.crew_id for c in scenario.crews if c.can_shoot(target.genre)]
+        rng.shuffle(crews)
+        scheduled = list(sharing)
+        chosen_crews = []
+        for crew_id in crews:
+            if len(scheduled) >= size * 2 // 3:
+                break
+            scheduled += by_crew.get(crew_id, [])
+            chosen_crews.append(scenario.crew_by_id[crew_id])
         others = [
-            t for t in waiting if t != target.title_id and _overlaps(state.window(t), first, last)
+            t
+            for t in waiting
+            if t != target.title_id
+            and _overlaps(state.window(t), first, last)
+            and any(c.can_shoot(scenario.title_by_id[t].genre) for c in chosen_crews)
         ]
+        rng.shuffle(scheduled)
         return [target.title_id, *_fill(scheduled, others, state, size - 1, rng)]
 
 
@@ -255,6 +272,10 @@ class LargeNeighbourhoodSearch:
         Set-type orders per title, as in the exact model.
     check_moves
         Run the independent checker after every accepted move (tests, debugging).
+    cheapest
+        Sub-models minimise cost among plans of equal priority. Without, they
+        maximise priority only (and stop as soon as that is proven), and a
+        cheaper plan of equal priority is still accepted when one turns up.
     """
 
     def __init__(
@@ -266,6 +287,7 @@ class LargeNeighbourhoodSearch:
         workers: int = 2,
         max_orders: int = DEFAULT_MAX_ORDERS,
         check_moves: bool = False,
+        cheapest: bool = False,
         neighbourhoods: Sequence[Neighbourhood] = NEIGHBOURHOODS,
     ) -> None:
         self.scenario = scenario
@@ -273,6 +295,7 @@ class LargeNeighbourhoodSearch:
         self.workers = workers
         self.max_orders = max_orders
         self.check_moves = check_moves
+        self.cheapest = cheapest
         self.neighbourhoods = list(neighbourhoods)
         self.rng = random.Random(seed)
         frozen = frozenset(
@@ -330,13 +353,19 @@ class LargeNeighbourhoodSearch:
         slate = SlateModel(self.scenario, candidates, residual=residual)
         if not slate.variables.titles:
             return MoveOutcome(None, True)
-        maximise_priority_then_cheapest(slate.model, self.scenario, slate.variables)
+        if self.cheapest:
+            maximise_priority_then_cheapest(slate.model, self.scenario, slate.variables)
+        else:
+            maximise_priority(slate.model, slate.variables)
         slate.set_hint(slate.values_for({t: choices[t] for t in freed_set if t in choices}))
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         solver.parameters.symmetry_level = 0
+        if not self.cheapest:
+            # priority alone is a weighted Max-SAT: core-based search proves it fastest
+            solver.parameters.subsolvers.append("core")
         with StopWatch(solver, stop):
             status = solver.solve(slate.model)
         proven = status == cp_model.OPTIMAL
