@@ -20,7 +20,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from ortools.sat.python import cp_model
@@ -28,9 +28,18 @@ from ortools.sat.python import cp_model
 from scheduler.model import Scenario
 from solver.cpsat.model import Choice, SlateModel, choices_cost, plan_from_choices
 from solver.cpsat.objective import maximise_priority, maximise_priority_then_cheapest
-from solver.placements import DEFAULT_MAX_ORDERS, enumerate_candidates, set_type_orders
+from solver.placements import (
+    DEFAULT_MAX_ORDERS,
+    Candidates,
+    TitleCandidates,
+    enumerate_candidates,
+    set_type_orders,
+)
 from solver.residual import Residual
 from solver.stopping import StopWatch
+
+LOCAL_EXTRA = 8
+"""Crews and bases offered beyond the freed titles' own in a local sub-model."""
 
 MIN_SIZE = 6
 MAX_SIZE = 300
@@ -272,6 +281,11 @@ class LargeNeighbourhoodSearch:
         Set-type orders per title, as in the exact model.
     check_moves
         Run the independent checker after every accepted move (tests, debugging).
+    local
+        Sub-models offer freed titles only the crews and bases of the freed scheduled
+        titles and a few others at random (big scenarios: every title could go to
+        any of 240 crews and 120 bases, which makes a sub-model of even 40 titles
+        too big to solve in seconds).
     cheapest
         Sub-models minimise cost among plans of equal priority. Without, they
         maximise priority only (and stop as soon as that is proven), and a
@@ -288,6 +302,7 @@ class LargeNeighbourhoodSearch:
         max_orders: int = DEFAULT_MAX_ORDERS,
         check_moves: bool = False,
         cheapest: bool = False,
+        local: bool = False,
         neighbourhoods: Sequence[Neighbourhood] = NEIGHBOURHOODS,
     ) -> None:
         self.scenario = scenario
@@ -296,6 +311,7 @@ class LargeNeighbourhoodSearch:
         self.max_orders = max_orders
         self.check_moves = check_moves
         self.cheapest = cheapest
+        self.local = local
         self.neighbourhoods = list(neighbourhoods)
         self.rng = random.Random(seed)
         frozen = frozenset(
@@ -350,6 +366,8 @@ class LargeNeighbourhoodSearch:
         candidates = enumerate_candidates(
             self.scenario, self.max_orders, title_ids=sorted(freed_set), residual=residual
         )
+        if self.local:
+            candidates = self._near(candidates, [choices[t] for t in freed_set if t in choices])
         slate = SlateModel(self.scenario, candidates, residual=residual)
         if not slate.variables.titles:
             return MoveOutcome(None, True)
@@ -380,6 +398,34 @@ class LargeNeighbourhoodSearch:
         if not self.incumbent.better_than(priority, cost):
             return MoveOutcome(None, proven)
         return MoveOutcome(new_choices, proven)
+
+    def _near(self, candidates: Candidates, freed_choices: Sequence[Choice]) -> Candidates:
+        """Candidates restricted to the freed titles' crews and bases and a few more."""
+        if not freed_choices:
+            return candidates
+        crews = {c.crew_id for c in freed_choices}
+        crews |= set(self.rng.sample([c.crew_id for c in self.scenario.crews], LOCAL_EXTRA))
+        bases = {c.placement.base_id for c in freed_choices}
+        bases |= set(self.rng.sample([b.base_id for b in self.scenario.bases], LOCAL_EXTRA))
+        by_title: dict[str, TitleCandidates] = {}
+        for title_id, found in candidates.by_title.items():
+            if found.pinned:  # a pinned title keeps every way it has to shoot
+                by_title[title_id] = found
+                continue
+            crew_options = tuple(o for o in found.crew_options if o.crew_id in crews)
+            starts = {(o.start, o.city) for o in crew_options}
+            placements = tuple(
+                p for p in found.placements if p.base_id in bases and (p.start, p.city) in starts
+            )
+            starts = {(p.start, p.city) for p in placements}
+            crew_options = tuple(o for o in crew_options if (o.start, o.city) in starts)
+            by_title[title_id] = replace(
+                found,
+                placements=placements,
+                crew_options=crew_options,
+                reason=found.reason or (None if placements else "不在本次邻域的剧组和基地内"),
+            )
+        return Candidates(by_title, candidates.max_orders)
 
     # -- bookkeeping -----------------------------------------------------------
 

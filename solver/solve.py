@@ -331,11 +331,21 @@ class _Run:
     # -- large-neighbourhood search -------------------------------------------
 
     def _lns(
-        self, choices: Mapping[str, Choice], max_orders: int, bound: int | None, until: float
+        self,
+        choices: Mapping[str, Choice],
+        max_orders: int,
+        bound: int | None,
+        until: float,
+        local: bool = False,
     ) -> dict[str, Choice]:
         """Improve ``choices`` by large-neighbourhood search until ``until`` (monotonic)."""
         search = LargeNeighbourhoodSearch(
-            self.scenario, choices, seed=self.seed, workers=self.workers, max_orders=max_orders
+            self.scenario,
+            choices,
+            seed=self.seed,
+            workers=self.workers,
+            max_orders=max_orders,
+            local=local,
         )
         self.log(f"lns: from priority {search.incumbent.priority}, cost {search.incumbent.cost:,}")
         best = float(bound) if bound is not None else float("nan")
@@ -359,7 +369,7 @@ class _Run:
         start = {} if greedy_plan is None else choices_of_plan(self.scenario, greedy_plan)
         bound = self._bound(sum(t.priority for t in self.scenario.titles))
         finish = self.reserve + FINISH_SECONDS_PER_TITLE * len(self.scenario.titles)
-        choices = self._lns(start, max_orders, bound, self.deadline - finish)
+        choices = self._lns(start, max_orders, bound, self.deadline - finish, local=True)
         waiting = [t.title_id for t in self.scenario.titles if t.title_id not in choices]
         candidates = enumerate_candidates(self.scenario, max_orders, title_ids=waiting)
         priority = sum(self.scenario.title_by_id[t].priority for t in choices)
