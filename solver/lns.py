@@ -377,6 +377,8 @@ class LargeNeighbourhoodSearch:
             maximise_priority(slate.model, slate.variables)
         slate.set_hint(slate.values_for({t: choices[t] for t in freed_set if t in choices}))
         solver = cp_model.CpSolver()
+        # Ctrl-C belongs to the caller (CLI, app): CP-SAT's own handler aborts off the main thread
+        solver.parameters.catch_sigint_signal = False
         solver.parameters.max_time_in_seconds = max(0.05, seconds)
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.rng.randrange(1 << 30)

@@ -291,6 +291,8 @@ class _Run:
         started = time.monotonic()
         limit = max(0.01, until - started)
         solver = cp_model.CpSolver()
+        # Ctrl-C belongs to the caller (CLI, app): CP-SAT's own handler aborts off the main thread
+        solver.parameters.catch_sigint_signal = False
         solver.parameters.max_time_in_seconds = limit
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.seed
@@ -478,6 +480,8 @@ class _Run:
         pinned = {t: v.scheduled for t, v in slate.variables.titles.items() if v.pinned}
         slate.model.add_assumptions(list(pinned.values()))
         solver = cp_model.CpSolver()
+        # Ctrl-C belongs to the caller (CLI, app): CP-SAT's own handler aborts off the main thread
+        solver.parameters.catch_sigint_signal = False
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = max(1.0, self.deadline - time.monotonic())
         if solver.solve(slate.model) != cp_model.INFEASIBLE:
