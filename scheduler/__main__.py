@@ -2,4 +2,7 @@
 
 from scheduler.cli import main
 
-raise SystemExit(main())
+# Guarded: the solver starts helper processes with "spawn", which import this
+# module again under another name; they must not run the command a second time.
+if __name__ == "__main__":
+    raise SystemExit(main())

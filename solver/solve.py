@@ -21,10 +21,15 @@ fails it is never returned as good (status ``error``).
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import multiprocessing
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from ortools.sat.python import cp_model
@@ -130,7 +135,10 @@ def solve(
         Hint the greedy plan (when :mod:`solver.greedy` exists).
     """
     run = _Run(scenario, time_limit, seed, workers, progress, stop)
-    return run.solve(max_orders, warm_start)
+    try:
+        return run.solve(max_orders, warm_start)
+    finally:
+        run.close()
 
 
 @dataclass
@@ -169,6 +177,11 @@ class _Run:
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
+
+    def close(self) -> None:
+        """Release what runs beside the search (the LP bound's process)."""
+        if self.lp_bound is not None:
+            self.lp_bound.close()
 
     def log(self, line: str) -> None:
         self.lines.append(f"[{self.elapsed():6.2f}s] {line}")
@@ -525,34 +538,70 @@ class _Run:
 
 
 class _LpBound:
-    """The LP bound of :mod:`solver.bound`, computed in a thread while the search runs."""
+    """The LP bound of :mod:`solver.bound`, computed in a child process while the search runs.
 
-    def __init__(self, run: _Run, compute: Callable[..., Any], seconds: float) -> None:
+    A process, not a thread: HiGHS prints its banner to the process's standard
+    output and keeps C++ threads of its own; in a child both stay out of the
+    caller's way, and a solve that ends early (time, Ctrl-C, the stop button)
+    can end the child instead of leaving HiGHS running at interpreter exit,
+    which aborts the process.
+    """
+
+    def __init__(self, run: _Run, seconds: float) -> None:
+        self.run = run
         self.value: int | None = None
-        self.thread = threading.Thread(
-            target=self._compute, args=(run, compute, seconds), daemon=True
+        context = multiprocessing.get_context("spawn")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_lp_bound_in_child, args=(run.scenario, seconds, sender), daemon=True
         )
-        self.thread.start()
+        self.process.start()
+        sender.close()
 
     @classmethod
     def start(cls, run: _Run, seconds: float) -> _LpBound | None:
-        compute = _optional("solver.bound", "priority_upper_bound")
-        return None if compute is None else cls(run, compute, seconds)
-
-    def _compute(self, run: _Run, compute: Callable[..., Any], seconds: float) -> None:
-        try:
-            found = compute(run.scenario, time_limit=seconds)
-        except Exception as error:  # a colleague's module: its failure must not lose the plan
-            run.log(f"LP bound failed: {error!r}")
-            return
-        if found is not None:
-            # a BoundResult (its .bound), or a plain number
-            self.value = int(getattr(found, "bound", found))
-            run.log(f"LP bound ready: {getattr(found, 'summary', lambda: found)()}")
+        if importlib.util.find_spec("solver.bound") is None:
+            return None
+        return cls(run, seconds)
 
     def result(self) -> int | None:
         """The bound if it is ready (never waits)."""
+        if self.value is None and not self.receiver.closed and self.receiver.poll():
+            try:
+                found, summary = self.receiver.recv()
+            except (EOFError, OSError):
+                found, summary = None, "the LP process ended without a bound"
+            self.receiver.close()
+            self.value = found
+            self.run.log(f"LP bound: {summary}")
         return self.value
+
+    def close(self) -> None:
+        """End the child if it is still working; the search no longer needs it."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+        if not self.receiver.closed:
+            self.receiver.close()
+
+
+def _lp_bound_in_child(scenario: Scenario, seconds: float, sender: Connection) -> None:
+    """Body of the LP bound's child process: compute, send (bound, summary), exit."""
+    # Ctrl-C goes to the whole process group; the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)  # HiGHS's banner would land in the caller's report
+    from solver.bound import priority_upper_bound
+
+    try:
+        found = priority_upper_bound(scenario, time_limit=seconds)
+    except Exception as error:  # a failed bound must never lose the plan
+        sender.send((None, f"failed: {error!r}"))
+        return
+    if found is None:
+        sender.send((None, "not proven in time"))
+    else:
+        sender.send((found.bound, found.summary()))
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):

@@ -7,6 +7,7 @@ comment above each test.
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import date, timedelta
 
@@ -85,7 +86,7 @@ def test_fixed_title_keeps_travel_days() -> None:
     outcome = lns.move(["T2"], 2.0)
     assert outcome.choices is not None
     placement = outcome.choices["T2"].placement
-    assert placement.city == "开封" and placement.start >= 5 or placement.start >= 2
+    assert (placement.city == "开封" and placement.start >= 5) or placement.start >= 2
 
 
 def test_fixed_title_blocks_travel_too_short_for_the_window() -> None:
@@ -98,9 +99,9 @@ def test_fixed_title_blocks_travel_too_short_for_the_window() -> None:
             "sets": (FilmSet("SB1", "B1", "办公室", 1000), FilmSet("SB2", "B2", "医院", 1000)),
             "titles": (
                 s.titles[0],
-                Title("T2", "剧目T2", "都市", 1, START, START + timedelta(days=3), (
-                    Need("医院", 1),
-                )),
+                Title(
+                    "T2", "剧目T2", "都市", 1, START, START + timedelta(days=3), (Need("医院", 1),)
+                ),
             ),
         }
     )
@@ -127,7 +128,7 @@ def test_lns_never_worsens_the_incumbent(zhengzhou_full: Scenario) -> None:
         seen.append((incumbent.priority, incumbent.cost))
 
     lns.run(time.monotonic() + 6.0, on_improvement=record, move_seconds=1.5)
-    for (before_priority, before_cost), (priority, cost) in zip(seen, seen[1:], strict=False):
+    for (before_priority, before_cost), (priority, cost) in itertools.pairwise(seen):
         assert priority > before_priority or (priority == before_priority and cost < before_cost)
     assert lns.stats.moves > 0
 
