@@ -20,25 +20,24 @@ fails it is never returned as good (status ``error``).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import multiprocessing
-import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Protocol
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
+from scheduler.checker import check_plan
 from scheduler.model import Scenario
 from scheduler.plan import Plan
 from solver.cpsat.constraints import CONSTRAINT_FAMILIES, pinned_titles_are_scheduled
 from solver.cpsat.model import Choice, SlateModel, choices_of_plan, plan_from_choices
 from solver.cpsat.objective import finish_weight, maximise_priority, minimise_cost_then_finish
+from solver.greedy import greedy_plan
 from solver.lns import Incumbent, LargeNeighbourhoodSearch
 from solver.placements import DEFAULT_MAX_ORDERS, Candidates, capacity_reason, enumerate_candidates
 from solver.result import ModelSize, SolveResult, SolveStatus
@@ -509,10 +508,7 @@ class _Run:
     def _greedy(self, warm_start: bool) -> tuple[Plan | None, int | None]:
         if not warm_start:
             return None, None
-        greedy = _optional("solver.greedy", "greedy_plan")
-        if greedy is None:
-            return None, None
-        plan = greedy(self.scenario)
+        plan = greedy_plan(self.scenario)
         if self._check(plan):
             self.log("greedy plan breaks a rule; not used as a hint")
             return None, None
@@ -520,9 +516,6 @@ class _Run:
         return plan, priority
 
     def _check(self, plan: Plan) -> list[str]:
-        check_plan = _optional("scheduler.checker", "check_plan")
-        if check_plan is None:
-            return []
         return [str(violation) for violation in check_plan(self.scenario, plan)]
 
     def _reasons(
@@ -540,11 +533,11 @@ class _Run:
 class _LpBound:
     """The LP bound of :mod:`solver.bound`, computed in a child process while the search runs.
 
-    A process, not a thread: HiGHS prints its banner to the process's standard
-    output and keeps C++ threads of its own; in a child both stay out of the
-    caller's way, and a solve that ends early (time, Ctrl-C, the stop button)
-    can end the child instead of leaving HiGHS running at interpreter exit,
-    which aborts the process.
+    A process, not a thread: HiGHS keeps C++ threads of its own, and its banner
+    is kept off standard output by redirecting the whole process's descriptor;
+    in a child neither touches the caller, and a solve that ends early (time,
+    Ctrl-C, the stop button) can end the child instead of leaving HiGHS
+    running at interpreter exit, which aborts the process.
     """
 
     def __init__(self, run: _Run, seconds: float) -> None:
@@ -560,8 +553,6 @@ class _LpBound:
 
     @classmethod
     def start(cls, run: _Run, seconds: float) -> _LpBound | None:
-        if importlib.util.find_spec("solver.bound") is None:
-            return None
         return cls(run, seconds)
 
     def result(self) -> int | None:
@@ -589,8 +580,6 @@ def _lp_bound_in_child(scenario: Scenario, seconds: float, sender: Connection) -
     """Body of the LP bound's child process: compute, send (bound, summary), exit."""
     # Ctrl-C goes to the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)  # HiGHS's banner would land in the caller's report
     from solver.bound import priority_upper_bound
 
     try:
@@ -649,15 +638,6 @@ def _clamp(bound: int | None, candidates: Candidates) -> int | None:
 
 def _floor_bound(solver: cp_model.CpSolver) -> int:
     return int(solver.best_objective_bound + 1e-6)
-
-
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A function of a colleague's module, or ``None`` while that module does not exist yet."""
-    try:
-        found: Callable[..., Any] = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-    return found
 
 
 def _with_problems(result: SolveResult, problems: Sequence[str]) -> SolveResult:
