@@ -16,7 +16,7 @@ operations and the ×10 cluster plans in about a second.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
 
@@ -260,15 +260,29 @@ def _hall_ok(type_masks: list[tuple[int, int]], window: int) -> bool:
     return True
 
 
-class _Greedy:
-    """Places titles one by one on a :class:`_Board`; see the module docstring."""
+@dataclass(frozen=True)
+class Group:
+    """Crews that shoot only at these bases (all in one city): a slice of a big cluster."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    city: str
+    base_ids: tuple[str, ...]
+    crew_ids: frozenset[str]
+
+
+class _Greedy:
+    """Places titles one by one on a :class:`_Board`; see the module docstring.
+
+    With ``groups``, a title not pinned goes only to a crew and a base of the same
+    group (see :func:`greedy_plan`); without, each city is one group of every crew.
+    """
+
+    def __init__(self, scenario: Scenario, groups: Sequence[Group] | None = None) -> None:
         self.scenario = scenario
         self.board = _Board(scenario)
         self.bases_by_city: dict[str, list[str]] = {}
         for base in scenario.bases:
             self.bases_by_city.setdefault(base.city, []).append(base.base_id)
+        self.groups = list(groups) if groups is not None else None
         self.bases_with_type: dict[str, set[str]] = {}
         for film_set in scenario.sets:
             self.bases_with_type.setdefault(film_set.set_type, set()).add(film_set.base_id)
@@ -395,7 +409,16 @@ class _Greedy:
         bit = 1 << first
         needs = title.days_by_set_type()
         best: _Placement | None = None
-        for city, city_bases in self.bases_by_city.items():
+        pinned = title.title_id in self.scenario.pin_by_title
+        groups: list[tuple[str, Sequence[str], list[Crew]]]
+        if self.groups is None or pinned:
+            groups = [(city, bases, crews) for city, bases in self.bases_by_city.items()]
+        else:
+            groups = [
+                (g.city, g.base_ids, [c for c in crews if c.crew_id in g.crew_ids])
+                for g in self.groups
+            ]
+        for city, city_bases, group_crews in groups:
             open_bases = [b for b in city_bases if base_starts.get(b, 0) & bit]
             if not open_bases:
                 continue
@@ -407,7 +430,7 @@ class _Greedy:
             if far:
                 failures.update(f"actor_travel:{actor_id}" for actor_id in far)
                 continue
-            crew = self.first_crew(crews, crew_starts, first, last, city, failures)
+            crew = self.first_crew(group_crews, crew_starts, first, last, city, failures)
             if crew is None:
                 continue
             breadth = _genre_breadth(crew)
@@ -662,13 +685,15 @@ class _Greedy:
         return f"{window}剧组、场景和演员都有空的日子里，" + "；".join(blocked)
 
 
-def greedy_plan(scenario: Scenario) -> Plan:
+def greedy_plan(scenario: Scenario, groups: Sequence[Group] | None = None) -> Plan:
     """Plan every title greedily at its earliest feasible start; never move a placed title.
 
     Keeps all nine rules of the spec; titles that fit nowhere are returned in
-    ``Plan.unscheduled`` with a reason in Chinese.
+    ``Plan.unscheduled`` with a reason in Chinese. With ``groups``, each crew
+    shoots only at its group's bases (pinned titles excepted): the start the
+    solver splits a big cluster from (see :mod:`solver.slices`).
     """
-    greedy = _Greedy(scenario)
+    greedy = _Greedy(scenario, groups)
     shoots: list[Shoot] = []
     unscheduled: dict[str, str] = {}
     for title in greedy.planning_order():

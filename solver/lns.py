@@ -28,10 +28,12 @@ from ortools.sat.python import cp_model
 from scheduler.model import Scenario
 from solver.cpsat.model import Choice, SlateModel, choices_cost, plan_from_choices
 from solver.cpsat.objective import maximise_priority, maximise_priority_then_cheapest
+from solver.greedy import Group
 from solver.placements import (
     DEFAULT_MAX_ORDERS,
     Candidates,
     TitleCandidates,
+    Within,
     enumerate_candidates,
     set_type_orders,
 )
@@ -349,24 +351,35 @@ class LargeNeighbourhoodSearch:
             outcome = self.move(freed, min(move_seconds, left), stop)
             improved = outcome.choices is not None
             if improved and outcome.choices is not None:
-                self._accept(outcome.choices)
+                self.accept(outcome.choices)
                 if on_improvement is not None:
                     on_improvement(self.incumbent)
             self._learn(neighbourhood.name, improved, outcome.proven)
         return self.incumbent
 
     def move(
-        self, freed: Sequence[str], seconds: float, stop: threading.Event | None = None
+        self,
+        freed: Sequence[str],
+        seconds: float,
+        stop: threading.Event | None = None,
+        within: Within | None = None,
     ) -> MoveOutcome:
-        """Re-solve the ``freed`` titles around the fixed rest; new choices if they are better."""
+        """Re-solve the ``freed`` titles around the fixed rest; new choices if they are better.
+
+        With ``within``, the freed titles may use only those crews and bases.
+        """
         choices = self.incumbent.choices
         freed_set = {t for t in freed if t not in self.state.frozen}
         fixed = {t: c for t, c in choices.items() if t not in freed_set}
         residual = Residual.of_fixed(self.scenario, fixed)
         candidates = enumerate_candidates(
-            self.scenario, self.max_orders, title_ids=sorted(freed_set), residual=residual
+            self.scenario,
+            self.max_orders,
+            title_ids=sorted(freed_set),
+            residual=residual,
+            within=within,
         )
-        if self.local:
+        if self.local and within is None:
             candidates = self._near(candidates, [choices[t] for t in freed_set if t in choices])
         slate = SlateModel(self.scenario, candidates, residual=residual)
         if not slate.variables.titles:
@@ -401,14 +414,35 @@ class LargeNeighbourhoodSearch:
             return MoveOutcome(None, proven)
         return MoveOutcome(new_choices, proven)
 
+    def move_group(
+        self, group: Group, seconds: float, stop: threading.Event | None = None
+    ) -> MoveOutcome:
+        """Re-plan one slice of a cluster: its crews' titles and every unscheduled title.
+
+        Titles the group's crews shoot at the group's bases are freed, with every
+        title not scheduled; they may use only the group's crews and bases. The
+        rest of the plan (other groups, and pinned titles) is fixed and leaves
+        its residual: actors' days and travel, sets and base caps.
+        """
+        crews, bases = group.crew_ids, frozenset(group.base_ids)
+        freed = [
+            t
+            for t, c in self.incumbent.choices.items()
+            if c.crew_id in crews and c.placement.base_id in bases
+        ]
+        freed += self.state.unscheduled()
+        return self.move(freed, seconds, stop, Within(crews, bases))
+
     def _near(self, candidates: Candidates, freed_choices: Sequence[Choice]) -> Candidates:
         """Candidates restricted to the freed titles' crews and bases and a few more."""
         if not freed_choices:
             return candidates
+        all_crews = [c.crew_id for c in self.scenario.crews]
+        all_bases = [b.base_id for b in self.scenario.bases]
         crews = {c.crew_id for c in freed_choices}
-        crews |= set(self.rng.sample([c.crew_id for c in self.scenario.crews], LOCAL_EXTRA))
+        crews |= set(self.rng.sample(all_crews, min(LOCAL_EXTRA, len(all_crews))))
         bases = {c.placement.base_id for c in freed_choices}
-        bases |= set(self.rng.sample([b.base_id for b in self.scenario.bases], LOCAL_EXTRA))
+        bases |= set(self.rng.sample(all_bases, min(LOCAL_EXTRA, len(all_bases))))
         by_title: dict[str, TitleCandidates] = {}
         for title_id, found in candidates.by_title.items():
             if found.pinned:  # a pinned title keeps every way it has to shoot
@@ -431,7 +465,7 @@ class LargeNeighbourhoodSearch:
 
     # -- bookkeeping -----------------------------------------------------------
 
-    def _accept(self, choices: dict[str, Choice]) -> None:
+    def accept(self, choices: dict[str, Choice]) -> None:
         if self.check_moves:
             from scheduler.checker import check_plan
 

@@ -100,6 +100,14 @@ class TitleCandidates:
 
 
 @dataclass(frozen=True)
+class Within:
+    """The crews and bases a neighbourhood may use."""
+
+    crew_ids: frozenset[str]
+    base_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Candidates:
     """Candidates of every title, in the scenario's title order."""
 
@@ -247,6 +255,7 @@ def enumerate_candidates(
     *,
     title_ids: Iterable[str] | None = None,
     residual: Residual | None = None,
+    within: Within | None = None,
 ) -> Candidates:
     """Pre-filtered placements and crew options of every title, with a reason where none.
 
@@ -257,6 +266,9 @@ def enumerate_candidates(
     residual
         Bookings of fixed titles: their sets, base places, crew and actor days (with
         the travel days around them) are not free for the enumerated titles.
+    within
+        Only these crews and bases (a slice of a big cluster); pinned titles keep
+        every crew and base their pin allows.
     """
     calendar = _Calendar(scenario, residual)
 
@@ -280,7 +292,7 @@ def enumerate_candidates(
     )
     by_title = {
         title.title_id: _title_candidates(
-            scenario, calendar, crew_runs, actor_runs, title, max_orders
+            scenario, calendar, crew_runs, actor_runs, title, max_orders, within
         )
         for title in titles
     }
@@ -329,8 +341,11 @@ def _title_candidates(
     actor_runs: dict[str, list[int]],
     title: Title,
     max_orders: int,
+    within: Within | None = None,
 ) -> TitleCandidates:
     pin = scenario.pin_by_title.get(title.title_id)
+    if pin is not None:
+        within = None
     length = title.shoot_days
     first, last = scenario.title_window(title)
     window = calendar.span(first, last) if first <= last else ""
@@ -361,6 +376,8 @@ def _title_candidates(
     needed = frozenset(days_by_type)
     needed_words = "+".join(days_by_type)
     bases = [b for b in scenario.bases if needed <= calendar.types_at.get(b.base_id, frozenset())]
+    if within is not None:
+        bases = [b for b in bases if b.base_id in within.base_ids]
     if pin is not None and pin.base_id is not None:
         pinned_base = scenario.base_by_id[pin.base_id]
         if pinned_base not in bases:
@@ -395,6 +412,8 @@ def _title_candidates(
 
     # rule 3 and rule 5, crews: the genre and free on every shoot day
     crews = [c for c in scenario.crews if c.can_shoot(title.genre)]
+    if within is not None:
+        crews = [c for c in crews if c.crew_id in within.crew_ids]
     if pin is not None and pin.crew_id is not None:
         pinned_crew = scenario.crew_by_id[pin.crew_id]
         if pinned_crew not in crews:

@@ -37,10 +37,11 @@ from scheduler.plan import Plan
 from solver.cpsat.constraints import CONSTRAINT_FAMILIES, pinned_titles_are_scheduled
 from solver.cpsat.model import Choice, SlateModel, choices_of_plan, plan_from_choices
 from solver.cpsat.objective import finish_weight, maximise_priority, minimise_cost_then_finish
-from solver.greedy import greedy_plan
+from solver.greedy import Group, greedy_plan
 from solver.lns import Incumbent, LargeNeighbourhoodSearch
 from solver.placements import DEFAULT_MAX_ORDERS, Candidates, capacity_reason, enumerate_candidates
 from solver.result import ModelSize, SolveResult, SolveStatus
+from solver.slices import make_groups, search_slices
 from solver.stopping import StopWatch
 
 PHASE_1_SHARE = 0.7
@@ -225,9 +226,9 @@ class _Run:
             f"({', '.join(f'{v} {k}' for k, v in slate.variables.counts.items())})"
         )
 
-        greedy_plan, greedy_priority = self._greedy(warm_start)
-        if greedy_plan is not None:
-            choices, unmatched = slate.choices_from_plan(greedy_plan)
+        greedy, greedy_priority = self._greedy(warm_start)
+        if greedy is not None:
+            choices, unmatched = slate.choices_from_plan(greedy)
             slate.set_hint(slate.values_for(choices))
             self.log(
                 f"greedy: priority {greedy_priority}, {len(choices)} titles hinted, "
@@ -256,12 +257,12 @@ class _Run:
             return self._infeasible(candidates, self._conflicting_pins(candidates), size)
         searches = lns_until - time.monotonic() >= LNS_MIN_SECONDS and not self.stopped()
         if first.values is None or first.objective is None:
-            if greedy_plan is None or greedy_priority is None or not searches:
+            if greedy is None or greedy_priority is None or not searches:
                 return self._fallback(
-                    candidates, greedy_plan, greedy_priority, _clamp(first.bound, candidates), size
+                    candidates, greedy, greedy_priority, _clamp(first.bound, candidates), size
                 )
             # no CP-SAT plan yet: the neighbourhood search starts from the greedy plan
-            values = slate.values_for(slate.choices_from_plan(greedy_plan)[0])
+            values = slate.values_for(slate.choices_from_plan(greedy)[0])
             priority = greedy_priority
         else:
             values, priority = first.values, first.objective
@@ -366,8 +367,13 @@ class _Run:
         bound: int | None,
         until: float,
         local: bool = False,
+        groups: Sequence[Group] = (),
     ) -> dict[str, Choice]:
-        """Improve ``choices`` by large-neighbourhood search until ``until`` (monotonic)."""
+        """Improve ``choices`` by large-neighbourhood search until ``until`` (monotonic).
+
+        With ``groups`` (a cluster split by :func:`solver.slices.make_groups`), the
+        search re-plans whole groups first (:func:`solver.slices.search_slices`).
+        """
         search = LargeNeighbourhoodSearch(
             self.scenario,
             choices,
@@ -385,6 +391,10 @@ class _Run:
 
         # priority first (the search's own objective), then a last stretch for cost
         cost_from = until - LNS_COST_SHARE * (until - time.monotonic())
+        if groups:
+            search_slices(
+                search, groups, cost_from, stop=self.stop, on_improvement=report, log=self.log
+            )
         search.run(cost_from, stop=self.stop, on_improvement=report)
         self.log(f"lns: priority {search.incumbent.priority}; {search.stats.summary()}")
         search.cheapest = True
@@ -393,15 +403,32 @@ class _Run:
         return found.choices
 
     def _solve_by_lns(self, max_orders: int) -> SolveResult:
-        """Neighbourhood search from the greedy plan, for scenarios too big for the exact model."""
-        greedy_plan, greedy_priority = self._greedy(True)
-        start = {} if greedy_plan is None else choices_of_plan(self.scenario, greedy_plan)
+        """Search by slices and neighbourhoods, for scenarios too big for the exact model.
+
+        The start is the greedy rule with each crew kept to a group of bases
+        (:mod:`solver.slices`); the groups are then re-planned exactly one by one.
+        Should the search end below the plain greedy plan (a very short limit),
+        the greedy plan is returned.
+        """
+        greedy, greedy_priority = self._greedy(True)
+        groups = make_groups(self.scenario)
+        sliced: Plan | None = greedy_plan(self.scenario, groups)
+        if sliced is not None and self._check(sliced):
+            self.log("greedy plan by groups breaks a rule; starting from the plain greedy plan")
+            sliced, groups = greedy, []
+        start = {} if sliced is None else choices_of_plan(self.scenario, sliced)
+        self.log(f"slices: {len(groups)} groups of bases with their own crews")
         bound = self._bound(sum(t.priority for t in self.scenario.titles))
         finish = self.reserve + FINISH_SECONDS_PER_TITLE * len(self.scenario.titles)
-        choices = self._lns(start, max_orders, bound, self.deadline - finish, local=True)
+        choices = self._lns(
+            start, max_orders, bound, self.deadline - finish, local=True, groups=groups
+        )
+        priority = sum(self.scenario.title_by_id[t].priority for t in choices)
+        if greedy is not None and greedy_priority is not None and priority < greedy_priority:
+            self.log(f"search ended at {priority}, below greedy's {greedy_priority}: greedy plan")
+            choices, priority = choices_of_plan(self.scenario, greedy), greedy_priority
         waiting = [t.title_id for t in self.scenario.titles if t.title_id not in choices]
         candidates = enumerate_candidates(self.scenario, max_orders, title_ids=waiting)
-        priority = sum(self.scenario.title_by_id[t].priority for t in choices)
         bound = self._bound(bound)
         proven = priority == bound
         reasons = {
