@@ -22,6 +22,13 @@ st.set_page_config(page_title="ShootPlan 短剧排期", page_icon="🎬", layout
 navigation = st.navigation(
     [
         st.Page(PAGES / "scenarios.py", title="场景 Scenarios", icon="📋", default=True),
+        st.Page(PAGES / "inputs.py", title="输入 Inputs", icon="✏️", url_path="inputs"),
+        st.Page(PAGES / "plan.py", title="排期 Plan", icon="🗓️", url_path="plan"),
+        st.Page(
+            PAGES / "utilisation.py", title="产能 Utilisation", icon="📊", url_path="utilisation"
+        ),
+        st.Page(PAGES / "whatif.py", title="对比 What-if", icon="⚖️", url_path="whatif"),
+        st.Page(PAGES / "export.py", title="导出 Export", icon="📤", url_path="export"),
     ]
 )
 navigation.run()

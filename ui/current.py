@@ -1,0 +1,107 @@
+"""The scenario and plan the user is working on, shared by every page.
+
+The choice lives in ``st.session_state`` (keys :data:`SCENARIO_KEY` and
+:data:`PLAN_KEY`), so it survives moving between pages. The sidebar picker is
+drawn by :func:`pick_scenario`; pages that show a plan call :func:`pick_plan`.
+Everything else a page needs comes from ``scheduler/`` through these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from scheduler.app_support import local_time
+from scheduler.model import Scenario
+from scheduler.plan import Plan
+from scheduler.storage import PlanInfo, ScenarioInfo, ScenarioStore
+from ui.resources import scenario_store
+
+SCENARIO_KEY = "current_scenario_id"
+PLAN_KEY = "current_plan_id"
+
+
+@dataclass(frozen=True)
+class Current:
+    """The scenario being worked on: its list entry, content and stored version."""
+
+    info: ScenarioInfo
+    scenario: Scenario
+    version: int
+    store: ScenarioStore
+
+
+@dataclass(frozen=True)
+class CurrentPlan:
+    """A stored plan of the current scenario with its KPIs."""
+
+    info: PlanInfo
+    plan: Plan
+    kpis: dict[str, Any]
+
+
+def plan_label(info: PlanInfo) -> str:
+    """How a stored plan is named in pickers: id, label, status, scenario version, time."""
+    label = f" {info.label}" if info.label else ""
+    return (
+        f"#{info.plan_id}{label} · {info.status} · 场景版本 v{info.scenario_version} · "
+        f"{local_time(info.created_at)}"
+    )
+
+
+def pick_scenario() -> Current | None:
+    """The sidebar's scenario picker; the chosen scenario (None when the database is empty)."""
+    store = scenario_store()
+    infos = store.list()
+    if not infos:
+        st.sidebar.info("还没有场景 / no scenarios yet")
+        return None
+    ids = [info.scenario_id for info in infos]
+    if st.session_state.get(SCENARIO_KEY) not in ids:
+        st.session_state[SCENARIO_KEY] = ids[0]
+    by_id = {info.scenario_id: info for info in infos}
+    chosen = st.sidebar.selectbox(
+        "当前场景 Scenario",
+        ids,
+        key=SCENARIO_KEY,
+        format_func=lambda i: f"{by_id[i].name}（v{by_id[i].version}）",
+    )
+    info = by_id[chosen]
+    scenario, version = _load(store, info.scenario_id, info.version)
+    return Current(info, scenario, version, store)
+
+
+def pick_plan(current: Current, label: str = "方案 Plan") -> CurrentPlan | None:
+    """A picker of the current scenario's stored plans, newest first; None if there are none."""
+    infos = list(reversed(current.store.list_plans(current.info.scenario_id)))
+    if not infos:
+        return None
+    ids = [info.plan_id for info in infos]
+    if st.session_state.get(PLAN_KEY) not in ids:
+        st.session_state[PLAN_KEY] = ids[0]
+    by_id = {info.plan_id: info for info in infos}
+    chosen = st.selectbox(label, ids, key=PLAN_KEY, format_func=lambda i: plan_label(by_id[i]))
+    plan, kpis, info = load_plan(current.store, chosen)
+    return CurrentPlan(info, plan, kpis)
+
+
+def load_plan(store: ScenarioStore, plan_id: int) -> tuple[Plan, dict[str, Any], PlanInfo]:
+    """A stored plan (cached: stored plans never change)."""
+    return _load_plan(store, plan_id)
+
+
+@st.cache_data(show_spinner="读取场景 / loading the scenario…", max_entries=8)
+def _load_cached(_store: ScenarioStore, scenario_id: int, version: int) -> tuple[Scenario, int]:
+    return _store.load(scenario_id)
+
+
+def _load(store: ScenarioStore, scenario_id: int, version: int) -> tuple[Scenario, int]:
+    # the version is part of the cache key: a saved edit is a new version, loaded afresh
+    return _load_cached(store, scenario_id, version)
+
+
+@st.cache_data(show_spinner="读取方案 / loading the plan…", max_entries=16)
+def _load_plan(_store: ScenarioStore, plan_id: int) -> tuple[Plan, dict[str, Any], PlanInfo]:
+    return _store.load_plan(plan_id)
