@@ -22,7 +22,7 @@ TUTORIAL = Path(__file__).resolve().parents[1] / "sample_data" / "tutorial"
 
 @pytest.fixture(scope="module")
 def tutorial() -> Scenario:
-    """Bases B1 (sets S1 办公室, S2 别墅) and B2 (S3 医院, S4 办公室); crews C1, C2; 12-01…12-07."""
+    """B1 (sets S1 办公室, S2 别墅) and B2 (S3 医院, S4 办公室); crews C1, C2; 12-01…12-07."""
     return load_scenario(TUTORIAL)
 
 
