@@ -1,0 +1,246 @@
+"""The Inputs page's tables: a scenario as editor frames, and edited frames back.
+
+Tests come in pairs: an edit that keeps the rules gives a new scenario with
+the change; an edit that breaks one gives a problem naming the sheet, the row
+the editor shows (numbered from 1) and the column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from factories import tiny_scenario
+
+from scheduler.editing import (
+    SHEET_TITLES,
+    EditCheck,
+    SheetProblem,
+    check_edits,
+    column_label,
+    edited_settings,
+    editor_frames,
+)
+from scheduler.model import Scenario, Unavailability
+from scheduler.tables import SHEETS, scenario_settings
+from scheduler.validation import load_scenario
+
+MONTH = Path(__file__).resolve().parents[1] / "sample_data" / "zhengzhou-month"
+
+
+def check(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> EditCheck:
+    return check_edits(frames, scenario_settings(scenario))
+
+
+def only_problem(result: EditCheck) -> SheetProblem:
+    assert result.scenario is None
+    found = [problem for problems in result.problems.values() for problem in problems]
+    assert len(found) == 1, [problem.format() for problem in found]
+    return found[0]
+
+
+# -- frames -----------------------------------------------------------------------------
+
+
+def test_unedited_frames_give_back_the_same_scenario() -> None:
+    scenario = tiny_scenario()
+    result = check(scenario, editor_frames(scenario))
+    assert result.ok and result.scenario == scenario
+
+
+def test_unedited_month_sample_gives_back_the_same_scenario() -> None:
+    scenario = load_scenario(MONTH)
+    frames = editor_frames(scenario)
+    assert len(frames["titles"]) == 460
+    assert check(scenario, frames).scenario == scenario
+
+
+def test_frames_are_typed_numbered_from_1_and_keep_extra_columns() -> None:
+    frames = editor_frames(tiny_scenario())
+    assert list(frames) == [spec.name for spec in SHEETS] == list(SHEET_TITLES)
+    crews = frames["crews"]
+    assert list(crews.index) == [1, 2]
+    assert str(crews["day_rate"].dtype) == "Int64"
+    assert crews.loc[1, "max_days_in_row"] == 6 and pd.isna(crews.loc[2, "max_days_in_row"])
+    assert frames["titles"].loc[1, "due_date"] == date(2026, 12, 10)
+    assert list(frames["titles"].columns)[-1] == "platform"
+    assert frames["pins"].loc[1, "crew_id"] == ""
+    assert column_label("day_rate") == "日价 day_rate"
+    assert column_label("platform") == "platform"
+
+
+# -- pairs: crews' day rate --------------------------------------------------------------
+
+
+def test_a_new_crew_day_rate_is_taken() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["crews"].loc[2, "day_rate"] = 15000
+    result = check(scenario, frames)
+    assert result.scenario is not None
+    assert result.scenario.crew_by_id["C02"].day_rate == 15000
+    assert result.scenario.crew_by_id["C01"] == scenario.crew_by_id["C01"]
+
+
+def test_a_negative_crew_day_rate_names_crews_row_2_day_rate() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["crews"].loc[2, "day_rate"] = -1
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("crews", 2, "day_rate")
+    assert problem.format().startswith("第 2 行 row 2 · 日价 day_rate: ")
+    assert "（-1 " in problem.format()  # the English message in brackets
+
+
+# -- pairs: titles' dates ---------------------------------------------------------------
+
+
+def test_a_later_due_date_is_taken() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["titles"].loc[3, "due_date"] = date(2026, 12, 20)
+    result = check(scenario, frames)
+    assert result.scenario is not None
+    assert result.scenario.title_by_id["T03"].due_date == date(2026, 12, 20)
+
+
+def test_a_due_date_before_earliest_start_names_titles_row_3() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["titles"].loc[3, "due_date"] = date(2026, 12, 2)  # T03 may start 12-03
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("titles", 3, "due_date")
+
+
+# -- pairs: outages (rows added) -------------------------------------------------------------
+
+
+def add_row(frame: pd.DataFrame, **cells: object) -> pd.DataFrame:
+    """A row added at the end as the editor adds it: the next number, blanks as None."""
+    row = pd.DataFrame([{column: cells.get(column) for column in frame.columns}])
+    row.index = pd.Index([int(frame.index.max()) + 1 if len(frame) else 1])
+    return pd.concat([frame, row])
+
+
+def test_a_crew_made_unavailable_for_three_days_is_taken() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["unavailable"] = add_row(
+        frames["unavailable"],
+        kind="crew",
+        id="C01",
+        from_date=date(2026, 12, 3),
+        to_date=date(2026, 12, 5),
+    )
+    result = check(scenario, frames)
+    assert result.scenario is not None
+    assert result.scenario.unavailable[-1] == Unavailability(
+        "crew", "C01", date(2026, 12, 3), date(2026, 12, 5)
+    )
+
+
+def test_an_outage_of_an_unknown_crew_names_unavailable_row_2_id() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["unavailable"] = add_row(
+        frames["unavailable"], kind="crew", id="C09", from_date="2026-12-03", to_date="2026-12-05"
+    )
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("unavailable", 2, "id")
+
+
+def test_an_added_row_left_half_blank_names_its_missing_cells() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["actors"] = add_row(frames["actors"], actor_id="A04", name="新演员")
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("actors", 4, "day_rate")
+
+
+def test_an_added_row_left_all_blank_is_skipped() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["actors"] = add_row(frames["actors"])
+    assert check(scenario, frames).scenario == scenario
+
+
+# -- pairs: deleted rows -------------------------------------------------------------------
+
+
+def test_deleting_the_pin_frees_the_title() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["pins"] = frames["pins"].drop(index=1)
+    result = check(scenario, frames)
+    assert result.scenario == replace(scenario, pins=())
+
+
+def test_deleting_an_actor_in_a_cast_names_the_title_row_by_its_editor_number() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["actors"] = frames["actors"].drop(index=3)  # A03, T02's cast
+    frames["titles"] = frames["titles"].drop(index=1)  # T01 gone too: T02 stays row 2
+    frames["title_needs"] = frames["title_needs"].drop(index=[1, 2])
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("titles", 2, "cast")
+
+
+# -- pairs: settings ------------------------------------------------------------------------
+
+
+def settings_of(scenario: Scenario, **changes: object) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "name": scenario.name,
+        "start_date": scenario.start_date,
+        "days": scenario.days,
+        "parallel_shoots_per_day": scenario.targets.parallel_shoots_per_day,
+        "titles_per_month": scenario.targets.titles_per_month,
+    }
+    fields.update(changes)
+    return edited_settings(scenario, **fields)  # type: ignore[arg-type]
+
+
+def test_new_settings_are_taken_and_unknown_settings_kept() -> None:
+    scenario = replace(tiny_scenario(), settings_extra={"备注": "试拍"})
+    settings = settings_of(scenario, name="郑州 1月", days=21, titles_per_month=500)
+    result = check_edits(editor_frames(scenario), settings)
+    assert result.scenario is not None
+    assert (result.scenario.name, result.scenario.days) == ("郑州 1月", 21)
+    assert result.scenario.targets.titles_per_month == 500
+    assert result.scenario.settings_extra == {"备注": "试拍"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "column"),
+    [({"name": " "}, "name"), ({"days": None}, "days"), ({"days": 0}, "days")],
+)
+def test_bad_settings_are_named_under_the_settings(
+    changes: dict[str, object], column: str
+) -> None:
+    scenario = tiny_scenario()
+    result = check_edits(editor_frames(scenario), settings_of(scenario, **changes))
+    problem = only_problem(result)
+    assert (problem.sheet, problem.row, problem.column) == ("scenario", 0, column)
+    assert problem.format().startswith(problem.column_label + ": ")
+
+
+def test_problems_in_several_sheets_are_all_reported_at_once() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["crews"].loc[1, "home_base_id"] = "B09"
+    frames["sets"].loc[4, "set_type"] = "太空站"  # nobody else needs it: fine
+    frames["title_needs"].loc[6, "days"] = 0
+    frames["travel"].loc[1, "days"] = -2
+    result = check_edits(frames, settings_of(scenario, name=""))
+    assert {
+        sheet: [(p.row, p.column) for p in found] for sheet, found in result.problems.items()
+    } == {
+        "scenario": [(0, "name")],
+        "crews": [(1, "home_base_id")],
+        "title_needs": [(6, "days")],
+        "travel": [(1, "days")],
+    }
+    assert result.problem_count == 4
