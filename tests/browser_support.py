@@ -1,0 +1,208 @@
+"""Run the Streamlit app on a local port and drive it in Debian's headless Chromium.
+
+Shared by ``tests/test_browser.py`` and ``docs/take_screenshots.py``. The app
+runs as ``streamlit run ui/app.py`` in a child process from the repository
+root, on its own SQLite file, so the built-in samples are imported fresh.
+Playwright drives the system's ``/usr/bin/chromium`` (``executable_path``):
+Playwright's own browser download does not work everywhere, and is never used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("SHOOTPLAN_CHROMIUM", "/usr/bin/chromium"))
+INSTALL_HINT = "sudo apt-get install -y chromium fonts-noto-cjk"
+TUTORIAL_NAME = "教程：两个基地一周"
+MONTH_NAME = "郑州基地群 2026年12月"
+APP_START_SECONDS = 90.0
+
+
+def browser_problem() -> str | None:
+    """Why the browser test cannot run here (Chromium or the CJK fonts missing), or None."""
+    if not CHROMIUM.exists():
+        return (
+            f"Chromium not found at {CHROMIUM}. Install Debian's browser and Chinese fonts: "
+            f"`{INSTALL_HINT}` (or set SHOOTPLAN_SKIP_BROWSER=1 to skip the browser test)."
+        )
+    fc_list = shutil.which("fc-list")
+    if fc_list is not None:
+        fonts = subprocess.run(
+            [fc_list, ":lang=zh", "family"], capture_output=True, text=True, check=False
+        ).stdout
+        if not fonts.strip():
+            return (
+                "No Chinese font installed: Chromium would draw Chinese as empty boxes. "
+                f"Install it: `{INSTALL_HINT}`."
+            )
+    return None
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+class StreamlitApp:
+    """``streamlit run ui/app.py`` in a child process; :meth:`stop` ends it and its children."""
+
+    def __init__(self, database: Path, log_path: Path, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        env = os.environ | {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "PYTHONUNBUFFERED": "1",
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "ui/app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
+        self._log: IO[bytes] = log_path.open("wb")
+        # its own process group: the solver's child processes are ended with it
+        self.process = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_until_up(self, timeout: float = APP_START_SECONDS) -> None:
+        """Return once the app answers its health check; raise with its log if it does not."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"streamlit exited with code {self.process.returncode}:\n{self.log()}"
+                )
+            if _healthy(self.url):
+                return
+            time.sleep(0.3)
+        raise RuntimeError(
+            f"streamlit did not answer on {self.url} in {timeout:.0f} s:\n{self.log()}"
+        )
+
+    def log(self) -> str:
+        """What the app printed so far."""
+        self._log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self) -> None:
+        """End the app and every process it started (SIGTERM, then SIGKILL after 10 s)."""
+        if self.process.poll() is None:
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            with suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
+        # the group's stragglers too (a solve's LP-bound child, a hung app)
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self._log.close()
+
+
+@contextmanager
+def running_app(database: Path, log_path: Path) -> Iterator[StreamlitApp]:
+    """The app, started and answering, on ``database``; stopped on exit whatever happens."""
+    app = StreamlitApp(database, log_path)
+    try:
+        app.wait_until_up()
+        yield app
+    finally:
+        app.stop()
+
+
+@contextmanager
+def chromium_page(width: int = 1440, height: int = 1000) -> Iterator[Any]:
+    """A Playwright page in Debian's headless Chromium, Chinese locale, Beijing time."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox"], headless=True
+        )
+        try:
+            context = browser.new_context(
+                viewport={"width": width, "height": height},
+                locale="zh-CN",
+                timezone_id="Asia/Shanghai",
+            )
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def wait_until_idle(page: Any, timeout: float = 60.0) -> None:
+    """Wait until Streamlit has finished the current script run (no 'running' indicator)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        skeleton = page.locator('[data-testid="stSkeleton"]').count() > 0
+        spinner = page.locator('[data-testid="stSpinner"]').count() > 0
+        if running or skeleton or spinner:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > 0.8:
+            return
+        page.wait_for_timeout(200)
+    raise TimeoutError(f"the app was still running after {timeout:.0f} s")
+
+
+def open_page(page: Any, app: StreamlitApp, url_path: str = "") -> None:
+    """Open one page of the app by its url path ('' = the first page) and wait for it."""
+    page.goto(f"{app.url}/{url_path}")
+    wait_until_idle(page)
+
+
+def pick_scenario(page: Any, name: str) -> None:
+    """Choose a scenario in the sidebar's 当前场景 picker."""
+    combo = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="当前场景")
+    if name in combo.input_value():
+        return
+    combo.click()
+    page.get_by_role("option").filter(has_text=name).first.click()
+    wait_until_idle(page)
+    if name not in combo.input_value():
+        shown = combo.input_value()
+        raise AssertionError(f"scenario {name!r} not chosen: the picker shows {shown!r}")

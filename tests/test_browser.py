@@ -1,0 +1,110 @@
+"""The app in a real browser: ``streamlit run ui/app.py`` driven by Debian's headless Chromium.
+
+Each test starts the app as a child process on a free port, on a fresh SQLite
+file (so the built-in samples are imported as on a first start), and stops it
+in the fixture's finalizer. Chromium is the system's ``/usr/bin/chromium``
+driven by Playwright; without it (or without Chinese fonts) the tests fail and
+say how to install them. ``SHOOTPLAN_SKIP_BROWSER=1`` skips them on a machine
+without Chromium; CI never sets it.
+
+The solve uses the tutorial scenario (6 titles, 7 days), which the solver
+proves optimal in well under a second, so the test waits for the app, not
+for the solver.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import (
+    TUTORIAL_NAME,
+    StreamlitApp,
+    browser_problem,
+    chromium_page,
+    open_page,
+    pick_scenario,
+    running_app,
+    wait_until_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+PAGE_TITLES = (
+    "场景 Scenarios",
+    "输入 Inputs",
+    "排期 Plan",
+    "产能 Utilisation",
+    "对比 What-if",
+    "导出 Export",
+)
+SOLVE_SECONDS = 90
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[StreamlitApp]:
+    """The app on a fresh SQLite database, answering on a free port; stopped afterwards."""
+    if os.environ.get("SHOOTPLAN_SKIP_BROWSER") == "1":
+        pytest.skip("SHOOTPLAN_SKIP_BROWSER=1: browser tests skipped")
+    problem = browser_problem()
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
+    with running_app(tmp_path / "e2e.db", tmp_path / "streamlit.log") as running:
+        yield running
+
+
+@pytest.fixture
+def page(app: StreamlitApp) -> Iterator[Any]:
+    """A Chromium tab (1440 × 1000, zh-CN)."""
+    with chromium_page() as tab:
+        yield tab
+
+
+def nav_labels(page: Any) -> list[str]:
+    """The sidebar's page links as shown, icons dropped."""
+    texts = page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
+    return [text.split("\n")[-1].strip() for text in texts]
+
+
+def test_a_deep_link_shows_the_chinese_navigation(app: StreamlitApp, page: Any) -> None:
+    """The first request to a fresh server is /plan (a bookmark): the menu is still the app's.
+
+    Streamlit falls back to listing ``ui/pages/*.py`` by file name (plus "app")
+    when a deep link is its first request and the page folder is called ``pages``.
+    """
+    open_page(page, app, "plan")
+    labels = nav_labels(page)
+    assert labels == list(PAGE_TITLES), f"the sidebar menu shows {labels}"
+    assert page.locator("h1").first.inner_text().startswith("排期 Plan")
+
+
+def test_solve_in_the_browser_shows_the_gantt_chart(
+    app: StreamlitApp, page: Any, tmp_path: Path
+) -> None:
+    """Open 排期, pick the tutorial, solve: a Gantt chart appears, labelled in Chinese."""
+    open_page(page, app, "")
+    open_page(page, app, "plan")
+    pick_scenario(page, TUTORIAL_NAME)
+    assert page.locator(".js-plotly-plot").count() == 0, "a fresh database has no plan yet"
+
+    page.get_by_role("button", name="开始排期 Solve").click()
+    page.wait_for_selector(".js-plotly-plot", timeout=SOLVE_SECONDS * 1000)
+    wait_until_idle(page, timeout=SOLVE_SECONDS)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=10_000)
+
+    shot = tmp_path / "plan.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000, "the screenshot is (nearly) blank"
+
+    body = page.inner_text("body")
+    assert "排期 Plan" in body
+    assert "教程" in body, "the tutorial is the scenario shown"
+    chart = page.locator(".js-plotly-plot").first.inner_text()
+    assert any("\u4e00" <= char <= "\u9fff" for char in chart), (
+        f"no Chinese in the Gantt chart's labels: {chart[:200]!r}"
+    )
+    assert "Traceback" not in body and "Error" not in page.locator("h1").all_inner_texts()
+    assert not page.locator('[data-testid="stException"]').count(), app.log()
