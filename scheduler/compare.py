@@ -118,6 +118,41 @@ def plan_choices(store: ScenarioStore) -> list[PlanChoice]:
     return sorted(choices, key=lambda choice: choice.plan.plan_id, reverse=True)
 
 
+@dataclass(frozen=True)
+class ComparedPlan:
+    """A stored plan read for comparison: its name, the plan, its KPIs and its scenario."""
+
+    name: str
+    plan: Plan
+    kpis: Mapping[str, Any]
+    scenario: Scenario
+
+
+def load_compared(store: ScenarioStore, choices: Sequence[PlanChoice]) -> list[ComparedPlan]:
+    """Read the chosen plans with their KPIs and scenarios (each scenario read once), in order.
+
+    The scenario is the stored one, which may be newer than the version the
+    plan was made for; it supplies the names of titles, crews and bases.
+    """
+    scenarios: dict[int, Scenario] = {}
+    compared = []
+    for choice in choices:
+        scenario_id = choice.scenario.scenario_id
+        if scenario_id not in scenarios:
+            scenarios[scenario_id] = store.load(scenario_id)[0]
+        plan, kpis, _info = store.load_plan(choice.plan.plan_id)
+        compared.append(ComparedPlan(choice.label, plan, kpis, scenarios[scenario_id]))
+    return compared
+
+
+def default_choices(choices: Sequence[PlanChoice], scenario_id: int) -> list[PlanChoice]:
+    """What to compare first: the two newest plans of the current scenario, oldest first
+    (so the older one is the reference); else the two newest plans of any scenario."""
+    own = [choice for choice in choices if choice.scenario.scenario_id == scenario_id]
+    newest = (own if len(own) >= 2 else list(choices))[:2]
+    return sorted(newest, key=lambda choice: choice.plan.plan_id)
+
+
 def compare_kpis(named_kpis: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
     """KPIs of several plans side by side, with each plan's difference to the first.
 
@@ -300,3 +335,15 @@ def utilisation_by_base_delta(
         rows.append(row)
     columns = [BASE_ID_COLUMN, BASE_COLUMN, *names, *(delta_label(n) for n in names[1:])]
     return pd.DataFrame(rows, columns=columns)
+
+
+def parallel_shoots_by_plan(named_kpis: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
+    """Parallel shoots per day of every plan, as a long table: ``plan``, ``date``, ``shoots``."""
+    rows = [
+        {"plan": name, "date": when, "shoots": int(count)}
+        for name, kpis in named_kpis.items()
+        for when, count in zip(
+            kpis.get("dates", []), kpis.get("parallel_shoots_per_day", []), strict=True
+        )
+    ]
+    return pd.DataFrame(rows, columns=["plan", "date", "shoots"])

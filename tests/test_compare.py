@@ -193,3 +193,37 @@ def test_plan_choices_span_scenarios_newest_first(tutorial: Scenario, tmp_path: 
     assert choices[0].label == f"教程 C1 休三天 · #{two}"
     assert choices[1].label == f"{tutorial.name} · #{one} 基准"
     assert "optimal" in choices[1].long_label
+
+
+def test_parallel_shoots_by_plan_is_one_row_per_plan_and_day(tutorial: Scenario) -> None:
+    later = Plan((*shoots_t1(first=4), *shoots_t2()))
+    frame = c.parallel_shoots_by_plan(
+        {"A": kpis_of(tutorial, REFERENCE), "B": kpis_of(tutorial, later)}
+    )
+    assert len(frame) == 2 * 7
+    b = frame[frame["plan"] == "B"]["shoots"].tolist()
+    assert b == [1, 1, 0, 1, 1, 0, 0]  # T2 on 12-01/02, T1 on 12-04/05
+
+
+def test_plans_of_two_scenarios_load_with_their_own_scenario(
+    tutorial: Scenario, tmp_path: Path
+) -> None:
+    store = ScenarioStore(get_engine(f"sqlite:///{tmp_path}/c.db"))
+    first = store.create(tutorial)
+    clone = store.clone(first.scenario_id, "教程 加急")
+    rush = Title("R1", "加急：总裁的契约新娘", "甜宠", 3, day(1), day(7), (Need("办公室", 1),))
+    version = store.save(
+        clone.scenario_id, replace(tutorial, name="教程 加急", titles=(*tutorial.titles, rush)), 1
+    )
+    rushed, _ = store.load(clone.scenario_id)
+    base = save_outcome(store, first.scenario_id, 1, plan_scenario(tutorial, time_limit=5))
+    other = save_outcome(store, clone.scenario_id, version, plan_scenario(rushed, time_limit=5))
+    choices = c.plan_choices(store)
+    # the current scenario has one plan: the two newest of all are compared, older first
+    picked = c.default_choices(choices, first.scenario_id)
+    assert [choice.plan.plan_id for choice in picked] == [base, other]
+    compared = c.load_compared(store, picked)
+    assert [len(p.scenario.titles) for p in compared] == [6, 7]
+    assert compared[1].kpis["status"] == "optimal"
+    changes = c.changed_titles(compared[0].plan, compared[1].plan, *(p.scenario for p in compared))
+    assert kinds(changes)["R1"] == [c.NEW]  # an office day fits in the tutorial's free week
