@@ -281,6 +281,13 @@ def crew_schedule(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CREW_SCHEDULE_COLUMNS))
 
 
+def crew_schedule_csv(scenario: Scenario, plan: Plan, crew_id: str) -> bytes:
+    """One crew's daily schedule as CSV, with the byte-order mark Excel needs to show Chinese."""
+    schedule = crew_schedule(scenario, plan)
+    own = schedule[schedule["剧组编号 crew id"] == crew_id]
+    return own.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+
+
 def crew_schedule_workbook(scenario: Scenario, plan: Plan) -> bytes:
     """Per-crew daily schedules as .xlsx: a long sheet of all crews, then one sheet per crew.
 

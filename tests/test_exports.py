@@ -163,3 +163,11 @@ def test_sheet_names_are_safe_and_unique() -> None:
 
 def test_file_names_have_no_path_separators() -> None:
     assert e.file_name("郑州/开封 12月", "排期", 7, "xlsx") == "郑州_开封 12月_排期_方案7.xlsx"
+
+
+def test_one_crew_csv_has_only_that_crew(tutorial: Scenario, solved: PlanOutcome) -> None:
+    data = e.crew_schedule_csv(tutorial, solved.plan, "C2")
+    assert data.startswith("\ufeff".encode())  # Excel reads the Chinese right
+    frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)
+    assert set(frame["剧组编号 crew id"]) == {"C2"}
+    assert len(frame) == sum(1 for s in solved.plan.shoots if s.crew_id == "C2")
