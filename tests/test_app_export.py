@@ -1,0 +1,83 @@
+"""The 导出 Export page in streamlit.testing: with a stored plan it offers plan.csv,
+unscheduled.csv, the plan workbook, crew schedules and booking sheets for download (what the
+files hold is tested in test_exports.py); without a plan it says where to make one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from scheduler.app_support import open_store
+from scheduler.planning import plan_scenario, save_outcome
+from scheduler.storage import ScenarioInfo, ScenarioStore
+from scheduler.validation import load_scenario
+from ui.current import SCENARIO_KEY
+
+REPO = Path(__file__).resolve().parents[1]
+TUTORIAL = REPO / "sample_data" / "tutorial"
+
+DOWNLOADS = (
+    "dl_plan_csv",
+    "dl_unscheduled_csv",
+    "dl_plan_xlsx",
+    "dl_crew_csv",
+    "dl_crews_xlsx",
+    "dl_base_xlsx",
+    "dl_bases_xlsx",
+)
+
+
+@pytest.fixture
+def tutorial_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[ScenarioStore, ScenarioInfo]:
+    """A fresh SQLite database holding only the tutorial, which the app opens on."""
+    url = f"sqlite:///{tmp_path}/app.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_data.clear()  # scenario loads are keyed by id, which repeats across databases
+    st.cache_resource.clear()
+    store = open_store(url)
+    return store, store.create(load_scenario(TUTORIAL))
+
+
+def open_page(info: ScenarioInfo) -> AppTest:
+    app = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=30)
+    app.session_state[SCENARIO_KEY] = info.scenario_id
+    app.switch_page("pages/export.py")
+    return app.run()
+
+
+def download_keys(app: AppTest) -> set[str]:
+    return {button.key for button in app.get("download_button") if button.key}
+
+
+def test_export_page_offers_every_file_of_a_stored_plan(tutorial_db) -> None:
+    store, info = tutorial_db
+    scenario, version = store.load(info.scenario_id)
+    outcome = plan_scenario(scenario, time_limit=5)
+    save_outcome(store, info.scenario_id, version, outcome)
+
+    app = open_page(info)
+
+    assert not app.exception
+    assert app.title[0].value == "导出 Export"
+    assert download_keys(app) == set(DOWNLOADS)
+    # the crew preview shows only the chosen crew's shoots
+    app.selectbox(key="export_crew").set_value("C2").run()
+    assert not app.exception
+    preview = app.dataframe[0].value
+    assert set(preview["剧组编号 crew id"]) == {"C2"}
+    assert len(preview) == sum(1 for s in outcome.plan.shoots if s.crew_id == "C2")
+    booking = app.dataframe[1].value
+    assert list(booking["场景 set"]) == ["S1", "S2"]  # B1 first
+
+
+def test_export_page_without_a_plan_says_where_to_make_one(tutorial_db) -> None:
+    _store, info = tutorial_db
+    app = open_page(info)
+    assert not app.exception
+    assert any("排期 Plan" in message.value for message in app.info)
+    assert not download_keys(app)
