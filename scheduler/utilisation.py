@@ -74,6 +74,7 @@ class KpiCard:
     delta: str | None = None
     delta_color: DeltaColor = "normal"
     help: str | None = None
+    delta_arrow: Literal["auto", "off"] = "auto"
 
 
 def kpi_cards(kpis: Mapping[str, Any]) -> list[KpiCard]:
@@ -116,13 +117,13 @@ def kpi_cards(kpis: Mapping[str, Any]) -> list[KpiCard]:
         priority_help = "已排剧目优先级之和 / 已证明的上界 (Σ priority scheduled / proven bound)"
     return [
         KpiCard(
-            "每日并行 最少 parallel/day min",
+            "并行/天 最少 min parallel",
             f"{low}",
             f"{low - parallel_target:+d} vs 目标 {parallel_target}",
             help=f"{gaps.get('days_below_parallel_target', 0)} 天低于目标 / days below target",
         ),
         KpiCard(
-            "每日并行 平均 parallel/day mean",
+            "并行/天 平均 mean parallel",
             f"{mean:.1f}",
             f"{mean - parallel_target:+.1f} vs 目标 {parallel_target}",
             help=f"最多 max {parallel.get('max', 0)}",
@@ -143,11 +144,11 @@ def kpi_cards(kpis: Mapping[str, Any]) -> list[KpiCard]:
             f"{float(kpis.get('crew_utilisation', 0.0)):.1%}",
             help="剧组拍摄天 / 可用剧组天 (crew shoot-days / available crew-days)",
         ),
-        KpiCard("成本 cost", format_cny(cost), f"¥{cost:,}", "off", help=split_text),
+        KpiCard("成本 cost", format_cny(cost), f"¥{cost:,}", "off", split_text, "off"),
         KpiCard(
-            "已排 / 未排 scheduled / unscheduled",
+            "已排/未排 titles",
             f"{kpis.get('scheduled_titles', 0)} / {kpis.get('unscheduled_titles', 0)}",
-            help="剧目数 titles",
+            help="已排剧目 / 未排剧目 (scheduled / unscheduled titles)",
         ),
         KpiCard(
             "优先级 priority / 上界 bound",

@@ -51,9 +51,9 @@ def test_utilisation_page_shows_kpis_and_charts_of_a_stored_plan(tutorial_db) ->
     assert not app.exception
     assert app.title[0].value == "产能 Utilisation"
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["已排 / 未排 scheduled / unscheduled"] == "6 / 0"
+    assert metrics["已排/未排 titles"] == "6 / 0"
     assert metrics["优先级 priority / 上界 bound"].startswith("17")  # Σ priority of all 6
-    assert "每日并行 最少 parallel/day min" in metrics
+    assert "并行/天 最少 min parallel" in metrics
     assert len(app.get("plotly_chart")) == 5  # heatmap, base grid, idle, parallel, crews
     assert [tab.label for tab in app.tabs][:2] == [
         "基地 × 日期 Bases by day",

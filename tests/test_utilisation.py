@@ -132,9 +132,9 @@ def test_kpi_cards_measure_against_the_targets(tutorial: Scenario) -> None:
     kpis = kpis_of(tutorial, two_titles(), bound=9)
     cards = {card.label: card for card in u.kpi_cards(kpis)}
     # tutorial target: 2 parallel shoots a day; the plan has 2 on 12-01/02, 0 after
-    low = cards["每日并行 最少 parallel/day min"]
+    low = cards["并行/天 最少 min parallel"]
     assert (low.value, low.delta) == ("0", "-2 vs 目标 2")
-    mean = cards["每日并行 平均 parallel/day mean"]
+    mean = cards["并行/天 平均 mean parallel"]
     assert mean.value == f"{4 / 7:.1f}"
     priority = cards["优先级 priority / 上界 bound"]
     assert priority.value == "9 / 9"  # T1 (5) + T2 (4)

@@ -94,7 +94,9 @@ def base_grid_figure(grid: pd.DataFrame) -> go.Figure:
 
     titles = cells("title")
     hover = cells("label") + "<br>" + titles + "<br>" + cells("crew") + "<br>" + cells("cast")
-    short = titles.map(lambda name: name if len(name) <= 6 else name[:5] + "…")
+    # a month leaves room for two characters a cell; hovering shows the whole title
+    room = 6 if len(dates) <= 14 else 2
+    short = titles.map(lambda name: name if len(name) <= room else name[: room - 1] + "…")
     figure = go.Figure(
         go.Heatmap(
             z=cells("code").to_numpy(),
@@ -148,7 +150,7 @@ def parallel_shoots_chart(frame: pd.DataFrame) -> go.Figure:
             line_dash="dash",
             line_color="#c62828",
             annotation_text=f"目标 target {target}",
-            annotation_position="top left",
+            annotation_position="top right",
         )
     figure.update_layout(
         height=340,
@@ -230,26 +232,32 @@ def parallel_compare_chart(frame: pd.DataFrame, target: int | None) -> go.Figure
     return figure
 
 
+def _number(value: float, signed: bool = False) -> str:
+    if pd.isna(value):
+        return "–"
+    digits = 0 if float(value).is_integer() else 2
+    return f"{value:{'+' if signed else ''},.{digits}f}"
+
+
 def style_kpi_table(table: pd.DataFrame) -> Styler:
-    """A :func:`scheduler.compare.compare_kpis` table with thousands separators, ``–`` for
-    missing values and each Δ green where it is better than the reference, red where worse."""
+    """A :func:`scheduler.compare.compare_kpis` table for reading: numbers with thousands
+    separators (``–`` where missing) and each Δ green where it is better than the
+    reference, red where worse."""
     numbers = [c for c in table.columns if c not in (KPI_COLUMN, BETTER_COLUMN)]
     deltas = [c for c in numbers if c.startswith("Δ ")]
+    shown = table.astype({column: object for column in numbers})
+    for column in numbers:
+        shown[column] = [_number(v, signed=column in deltas) for v in table[column]]
 
     def colour(row: pd.Series) -> list[str]:
-        sign = 1 if row[BETTER_COLUMN] == HIGHER else -1
+        sign = 1 if table.at[row.name, BETTER_COLUMN] == HIGHER else -1
         styles = []
         for column in row.index:
-            value = row[column]
+            value = table.at[row.name, column]
             if column in deltas and pd.notna(value) and value != 0:
-                good = value * sign > 0
-                styles.append(f"color: {'#2e7d32' if good else '#c62828'}")
+                styles.append(f"color: {'#2e7d32' if value * sign > 0 else '#c62828'}")
             else:
                 styles.append("")
         return styles
 
-    return (
-        table.style.format("{:,.2f}", subset=numbers, na_rep="–")
-        .format(lambda v: f"{v:+,.2f}" if pd.notna(v) else "–", subset=deltas)
-        .apply(colour, axis=1)
-    )
+    return shown.style.apply(colour, axis=1)

@@ -40,7 +40,13 @@ cards = u.kpi_cards(kpis)
 for row in (cards[:4], cards[4:]):
     for column, card in zip(st.columns(len(row)), row, strict=True):
         column.metric(
-            card.label, card.value, card.delta, card.delta_color, help=card.help, border=True
+            card.label,
+            card.value,
+            card.delta,
+            card.delta_color,
+            help=card.help,
+            border=True,
+            delta_arrow=card.delta_arrow,
         )
 
 heatmap_tab, base_tab, idle_tab, daily_tab = st.tabs(
