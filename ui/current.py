@@ -59,8 +59,10 @@ def pick_scenario() -> Current | None:
         st.sidebar.info("还没有场景 / no scenarios yet")
         return None
     ids = [info.scenario_id for info in infos]
-    if st.session_state.get(SCENARIO_KEY) not in ids:
-        st.session_state[SCENARIO_KEY] = ids[0]
+    # Re-assigning the key keeps the choice when the user moves to another page:
+    # Streamlit drops a widget's state once a page without that widget ran.
+    kept = st.session_state.get(SCENARIO_KEY)
+    st.session_state[SCENARIO_KEY] = kept if kept in ids else ids[0]
     by_id = {info.scenario_id: info for info in infos}
     chosen = st.sidebar.selectbox(
         "当前场景 Scenario",
@@ -79,8 +81,8 @@ def pick_plan(current: Current, label: str = "方案 Plan") -> CurrentPlan | Non
     if not infos:
         return None
     ids = [info.plan_id for info in infos]
-    if st.session_state.get(PLAN_KEY) not in ids:
-        st.session_state[PLAN_KEY] = ids[0]
+    kept = st.session_state.get(PLAN_KEY)  # kept across pages, as in pick_scenario
+    st.session_state[PLAN_KEY] = kept if kept in ids else ids[0]
     by_id = {info.plan_id: info for info in infos}
     chosen = st.selectbox(label, ids, key=PLAN_KEY, format_func=lambda i: plan_label(by_id[i]))
     plan, kpis, info = load_plan(current.store, chosen)
