@@ -367,7 +367,9 @@ class LargeNeighbourhoodSearch:
         """Re-solve the ``freed`` titles around the fixed rest; new choices if they are better.
 
         With ``within``, the freed titles may use only those crews and bases.
+        ``seconds`` includes building the sub-model, so a move ends in time.
         """
+        started = time.monotonic()
         choices = self.incumbent.choices
         freed_set = {t for t in freed if t not in self.state.frozen}
         fixed = {t: c for t, c in choices.items() if t not in freed_set}
@@ -392,7 +394,7 @@ class LargeNeighbourhoodSearch:
         solver = cp_model.CpSolver()
         # Ctrl-C belongs to the caller (CLI, app): CP-SAT's own handler aborts off the main thread
         solver.parameters.catch_sigint_signal = False
-        solver.parameters.max_time_in_seconds = max(0.05, seconds)
+        solver.parameters.max_time_in_seconds = max(0.05, seconds - (time.monotonic() - started))
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         solver.parameters.symmetry_level = 0
