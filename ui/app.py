@@ -17,18 +17,22 @@ import streamlit as st  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
-st.set_page_config(page_title="ShootPlan 短剧排期", page_icon="🎬", layout="wide")
+# (file, title, icon, url path); Material icons are drawn without an emoji font
+SCREENS = (
+    ("scenarios.py", "场景 Scenarios", ":material/folder_open:", "scenarios"),
+    ("inputs.py", "输入 Inputs", ":material/edit_note:", "inputs"),
+    ("plan.py", "排期 Plan", ":material/calendar_month:", "plan"),
+    ("utilisation.py", "产能 Utilisation", ":material/monitoring:", "utilisation"),
+    ("whatif.py", "对比 What-if", ":material/compare_arrows:", "whatif"),
+    ("export.py", "导出 Export", ":material/download:", "export"),
+)
+
+st.set_page_config(page_title="ShootPlan 短剧排期", page_icon=":material/movie:", layout="wide")
 
 navigation = st.navigation(
     [
-        st.Page(PAGES / "scenarios.py", title="场景 Scenarios", icon="📋", default=True),
-        st.Page(PAGES / "inputs.py", title="输入 Inputs", icon="✏️", url_path="inputs"),
-        st.Page(PAGES / "plan.py", title="排期 Plan", icon="🗓️", url_path="plan"),
-        st.Page(
-            PAGES / "utilisation.py", title="产能 Utilisation", icon="📊", url_path="utilisation"
-        ),
-        st.Page(PAGES / "whatif.py", title="对比 What-if", icon="⚖️", url_path="whatif"),
-        st.Page(PAGES / "export.py", title="导出 Export", icon="📤", url_path="export"),
+        st.Page(PAGES / file, title=title, icon=icon, url_path=path, default=number == 0)
+        for number, (file, title, icon, path) in enumerate(SCREENS)
     ]
 )
 navigation.run()

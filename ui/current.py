@@ -62,7 +62,8 @@ def pick_scenario() -> Current | None:
     # Re-assigning the key keeps the choice when the user moves to another page:
     # Streamlit drops a widget's state once a page without that widget ran.
     kept = st.session_state.get(SCENARIO_KEY)
-    st.session_state[SCENARIO_KEY] = kept if kept in ids else ids[0]
+    # first visit: the scenario stored first (the Zhengzhou month sample on a new database)
+    st.session_state[SCENARIO_KEY] = kept if kept in ids else min(ids)
     by_id = {info.scenario_id: info for info in infos}
     chosen = st.sidebar.selectbox(
         "当前场景 Scenario",
