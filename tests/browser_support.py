@@ -190,9 +190,22 @@ def wait_until_idle(page: Any, timeout: float = 60.0) -> None:
 
 
 def open_page(page: Any, app: StreamlitApp, url_path: str = "") -> None:
-    """Open one page of the app by its url path ('' = the first page) and wait for it."""
+    """Open a page by its url path ('' = the first page) in a new session, and wait for it."""
     page.goto(f"{app.url}/{url_path}")
     wait_until_idle(page)
+
+
+def go_to(page: Any, title: str) -> None:
+    """Move to another page through the sidebar menu (same session, so the same scenario)."""
+    page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title).first.click()
+    page.wait_for_timeout(300)
+    wait_until_idle(page)
+
+
+def current_scenario(page: Any) -> str:
+    """What the sidebar's 当前场景 picker shows."""
+    combo = page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="当前场景")
+    return str(combo.input_value())
 
 
 def pick_scenario(page: Any, name: str) -> None:
