@@ -27,12 +27,17 @@ SCREENS = (
     ("export.py", "导出 Export", ":material/download:", "export"),
 )
 
-st.set_page_config(page_title="ShootPlan 短剧排期", page_icon=":material/movie:", layout="wide")
-
-navigation = st.navigation(
-    [
-        st.Page(PAGES / file, title=title, icon=icon, url_path=path, default=number == 0)
-        for number, (file, title, icon, path) in enumerate(SCREENS)
-    ]
-)
-navigation.run()
+# Streamlit runs this file as __main__. A solve's LP bound starts a child process with
+# "spawn", which re-runs __main__'s file as __mp_main__: the child needs none of the app (it
+# would open the database and draw the first page in bare mode), so nothing runs there.
+if __name__ != "__mp_main__":
+    st.set_page_config(
+        page_title="ShootPlan 短剧排期", page_icon=":material/movie:", layout="wide"
+    )
+    navigation = st.navigation(
+        [
+            st.Page(PAGES / file, title=title, icon=icon, url_path=path, default=number == 0)
+            for number, (file, title, icon, path) in enumerate(SCREENS)
+        ]
+    )
+    navigation.run()
