@@ -296,7 +296,7 @@ def progress_line(job: SolveJob) -> str:
     point = job.latest()
     head = f"⏱ {job.elapsed:.0f} / {job.time_limit:g} 秒 s"
     if point is None:
-        return f"{head} · 建模中，尚无方案 / building the model, no plan yet"
+        return f"{head} · 建模求解中，尚无方案 / building and searching, no plan yet"
     bound = "–" if math.isnan(point.bound) else f"{point.bound:,.0f}"
     if point.phase == "cost":
         return (
