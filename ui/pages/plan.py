@@ -1,14 +1,299 @@
 """排期 Plan.
 
 Solve with a live progress line and a stop button; Gantt charts; unscheduled titles; pins.
+The solve runs in the background (:mod:`scheduler.solve_jobs`); only checked plans are
+saved and shown.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
+import plotly.graph_objects as go
 import streamlit as st
 
-from ui.current import pick_scenario
+from scheduler import gantt
+from scheduler.model import Scenario
+from scheduler.pinning import PinError, pin_from_plan, unpin
+from scheduler.plan import Plan
+from scheduler.solve_jobs import (
+    SolveJob,
+    default_time_limit,
+    job_for,
+    kpi_line,
+    progress_line,
+    save_job_plan,
+    start_job,
+)
+from scheduler.storage import StorageError
+from ui.current import PLAN_KEY, Current, CurrentPlan, pick_plan, pick_scenario
+from ui.gantt_charts import gantt_figure
+
+LIVE_KEY = "plan_page_live_job"  # the job the progress fragment last saw running
+SHOWN_KEY = "plan_page_shown_job"  # the finished job whose plan this session has selected
+FLASH_KEY = "plan_page_flash"  # a message that survives the rerun after a pin is saved
+
+
+def solve_controls(current: Current, job: SolveJob | None) -> None:
+    """Time limit and the solve button; starts a background solve."""
+    running = job is not None and job.running
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    limit = left.number_input(
+        "时限（秒）Time limit (s)",
+        min_value=1,
+        max_value=3600,
+        value=default_time_limit(current.scenario),
+        step=5,
+        key=f"plan_time_limit_{current.info.scenario_id}",
+    )
+    if right.button(
+        "开始排期 Solve", type="primary", icon=":material/play_arrow:", disabled=running
+    ):
+        start_job(
+            current.info.scenario_id,
+            current.scenario,
+            scenario_id=current.info.scenario_id,
+            version=current.version,
+            time_limit=float(limit),
+        )
+        st.rerun()
+
+
+def live_progress(key: int) -> None:
+    """The progress line and the stop button while the job runs; a full rerun when it ends."""
+    job = job_for(key)
+    if job is None:
+        return
+    if job.running:
+        st.session_state[LIVE_KEY] = job.job_id
+        st.progress(min(1.0, job.elapsed / job.time_limit), text=progress_line(job))
+        if job.stopping:
+            st.caption("正在停止，保留目前最好的方案… / stopping, keeping the best plan so far…")
+        elif st.button("停止 Stop", icon=":material/stop:", key="plan_stop"):
+            job.stop()
+            st.caption("正在停止，保留目前最好的方案… / stopping, keeping the best plan so far…")
+    elif st.session_state.get(LIVE_KEY) == job.job_id:
+        st.session_state.pop(LIVE_KEY, None)
+        st.rerun(scope="app")  # the page shows the new plan
+
+
+def finished_job(current: Current, job: SolveJob) -> None:
+    """Save a finished job's checked plan (once) and say what came of it."""
+    st.session_state.pop(LIVE_KEY, None)
+    if job.error is not None:
+        st.error(f"排期出错 / the solve failed: {job.error}")
+        return
+    outcome = job.outcome
+    if outcome is None:
+        return
+    if not outcome.ok:
+        st.error(
+            f"排期方案未通过独立检查，未保存也不显示（状态 {outcome.status.value}）/ "
+            "the checker rejected the plan; it is neither saved nor shown"
+        )
+        for problem in outcome.problems:
+            st.markdown(f"- {problem}")
+        return
+    stopped = "，已停止 stopped" if job.stopping else ""
+    label = f"排期 {job.time_limit:g}s{stopped}"
+    try:
+        plan_id = save_job_plan(job, current.store, label)
+    except StorageError as error:
+        st.error(error.format())
+        return
+    if plan_id is None:
+        return
+    if st.session_state.get(SHOWN_KEY) != job.job_id:
+        st.session_state[SHOWN_KEY] = job.job_id
+        st.session_state[PLAN_KEY] = plan_id  # before the picker is drawn
+    st.success(f"排期完成，已保存为方案 #{plan_id} / done, saved as plan #{plan_id}")
+
+
+@st.cache_data(show_spinner="绘制甘特图 / drawing the Gantt charts…", max_entries=32)
+def gantt_figures(
+    _scenario: Scenario,
+    _plan: Plan,
+    plan_id: int,
+    scenario_version: int,
+    bases: tuple[str, ...],
+    crews: tuple[str, ...],
+    genres: tuple[str, ...],
+    first: date,
+    last: date,
+) -> dict[str, go.Figure | None]:
+    """One figure per Gantt view (None where nothing matches the filters)."""
+    blocks = gantt.filter_blocks(
+        gantt.shoot_blocks(_scenario, _plan),
+        bases=bases,
+        crews=crews,
+        genres=genres,
+        first=first,
+        last=last,
+    )
+    rows = {
+        "crew": gantt.rows_by_crew(blocks),
+        "set": gantt.rows_by_set(blocks),
+        "title": gantt.rows_by_title(blocks),
+        "actor": gantt.rows_by_actor(_scenario, blocks),
+    }
+    return {
+        view: None if table.empty else gantt_figure(table, view, first, last)
+        for view, table in rows.items()
+    }
+
+
+def charts(current: Current, shown: CurrentPlan) -> None:
+    """Filters and the Gantt charts in tabs."""
+    scenario = current.scenario
+    key = current.info.scenario_id
+    cols = st.columns(4)
+    bases = cols[0].multiselect(
+        "基地 Bases",
+        [b.base_id for b in scenario.bases],
+        format_func=lambda i: gantt.base_label(scenario, i),
+        key=f"plan_bases_{key}",
+        placeholder="全部 all",
+    )
+    crews = cols[1].multiselect(
+        "剧组 Crews",
+        [c.crew_id for c in scenario.crews],
+        format_func=lambda i: gantt.crew_label(scenario, i),
+        key=f"plan_crews_{key}",
+        placeholder="全部 all",
+    )
+    genres = cols[2].multiselect(
+        "题材 Genres",
+        sorted({t.genre for t in scenario.titles}),
+        key=f"plan_genres_{key}",
+        placeholder="全部 all",
+    )
+    picked = cols[3].date_input(
+        "日期 Dates",
+        value=(scenario.start_date, scenario.end_date),
+        min_value=scenario.start_date,
+        max_value=scenario.end_date,
+        key=f"plan_dates_{key}",
+    )
+    dates = list(picked) if isinstance(picked, tuple | list) else [picked]
+    first = dates[0] if dates else scenario.start_date
+    last = dates[1] if len(dates) > 1 else scenario.end_date
+    figures = gantt_figures(
+        scenario,
+        shown.plan,
+        shown.info.plan_id,
+        current.version,
+        tuple(bases),
+        tuple(crews),
+        tuple(genres),
+        first,
+        last,
+    )
+    st.caption(
+        f"{gantt.PIN_MARK} = 已钉住（下次排期保持）/ pinned for the next solve · "
+        "悬停查看详情 / hover for details"
+    )
+    for tab, (view, label) in zip(
+        st.tabs(list(gantt.VIEWS.values())), gantt.VIEWS.items(), strict=True
+    ):
+        with tab:
+            figure = figures[view]
+            if figure is None:
+                st.info(f"{label}：没有符合筛选条件的拍摄 / no shoots match the filters")
+            else:
+                st.plotly_chart(figure, key=f"gantt_{view}")
+
+
+def unscheduled(current: Current, shown: CurrentPlan) -> None:
+    """The titles the plan leaves out, with the reasons."""
+    table = gantt.unscheduled_table(current.scenario, shown.plan)
+    st.subheader(f"未排上的剧目 Unscheduled titles（{len(table)}）")
+    if table.empty:
+        st.success("全部剧目都已排上 / every title is scheduled")
+    else:
+        st.dataframe(table, hide_index=True)
+
+
+def save_pins(current: Current, scenario: Scenario, message: str) -> None:
+    """Store the scenario with changed pins (version check); rerun on success."""
+    try:
+        current.store.save(current.info.scenario_id, scenario, current.version)
+    except StorageError as error:  # a stale version among them: nothing saved
+        st.error(error.format())
+        return
+    st.session_state[FLASH_KEY] = message
+    st.rerun()
+
+
+def pins(current: Current, shown: CurrentPlan) -> None:
+    """Pin a scheduled title's crew, base or start for the next solve; list and drop pins."""
+    scenario = current.scenario
+    st.subheader("从方案钉住 Pin from the plan")
+    st.caption(
+        "钉住的剧目下次排期保持所选的剧组、基地或开机日 / the next solve keeps what you pin"
+    )
+    if (flash := st.session_state.pop(FLASH_KEY, None)) is not None:
+        st.success(flash)
+    scheduled = sorted(shown.plan.scheduled_title_ids)
+    if scheduled:
+        title_id = st.selectbox(
+            "剧目 Title",
+            scheduled,
+            format_func=lambda i: gantt.title_label(scenario, i),
+            key="plan_pin_title",
+        )
+        first = shown.plan.shoots_of(title_id)[0]
+        cols = st.columns(4, vertical_alignment="bottom")
+        crew = cols[0].checkbox(
+            f"剧组 crew：{gantt.crew_label(scenario, first.crew_id)}", value=True, key="pin_crew"
+        )
+        base = cols[1].checkbox(
+            f"基地 base：{gantt.base_label(scenario, first.base_id)}", value=True, key="pin_base"
+        )
+        start = cols[2].checkbox(f"开机日 start：{first.date:%m-%d}", key="pin_start")
+        if cols[3].button("钉住 Pin", icon=":material/push_pin:"):
+            try:
+                pinned = pin_from_plan(scenario, shown.plan, title_id, crew, base, start)
+            except PinError as error:
+                st.error(str(error))
+            else:
+                save_pins(
+                    current, pinned, f"已钉住 {gantt.title_label(scenario, title_id)} / pinned"
+                )
+    if scenario.pins:
+        st.dataframe(gantt.pins_table(scenario), hide_index=True)
+        cols = st.columns([3, 1], vertical_alignment="bottom")
+        drop = cols[0].selectbox(
+            "取消钉住 Unpin",
+            [p.title_id for p in scenario.pins],
+            format_func=lambda i: gantt.title_label(scenario, i),
+            key="plan_unpin_title",
+        )
+        if cols[1].button("取消钉住 Unpin", icon=":material/close:"):
+            save_pins(current, unpin(scenario, drop), f"已取消钉住 {drop} / unpinned")
+
 
 st.title("排期 Plan")
 current = pick_scenario()
-st.info("建设中 / under construction")
+if current is None:
+    st.stop()
+scenario_key = current.info.scenario_id
+job = job_for(scenario_key)
+
+st.caption(current.scenario.summary())
+solve_controls(current, job)
+if job is not None and not job.running:
+    finished_job(current, job)
+st.fragment(live_progress, run_every=1.0 if job is not None and job.running else None)(
+    scenario_key
+)
+
+shown = pick_plan(current)
+if shown is None:
+    st.info(
+        "还没有排期方案：设定时限后点「开始排期」/ no plan yet: set a time limit and press Solve"
+    )
+    st.stop()
+st.markdown(kpi_line(shown.kpis))
+charts(current, shown)
+unscheduled(current, shown)
+pins(current, shown)

@@ -1,0 +1,145 @@
+"""The 排期 Plan page in Streamlit's AppTest, on the tutorial scenario in a fresh SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
+
+from scheduler.app_support import open_store
+from scheduler.model import Scenario
+from scheduler.solve_jobs import forget_job, job_for
+from scheduler.storage import ScenarioStore
+from scheduler.validation import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+TUTORIAL = ROOT / "sample_data" / "tutorial"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ScenarioStore]:
+    """A database holding only the tutorial, so the app opens on it (and skips the month)."""
+    url = f"sqlite:///{tmp_path}/t.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    store = open_store(url)
+    store.create(load_scenario(TUTORIAL))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield store
+    forget_job()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def plan_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=30)
+    at.switch_page("pages/plan.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str) -> Button:
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def solve(at: AppTest, store: ScenarioStore, seconds: int = 3) -> int:
+    """Press Solve with a time limit, wait for the background job, rerun; the scenario id."""
+    scenario_id = store.list()[0].scenario_id
+    at.number_input(key=f"plan_time_limit_{scenario_id}").set_value(seconds)
+    button(at, "开始排期 Solve").click()
+    at.run()
+    assert not at.exception, at.exception
+    job = job_for(scenario_id)
+    assert job is not None and job.time_limit == seconds
+    assert job.wait(30)
+    at.run()
+    assert not at.exception, at.exception
+    return scenario_id
+
+
+def test_the_plan_page_loads_on_the_tutorial_without_a_plan(store: ScenarioStore) -> None:
+    at = plan_page()
+    assert at.title[0].value == "排期 Plan"
+    assert any("还没有排期方案" in info.value for info in at.info)
+    assert at.number_input[0].value == 30  # a week-long scenario: the default 30 s
+    assert not at.get("plotly_chart")
+
+
+def test_a_short_solve_runs_saves_a_plan_and_draws_its_charts(store: ScenarioStore) -> None:
+    at = plan_page()
+    scenario_id = solve(at, store)
+    plans = store.list_plans(scenario_id)
+    assert len(plans) == 1 and plans[0].status == "optimal"
+    assert any(f"#{plans[0].plan_id}" in s.value for s in at.success)
+    assert len(at.get("plotly_chart")) == 4  # crews, bases → sets, titles, actors
+    assert [t.label for t in at.tabs] == [
+        "剧组 Crews",
+        "基地/场景 Bases → sets",
+        "剧目 Titles",
+        "演员 Actors",
+    ]
+    assert any("已排 scheduled 6/6" in m.value for m in at.markdown)
+    # another rerun neither saves the plan again nor loses it
+    at.run()
+    assert len(store.list_plans(scenario_id)) == 1
+    assert len(at.get("plotly_chart")) == 4
+
+
+def test_filters_that_match_nothing_say_so(store: ScenarioStore) -> None:
+    at = plan_page()
+    scenario_id = solve(at, store)
+    # 悬疑 (消失的新娘) is shot by 李导剧组 C2 only, so C1 and 悬疑 together match nothing
+    at.multiselect(key=f"plan_crews_{scenario_id}").set_value(["C1"])
+    at.multiselect(key=f"plan_genres_{scenario_id}").set_value(["悬疑"])
+    at.run()
+    assert not at.exception
+    assert not at.get("plotly_chart")
+    assert sum("没有符合筛选条件" in i.value for i in at.info) == 4
+
+
+def test_a_pin_from_the_plan_is_saved_into_the_scenario(store: ScenarioStore) -> None:
+    at = plan_page()
+    scenario_id = solve(at, store)
+    at.selectbox(key="plan_pin_title").set_value("T2")
+    at.checkbox(key="pin_start").check()
+    button(at, "钉住 Pin").click()
+    at.run()
+    assert not at.exception, at.exception
+    scenario, version = store.load(scenario_id)
+    assert version == 2
+    pin = scenario.pin_by_title["T2"]
+    assert (pin.crew_id, pin.base_id, pin.start_date) == ("C1", "B2", scenario.date_of(1))
+    assert any("已钉住" in s.value for s in at.success)
+
+
+def test_a_pin_on_a_stale_scenario_is_refused(
+    store: ScenarioStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = plan_page()
+    scenario_id = solve(at, store)
+    at.selectbox(key="plan_pin_title").set_value("T2")
+    at.run()
+    real_save = ScenarioStore.save
+
+    def someone_saves_first(
+        self: ScenarioStore, scenario_id: int, scenario: Scenario, expected_version: int
+    ) -> int:
+        # another producer saves between this page's load and its save
+        theirs, version = self.load(scenario_id)
+        real_save(self, scenario_id, theirs, version)
+        return real_save(self, scenario_id, scenario, expected_version)
+
+    monkeypatch.setattr(ScenarioStore, "save", someone_saves_first)
+    button(at, "钉住 Pin").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("版本" in e.value and "nothing was saved" in e.value for e in at.error)
+    scenario, version = store.load(scenario_id)
+    assert version == 2 and scenario.pins == ()  # their save stands; the pin was not written
