@@ -27,6 +27,7 @@ from scheduler.plan import Plan, Shoot
 
 __all__ = [
     "BLOCK_COLUMNS",
+    "PIN_MARK",
     "VIEWS",
     "base_label",
     "crew_label",
@@ -63,7 +64,8 @@ BLOCK_COLUMNS: tuple[str, ...] = (
 )
 """Columns of :func:`shoot_blocks`; ``title``, ``crew``, ``base``, ``set`` are display labels."""
 
-PIN_MARK = "📌"
+PIN_MARK = "【钉】"
+"""Marks a pinned title in bar labels and tables (CJK, so it renders wherever Chinese does)."""
 
 
 def title_label(scenario: Scenario, title_id: str) -> str:
@@ -197,8 +199,8 @@ def filter_blocks(
 
 
 def _bar_text(blocks: pd.DataFrame, text: pd.Series) -> pd.Series:
-    """Bar labels, pinned titles marked with 📌."""
-    return text.where(~blocks["pinned"], PIN_MARK + " " + text)
+    """Bar labels, pinned titles marked with :data:`PIN_MARK`."""
+    return text.where(~blocks["pinned"], PIN_MARK + text)
 
 
 def _title_spans(blocks: pd.DataFrame) -> pd.DataFrame:
@@ -224,8 +226,9 @@ def _title_spans(blocks: pd.DataFrame) -> pd.DataFrame:
     )
     spans = spans.reset_index()
     spans["set"] = spans["sets"]
-    last_day = spans["finish"] - pd.Timedelta(days=1)
-    spans["dates"] = spans["start"].dt.strftime("%m-%d") + "～" + last_day.dt.strftime("%m-%d")
+    first_text = spans["start"].dt.strftime("%m-%d")
+    last_text = (spans["finish"] - pd.Timedelta(days=1)).dt.strftime("%m-%d")
+    spans["dates"] = first_text.where(spans["days"] == 1, first_text + "～" + last_text)
     return spans
 
 
@@ -250,7 +253,7 @@ def rows_by_set(blocks: pd.DataFrame) -> pd.DataFrame:
 def rows_by_title(blocks: pd.DataFrame) -> pd.DataFrame:
     """Title rows (剧目): one bar per set block, coloured by base; rows in start order."""
     rows = blocks.copy()
-    rows["row"] = rows["title"].where(~rows["pinned"], PIN_MARK + " " + rows["title"])
+    rows["row"] = rows["title"].where(~rows["pinned"], PIN_MARK + rows["title"])
     rows["group"] = rows["base"]
     rows["text"] = rows["set"]
     first_start = rows.groupby("title_id")["start"].transform("min")

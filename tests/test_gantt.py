@@ -107,7 +107,9 @@ def test_blocks_carry_chinese_names_cast_and_pins(tutorial: Scenario) -> None:
     assert t1["dates"] == "12-04"
     assert bool(t1["pinned"]) and not bool(blocks.loc["T2", "pinned"])
     crew_rows = gantt.rows_by_crew(gantt.shoot_blocks(pinned, plan))
-    assert crew_rows.set_index("title_id").loc["T1", "text"] == "📌 T1 闪婚后霸总他真香了"
+    t1_bar = crew_rows.set_index("title_id").loc["T1"]
+    assert t1_bar["text"] == "【钉】T1 闪婚后霸总他真香了"
+    assert t1_bar["dates"] == "12-04"  # one day: no range
 
 
 def test_views_give_one_bar_per_title_per_crew_and_per_cast_member(

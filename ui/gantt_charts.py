@@ -22,6 +22,9 @@ HOVER = (
 )
 HOVER_COLUMNS = ["title", "crew", "base", "set", "cast", "dates", "days", "genre"]
 
+PALETTE = px.colors.qualitative.Dark24 + px.colors.qualitative.Light24
+"""48 distinct colours: every crew of a 24-crew company and every base get their own."""
+
 LEGEND_TITLES = {
     "crew": "基地 Base",
     "set": "剧组 Crew",
@@ -41,6 +44,7 @@ def gantt_figure(
     ``view`` names the legend; ``first`` … ``last`` (inclusive) fix the date axis.
     """
     order = list(dict.fromkeys(rows["row"]))
+    groups = sorted(rows["group"].unique())
     figure = px.timeline(
         rows,
         x_start="start",
@@ -49,13 +53,17 @@ def gantt_figure(
         color="group",
         text="text",
         custom_data=HOVER_COLUMNS,
-        category_orders={"row": order},
+        category_orders={"row": order, "group": groups},
+        color_discrete_sequence=PALETTE,
     )
     figure.update_traces(
         hovertemplate=HOVER, textposition="inside", insidetextanchor="middle", cliponaxis=True
     )
-    figure.update_yaxes(title=None, autorange="reversed", automargin=True)
-    figure.update_xaxes(title=None, tickformat="%m-%d", dtick=86_400_000, showgrid=True)
+    figure.update_yaxes(title=None, automargin=True)  # px lists the first row on top
+    # one tick a day, its label centred on the day's column (a bar ends at the next midnight)
+    figure.update_xaxes(
+        title=None, tickformat="%m-%d", dtick=86_400_000, ticklabelmode="period", showgrid=True
+    )
     if first is not None and last is not None:
         figure.update_xaxes(range=[pd.Timestamp(first), pd.Timestamp(last + timedelta(days=1))])
     figure.update_layout(
