@@ -1,14 +1,314 @@
 """输入 Inputs.
 
-Every table of the current scenario, editable, saved as one transaction with the version check.
+Every table of the current scenario in an editor, its settings above; problems beside the
+table they belong to; saved as one transaction with the version check. The edits live in
+``st.session_state`` under the scenario id, the version being edited and a generation
+(bumped by 重新载入 Reload), so they survive reruns, moving to other pages and a refused save.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
+from scheduler.editing import (
+    SETTING_LABELS,
+    SETTINGS_TITLE,
+    SHEET_TITLES,
+    EditCheck,
+    SheetProblem,
+    check_edits,
+    column_kind,
+    column_label,
+    edited_settings,
+    editor_frames,
+)
+from scheduler.model import UNAVAILABLE_KINDS, Scenario
+from scheduler.storage import StaleScenarioError, StorageError
+from scheduler.tables import SETTINGS_SHEET
 from ui.current import pick_scenario
+
+FLASH_KEY = "inputs_flash"
+
+
+def editing_key(scenario_id: int) -> str:
+    """Session key of the (scenario, version, generation) the page edits for a scenario id."""
+    return f"inputs_editing_{scenario_id}"
+
+
+def editor_key(prefix: str, sheet: str) -> str:
+    """Widget key of one sheet's editor (tests seed cell edits under it)."""
+    return f"{prefix}_editor_{sheet}"
+
+
+def has_pending_edits(prefix: str) -> bool:
+    """Whether the editors or settings of ``prefix`` hold edits not yet saved."""
+    if st.session_state.get(f"{prefix}_dirty", False):
+        return True
+    for sheet in SHEET_TITLES:
+        state = st.session_state.get(editor_key(prefix, sheet))
+        if isinstance(state, dict) and any(state.get(part) for part in state):
+            return True
+    return False
+
+
+def reload(scenario_id: int) -> None:
+    """Drop the edits and edit the stored version afresh (a new generation of widgets)."""
+    editing = st.session_state.pop(editing_key(scenario_id), None)
+    generation = st.session_state.get(f"inputs_generation_{scenario_id}", 0)
+    if editing is not None:
+        _scenario, version, generation = editing
+        prefix = f"inputs_{scenario_id}_v{version}_g{generation}"
+        for part in ("given", "edited", "settings", "dirty"):
+            st.session_state.pop(f"{prefix}_{part}", None)
+        generation += 1
+    st.session_state[f"inputs_generation_{scenario_id}"] = generation
+
+
+def column_config(frame: pd.DataFrame) -> dict[str, Any]:
+    """Chinese headers, whole numbers as integers, dates with a picker, kinds as a choice."""
+    config: dict[str, Any] = {"_index": st.column_config.Column("行 row")}  # problems name it
+    for column in frame.columns:
+        label = column_label(str(column))
+        kind = column_kind(str(column))
+        if column == "kind":
+            config[column] = st.column_config.SelectboxColumn(label, options=UNAVAILABLE_KINDS)
+        elif kind == "whole":
+            config[column] = st.column_config.NumberColumn(label, step=1, format="%d")
+        elif kind == "date":
+            config[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        else:
+            config[column] = st.column_config.TextColumn(label)
+    return config
+
+
+def sheet_editor(prefix: str, sheet: str, original: pd.DataFrame) -> pd.DataFrame:
+    """One sheet's editor; the edited frame.
+
+    The editor is handed the frame it was created with for as long as its widget lives
+    (its edits are kept relative to that frame); a new widget (after visiting another
+    page) is handed the last edited frame, so no edit is lost or applied twice.
+    """
+    key = editor_key(prefix, sheet)
+    given: dict[str, pd.DataFrame] = st.session_state.setdefault(f"{prefix}_given", {})
+    edited: dict[str, pd.DataFrame] = st.session_state.setdefault(f"{prefix}_edited", {})
+    if key not in st.session_state or sheet not in given:
+        given[sheet] = edited.get(sheet, original)
+    frame = st.data_editor(
+        given[sheet],
+        key=key,
+        num_rows="dynamic",
+        column_config=column_config(given[sheet]),
+        width="stretch",
+        hide_index=False,
+        placeholder="",  # a blank cell: no limit, no pin, nothing listed
+    )
+    edited[sheet] = frame
+    return frame
+
+
+def show_problems(problems: list[SheetProblem]) -> None:
+    """A sheet's problems, as rows of a table: row, column, what is wrong."""
+    if not problems:
+        return
+    st.error(
+        f"{len(problems)} 个问题，修正后才能保存 / {len(problems)} problem(s) to fix before saving"
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "行 row": [problem.row or "" for problem in problems],
+                "列 column": [
+                    "" if problem.column == "*" else problem.column_label for problem in problems
+                ],
+                "问题 problem": [
+                    f"{problem.message_zh}（{problem.message}）" for problem in problems
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def setting_input(prefix: str, field: str, default: object, widget: Any, **options: Any) -> Any:
+    """A settings widget whose value survives other pages: seeded from the last edit."""
+    key = f"{prefix}_setting_{field}"
+    kept: dict[str, object] = st.session_state.setdefault(f"{prefix}_settings", {})
+    if key not in st.session_state:
+        st.session_state[key] = kept.get(field, default)
+    value = widget(key=key, **options)
+    kept[field] = value
+    return value
+
+
+def settings_editor(prefix: str, scenario: Scenario) -> dict[str, object]:
+    """The scenario's name, horizon and targets; the settings as edited."""
+    name_column, start_column, days_column, shoots_column, titles_column = st.columns(
+        [3, 2, 1, 2, 2]
+    )
+    with name_column:
+        name = setting_input(
+            prefix, "name", scenario.name, st.text_input, label=SETTING_LABELS["name"]
+        )
+    with start_column:
+        start: date | None = setting_input(
+            prefix,
+            "start_date",
+            scenario.start_date,
+            st.date_input,
+            label=SETTING_LABELS["start_date"],
+            format="YYYY-MM-DD",
+        )
+    with days_column:
+        days = setting_input(
+            prefix, "days", scenario.days, st.number_input, label="天数 days", min_value=1, step=1
+        )
+    with shoots_column:
+        shoots = setting_input(
+            prefix,
+            "parallel_shoots_per_day",
+            scenario.targets.parallel_shoots_per_day,
+            st.number_input,
+            label="每日并行拍摄目标 parallel shoots / day",
+            min_value=1,
+            step=1,
+        )
+    with titles_column:
+        titles = setting_input(
+            prefix,
+            "titles_per_month",
+            scenario.targets.titles_per_month,
+            st.number_input,
+            label="每月剧目目标 titles / month",
+            min_value=1,
+            step=1,
+        )
+    return edited_settings(
+        scenario,
+        name=name,
+        start_date=start,
+        days=None if days is None else int(days),
+        parallel_shoots_per_day=None if shoots is None else int(shoots),
+        titles_per_month=None if titles is None else int(titles),
+    )
+
+
+def status_line(check: EditCheck, changed: bool, version: int) -> str:
+    """What the editors hold compared with the version being edited."""
+    if not check.ok:
+        where = " · ".join(
+            f"{SHEET_TITLES.get(sheet, SETTINGS_TITLE)} {len(found)}"
+            for sheet, found in check.problems.items()
+        )
+        return (
+            f":material/warning: 版本 v{version} 有未保存的修改，"
+            f"其中 {check.problem_count} 个问题（{where}） / "
+            f"unsaved edits of version {version} with {check.problem_count} problem(s)"
+        )
+    if changed:
+        return (
+            f":material/edit: 版本 v{version} 有未保存的修改 / unsaved edits of version {version}"
+        )
+    return (
+        f":material/check_circle: 版本 v{version}，没有未保存的修改 / "
+        f"version {version}, nothing unsaved"
+    )
+
 
 st.title("输入 Inputs")
 current = pick_scenario()
-st.info("建设中 / under construction")
+if current is None:
+    st.info("还没有场景，请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
+    st.stop()
+
+scenario_id = current.info.scenario_id
+key = editing_key(scenario_id)
+editing = st.session_state.get(key)
+if editing is not None and editing[1] != current.version:
+    prefix = f"inputs_{scenario_id}_v{editing[1]}_g{editing[2]}"
+    if not has_pending_edits(prefix):
+        editing = None  # nothing unsaved: follow the stored version
+if editing is None:
+    generation = st.session_state.get(f"inputs_generation_{scenario_id}", 0)
+    editing = (current.scenario, current.version, generation)
+    st.session_state[key] = editing
+base_scenario, base_version, generation = editing
+prefix = f"inputs_{scenario_id}_v{base_version}_g{generation}"
+
+if flash := st.session_state.pop(FLASH_KEY, None):
+    st.success(flash)
+top = st.container()
+if base_version != current.version:
+    top.warning(
+        f"数据库中已有更新的版本 v{current.version}（有人在你载入 v{base_version} 之后保存过），"
+        "你的修改无法保存；重新载入会放弃这些修改。"
+        f" / Version {current.version} was stored after you loaded version {base_version}: "
+        "your edits cannot be saved. Reloading discards them."
+    )
+
+st.subheader(SETTINGS_TITLE)
+settings = settings_editor(prefix, base_scenario)
+settings_problems = st.container()
+
+originals = editor_frames(base_scenario)
+frames: dict[str, pd.DataFrame] = {}
+slots = {}
+for sheet, tab in zip(SHEET_TITLES, st.tabs(list(SHEET_TITLES.values())), strict=True):
+    with tab:
+        frames[sheet] = sheet_editor(prefix, sheet, originals[sheet])
+        slots[sheet] = st.container()
+
+check = check_edits(frames, settings)
+changed = not check.ok or check.scenario != base_scenario
+st.session_state[f"{prefix}_dirty"] = changed
+with settings_problems:
+    show_problems(check.problems.get(SETTINGS_SHEET, []))
+for sheet, slot in slots.items():
+    with slot:
+        show_problems(check.problems.get(sheet, []))
+
+with top:
+    st.caption(status_line(check, changed, base_version))
+    save_column, reload_column = st.columns([1, 3])
+    save = save_column.button(
+        "保存 Save", type="primary", icon=":material/save:", key="inputs_save"
+    )
+    reload_column.button(
+        "重新载入 Reload（放弃未保存的修改 discard unsaved edits）",
+        key="inputs_reload",
+        on_click=reload,
+        args=(scenario_id,),
+        disabled=not changed and base_version == current.version,
+    )
+    if save:
+        if check.scenario is None:
+            st.error(
+                f"有 {check.problem_count} 个问题，未保存任何内容；请按各表下方的提示修正。"
+                f" / {check.problem_count} problem(s): nothing was saved; "
+                "fix them as listed under each table."
+            )
+        elif not changed:
+            st.info("没有修改，无需保存 / nothing changed, nothing to save")
+        else:
+            try:
+                new_version = current.store.save(scenario_id, check.scenario, base_version)
+            except StaleScenarioError as error:
+                st.error(
+                    f"{error.format('zh')}\n\n{error.format('en')}\n\n"
+                    "你的修改仍在下方，可先复制出来再重新载入。"
+                    " / Your edits are still below: copy what you need, then reload."
+                )
+            except StorageError as error:
+                st.error(error.format())
+            else:
+                st.session_state[key] = (check.scenario, new_version, generation)
+                for part in ("given", "edited", "settings", "dirty"):
+                    st.session_state.pop(f"{prefix}_{part}", None)
+                st.session_state[FLASH_KEY] = (
+                    f"已保存为版本 v{new_version} / saved as version {new_version}"
+                )
+                st.rerun()

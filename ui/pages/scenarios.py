@@ -171,7 +171,7 @@ if infos:
             on_click=open_action,
             args=(chosen,),
             disabled=is_current,
-            icon="📂",
+            icon=":material/folder_open:",
         )
     with clone_column:
         clone_key = f"scenarios_clone_name_{chosen_id}"
@@ -194,7 +194,7 @@ if infos:
         st.button(
             "删除 Delete",
             key="scenarios_delete",
-            icon="🗑️",
+            icon=":material/delete:",
             on_click=ask_delete,
             args=(chosen_id,),
         )
@@ -252,7 +252,7 @@ else:
         file_name=f"{current.info.name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="scenarios_export_xlsx",
-        icon="📥",
+        icon=":material/download:",
     )
     zip_column.download_button(
         "下载 CSV 文件夹 .zip",
@@ -260,6 +260,6 @@ else:
         file_name=f"{current.info.name}.zip",
         mime="application/zip",
         key="scenarios_export_zip",
-        icon="📥",
+        icon=":material/download:",
     )
 st.caption(f"数据库 / database: {store.engine.url.render_as_string(hide_password=True)}")

@@ -1,0 +1,199 @@
+"""The 输入 Inputs page, driven by Streamlit's AppTest on a temporary SQLite database.
+
+Cell edits are seeded the way AppTest allows: the editor's edit state
+(edited_rows, added_rows, deleted_rows) is assigned under its key before a run,
+which is what the browser sends when a cell is changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Tab
+
+from scheduler.app_support import open_store
+from scheduler.model import Unavailability
+from scheduler.storage import ScenarioStore
+from ui.current import SCENARIO_KEY
+
+APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+TUTORIAL_NAME = "教程：两个基地一周"
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ScenarioStore]:
+    url = f"sqlite:///{tmp_path}/t.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_data.clear()  # cached scenarios are keyed by id and version, not by database
+    yield open_store(url)
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def page(store: ScenarioStore) -> AppTest:
+    """The Inputs page on the tutorial sample (2 crews, small and quick)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()  # loads the samples
+    tutorial = store.find(TUTORIAL_NAME)
+    assert tutorial is not None
+    at.session_state[SCENARIO_KEY] = tutorial.scenario_id
+    at.switch_page("pages/inputs.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def tutorial_id(store: ScenarioStore) -> int:
+    info = store.find(TUTORIAL_NAME)
+    assert info is not None
+    return info.scenario_id
+
+
+def editor(at: AppTest, sheet: str) -> str:
+    """The key of a sheet's editor as the page drew it last."""
+    return next(e.key for e in at.data_editor if e.key and e.key.endswith(f"_editor_{sheet}"))
+
+
+def edit(
+    at: AppTest,
+    sheet: str,
+    edited: dict[int, dict[str, object]] | None = None,
+    added: list[dict[str, object]] | None = None,
+    deleted: list[int] | None = None,
+) -> None:
+    """Seed an editor's edits (row positions from 0, as the browser sends them)."""
+    at.session_state[editor(at, sheet)] = {
+        "edited_rows": edited or {},
+        "added_rows": added or [],
+        "deleted_rows": deleted or [],
+    }
+
+
+def status(at: AppTest) -> str:
+    return next(c.value for c in at.caption if "版本 v" in c.value)
+
+
+def problem_table(tab: Tab) -> pd.DataFrame:
+    """The problems listed under a tab's editor (the one read-only table in it)."""
+    return next(table for table in tab.dataframe if table.editing_mode == "read_only").value
+
+
+def save(at: AppTest) -> None:
+    at.button(key="inputs_save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_the_page_shows_every_table_in_a_tab(page: AppTest) -> None:
+    assert page.title[0].value == "输入 Inputs"
+    assert [tab.label for tab in page.tabs] == [
+        "基地 Bases",
+        "场景/棚 Sets",
+        "剧组 Crews",
+        "演员 Actors",
+        "剧目 Titles",
+        "剧目场景需求 Title needs",
+        "不可用 Outages",
+        "转场 Travel",
+        "锁定 Pins",
+    ]
+    assert [e.editing_mode for e in page.data_editor] == ["dynamic"] * 9
+    crews = page.data_editor[2].value
+    assert list(crews.index) == [1, 2] and crews.loc[1, "day_rate"] == 20000
+    assert page.text_input[0].value == TUTORIAL_NAME
+    assert status(page).startswith(":material/check_circle: 版本 v1")
+    assert not page.error
+
+
+def test_a_crew_day_rate_edit_is_saved_as_the_next_version(
+    page: AppTest, store: ScenarioStore
+) -> None:
+    edit(page, "crews", {0: {"day_rate": 21500}})
+    page.run()
+    assert status(page).startswith(":material/edit: 版本 v1 有未保存的修改")
+    save(page)
+    scenario, version = store.load(tutorial_id(store))
+    assert version == 2
+    assert scenario.crew_by_id["C1"].day_rate == 21500
+    assert scenario.crew_by_id["C2"].day_rate == 26000
+    assert page.success[0].value == "已保存为版本 v2 / saved as version 2"
+    assert status(page).startswith(":material/check_circle: 版本 v2")
+    assert page.data_editor[2].value.loc[1, "day_rate"] == 21500
+
+
+def test_a_crew_made_unavailable_for_three_days_is_saved(
+    page: AppTest, store: ScenarioStore
+) -> None:
+    added = {"kind": "crew", "id": "C1", "from_date": "2026-12-03", "to_date": "2026-12-05"}
+    edit(page, "unavailable", added=[added])
+    save(page)
+    scenario, version = store.load(tutorial_id(store))
+    assert version == 2
+    assert scenario.unavailable == (
+        Unavailability("crew", "C1", date(2026, 12, 3), date(2026, 12, 5)),
+    )
+
+
+def test_a_broken_edit_is_shown_beside_its_table_and_nothing_is_saved(
+    page: AppTest, store: ScenarioStore
+) -> None:
+    edit(page, "titles", {1: {"priority": 0}})
+    edit(page, "crews", {1: {"home_base_id": "B9"}})
+    save(page)
+    assert "有 2 个问题，未保存任何内容" in page.error[0].value  # at the top, by the button
+    crews_tab, titles_tab = page.tabs[2], page.tabs[4]
+    assert crews_tab.error[0].value.startswith("1 个问题")
+    crew_problems = problem_table(crews_tab)
+    assert list(crew_problems["行 row"]) == [2]
+    assert list(crew_problems["列 column"]) == ["常驻基地 home_base_id"]
+    assert "B9" in crew_problems["问题 problem"][0]
+    title_problems = problem_table(titles_tab)
+    assert (title_problems["行 row"][0], title_problems["列 column"][0]) == (2, "优先级 priority")
+    assert store.load(tutorial_id(store))[1] == 1
+    assert "2 个问题" in status(page)
+
+
+def test_a_stale_save_is_refused_and_the_edits_stay(page: AppTest, store: ScenarioStore) -> None:
+    scenario_id = tutorial_id(store)
+    edit(page, "crews", {1: {"day_rate": 30000}})
+    page.run()
+    # someone else saves in between
+    stored, version = store.load(scenario_id)
+    theirs = replace(stored, crews=(replace(stored.crews[0], day_rate=1), *stored.crews[1:]))
+    store.save(scenario_id, theirs, version)
+    page.run()
+    assert "数据库中已有更新的版本 v2" in page.warning[0].value
+    save(page)
+    assert "已被他人保存为版本 2" in page.error[0].value
+    assert "nothing was saved" in page.error[0].value
+    assert store.load(scenario_id) == (theirs, 2)
+    # the user's edit is still on screen, and still unsaved
+    assert page.session_state[editor(page, "crews")]["edited_rows"] == {1: {"day_rate": 30000}}
+    assert status(page).startswith(":material/edit: 版本 v1")
+    page.button(key="inputs_reload").click().run()
+    assert status(page).startswith(":material/check_circle: 版本 v2")
+    assert page.data_editor[2].value.loc[1, "day_rate"] == 1
+
+
+def test_edits_survive_a_visit_to_another_page(page: AppTest, store: ScenarioStore) -> None:
+    scenario_id = tutorial_id(store)
+    edit(page, "crews", {0: {"day_rate": 19999}})
+    page.text_input[0].set_value("教程 调价").run()
+    page.switch_page("pages/scenarios.py").run()
+    page.switch_page("pages/inputs.py").run()
+    assert status(page).startswith(":material/edit: 版本 v1 有未保存的修改")
+    assert page.text_input[0].value == "教程 调价"
+    save(page)
+    scenario, version = store.load(scenario_id)
+    assert (scenario.name, scenario.crew_by_id["C1"].day_rate, version) == ("教程 调价", 19999, 2)
+
+
+def test_nothing_changed_saves_nothing(page: AppTest, store: ScenarioStore) -> None:
+    save(page)
+    assert "没有修改" in page.info[0].value
+    assert store.load(tutorial_id(store))[1] == 1
