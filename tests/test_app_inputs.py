@@ -149,13 +149,25 @@ def test_a_broken_edit_is_shown_beside_its_table_and_nothing_is_saved(
     crews_tab, titles_tab = page.tabs[2], page.tabs[4]
     assert crews_tab.error[0].value.startswith("1 个问题")
     crew_problems = problem_table(crews_tab)
-    assert list(crew_problems["行 row"]) == [2]
+    assert list(crew_problems["行 row"]) == ["2"]
     assert list(crew_problems["列 column"]) == ["常驻基地 home_base_id"]
     assert "B9" in crew_problems["问题 problem"][0]
     title_problems = problem_table(titles_tab)
-    assert (title_problems["行 row"][0], title_problems["列 column"][0]) == (2, "优先级 priority")
+    assert (title_problems["行 row"][0], title_problems["列 column"][0]) == (
+        "2",
+        "优先级 priority",
+    )
     assert store.load(tutorial_id(store))[1] == 1
     assert "2 个问题" in status(page)
+
+
+def test_a_problem_in_an_added_row_is_named_as_a_new_row(page: AppTest) -> None:
+    added = {"kind": "crew", "id": "C1", "from_date": "2026-12-05", "to_date": "2026-12-03"}
+    edit(page, "unavailable", added=[added])
+    page.run()
+    problems = problem_table(page.tabs[6])
+    assert list(problems["行 row"]) == ["新增第 1 行 new row 1"]
+    assert list(problems["列 column"]) == ["结束日期 to_date"]
 
 
 def test_a_stale_save_is_refused_and_the_edits_stay(page: AppTest, store: ScenarioStore) -> None:

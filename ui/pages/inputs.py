@@ -110,17 +110,30 @@ def sheet_editor(prefix: str, sheet: str, original: pd.DataFrame) -> pd.DataFram
     return frame
 
 
-def show_problems(problems: list[SheetProblem]) -> None:
-    """A sheet's problems, as rows of a table: row, column, what is wrong."""
+def row_text(row: int, last_row: int) -> str:
+    """A problem's row as the editor shows it; rows added since it was drawn have no number."""
+    if row == 0:
+        return ""
+    if row > last_row:
+        return f"新增第 {row - last_row} 行 new row {row - last_row}"
+    return str(row)
+
+
+def show_problems(problems: list[SheetProblem], shown: pd.DataFrame | None = None) -> None:
+    """A sheet's problems, as rows of a table: row, column, what is wrong.
+
+    ``shown`` is the frame the editor was drawn with, to tell rows added since.
+    """
     if not problems:
         return
+    last_row = int(shown.index.max()) if shown is not None and len(shown) else 0
     st.error(
         f"{len(problems)} 个问题，修正后才能保存 / {len(problems)} problem(s) to fix before saving"
     )
     st.dataframe(
         pd.DataFrame(
             {
-                "行 row": [problem.row or "" for problem in problems],
+                "行 row": [row_text(problem.row, last_row) for problem in problems],
                 "列 column": [
                     "" if problem.column == "*" else problem.column_label for problem in problems
                 ],
@@ -269,7 +282,7 @@ with settings_problems:
     show_problems(check.problems.get(SETTINGS_SHEET, []))
 for sheet, slot in slots.items():
     with slot:
-        show_problems(check.problems.get(sheet, []))
+        show_problems(check.problems.get(sheet, []), st.session_state[f"{prefix}_given"][sheet])
 
 with top:
     st.caption(status_line(check, changed, base_version))
