@@ -210,7 +210,8 @@ def unscheduled(current: Current, shown: CurrentPlan) -> None:
     if table.empty:
         st.success("全部剧目都已排上 / every title is scheduled")
     else:
-        st.dataframe(table, hide_index=True)
+        reason = st.column_config.TextColumn("原因 reason", width="large")
+        st.dataframe(table, hide_index=True, column_config={"原因 reason": reason})
 
 
 def save_pins(current: Current, scenario: Scenario, message: str) -> None:
