@@ -237,7 +237,9 @@ if refused := st.session_state.get(IMPORT_PROBLEMS_KEY):
         f"「{file_name}」有 {len(problems)} 个问题，未导入任何内容。"
         f" / {file_name}: {len(problems)} problem(s), nothing was imported."
     )
-    st.code("\n".join(problem.format("both") for problem in problems), language=None)
+    st.code(
+        "\n".join(problem.format("both") for problem in problems), language=None, wrap_lines=True
+    )
 
 st.divider()
 st.subheader("导出 Export")
