@@ -7,13 +7,11 @@ built-in samples and shaping tables for display happen here.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler.errors import ScenarioError
+from scheduler.local_time import local_time
 from scheduler.storage import DuplicateNameError, ScenarioInfo, ScenarioStore, get_engine
 
 log = logging.getLogger(__name__)
@@ -30,23 +28,6 @@ SCENARIO_COLUMNS: tuple[str, ...] = (
     "基地数 bases",
     "更新时间 updated",
 )
-
-
-def display_timezone() -> tzinfo:
-    """Time zone for times shown to people: ``SHOOTPLAN_TZ``, default 北京时间 (Asia/Shanghai).
-
-    Servers often run on UTC; the producers read Beijing time.
-    """
-    name = os.environ.get("SHOOTPLAN_TZ", "Asia/Shanghai")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone(timedelta(hours=8), "UTC+8")
-
-
-def local_time(moment: datetime) -> str:
-    """``moment`` as ``YYYY-MM-DD HH:MM`` in the display time zone."""
-    return f"{moment.astimezone(display_timezone()):%Y-%m-%d %H:%M}"
 
 
 def open_store(url: str | None = None) -> ScenarioStore:

@@ -763,3 +763,14 @@ def test_sample_goes_csv_to_database_to_workbook_and_back_unchanged(
     write_scenario(from_workbook, tmp_path / "folder")
     for csv_file in sample.glob("*.csv"):
         assert (tmp_path / "folder" / csv_file.name).read_bytes() == csv_file.read_bytes()
+
+
+def test_a_stale_save_names_the_other_save_in_beijing_time() -> None:
+    # Stored 02:00 UTC is 10:00 in Beijing, which is what the producer's clock says.
+    import datetime as dt
+
+    from scheduler.storage import StaleScenarioError
+
+    error = StaleScenarioError("郑州", 1, 2, dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC))
+    assert "2026-12-01 10:00" in error.message_zh
+    assert "02:00" not in error.message_en

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from scheduler.errors import Lang
+from scheduler.local_time import local_time
 
 
 class StorageError(Exception):
@@ -67,7 +68,7 @@ class StaleScenarioError(StorageError):
         self.expected_version = expected_version
         self.stored_version = stored_version
         self.stored_at = stored_at
-        when = f" ({stored_at:%Y-%m-%d %H:%M:%S %Z})".replace(" )", ")") if stored_at else ""
+        when = f" ({local_time(stored_at)})" if stored_at else ""
         if stored_version > expected_version:
             zh = (
                 f"场景「{name}」已被他人保存为版本 {stored_version}{when}，"
