@@ -29,6 +29,8 @@ INSTALL_HINT = "sudo apt-get install -y chromium fonts-noto-cjk"
 TUTORIAL_NAME = "教程：两个基地一周"
 MONTH_NAME = "郑州基地群 2026年12月"
 APP_START_SECONDS = 90.0
+BUSY_MARKS = ("stStatusWidget", "stSkeleton", "stSpinner")
+"""Elements Streamlit shows while a script runs or a cached function computes."""
 
 
 def browser_problem() -> str | None:
@@ -175,18 +177,17 @@ def wait_until_idle(page: Any, timeout: float = 60.0) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     quiet_since: float | None = None
+    busy: list[str] = []
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        skeleton = page.locator('[data-testid="stSkeleton"]').count() > 0
-        spinner = page.locator('[data-testid="stSpinner"]').count() > 0
-        if running or skeleton or spinner:
+        busy = [name for name in BUSY_MARKS if page.locator(f'[data-testid="{name}"]').count()]
+        if busy:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
         elif time.monotonic() - quiet_since > 0.8:
             return
         page.wait_for_timeout(200)
-    raise TimeoutError(f"the app was still running after {timeout:.0f} s")
+    raise TimeoutError(f"the app was still busy after {timeout:.0f} s (last seen: {busy})")
 
 
 def open_page(page: Any, app: StreamlitApp, url_path: str = "") -> None:

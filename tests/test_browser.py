@@ -87,16 +87,16 @@ def test_a_deep_link_shows_the_chinese_navigation(app: StreamlitApp, page: Any) 
 def test_solve_in_the_browser_shows_the_gantt_chart(
     app: StreamlitApp, page: Any, tmp_path: Path
 ) -> None:
-    """Choose a scenario, move to 排期 through the menu, solve: a Chinese Gantt chart appears.
+    """Choose the tutorial on 场景, move to 排期 through the menu, solve: a Chinese Gantt chart.
 
-    The month is chosen first on 场景 (the tutorial is listed first) to see the
-    choice survive the move to another page; the tutorial is then solved there.
+    The app opens on the month sample, so the tutorial is a choice the move to
+    another page must keep.
     """
     open_page(page, app, "")
-    pick_scenario(page, MONTH_NAME)
-    go_to(page, "排期 Plan")
-    assert MONTH_NAME in current_scenario(page), "the sidebar forgot the chosen scenario"
+    assert MONTH_NAME in current_scenario(page), "the app opens on the month sample"
     pick_scenario(page, TUTORIAL_NAME)
+    go_to(page, "排期 Plan")
+    assert TUTORIAL_NAME in current_scenario(page), "the sidebar forgot the chosen scenario"
     assert page.locator(".js-plotly-plot").count() == 0, "a fresh database has no plan yet"
 
     page.get_by_role("button", name="开始排期 Solve").click()
