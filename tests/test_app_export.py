@@ -46,7 +46,7 @@ def tutorial_db(
 def open_page(info: ScenarioInfo) -> AppTest:
     app = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=30)
     app.session_state[SCENARIO_KEY] = info.scenario_id
-    app.switch_page("pages/export.py")
+    app.switch_page("views/export.py")
     return app.run()
 
 

@@ -44,7 +44,7 @@ def page(store: ScenarioStore) -> AppTest:
     tutorial = store.find(TUTORIAL_NAME)
     assert tutorial is not None
     at.session_state[SCENARIO_KEY] = tutorial.scenario_id
-    at.switch_page("pages/inputs.py").run()
+    at.switch_page("views/inputs.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -196,8 +196,8 @@ def test_edits_survive_a_visit_to_another_page(page: AppTest, store: ScenarioSto
     scenario_id = tutorial_id(store)
     edit(page, "crews", {0: {"day_rate": 19999}})
     page.text_input[0].set_value("教程 调价").run()
-    page.switch_page("pages/scenarios.py").run()
-    page.switch_page("pages/inputs.py").run()
+    page.switch_page("views/scenarios.py").run()
+    page.switch_page("views/inputs.py").run()
     assert status(page).startswith(":material/edit: 版本 v1 有未保存的修改")
     assert page.text_input[0].value == "教程 调价"
     save(page)

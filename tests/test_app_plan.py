@@ -37,7 +37,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ScenarioS
 
 def plan_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=30)
-    at.switch_page("pages/plan.py")
+    at.switch_page("views/plan.py")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -15,7 +15,9 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-PAGES = Path(__file__).resolve().parent / "pages"
+# Not "pages": Streamlit would take a folder of that name for the old multipage layout
+# and run a page file alone on a deep link (/plan) to a fresh server, without this file.
+PAGES = Path(__file__).resolve().parent / "views"
 
 # (file, title, icon, url path); Material icons are drawn without an emoji font
 SCREENS = (
