@@ -253,11 +253,20 @@ def style_kpi_table(table: pd.DataFrame) -> Styler:
         sign = 1 if table.at[row.name, BETTER_COLUMN] == HIGHER else -1
         styles = []
         for column in row.index:
-            value = table.at[row.name, column]
-            if column in deltas and pd.notna(value) and value != 0:
+            value = _as_float(table.at[row.name, column])
+            if column in deltas and value is not None and value != 0:
                 styles.append(f"color: {'#2e7d32' if value * sign > 0 else '#c62828'}")
             else:
                 styles.append("")
         return styles
 
     return shown.style.apply(colour, axis=1)
+
+
+def _as_float(value: object) -> float | None:
+    """A table cell as a number, or None when it is empty or not a number."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number  # NaN is missing

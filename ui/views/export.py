@@ -24,10 +24,11 @@ if chosen is None:
 
 scenario, plan, kpis = current.scenario, chosen.plan, chosen.kpis
 plan_id = chosen.info.plan_id
+scenario_name = current.info.name
 
 
 def name(what: str, extension: str) -> str:
-    return exports.file_name(current.info.name, what, plan_id, extension)
+    return exports.file_name(scenario_name, what, plan_id, extension)
 
 
 # Workbooks are built when the button is pressed (a callable), so the page stays quick.

@@ -243,15 +243,15 @@ def pins(current: Current, shown: CurrentPlan) -> None:
             key="plan_pin_title",
         )
         first = shown.plan.shoots_of(title_id)[0]
-        cols = st.columns(4, vertical_alignment="bottom")
-        crew = cols[0].checkbox(
+        pin_cols = st.columns(4, vertical_alignment="bottom")
+        crew = pin_cols[0].checkbox(
             f"剧组 crew：{gantt.crew_label(scenario, first.crew_id)}", value=True, key="pin_crew"
         )
-        base = cols[1].checkbox(
+        base = pin_cols[1].checkbox(
             f"基地 base：{gantt.base_label(scenario, first.base_id)}", value=True, key="pin_base"
         )
-        start = cols[2].checkbox(f"开机日 start：{first.date:%m-%d}", key="pin_start")
-        if cols[3].button("钉住 Pin", icon=":material/push_pin:"):
+        start = pin_cols[2].checkbox(f"开机日 start：{first.date:%m-%d}", key="pin_start")
+        if pin_cols[3].button("钉住 Pin", icon=":material/push_pin:"):
             try:
                 pinned = pin_from_plan(scenario, shown.plan, title_id, crew, base, start)
             except PinError as error:

@@ -247,10 +247,11 @@ if current is None:
     st.caption("没有当前场景 / no current scenario")
 else:
     st.caption(f"当前场景「{current.info.name}」，版本 v{current.version} / the current scenario")
+    exported, exported_name = current.scenario, current.info.name  # for the callbacks below
     xlsx_column, zip_column, _ = st.columns([1, 1, 2])
     xlsx_column.download_button(
         "下载 .xlsx 工作簿 Workbook",
-        data=lambda: scenario_to_xlsx_bytes(current.scenario),
+        data=lambda: scenario_to_xlsx_bytes(exported),
         file_name=f"{current.info.name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="scenarios_export_xlsx",
@@ -258,7 +259,7 @@ else:
     )
     zip_column.download_button(
         "下载 CSV 文件夹 .zip",
-        data=lambda: scenario_to_zip_bytes(current.scenario, current.info.name),
+        data=lambda: scenario_to_zip_bytes(exported, exported_name),
         file_name=f"{current.info.name}.zip",
         mime="application/zip",
         key="scenarios_export_zip",
