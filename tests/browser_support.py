@@ -190,10 +190,13 @@ def wait_until_idle(page: Any, timeout: float = 60.0) -> None:
     raise TimeoutError(f"the app was still busy after {timeout:.0f} s (last seen: {busy})")
 
 
-def open_page(page: Any, app: StreamlitApp, url_path: str = "") -> None:
-    """Open a page by its url path ('' = the first page) in a new session, and wait for it."""
+def open_page(page: Any, app: StreamlitApp, url_path: str = "", timeout: float = 120) -> None:
+    """Open a page by its url path ('' = the first page) in a new session, and wait for it.
+
+    The first visit imports the samples into the new database: seconds on an idle machine.
+    """
     page.goto(f"{app.url}/{url_path}")
-    wait_until_idle(page)
+    wait_until_idle(page, timeout)
 
 
 def go_to(page: Any, title: str) -> None:

@@ -75,8 +75,9 @@ def nav_labels(page: Any) -> list[str]:
 def test_a_deep_link_shows_the_chinese_navigation(app: StreamlitApp, page: Any) -> None:
     """The first request to a fresh server is /plan (a bookmark): the menu is still the app's.
 
-    Streamlit falls back to listing ``ui/pages/*.py`` by file name (plus "app")
-    when a deep link is its first request and the page folder is called ``pages``.
+    With the page files in a folder called ``pages`` next to ``app.py``, Streamlit
+    ran such a first request in its old multipage mode: a menu of file names
+    ("app", "plan", …). The pages now live in ``ui/views``; this keeps it so.
     """
     open_page(page, app, "plan")
     labels = nav_labels(page)
