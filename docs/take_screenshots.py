@@ -1,0 +1,199 @@
+"""Regenerate ``docs/screenshots/*.png``: every page of the app in Debian's headless Chromium.
+
+Run from the repository root (needs ``chromium`` and ``fonts-noto-cjk``)::
+
+    python docs/take_screenshots.py            # month solves of 30 s each
+    python docs/take_screenshots.py --time-limit 60
+
+It starts the app on a fresh SQLite file (the samples are imported as on a
+first start) and walks through what the README's "done when" asks of a new
+user: solve the Zhengzhou month on 排期, clone it, make a crew unavailable
+for three days in the clone (through the store API), solve the clone, then
+look at 产能, compare both plans on 对比 and open 导出. One PNG per page, the
+whole page high; the live progress line of a running solve gets its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+
+from browser_support import (  # noqa: E402
+    MONTH_NAME,
+    StreamlitApp,
+    browser_problem,
+    chromium_page,
+    go_to,
+    open_page,
+    pick_scenario,
+    running_app,
+    wait_until_idle,
+)
+
+from scheduler.app_support import open_store  # noqa: E402
+from scheduler.model import Unavailability  # noqa: E402
+from scheduler.storage import ScenarioStore  # noqa: E402
+
+OUT = REPO_ROOT / "docs" / "screenshots"
+WIDTH = 1440
+CLONE_NAME = "郑州 12月 · 剧组停工三天 what-if"
+OUTAGE_DAYS = 3
+MAX_HEIGHT = 5000
+
+
+def page_height(page: Any) -> int:
+    """Height of the page's content: Streamlit scrolls inside its main section, not the body."""
+    return int(
+        page.evaluate(
+            """() => Math.max(
+                document.scrollingElement.scrollHeight,
+                ...Array.from(document.querySelectorAll(
+                    '[data-testid="stMain"], [data-testid="stAppViewContainer"],'
+                    + ' [data-testid="stMainBlockContainer"]'
+                )).map(el => el.scrollHeight))"""
+        )
+    )
+
+
+def shoot(page: Any, name: str) -> Path:
+    """Screenshot the whole page (window grown to its content) as ``docs/screenshots/name.png``."""
+    page.mouse.click(5, 5)  # no focused widget, no open menu
+    page.mouse.move(0, 0)  # no hover label over a chart
+    for _ in range(3):  # charts re-lay out when the window grows; measure again
+        height = min(MAX_HEIGHT, max(900, page_height(page) + 40))
+        page.set_viewport_size({"width": WIDTH, "height": height})
+        page.wait_for_timeout(700)
+        if abs(page_height(page) + 40 - height) < 20 or height == MAX_HEIGHT:
+            break
+    wait_until_idle(page)
+    path = OUT / f"{name}.png"
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": WIDTH, "height": 1000})
+    print(f"  {path.relative_to(REPO_ROOT)}  ({height} px high)")
+    return path
+
+
+def solve_on_plan_page(page: Any, app: StreamlitApp, time_limit: int, progress: str = "") -> None:
+    """Press 开始排期 with ``time_limit`` seconds and wait for the Gantt chart of the result.
+
+    With ``progress`` set, a screenshot of the live progress line is taken a few seconds in.
+    """
+    go_to(page, "排期 Plan")
+    limit = page.get_by_label("时限（秒）Time limit (s)")
+    limit.fill(str(time_limit))
+    limit.press("Enter")
+    wait_until_idle(page)
+    plots_before = page.locator(".js-plotly-plot").count()
+    started = time.monotonic()
+    page.get_by_role("button", name="开始排期 Solve").click()
+    page.wait_for_selector('[data-testid="stProgress"]', timeout=30_000)  # the solve runs
+    if progress:
+        page.wait_for_timeout(6_000)
+        shoot(page, progress)
+    deadline = time.monotonic() + time_limit + 120
+    while time.monotonic() < deadline:
+        done = page.get_by_text("排期完成").count() > 0
+        if done and page.locator(".js-plotly-plot").count() >= max(1, plots_before):
+            break
+        if page.locator('[data-testid="stException"]').count():
+            raise RuntimeError(f"the Plan page raised an error:\n{app.log()}")
+        page.wait_for_timeout(1000)
+    else:
+        raise TimeoutError(f"no plan {time_limit + 120} s after pressing Solve:\n{app.log()}")
+    wait_until_idle(page, timeout=60)
+    print(f"  solved in the browser in {time.monotonic() - started:.0f} s")
+
+
+def make_what_if(store: ScenarioStore) -> tuple[str, date, date]:
+    """Clone the month as :data:`CLONE_NAME`; its busiest crew is off three days in the first week.
+
+    Returns the crew id and the outage's first and last date.
+    """
+    month = store.find(MONTH_NAME)
+    if month is None:
+        raise RuntimeError(f"the sample {MONTH_NAME!r} is not in the database")
+    plans = store.list_plans(month.scenario_id)
+    if not plans:
+        raise RuntimeError("the month has no plan to take the busiest crew from")
+    plan, _, _ = store.load_plan(plans[-1].plan_id)
+    scenario, _ = store.load(month.scenario_id)
+    first = scenario.start_date + timedelta(days=2)
+    last = first + timedelta(days=OUTAGE_DAYS - 1)
+    busy = Counter(shoot.crew_id for shoot in plan.shoots if first <= shoot.date <= last)
+    crew_id = busy.most_common(1)[0][0]
+
+    clone = store.clone(month.scenario_id, CLONE_NAME)
+    scenario, version = store.load(clone.scenario_id)
+    outage = Unavailability("crew", crew_id, first, last, note="请假三天 / off for three days")
+    store.save(
+        clone.scenario_id, replace(scenario, unavailable=(*scenario.unavailable, outage)), version
+    )
+    return crew_id, first, last
+
+
+def compare_two_plans(page: Any) -> None:
+    """On 对比, see that the page preselected two plans (the month's and the what-if's)."""
+    if not page.get_by_text("指标对比 KPIs side by side").count():
+        shown = page.locator('[data-testid="stMain"]').inner_text()[:600]
+        raise RuntimeError(f"对比 did not preselect two plans; it shows:\n{shown}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--time-limit", type=int, default=30, help="seconds per month solve")
+    args = parser.parse_args(argv)
+    problem = browser_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 1
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="shootplan-shots-") as tmp:
+        database = Path(tmp) / "screens.db"
+        log = Path(tmp) / "streamlit.log"
+        with running_app(database, log) as app, chromium_page(WIDTH, 1000) as page:
+            open_page(page, app, "")  # the first start imports the samples
+            pick_scenario(page, MONTH_NAME)
+            shoot(page, "1_scenarios")
+            go_to(page, "输入 Inputs")
+            shoot(page, "2_inputs")
+
+            print(f"solving {MONTH_NAME} ({args.time_limit} s)…")
+            solve_on_plan_page(page, app, args.time_limit, progress="3_plan_solving")
+            shoot(page, "3_plan")
+
+            crew_id, first, last = make_what_if(open_store(f"sqlite:///{database}"))
+            print(f"what-if: crew {crew_id} off {first}…{last}; solving {CLONE_NAME}…")
+            go_to(page, "场景 Scenarios")  # a rerun: the sidebar now lists the clone
+            pick_scenario(page, CLONE_NAME)
+            solve_on_plan_page(page, app, args.time_limit)
+            shoot(page, "3_plan_what_if")
+
+            go_to(page, "产能 Utilisation")
+            shoot(page, "4_utilisation")
+            go_to(page, "对比 What-if")
+            compare_two_plans(page)
+            shoot(page, "5_whatif")
+            go_to(page, "导出 Export")
+            shoot(page, "6_export")
+            errors = [
+                line for line in app.log().splitlines() if "Traceback" in line or "Error" in line
+            ]
+        if errors:
+            print("the app logged errors:\n" + "\n".join(errors), file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
