@@ -123,6 +123,7 @@ def plan_scenario(
     workers: int = 2,
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    reference: Plan | None = None,
 ) -> PlanOutcome:
     """Solve ``scenario``, check the plan independently and compute its KPIs.
 
@@ -139,6 +140,9 @@ def plan_scenario(
         solution, from the solver's thread; see :class:`solver.solve.ProgressCallback`.
     stop
         Set it (from any thread) to stop the search and get the best plan so far.
+    reference
+        An earlier plan to revise: its titles that still keep every rule stay as
+        they are and only the rest is planned again (see :mod:`solver.revise`).
 
     Returns
     -------
@@ -154,6 +158,7 @@ def plan_scenario(
         workers=workers,
         progress=progress,
         stop=stop,
+        reference=reference,
     )
     plan = result.plan
     violations = _violations(scenario, plan, result.status)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from scheduler.model import Scenario
+from scheduler.plan import Plan
 
 if TYPE_CHECKING:
     from scheduler.planning import PlanOutcome
@@ -84,8 +85,9 @@ class SolveJob:
         The validated scenario to plan.
     scenario_id, version
         Where it is stored and which version it is: the saved plan records them.
-    time_limit, seed, workers
-        Passed to :func:`scheduler.planning.plan_scenario`.
+    time_limit, seed, workers, reference
+        Passed to :func:`scheduler.planning.plan_scenario` (``reference``: an
+        earlier plan to revise, keeping what still works).
 
     Every property may be read from any thread while the solve runs.
     """
@@ -99,8 +101,10 @@ class SolveJob:
         time_limit: float = 30.0,
         seed: int = 0,
         workers: int = 2,
+        reference: Plan | None = None,
     ) -> None:
         self.job_id = next(_job_ids)
+        self.reference = reference
         self.scenario = scenario
         self.scenario_id = scenario_id
         self.version = version
@@ -208,6 +212,7 @@ class SolveJob:
                 workers=self.workers,
                 progress=self._on_progress,
                 stop=self._stop,
+                reference=self.reference,
             )
         except Exception as error:  # shown on the page; the app itself keeps running
             with self._lock:
@@ -294,7 +299,7 @@ def forget_job(key: Hashable | None = None) -> None:
 def progress_line(job: SolveJob) -> str:
     """The live progress line: elapsed seconds, objective and bound, Chinese first."""
     point = job.latest()
-    head = f"⏱ {job.elapsed:.0f} / {job.time_limit:g} 秒 s"
+    head = f"用时 {job.elapsed:.0f} / {job.time_limit:g} 秒 s"
     if point is None:
         return f"{head} · 建模求解中，尚无方案 / building and searching, no plan yet"
     bound = "–" if math.isnan(point.bound) else f"{point.bound:,.0f}"

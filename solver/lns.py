@@ -348,7 +348,7 @@ class LargeNeighbourhoodSearch:
             freed = neighbourhood.pick(self.state, round(self.size), self.rng)
             if not freed:
                 continue
-            outcome = self.move(freed, min(move_seconds, left), stop)
+            outcome = self.move(freed, min(move_seconds, left), stop, deadline=deadline)
             improved = outcome.choices is not None
             if improved and outcome.choices is not None:
                 self.accept(outcome.choices)
@@ -363,13 +363,14 @@ class LargeNeighbourhoodSearch:
         seconds: float,
         stop: threading.Event | None = None,
         within: Within | None = None,
+        deadline: float | None = None,
     ) -> MoveOutcome:
         """Re-solve the ``freed`` titles around the fixed rest; new choices if they are better.
 
         With ``within``, the freed titles may use only those crews and bases.
-        ``seconds`` includes building the sub-model, so a move ends in time.
+        ``seconds`` is the sub-model's search time; building it comes on top, but
+        the search ends by ``deadline`` (a ``time.monotonic`` time) if one is given.
         """
-        started = time.monotonic()
         choices = self.incumbent.choices
         freed_set = {t for t in freed if t not in self.state.frozen}
         fixed = {t: c for t, c in choices.items() if t not in freed_set}
@@ -394,7 +395,9 @@ class LargeNeighbourhoodSearch:
         solver = cp_model.CpSolver()
         # Ctrl-C belongs to the caller (CLI, app): CP-SAT's own handler aborts off the main thread
         solver.parameters.catch_sigint_signal = False
-        solver.parameters.max_time_in_seconds = max(0.05, seconds - (time.monotonic() - started))
+        if deadline is not None:
+            seconds = min(seconds, deadline - time.monotonic())
+        solver.parameters.max_time_in_seconds = max(0.05, seconds)
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         solver.parameters.symmetry_level = 0
@@ -417,7 +420,11 @@ class LargeNeighbourhoodSearch:
         return MoveOutcome(new_choices, proven)
 
     def move_group(
-        self, group: Group, seconds: float, stop: threading.Event | None = None
+        self,
+        group: Group,
+        seconds: float,
+        stop: threading.Event | None = None,
+        deadline: float | None = None,
     ) -> MoveOutcome:
         """Re-plan one slice of a cluster: its crews' titles and every unscheduled title.
 
@@ -433,7 +440,7 @@ class LargeNeighbourhoodSearch:
             if c.crew_id in crews and c.placement.base_id in bases
         ]
         freed += self.state.unscheduled()
-        return self.move(freed, seconds, stop, Within(crews, bases))
+        return self.move(freed, seconds, stop, Within(crews, bases), deadline)
 
     def _near(self, candidates: Candidates, freed_choices: Sequence[Choice]) -> Candidates:
         """Candidates restricted to the freed titles' crews and bases and a few more."""

@@ -135,7 +135,8 @@ def search_slices(
                 return search.incumbent
             # a fair share of what is left, so a short limit still reaches every group
             share = max(MIN_MOVE_SECONDS, left / (len(round_groups) - done))
-            outcome = search.move_group(group, min(MOVE_SECONDS, share, left), stop)
+            seconds = min(MOVE_SECONDS, share, left)
+            outcome = search.move_group(group, seconds, stop, deadline)
             if outcome.choices is not None:
                 search.accept(outcome.choices)
                 last_improved = number

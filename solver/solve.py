@@ -41,6 +41,7 @@ from solver.greedy import Group, greedy_plan
 from solver.lns import Incumbent, LargeNeighbourhoodSearch
 from solver.placements import DEFAULT_MAX_ORDERS, Candidates, capacity_reason, enumerate_candidates
 from solver.result import ModelSize, SolveResult, SolveStatus
+from solver.revise import repair
 from solver.slices import make_groups, search_slices
 from solver.stopping import StopWatch
 
@@ -74,6 +75,11 @@ LNS_COST_SHARE = 0.15
 """Share of the neighbourhood search's time whose sub-models also minimise cost; before,
 they maximise priority alone, which core-based search proves quickly (Zhengzhou full
 rules, 60 s from greedy: 1182 against 1134 with cost in every sub-model)."""
+
+SLICES_COST_SHARE = 0.05
+"""The same share when a cluster is searched by slices: every group round still gains
+priority (cluster-x10, 300 s: +20 in a last 24 s round, where the 42 s of cost-only
+moves gained 6), and a plan with more titles matters more than a cheaper one."""
 
 LP_BOUND_MAX_SECONDS = 15.0
 """The LP bound runs beside the search for at most this long (and a tenth of the limit)."""
@@ -121,6 +127,7 @@ def solve(
     stop: threading.Event | None = None,
     max_orders: int = DEFAULT_MAX_ORDERS,
     warm_start: bool = True,
+    reference: Plan | None = None,
 ) -> SolveResult:
     """Plan ``scenario``: most priority first, then cheapest, then earliest.
 
@@ -140,9 +147,15 @@ def solve(
         Most set-type orders enumerated per title (see :mod:`solver.placements`).
     warm_start
         Hint the greedy plan (when :mod:`solver.greedy` exists).
+    reference
+        An earlier plan to revise rather than plan afresh (:mod:`solver.revise`):
+        its titles that still keep every rule stay as they are, and only the
+        others, with the titles it left out, are planned again.
     """
     run = _Run(scenario, time_limit, seed, workers, progress, stop)
     try:
+        if reference is not None:
+            return run.revise(reference, max_orders)
         return run.solve(max_orders, warm_start)
     finally:
         run.close()
@@ -390,7 +403,8 @@ class _Run:
                 self.progress(self.elapsed(), float(incumbent.priority), best)
 
         # priority first (the search's own objective), then a last stretch for cost
-        cost_from = until - LNS_COST_SHARE * (until - time.monotonic())
+        share = SLICES_COST_SHARE if groups else LNS_COST_SHARE
+        cost_from = until - share * (until - time.monotonic())
         if groups:
             search_slices(
                 search, groups, cost_from, stop=self.stop, on_improvement=report, log=self.log
@@ -439,6 +453,50 @@ class _Run:
         plan = plan_from_choices(self.scenario, choices, reasons)
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
         return self._finish(plan, status, priority, bound, greedy_priority, ModelSize())
+
+    def revise(self, reference: Plan, max_orders: int) -> SolveResult:
+        """Keep what still works of ``reference``; re-plan the rest around it exactly."""
+        repaired = repair(self.scenario, reference)
+        self.log(
+            f"revise: {len(repaired.kept)} titles kept as they were, "
+            f"{len(repaired.dropped)} to re-plan"
+        )
+        for title_id, reason in list(repaired.dropped.items())[:20]:
+            self.log(f"revise: {title_id} moves — {reason}")
+        search = LargeNeighbourhoodSearch(
+            self.scenario, repaired.kept, seed=self.seed, workers=self.workers,
+            max_orders=max_orders, cheapest=True,
+        )  # fmt: skip
+        waiting = search.state.unscheduled()
+        if len(waiting) * len(self.scenario.crews) > EXACT_MAX_TITLE_CREW_PAIRS:
+            self.log(f"revise: {len(waiting)} titles to re-plan is too many; planning afresh")
+            return self.solve(max_orders, True)
+        finish = self.reserve + FINISH_SECONDS_PER_TITLE * len(self.scenario.titles)
+        seconds = self.deadline - finish - time.monotonic()
+        outcome = search.move(waiting, seconds, self.stop, deadline=self.deadline - finish)
+        if outcome.choices is not None:
+            search.accept(outcome.choices)
+        choices = search.incumbent.choices
+        pinned_out = [t for t in self.scenario.pin_by_title if t not in choices]
+        if pinned_out:
+            self.log(f"revise: pinned titles {pinned_out} do not fit; planning afresh")
+            return self.solve(max_orders, True)
+        priority = search.incumbent.priority
+        if self.progress is not None:
+            self.progress(self.elapsed(), float(priority), float("nan"))
+        still_waiting = [t.title_id for t in self.scenario.titles if t.title_id not in choices]
+        candidates = enumerate_candidates(self.scenario, max_orders, title_ids=still_waiting)
+        bound = self._bound(None)
+        reasons = {
+            t: candidates.by_title[t].reason
+            or capacity_reason(self.scenario, self.scenario.title_by_id[t], False)
+            for t in still_waiting
+        }
+        self.log(f"revise: priority {priority}, {len(choices)} titles, proven {outcome.proven}")
+        plan = plan_from_choices(self.scenario, choices, reasons)
+        proven = bound is not None and priority == bound
+        status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+        return self._finish(plan, status, priority, bound, None, ModelSize())
 
     def _bound(self, bound: int | None) -> int | None:
         """The lower of ``bound`` and the LP bound of :mod:`solver.bound`, if it is ready."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from scheduler.model import (
     Actor,
@@ -17,6 +18,9 @@ from scheduler.model import (
     Travel,
     Unavailability,
 )
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+"""The committed sample scenarios (tutorial, zhengzhou-month, zhengzhou-full, cluster-x10)."""
 
 
 def tiny_scenario() -> Scenario:

@@ -143,3 +143,26 @@ def test_a_pin_on_a_stale_scenario_is_refused(
     assert any("版本" in e.value and "nothing was saved" in e.value for e in at.error)
     scenario, version = store.load(scenario_id)
     assert version == 2 and scenario.pins == ()  # their save stands; the pin was not written
+
+
+def test_without_a_stored_plan_there_is_nothing_to_revise(store: ScenarioStore) -> None:
+    at = plan_page()
+    assert not [r for r in at.radio if r.label == "方式 Mode"]
+
+
+def test_revise_mode_hands_the_stored_plan_to_the_solve(store: ScenarioStore) -> None:
+    # After one plan is stored, "revise" solves again keeping what still works: the
+    # job carries that plan, the solver says it revised, and a second plan is stored.
+    at = plan_page()
+    scenario_id = solve(at, store)
+    first = store.list_plans(scenario_id)[0]
+    at.run()  # the page's next run offers the stored plan (the live page reruns by itself)
+    at.radio(key=f"plan_mode_{scenario_id}").set_value("revise")
+    at.run()
+    assert at.selectbox(key=f"plan_reference_{scenario_id}").value == first.plan_id
+    solve(at, store)
+    job = job_for(scenario_id)
+    assert job is not None and job.reference is not None
+    assert job.outcome is not None and job.outcome.ok
+    assert any(line.startswith("[") and "revise:" in line for line in job.outcome.result.log)
+    assert len(store.list_plans(scenario_id)) == 2

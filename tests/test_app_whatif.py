@@ -6,42 +6,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
-import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from scheduler import compare
-from scheduler.app_support import open_store
 from scheduler.model import Unavailability
 from scheduler.planning import plan_scenario, save_outcome
-from scheduler.storage import ScenarioInfo, ScenarioStore
-from scheduler.validation import load_scenario
-from ui.current import SCENARIO_KEY
-
-REPO = Path(__file__).resolve().parents[1]
-TUTORIAL = REPO / "sample_data" / "tutorial"
-
-
-@pytest.fixture
-def tutorial_db(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> tuple[ScenarioStore, ScenarioInfo]:
-    """A fresh SQLite database holding only the tutorial, which the app opens on."""
-    url = f"sqlite:///{tmp_path}/app.db"
-    monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_data.clear()  # scenario loads are keyed by id, which repeats across databases
-    st.cache_resource.clear()
-    store = open_store(url)
-    return store, store.create(load_scenario(TUTORIAL))
+from scheduler.storage import ScenarioInfo
+from tests.app_pages import open_page as open_app_page
 
 
 def open_page(info: ScenarioInfo) -> AppTest:
-    app = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=30)
-    app.session_state[SCENARIO_KEY] = info.scenario_id
-    app.switch_page("views/whatif.py")
-    return app.run()
+    return open_app_page(info, "whatif.py")
 
 
 def test_two_plans_show_kpi_deltas_and_moved_titles(tutorial_db) -> None:

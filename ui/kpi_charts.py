@@ -229,6 +229,7 @@ def parallel_compare_chart(frame: pd.DataFrame, target: int | None) -> go.Figure
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.3},
     )
+    figure.update_xaxes(tickformat="%m-%d")  # as on every other chart, not "Dec 6 2026"
     return figure
 
 

@@ -39,7 +39,7 @@ st.caption(
 )
 plan_csv, unscheduled_csv, plan_xlsx = st.columns(3)
 plan_csv.download_button(
-    "⬇️ plan.csv",
+    "plan.csv",
     exports.plan_csv(plan),
     file_name="plan.csv",
     mime=exports.CSV_MIME,
@@ -47,7 +47,7 @@ plan_csv.download_button(
     key="dl_plan_csv",
 )
 unscheduled_csv.download_button(
-    "⬇️ unscheduled.csv",
+    "unscheduled.csv",
     exports.unscheduled_csv(plan),
     file_name="unscheduled.csv",
     mime=exports.CSV_MIME,
@@ -55,7 +55,7 @@ unscheduled_csv.download_button(
     key="dl_unscheduled_csv",
 )
 plan_xlsx.download_button(
-    "⬇️ 排期 plan .xlsx（排期 / 未排 / KPI）",
+    "排期 plan .xlsx（排期 / 未排 / KPI）",
     partial(exports.plan_workbook, scenario, plan, kpis),
     file_name=name("排期", "xlsx"),
     mime=exports.XLSX_MIME,
@@ -70,7 +70,7 @@ crew_id = st.selectbox("剧组 Crew", list(crews), format_func=crews.__getitem__
 st.dataframe(schedule[schedule["剧组编号 crew id"] == crew_id], hide_index=True)
 one_crew, all_crews = st.columns(2)
 one_crew.download_button(
-    f"⬇️ {crews[crew_id]} 日程 .csv",
+    f"{crews[crew_id]} 日程 .csv",
     partial(exports.crew_schedule_csv, scenario, plan, crew_id),
     file_name=name(f"剧组日程_{crew_id}", "csv"),
     mime=exports.CSV_MIME,
@@ -78,7 +78,7 @@ one_crew.download_button(
     key="dl_crew_csv",
 )
 all_crews.download_button(
-    "⬇️ 全部剧组日程 all crews .xlsx（每个剧组一页 a sheet per crew）",
+    "全部剧组日程 all crews .xlsx（每个剧组一页 a sheet per crew）",
     partial(exports.crew_schedule_workbook, scenario, plan),
     file_name=name("剧组日程", "xlsx"),
     mime=exports.XLSX_MIME,
@@ -92,7 +92,7 @@ base_id = st.selectbox("基地 Base", list(bases), format_func=bases.__getitem__
 st.dataframe(exports.booking_sheet(scenario, plan, base_id), hide_index=True)
 one_base, all_bases = st.columns(2)
 one_base.download_button(
-    f"⬇️ {bases[base_id]} 排期表 .xlsx",
+    f"{bases[base_id]} 排期表 .xlsx",
     partial(exports.booking_workbook, scenario, plan, [base_id]),
     file_name=name(f"排期表_{base_id}", "xlsx"),
     mime=exports.XLSX_MIME,
@@ -100,7 +100,7 @@ one_base.download_button(
     key="dl_base_xlsx",
 )
 all_bases.download_button(
-    "⬇️ 全部基地排期表 all bases .xlsx（每个基地一页 a sheet per base）",
+    "全部基地排期表 all bases .xlsx（每个基地一页 a sheet per base）",
     partial(exports.booking_workbook, scenario, plan),
     file_name=name("排期表", "xlsx"),
     mime=exports.XLSX_MIME,

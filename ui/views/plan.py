@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from scheduler import gantt
+from scheduler.compare import plan_choices
 from scheduler.model import Scenario
 from scheduler.pinning import PinError, pin_from_plan, unpin
 from scheduler.plan import Plan
@@ -26,7 +27,7 @@ from scheduler.solve_jobs import (
     start_job,
 )
 from scheduler.storage import StorageError
-from ui.current import PLAN_KEY, Current, CurrentPlan, pick_plan, pick_scenario
+from ui.current import PLAN_KEY, Current, CurrentPlan, load_plan, pick_plan, pick_scenario
 from ui.gantt_charts import gantt_figure
 
 LIVE_KEY = "plan_page_live_job"  # the job the progress fragment last saw running
@@ -37,6 +38,7 @@ FLASH_KEY = "plan_page_flash"  # a message that survives the rerun after a pin i
 def solve_controls(current: Current, job: SolveJob | None) -> None:
     """Time limit and the solve button; starts a background solve."""
     running = job is not None and job.running
+    reference_id = revise_choice(current)
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     limit = left.number_input(
         "时限（秒）Time limit (s)",
@@ -49,14 +51,52 @@ def solve_controls(current: Current, job: SolveJob | None) -> None:
     if right.button(
         "开始排期 Solve", type="primary", icon=":material/play_arrow:", disabled=running
     ):
+        reference = None
+        if reference_id is not None:
+            reference = load_plan(current.store, reference_id)[0]
         start_job(
             current.info.scenario_id,
             current.scenario,
             scenario_id=current.info.scenario_id,
             version=current.version,
             time_limit=float(limit),
+            reference=reference,
         )
         st.rerun()
+
+
+def revise_choice(current: Current) -> int | None:
+    """Plan afresh, or revise a stored plan (keep what still works); the plan id to revise."""
+    stored = plan_choices(current.store)
+    if not stored:
+        return None
+    mode = st.radio(
+        "方式 Mode",
+        ["afresh", "revise"],
+        format_func=lambda m: {
+            "afresh": "全部重排 Plan afresh",
+            "revise": "在已有方案上修改（保留仍可行的安排）Revise a plan, keep what still works",
+        }[m],
+        horizontal=True,
+        key=f"plan_mode_{current.info.scenario_id}",
+        help="修改：原方案里仍符合规则的剧目一律不动，只重排受影响的和未排上的剧目。"
+        " / Revise: titles of the old plan that still keep every rule stay; only the"
+        " ones that broke and the unscheduled are planned again.",
+    )
+    if mode != "revise":
+        return None
+    # this scenario's newest plan first, then the others (a clone revises its source's plan)
+    own = [c for c in stored if c.scenario.scenario_id == current.info.scenario_id]
+    ordered = own + [c for c in stored if c not in own]
+    by_id = {c.plan.plan_id: c for c in ordered}
+    return int(
+        st.selectbox(
+            "要修改的方案 Plan to revise",
+            list(by_id),
+            format_func=lambda i: by_id[i].label,
+            key=f"plan_reference_{current.info.scenario_id}",
+        )
+    )
 
 
 def live_progress(key: int) -> None:
@@ -290,9 +330,11 @@ st.fragment(live_progress, run_every=1.0 if job is not None and job.running else
 
 shown = pick_plan(current)
 if shown is None:
-    st.info(
-        "还没有排期方案：设定时限后点「开始排期」/ no plan yet: set a time limit and press Solve"
-    )
+    if job is None or not job.running:  # while a solve runs, its progress line says enough
+        st.info(
+            "还没有排期方案：设定时限后点「开始排期」"
+            " / no plan yet: set a time limit and press Solve"
+        )
     st.stop()
 st.markdown(kpi_line(shown.kpis))
 charts(current, shown)

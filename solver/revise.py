@@ -1,0 +1,92 @@
+"""Revising a plan after a change: keep what still works, re-plan only what broke.
+
+A producer who has sent out a plan and then learns that a crew is off for
+three days wants the titles that crew can no longer shoot moved, and the
+rest left alone: every changed title is a phone call. Solving the changed
+scenario from scratch finds about as much priority but moves hundreds of
+titles. So a revision:
+
+1. keeps every title of the old plan whose shoots still keep all nine rules
+   in the changed scenario (titles, crews, bases and sets that still exist,
+   days inside the horizon, no rule broken — asked of the independent
+   checker, title by title, until what is kept is clean);
+2. re-plans the titles it had to drop, with every title the old plan left
+   out, around the kept ones, with the exact model (a neighbourhood of
+   :mod:`solver.lns` that frees exactly those titles).
+
+The kept titles keep their crew, base and days; their sets are assigned again
+from their pools, cheapest first, as in every plan the solver makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scheduler.checker import check_plan
+from scheduler.model import Scenario
+from scheduler.plan import Plan, Shoot
+from solver.cpsat.model import Choice, choices_of_plan
+
+MAX_REPAIR_ROUNDS = 20
+"""Rounds of dropping titles the checker names; each round drops at least one."""
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """What survives of an old plan in a changed scenario.
+
+    ``kept`` holds the choices of titles that still keep every rule;
+    ``dropped`` says, for each title the old plan scheduled and the revision
+    must move, why (Chinese first).
+    """
+
+    kept: dict[str, Choice]
+    dropped: dict[str, str]
+
+
+def repair(scenario: Scenario, plan: Plan) -> Repaired:
+    """What of ``plan`` still keeps the rules in ``scenario``, and why the rest does not."""
+    dropped: dict[str, str] = {}
+    by_title: dict[str, list[Shoot]] = {}
+    for shoot in plan.shoots:
+        by_title.setdefault(shoot.title_id, []).append(shoot)
+    shoots: list[Shoot] = []
+    for title_id, title_shoots in by_title.items():
+        reason = _missing(scenario, title_shoots)
+        if reason is None:
+            shoots.extend(title_shoots)
+        else:
+            dropped[title_id] = reason
+    current = Plan(tuple(shoots), {})
+    for _ in range(MAX_REPAIR_ROUNDS):
+        faults = [v for v in check_plan(scenario, current) if v.title_id in _titles(current)]
+        if not faults:
+            break
+        for fault in faults:
+            dropped.setdefault(fault.title_id, f"{fault.message_zh}（{fault.message}）")
+        current = Plan(tuple(s for s in current.shoots if s.title_id not in dropped), {})
+    else:  # pragma: no cover - each round drops at least one title
+        current = Plan((), {})
+    return Repaired(choices_of_plan(scenario, current), dropped)
+
+
+def _titles(plan: Plan) -> frozenset[str]:
+    return plan.scheduled_title_ids
+
+
+def _missing(scenario: Scenario, shoots: list[Shoot]) -> str | None:
+    """Why these shoots of one title cannot stand in ``scenario`` at all, or None."""
+    title_id = shoots[0].title_id
+    if title_id not in scenario.title_by_id:
+        return "剧目已不在场景中（title no longer in the scenario）"
+    first, last = scenario.dates[0], scenario.dates[-1]
+    for shoot in shoots:
+        if shoot.crew_id not in scenario.crew_by_id:
+            return f"剧组 {shoot.crew_id} 已不在场景中（crew no longer in the scenario）"
+        if shoot.base_id not in scenario.base_by_id:
+            return f"基地 {shoot.base_id} 已不在场景中（base no longer in the scenario）"
+        if shoot.set_id not in scenario.set_by_id:
+            return f"场景 {shoot.set_id} 已不在场景中（set no longer in the scenario）"
+        if not first <= shoot.date <= last:
+            return f"{shoot.date} 不在排期范围内（outside the horizon）"
+    return None

@@ -1,0 +1,44 @@
+"""What the page tests share: a fresh database holding only the tutorial, and opening a page.
+
+Page tests run the whole app (``ui/app.py``) in Streamlit's AppTest against a
+temporary SQLite file named by ``DATABASE_URL``, so they never touch the
+developer's ``data/shootplan.db``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from scheduler.app_support import open_store
+from scheduler.storage import ScenarioInfo, ScenarioStore
+from scheduler.validation import load_scenario
+from tests.factories import SAMPLES
+from ui.current import SCENARIO_KEY
+
+APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+TUTORIAL = SAMPLES / "tutorial"
+
+
+@pytest.fixture
+def tutorial_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[ScenarioStore, ScenarioInfo]:
+    """A fresh SQLite database holding only the tutorial, which the app opens on."""
+    url = f"sqlite:///{tmp_path}/app.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_data.clear()  # scenario loads are keyed by id, which repeats across databases
+    st.cache_resource.clear()
+    store = open_store(url)
+    return store, store.create(load_scenario(TUTORIAL))
+
+
+def open_page(info: ScenarioInfo, page: str) -> AppTest:
+    """Run the app on ``page`` (a file of ``ui/views``) with ``info`` as the current scenario."""
+    app = AppTest.from_file(str(APP), default_timeout=30)
+    app.session_state[SCENARIO_KEY] = info.scenario_id
+    app.switch_page(f"views/{page}")
+    return app.run()

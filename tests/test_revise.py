@@ -1,0 +1,121 @@
+"""Revising a plan after a change: what still keeps the rules stays, only the rest moves.
+
+Pairs: an unchanged scenario keeps every title where it was (kept); a crew
+off on a day one of its titles shoots moves that title and no other (broken);
+a crew that no longer exists moves its titles with that reason. On the month
+sample, a three-day crew outage moves only titles that crew shot on those days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from scheduler.checker import check_plan
+from scheduler.model import Scenario, Unavailability
+from scheduler.plan import Plan
+from scheduler.validation import load_scenario
+from solver.cpsat.model import choices_of_plan
+from solver.greedy import greedy_plan
+from solver.result import SolveStatus
+from solver.revise import repair
+from solver.solve import solve
+from tests.factories import SAMPLES
+
+TUTORIAL = SAMPLES / "tutorial"
+
+
+@pytest.fixture(scope="module")
+def tutorial() -> Scenario:
+    return load_scenario(TUTORIAL)
+
+
+@pytest.fixture(scope="module")
+def tutorial_plan(tutorial: Scenario) -> Plan:
+    result = solve(tutorial, time_limit=5.0)
+    assert result.status is SolveStatus.OPTIMAL
+    return result.plan
+
+
+def moved(scenario: Scenario, before: Plan, after: Plan) -> set[str]:
+    """Titles whose crew, base or days differ, or that are in one plan only."""
+    old, new = choices_of_plan(scenario, before), choices_of_plan(scenario, after)
+    changed = {t for t in old.keys() & new.keys() if _key(old[t]) != _key(new[t])}
+    return changed | (old.keys() ^ new.keys())
+
+
+def _key(choice: object) -> tuple[object, ...]:
+    p = choice.placement  # type: ignore[attr-defined]
+    return (choice.crew_id, p.base_id, p.start, p.length)  # type: ignore[attr-defined]
+
+
+def crew_off(scenario: Scenario, crew_id: str, first_day: int, days: int) -> Scenario:
+    first = scenario.start_date + timedelta(days=first_day)
+    outage = Unavailability("crew", crew_id, first, first + timedelta(days=days - 1), "请假")
+    return replace(scenario, unavailable=(*scenario.unavailable, outage))
+
+
+def test_an_unchanged_scenario_keeps_every_title_where_it_was(
+    tutorial: Scenario, tutorial_plan: Plan
+) -> None:
+    repaired = repair(tutorial, tutorial_plan)
+    assert repaired.dropped == {}
+    revised = solve(tutorial, time_limit=5.0, reference=tutorial_plan)
+    assert check_plan(tutorial, revised.plan) == []
+    assert moved(tutorial, tutorial_plan, revised.plan) == set()
+    assert any("revise:" in line for line in revised.log)
+
+
+def test_a_crew_off_on_a_shoot_day_moves_that_title_and_no_other(
+    tutorial: Scenario, tutorial_plan: Plan
+) -> None:
+    # The first shoot of the plan loses its crew that day: rule 5 breaks for
+    # that title only, so only it is re-planned; every other title stays put.
+    shoot = tutorial_plan.shoots[0]
+    changed = crew_off(tutorial, shoot.crew_id, tutorial.day_index(shoot.date), 1)
+    repaired = repair(changed, tutorial_plan)
+    assert set(repaired.dropped) == {shoot.title_id}
+    assert shoot.crew_id in repaired.dropped[shoot.title_id]  # the reason names the crew
+
+    revised = solve(changed, time_limit=5.0, reference=tutorial_plan)
+    assert check_plan(changed, revised.plan) == []
+    assert moved(tutorial, tutorial_plan, revised.plan) <= {shoot.title_id}
+    for s in revised.plan.shoots:
+        assert not (s.crew_id == shoot.crew_id and s.date == shoot.date)
+
+
+def test_a_crew_no_longer_in_the_scenario_moves_its_titles_with_that_reason(
+    tutorial: Scenario, tutorial_plan: Plan
+) -> None:
+    gone = tutorial_plan.shoots[0].crew_id
+    titles = {s.title_id for s in tutorial_plan.shoots if s.crew_id == gone}
+    others = tuple(c for c in tutorial.crews if c.crew_id != gone)
+    without = replace(tutorial, crews=others, pins=())
+    repaired = repair(without, tutorial_plan)
+    assert set(repaired.dropped) == titles
+    assert all(gone in reason for reason in repaired.dropped.values())
+    assert check_plan(without, solve(without, time_limit=3.0, reference=tutorial_plan).plan) == []
+
+
+def test_a_three_day_crew_outage_on_the_month_moves_a_few_titles_not_hundreds() -> None:
+    month = load_scenario(SAMPLES / "zhengzhou-month")
+    before = greedy_plan(month)
+    busiest = max(
+        {s.crew_id for s in before.shoots},
+        key=lambda c: sum(1 for s in before.shoots if s.crew_id == c and s.date.day <= 10),
+    )
+    changed = crew_off(month, busiest, 2, 3)
+    hit = {
+        s.title_id
+        for s in before.shoots
+        if s.crew_id == busiest and 2 <= month.day_index(s.date) <= 4
+    }
+    revised = solve(changed, time_limit=8.0, reference=before)
+    assert revised.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+    assert check_plan(changed, revised.plan) == []
+    untouched = choices_of_plan(month, before).keys() - hit
+    # every title the outage did not touch keeps its crew, base and days
+    assert moved(month, before, revised.plan) & untouched == set()
+    assert hit, "the busiest crew shoots on days 2-4"
