@@ -90,3 +90,60 @@ def _missing(scenario: Scenario, shoots: list[Shoot]) -> str | None:
         if not first <= shoot.date <= last:
             return f"{shoot.date} 不在排期范围内（outside the horizon）"
     return None
+
+
+# -- the figures of BENCHMARKS.md: revise against plan afresh --------------------------
+
+
+def _moved(scenario: Scenario, before: Plan, after: Plan) -> int:
+    """Titles whose crew, base or days differ between two plans, or that only one holds."""
+    old, new = choices_of_plan(scenario, before), choices_of_plan(scenario, after)
+
+    def key(choice: Choice) -> tuple[str, str, int, int]:
+        p = choice.placement
+        return (choice.crew_id, p.base_id, p.start, p.length)
+
+    changed = sum(1 for t in old.keys() & new.keys() if key(old[t]) != key(new[t]))
+    return changed + len(old.keys() ^ new.keys())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Plan a sample, take its busiest crew off three days, then revise and plan afresh."""
+    import argparse
+    import time
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from scheduler.generate import generate
+    from scheduler.model import Unavailability
+    from solver.solve import solve
+
+    parser = argparse.ArgumentParser(prog="python -m solver.revise", description=main.__doc__)
+    parser.add_argument("kind", nargs="?", default="zhengzhou-month")
+    parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--first-day", type=int, default=10, help="first day the crew is off")
+    args = parser.parse_args(argv)
+
+    scenario = generate(args.kind)
+    before = solve(scenario, time_limit=args.time_limit)
+    busiest = max(
+        {s.crew_id for s in before.plan.shoots},
+        key=lambda c: sum(1 for s in before.plan.shoots if s.crew_id == c),
+    )
+    first = scenario.start_date + timedelta(days=args.first_day)
+    off = Unavailability("crew", busiest, first, first + timedelta(days=2), "请假三天")
+    changed = replace(scenario, unavailable=(*scenario.unavailable, off))
+    print(f"{scenario.name}: plan priority {before.priority_scheduled}; {busiest} off {first} +2")
+    for how, reference in (("revise", before.plan), ("afresh", None)):
+        started = time.monotonic()
+        result = solve(changed, time_limit=args.time_limit, reference=reference)
+        print(
+            f"{how}: {result.status.value}, priority {result.priority_scheduled}, "
+            f"{_moved(scenario, before.plan, result.plan)} titles moved, "
+            f"{time.monotonic() - started:.1f} s"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
