@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
-from tests.app_pages import tutorial_db
+import pytest
 
-__all__ = ["tutorial_db"]
+from scheduler.model import Scenario
+from scheduler.validation import load_scenario
+from tests.app_pages import tutorial_db
+from tests.factories import SAMPLES
+
+__all__ = ["tutorial", "tutorial_db"]
+
+
+@pytest.fixture(scope="module")
+def tutorial() -> Scenario:
+    """The tutorial: B1 (S1 办公室, S2 别墅), B2 (S3 医院, S4 办公室); C1, C2; 12-01…12-07."""
+    return load_scenario(SAMPLES / "tutorial")

@@ -8,22 +8,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from scheduler import compare as c
 from scheduler.kpis import compute_kpis
 from scheduler.model import Need, Scenario, Title
 from scheduler.plan import Plan, Shoot
 from scheduler.planning import plan_scenario, save_outcome
 from scheduler.storage import ScenarioStore, get_engine
-from scheduler.validation import load_scenario
-
-TUTORIAL = Path(__file__).resolve().parents[1] / "sample_data" / "tutorial"
-
-
-@pytest.fixture(scope="module")
-def tutorial() -> Scenario:
-    return load_scenario(TUTORIAL)
 
 
 def day(n: int) -> date:

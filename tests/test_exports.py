@@ -19,14 +19,6 @@ from scheduler.model import Scenario, Unavailability
 from scheduler.plan import Plan, Shoot
 from scheduler.plan_io import PLAN_COLUMNS, PLAN_FILE, read_plan, write_plan
 from scheduler.planning import PlanOutcome, plan_scenario
-from scheduler.validation import load_scenario
-
-TUTORIAL = Path(__file__).resolve().parents[1] / "sample_data" / "tutorial"
-
-
-@pytest.fixture(scope="module")
-def tutorial() -> Scenario:
-    return load_scenario(TUTORIAL)
 
 
 @pytest.fixture(scope="module")

@@ -27,11 +27,6 @@ def day(n: int) -> date:
 
 
 @pytest.fixture(scope="module")
-def tutorial() -> Scenario:
-    return load_scenario(SAMPLES / "tutorial")
-
-
-@pytest.fixture(scope="module")
 def month() -> tuple[Scenario, Plan]:
     scenario = load_scenario(SAMPLES / "zhengzhou-month")
     return scenario, greedy_plan(scenario)

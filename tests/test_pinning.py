@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -19,15 +18,7 @@ from scheduler.model import Pin, Scenario
 from scheduler.pinning import PinError, pin_from_plan, unpin
 from scheduler.plan import Plan
 from scheduler.planning import plan_scenario
-from scheduler.validation import load_scenario
 from solver.greedy import greedy_plan
-
-TUTORIAL = Path(__file__).resolve().parents[1] / "sample_data" / "tutorial"
-
-
-@pytest.fixture(scope="module")
-def tutorial() -> Scenario:
-    return load_scenario(TUTORIAL)
 
 
 @pytest.fixture(scope="module")

@@ -24,13 +24,6 @@ from solver.revise import repair
 from solver.solve import solve
 from tests.factories import SAMPLES
 
-TUTORIAL = SAMPLES / "tutorial"
-
-
-@pytest.fixture(scope="module")
-def tutorial() -> Scenario:
-    return load_scenario(TUTORIAL)
-
 
 @pytest.fixture(scope="module")
 def tutorial_plan(tutorial: Scenario) -> Plan:

@@ -29,11 +29,6 @@ from scheduler.validation import load_scenario
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
 
-@pytest.fixture(scope="module")
-def tutorial() -> Scenario:
-    return load_scenario(SAMPLES / "tutorial")
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> ScenarioStore:
     return open_store(f"sqlite:///{tmp_path}/jobs.db")

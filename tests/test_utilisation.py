@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -15,15 +14,6 @@ from scheduler.kpis import compute_kpis
 from scheduler.model import Scenario, Unavailability
 from scheduler.plan import Plan, Shoot
 from scheduler.planning import plan_scenario
-from scheduler.validation import load_scenario
-
-TUTORIAL = Path(__file__).resolve().parents[1] / "sample_data" / "tutorial"
-
-
-@pytest.fixture(scope="module")
-def tutorial() -> Scenario:
-    """B1 (sets S1 办公室, S2 别墅) and B2 (S3 医院, S4 办公室); crews C1, C2; 12-01…12-07."""
-    return load_scenario(TUTORIAL)
 
 
 def day(n: int) -> date:
