@@ -108,3 +108,19 @@ def _load(store: ScenarioStore, scenario_id: int, version: int) -> tuple[Scenari
 @st.cache_data(show_spinner="读取方案 / loading the plan…", max_entries=16)
 def _load_plan(_store: ScenarioStore, plan_id: int) -> tuple[Plan, dict[str, Any], PlanInfo]:
     return _store.load_plan(plan_id)
+
+
+def require_plan() -> tuple[Current, CurrentPlan]:
+    """The current scenario and a chosen plan of it; without either the page stops with a hint."""
+    current = pick_scenario()
+    if current is None:
+        st.info("还没有场景：请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
+        st.stop()
+    chosen = pick_plan(current)
+    if chosen is None:
+        st.info(
+            "这个场景还没有排期方案：请先在「排期 Plan」页排期。"
+            " / No plan for this scenario yet: make one on the Plan page."
+        )
+        st.stop()
+    return current, chosen

@@ -7,20 +7,10 @@ from functools import partial
 import streamlit as st
 
 from scheduler import exports
-from ui.current import pick_plan, pick_scenario
+from ui.current import require_plan
 
 st.title("导出 Export")
-current = pick_scenario()
-if current is None:
-    st.info("还没有场景：请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
-    st.stop()
-chosen = pick_plan(current)
-if chosen is None:
-    st.info(
-        "这个场景还没有排期方案：请先在「排期 Plan」页排期。"
-        " / No plan for this scenario yet: make one on the Plan page."
-    )
-    st.stop()
+current, chosen = require_plan()
 
 scenario, plan, kpis = current.scenario, chosen.plan, chosen.kpis
 plan_id = chosen.info.plan_id

@@ -9,23 +9,13 @@ import streamlit as st
 
 from scheduler import utilisation as u
 from ui import kpi_charts as charts
-from ui.current import pick_plan, pick_scenario
+from ui.current import require_plan
 
 PERCENT = st.column_config.NumberColumn(format="percent")
 ALL_WEEKS = "全部 all weeks"
 
 st.title("产能 Utilisation")
-current = pick_scenario()
-if current is None:
-    st.info("还没有场景：请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
-    st.stop()
-chosen = pick_plan(current)
-if chosen is None:
-    st.info(
-        "这个场景还没有排期方案：请先在「排期 Plan」页排期。"
-        " / No plan for this scenario yet: make one on the Plan page."
-    )
-    st.stop()
+current, chosen = require_plan()
 
 scenario, plan, kpis = current.scenario, chosen.plan, chosen.kpis
 if chosen.info.scenario_version != current.version:
