@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from scheduler.errors import ScenarioError
 from scheduler.model import Scenario
+from solver.result import reports_cost
 
 if TYPE_CHECKING:
     from scheduler.planning import PlanOutcome
@@ -56,8 +57,7 @@ class _ProgressLine:
         self.cost_phase = False
 
     def __call__(self, elapsed: float, objective: float, bound: float) -> None:
-        if objective > bound or objective > self.total_priority:
-            self.cost_phase = True
+        self.cost_phase = self.cost_phase or reports_cost(objective, bound, self.total_priority)
         shown = "–" if math.isnan(bound) else f"{bound:,.0f}"
         if self.cost_phase:
             text = f"降成本 cost phase: 目标 objective {objective:,.0f}（下界 bound {shown}）"

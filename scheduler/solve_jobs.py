@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from scheduler.model import Scenario
 from scheduler.plan import Plan
+from solver.result import reports_cost
 
 if TYPE_CHECKING:
     from scheduler.planning import PlanOutcome
@@ -195,8 +196,7 @@ class SolveJob:
     def _on_progress(self, elapsed: float, objective: float, bound: float) -> None:
         """The solver's progress callback (called from its threads)."""
         with self._lock:
-            # cost totals dwarf any priority total, and the cost phase minimises
-            if objective > bound or objective > self.total_priority:
+            if reports_cost(objective, bound, self.total_priority):
                 self._cost_phase = True
             phase: Phase = "cost" if self._cost_phase else "priority"
             self._points.append(ProgressPoint(elapsed, objective, bound, phase))

@@ -70,3 +70,13 @@ class SolveResult:
             f"{self.status.value}: {scheduled} titles scheduled, priority "
             f"{self.priority_scheduled} / bound {bound}{gap}{cost}, {self.solve_seconds:.1f} s"
         )
+
+
+def reports_cost(objective: float, bound: float, total_priority: int) -> bool:
+    """Whether a progress report comes from the cost phase rather than a priority phase.
+
+    Priority phases maximise (objective ≤ bound, a NaN bound compares false);
+    the cost phase minimises a number larger than any priority total. Callers
+    keep it once seen: the cost phase is the last.
+    """
+    return objective > bound or objective > total_priority

@@ -27,9 +27,6 @@ from scheduler.model import Scenario
 from scheduler.plan import Plan, Shoot
 from solver.cpsat.model import Choice, choices_of_plan
 
-MAX_REPAIR_ROUNDS = 20
-"""Rounds of dropping titles the checker names; each round drops at least one."""
-
 
 @dataclass(frozen=True)
 class Repaired:
@@ -58,20 +55,14 @@ def repair(scenario: Scenario, plan: Plan) -> Repaired:
         else:
             dropped[title_id] = reason
     current = Plan(tuple(shoots), {})
-    for _ in range(MAX_REPAIR_ROUNDS):
-        faults = [v for v in check_plan(scenario, current) if v.title_id in _titles(current)]
-        if not faults:
-            break
+    # each round drops at least one title, so this ends
+    while faults := [
+        v for v in check_plan(scenario, current) if v.title_id in current.scheduled_title_ids
+    ]:
         for fault in faults:
             dropped.setdefault(fault.title_id, f"{fault.message_zh}（{fault.message}）")
         current = Plan(tuple(s for s in current.shoots if s.title_id not in dropped), {})
-    else:  # pragma: no cover - each round drops at least one title
-        current = Plan((), {})
     return Repaired(choices_of_plan(scenario, current), dropped)
-
-
-def _titles(plan: Plan) -> frozenset[str]:
-    return plan.scheduled_title_ids
 
 
 def _missing(scenario: Scenario, shoots: list[Shoot]) -> str | None:
@@ -95,7 +86,7 @@ def _missing(scenario: Scenario, shoots: list[Shoot]) -> str | None:
 # -- the figures of BENCHMARKS.md: revise against plan afresh --------------------------
 
 
-def _moved(scenario: Scenario, before: Plan, after: Plan) -> int:
+def titles_moved(scenario: Scenario, before: Plan, after: Plan) -> set[str]:
     """Titles whose crew, base or days differ between two plans, or that only one holds."""
     old, new = choices_of_plan(scenario, before), choices_of_plan(scenario, after)
 
@@ -103,8 +94,8 @@ def _moved(scenario: Scenario, before: Plan, after: Plan) -> int:
         p = choice.placement
         return (choice.crew_id, p.base_id, p.start, p.length)
 
-    changed = sum(1 for t in old.keys() & new.keys() if key(old[t]) != key(new[t]))
-    return changed + len(old.keys() ^ new.keys())
+    changed = {t for t in old.keys() & new.keys() if key(old[t]) != key(new[t])}
+    return changed | (old.keys() ^ new.keys())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         result = solve(changed, time_limit=args.time_limit, reference=reference)
         print(
             f"{how}: {result.status.value}, priority {result.priority_scheduled}, "
-            f"{_moved(scenario, before.plan, result.plan)} titles moved, "
+            f"{len(titles_moved(scenario, before.plan, result.plan))} titles moved, "
             f"{time.monotonic() - started:.1f} s"
         )
     return 0

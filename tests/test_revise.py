@@ -20,7 +20,7 @@ from scheduler.validation import load_scenario
 from solver.cpsat.model import choices_of_plan
 from solver.greedy import greedy_plan
 from solver.result import SolveStatus
-from solver.revise import repair
+from solver.revise import repair, titles_moved
 from solver.solve import solve
 from tests.factories import SAMPLES
 
@@ -30,18 +30,6 @@ def tutorial_plan(tutorial: Scenario) -> Plan:
     result = solve(tutorial, time_limit=5.0)
     assert result.status is SolveStatus.OPTIMAL
     return result.plan
-
-
-def moved(scenario: Scenario, before: Plan, after: Plan) -> set[str]:
-    """Titles whose crew, base or days differ, or that are in one plan only."""
-    old, new = choices_of_plan(scenario, before), choices_of_plan(scenario, after)
-    changed = {t for t in old.keys() & new.keys() if _key(old[t]) != _key(new[t])}
-    return changed | (old.keys() ^ new.keys())
-
-
-def _key(choice: object) -> tuple[object, ...]:
-    p = choice.placement  # type: ignore[attr-defined]
-    return (choice.crew_id, p.base_id, p.start, p.length)  # type: ignore[attr-defined]
 
 
 def crew_off(scenario: Scenario, crew_id: str, first_day: int, days: int) -> Scenario:
@@ -57,7 +45,7 @@ def test_an_unchanged_scenario_keeps_every_title_where_it_was(
     assert repaired.dropped == {}
     revised = solve(tutorial, time_limit=5.0, reference=tutorial_plan)
     assert check_plan(tutorial, revised.plan) == []
-    assert moved(tutorial, tutorial_plan, revised.plan) == set()
+    assert titles_moved(tutorial, tutorial_plan, revised.plan) == set()
     assert any("revise:" in line for line in revised.log)
 
 
@@ -74,7 +62,7 @@ def test_a_crew_off_on_a_shoot_day_moves_that_title_and_no_other(
 
     revised = solve(changed, time_limit=5.0, reference=tutorial_plan)
     assert check_plan(changed, revised.plan) == []
-    assert moved(tutorial, tutorial_plan, revised.plan) <= {shoot.title_id}
+    assert titles_moved(tutorial, tutorial_plan, revised.plan) <= {shoot.title_id}
     for s in revised.plan.shoots:
         assert not (s.crew_id == shoot.crew_id and s.date == shoot.date)
 
@@ -110,5 +98,5 @@ def test_a_three_day_crew_outage_on_the_month_moves_a_few_titles_not_hundreds() 
     assert check_plan(changed, revised.plan) == []
     untouched = choices_of_plan(month, before).keys() - hit
     # every title the outage did not touch keeps its crew, base and days
-    assert moved(month, before, revised.plan) & untouched == set()
+    assert titles_moved(month, before, revised.plan) & untouched == set()
     assert hit, "the busiest crew shoots on days 2-4"
