@@ -1,0 +1,1024 @@
+"""The capacity model: how much the bases can shoot, in day or week buckets.
+
+A linear relaxation of the slate, coarse enough to solve in seconds for a
+cluster of 120 bases and fine enough to say where capacity binds. For every
+title it keeps how much of it is scheduled (0 … 1) and how many of its shoot
+days, and set-days of each type, fall in each bucket (a week by default);
+which day, which set and which crew are dropped. Each family of rows below is
+a rule every real plan keeps, so every plan is a solution of the model and its
+optimum bounds what a plan can schedule:
+
+- a title shoots its needed set-days, only inside its window and on days its
+  cast is free (rule 1, 5);
+- titles that can only shoot at a group of bases share the group's open sets
+  of each type, bucket by bucket and over every run of days that holds whole
+  windows (rules 2, 4, 5);
+- a base hosts at most ``max_crews`` titles a day (rule 6);
+- the titles of a group of genres shoot no more days than the crews able to
+  shoot them can work, rest days included (rules 3, 4, 5, 9);
+- an actor shoots at most one title a day (rule 4);
+- pinned titles are scheduled, at their pinned start and base (rule 8).
+
+Travel (rule 7) and the order of days inside a title are dropped.
+
+The model also carries one integer column per *candidate addition* — a set of
+a type at a base, or a crew, hired for the whole horizon at a day rate. They
+are fixed at zero for the bound; the expansion questions let them move.
+Because every capacity row is linear in the additions, a row's dual or a
+candidate's reduced cost says what one more unit is worth.
+
+``python -m solver.capacity zhengzhou-month`` prints the figures of a sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import time
+import warnings
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Literal
+
+import pulp
+
+from scheduler.model import Crew, Scenario, Title
+from solver.bound import _highs_banner_hidden, _name, _work_days, genre_groups
+
+CapacitySolver = Literal["highs", "cbc"]
+Objective = Literal["priority", "titles"]
+Goal = Literal["priority", "titles", "shoot_days", "cost", "sold"]
+
+ROUNDING_SLACK = 1e-6
+"""Added before rounding an optimum down, for the solver's tolerances."""
+
+WEEK = 7
+
+NEW_CREW_NAME = "新剧组"
+
+NO_BUDGET = 1e12
+"""The budget row's right-hand side while no budget is asked."""
+
+
+# -- the question ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An addition the company could make for the whole horizon.
+
+    ``kind`` is ``"set"`` (one more set of ``set_type`` at ``base_id``) or
+    ``"crew"`` (one more crew able to shoot every genre; ``base_id`` is its
+    home base and does not bind it). ``day_rate`` is paid every day of the
+    horizon; at most ``max_count`` of it can be added.
+    """
+
+    kind: Literal["set", "crew"]
+    base_id: str
+    set_type: str
+    day_rate: int
+    max_count: int = 2
+
+    @property
+    def key(self) -> str:
+        """A stable id: ``set:B03:医院`` or ``crew:B01``."""
+        if self.kind == "set":
+            return f"set:{self.base_id}:{self.set_type}"
+        return f"crew:{self.base_id}"
+
+    def label(self, base_names: Mapping[str, str] | None = None) -> str:
+        """What a producer calls it: ``B03 郑州影视城 · 医院 棚`` or ``剧组``."""
+        base = self.base_id
+        if base_names and base in base_names:
+            base = f"{base} {base_names[base]}"
+        if self.kind == "set":
+            return f"{base} · {self.set_type} 棚"
+        return NEW_CREW_NAME
+
+    def cost(self, days: int, count: int = 1) -> int:
+        """Rent for ``count`` of it over ``days`` days."""
+        return self.day_rate * days * count
+
+
+def default_candidates(scenario: Scenario, max_count: int = 2) -> list[Candidate]:
+    """One more set of every type a base already has, and one more crew.
+
+    Prices are the median day rate of that type at that base (of crews for a
+    crew), as a base manager would quote from the scenario.
+    """
+    candidates: list[Candidate] = []
+    for (base_id, set_type), film_sets in sorted(scenario.sets_by_base_and_type.items()):
+        rate = int(statistics.median(s.day_rate for s in film_sets))
+        candidates.append(Candidate("set", base_id, set_type, rate, max_count))
+    if scenario.crews:
+        rate = int(statistics.median(c.day_rate for c in scenario.crews))
+        home = scenario.crews[0].home_base_id
+        # crews come in more than sets: a producer hires several at once
+        crews = max(max_count * 2, len(scenario.crews) // 2)
+        candidates.append(Candidate("crew", home, "", rate, crews))
+    return candidates
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """Days ``first`` … ``last`` (day numbers, inclusive)."""
+
+    index: int
+    first: int
+    last: int
+
+    @property
+    def days(self) -> range:
+        return range(self.first, self.last + 1)
+
+    def __len__(self) -> int:
+        return self.last - self.first + 1
+
+
+def make_buckets(horizon: int, bucket_days: int = WEEK) -> list[Bucket]:
+    """Consecutive buckets of ``bucket_days`` days; the last one may be shorter."""
+    return [
+        Bucket(i, first, min(first + bucket_days, horizon) - 1)
+        for i, first in enumerate(range(0, horizon, bucket_days))
+    ]
+
+
+# -- what the model can see of the scenario ---------------------------------------------
+
+
+class _Calendar:
+    """Open sets, base days, free crew and actor days, per day."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        days = scenario.days
+        self.open_sets: dict[tuple[str, str], list[int]] = {}
+        for key, film_sets in scenario.sets_by_base_and_type.items():
+            counts = [0] * days
+            for film_set in film_sets:
+                closed = scenario.unavailable_days("set", film_set.set_id)
+                for day in range(days):
+                    counts[day] += day not in closed
+            self.open_sets[key] = counts
+        self.open_at_base = {b.base_id: [0] * days for b in scenario.bases}
+        for (base_id, _), counts in self.open_sets.items():
+            for day, count in enumerate(counts):
+                self.open_at_base[base_id][day] += count
+        self.base_open = {
+            b.base_id: [d not in scenario.unavailable_days("base", b.base_id) for d in range(days)]
+            for b in scenario.bases
+        }
+        self.crew_closed = {
+            c.crew_id: scenario.unavailable_days("crew", c.crew_id) for c in scenario.crews
+        }
+        # crews with the same closed days and rest rule work the same days: cache by those
+        self._crew_days: dict[tuple[frozenset[int], int | None, int, int], int] = {}
+        self.actor_closed = {
+            a.actor_id: scenario.unavailable_days("actor", a.actor_id) for a in scenario.actors
+        }
+
+    def set_days(self, base_id: str, set_type: str, first: int, last: int) -> int:
+        """Open set-days of one type at one base on days ``first`` … ``last``."""
+        counts = self.open_sets.get((base_id, set_type))
+        return 0 if counts is None else sum(counts[first : last + 1])
+
+    def base_days(self, base_id: str, first: int, last: int) -> int:
+        """Days the base is open on ``first`` … ``last`` (an added set works on those)."""
+        return sum(self.base_open[base_id][first : last + 1])
+
+    def base_title_days(self, base_id: str, first: int, last: int) -> int:
+        """Most title-days the base can host on ``first`` … ``last`` (rule 6 and its open sets)."""
+        cap = self.scenario.base_by_id[base_id].max_crews
+        open_sets = self.open_at_base[base_id][first : last + 1]
+        return sum(open_sets) if cap is None else sum(min(cap, n) for n in open_sets)
+
+    def crew_days(self, crew: Crew, first: int, last: int) -> int:
+        """Days ``crew`` can shoot on ``first`` … ``last``, rest days kept."""
+        key = (self.crew_closed[crew.crew_id], crew.max_days_in_row, first, last)
+        days = self._crew_days.get(key)
+        if days is None:
+            days = self._crew_days[key] = _work_days(crew, key[0], first, last)
+        return days
+
+    def actor_days(self, actor_id: str, first: int, last: int) -> int:
+        closed = self.actor_closed.get(actor_id, frozenset())
+        return sum(1 for day in range(first, last + 1) if day not in closed)
+
+
+@dataclass(slots=True)
+class _TitleColumns:
+    """A title's columns: how much of it is scheduled, and its days per bucket."""
+
+    title: Title
+    first: int
+    last: int
+    hosts: frozenset[str]
+    scheduled: pulp.LpVariable
+    # shoot_days[bucket index]: its shoot days in that bucket
+    shoot_days: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    # set_days[(set type, bucket index)]: its set-days of a type in a bucket
+    set_days: dict[tuple[str, int], pulp.LpVariable | pulp.LpAffineExpression] = field(
+        default_factory=dict
+    )
+
+
+def _free_days(scenario: Scenario, calendar: _Calendar, title: Title) -> list[int]:
+    """Days of the title's window on which its whole cast and some able crew are free."""
+    first, last = scenario.title_window(title)
+    crews = [c for c in scenario.crews if c.can_shoot(title.genre)]
+    pin = scenario.pin_by_title.get(title.title_id)
+    if pin is not None and pin.crew_id is not None:
+        crews = [c for c in crews if c.crew_id == pin.crew_id]
+    free = []
+    for day in range(first, last + 1):
+        if any(day in calendar.actor_closed.get(a, frozenset()) for a in title.cast):
+            continue
+        if not any(day not in calendar.crew_closed[c.crew_id] for c in crews):
+            continue
+        free.append(day)
+    return free
+
+
+def _has_run(days: Sequence[int], length: int) -> bool:
+    """Whether ``days`` (sorted) hold ``length`` consecutive days."""
+    run, previous = 0, None
+    for day in days:
+        run = run + 1 if previous is not None and day == previous + 1 else 1
+        if run >= length:
+            return True
+        previous = day
+    return length <= 0
+
+
+# -- the model -----------------------------------------------------------------------------
+
+
+class CapacityModel:
+    """The capacity LP of one scenario, with candidate additions as columns.
+
+    Build once, then :meth:`solve` with either objective; the additions are
+    fixed at zero until :meth:`allow_additions` lets them move.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        bucket_days: int = WEEK,
+        candidates: Sequence[Candidate] = (),
+        new_crew_days_in_row: int | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.buckets = make_buckets(scenario.days, bucket_days)
+        self.calendar = _Calendar(scenario)
+        self.candidates = list(candidates)
+        self.problem = pulp.LpProblem("capacity", pulp.LpMaximize)
+        self.feasible = True
+        # rows by family, for bottlenecks: name -> (family, subject ids, bucket or run)
+        self.row_meaning: dict[str, RowMeaning] = {}
+        self.added: dict[str, pulp.LpVariable] = {
+            c.key: self.problem.add_variable(
+                _name("add", c.key), lowBound=0, upBound=0, cat=pulp.LpInteger
+            )
+            for c in self.candidates
+        }
+        self._new_crew = Crew(
+            "NEW", NEW_CREW_NAME, "", 0, genres=(), max_days_in_row=new_crew_days_in_row
+        )
+        self.titles: dict[str, _TitleColumns] = {}
+        self._objectives: dict[str, pulp.LpAffineExpression] = {}
+        self._add_title_columns()
+        # sold[(base, set type, bucket)]: set-days rented out; 0 except when asking what is idle
+        self.sold: dict[tuple[str, str, int], pulp.LpVariable] = {
+            (base_id, set_type, bucket.index): self.problem.add_variable(
+                _name("sold", base_id, set_type, f"b{bucket.index}"), lowBound=0, upBound=0
+            )
+            for base_id, set_type in sorted(scenario.sets_by_base_and_type)
+            for bucket in self.buckets
+        }
+        self._build()
+        self.targets = self._question_rows()
+
+    # -- columns ---------------------------------------------------------------------
+
+    def _add_title_columns(self) -> None:
+        scenario, calendar = self.scenario, self.calendar
+        for title in scenario.titles:
+            tid = title.title_id
+            needs = title.days_by_set_type()
+            pin = scenario.pin_by_title.get(tid)
+            hosts = frozenset(
+                b.base_id
+                for b in scenario.bases
+                if b.max_crews != 0
+                and (pin is None or pin.base_id is None or pin.base_id == b.base_id)
+                and all((b.base_id, t) in calendar.open_sets for t in needs)
+            )
+            free = _free_days(scenario, calendar, title)
+            if pin is not None and pin.start_date is not None:
+                start = scenario.day_index(pin.start_date)
+                pinned_days = set(range(start, start + title.shoot_days))
+                free = [d for d in free if d in pinned_days]
+            first, last = scenario.title_window(title)
+            scheduled = self.problem.add_variable(_name("scheduled", tid), lowBound=0, upBound=1)
+            columns = _TitleColumns(title, first, last, hosts, scheduled)
+            self.titles[tid] = columns
+            if not hosts or not _has_run(free, title.shoot_days):
+                scheduled.upBound = 0
+                if pin is not None:
+                    self.feasible = False
+                continue
+            free_in: dict[int, int] = defaultdict(int)
+            for day in free:
+                free_in[day // self._bucket_days] += 1
+            for k, count in sorted(free_in.items()):
+                columns.shoot_days[k] = self.problem.add_variable(
+                    _name("shoot_days", tid, f"b{k}"), lowBound=0, upBound=count
+                )
+                if len(needs) == 1:
+                    (set_type,) = needs
+                    columns.set_days[(set_type, k)] = columns.shoot_days[k]
+                else:
+                    for set_type in needs:
+                        columns.set_days[(set_type, k)] = self.problem.add_variable(
+                            _name("set_days", tid, set_type, f"b{k}"), lowBound=0
+                        )
+
+    @property
+    def _bucket_days(self) -> int:
+        return len(self.buckets[0]) if self.buckets else WEEK
+
+    # -- rows ------------------------------------------------------------------------
+
+    def _question_rows(self) -> dict[str, pulp.LpConstraint]:
+        """Rows the questions switch on by changing their right-hand side.
+
+        Built inert (``≥ 0``, ``≤`` a huge budget), so the bound is unchanged:
+        titles and shoot days at least a target, additions within a budget,
+        priority kept at least a level.
+        """
+        rows = {
+            "titles": self.objective("titles") >= 0,
+            "shoot_days": self.objective("shoot_days") >= 0,
+            "budget": self.objective("cost") <= NO_BUDGET,
+            "priority": self.objective("priority") >= 0,
+        }
+        for name, row in rows.items():
+            self.problem.addConstraint(row, _name("question", name))
+        return rows
+
+    def _sold(
+        self, group: Iterable[str], set_type: str, first: int, last: int
+    ) -> list[pulp.LpVariable]:
+        """Sold set-days of a type in a group, in buckets that overlap ``first`` … ``last``."""
+        return [
+            self.sold[(base_id, set_type, bucket.index)]
+            for base_id in group
+            if (base_id, set_type) in self.calendar.open_sets
+            for bucket in self.buckets
+            if bucket.first <= last and first <= bucket.last
+        ]
+
+    def _build(self) -> None:
+        # the objective is set by solve(); rows only
+        for family in (
+            self.title_shoots_its_days,
+            self.pinned_titles_shoot,
+            self.sets_host_one_shoot_a_day,
+            self.bases_host_at_most_max_crews,
+            self.crews_shoot_within_their_days,
+            self.actors_shoot_one_title_a_day,
+        ):
+            family()
+
+    def _add(
+        self, expression: pulp.LpAffineExpression | pulp.LpConstraint, meaning: RowMeaning
+    ) -> None:
+        name = _name(meaning.family, *meaning.subject, meaning.first, meaning.last)
+        self.problem.addConstraint(expression, name)
+        self.row_meaning[name] = meaning
+
+    def title_shoots_its_days(self) -> None:
+        """Rule 1: a scheduled title shoots all its days, and each set type its set-days.
+
+        Its shoot days fall in its window on days its cast and a crew are free
+        (the columns' upper bounds); a bucket holds no more of its days than
+        it has such days; each day uses one set of a needed type.
+        """
+        for tid, columns in self.titles.items():
+            if not columns.shoot_days:
+                continue
+            length = columns.title.shoot_days
+            self.problem.addConstraint(
+                pulp.lpSum(columns.shoot_days.values()) == length * columns.scheduled,
+                _name("shoot_days", tid),
+            )
+            for k, days in columns.shoot_days.items():
+                if days.upBound is not None and days.upBound < length:
+                    self.problem.addConstraint(
+                        days <= days.upBound * columns.scheduled, _name("in_bucket", tid, f"b{k}")
+                    )
+            needs = columns.title.days_by_set_type()
+            if len(needs) == 1:
+                continue
+            for k, days in columns.shoot_days.items():
+                self.problem.addConstraint(
+                    pulp.lpSum(columns.set_days[(t, k)] for t in needs) == days,
+                    _name("one_set_a_day", tid, f"b{k}"),
+                )
+            for set_type, need in needs.items():
+                self.problem.addConstraint(
+                    pulp.lpSum(columns.set_days[(set_type, k)] for k in columns.shoot_days)
+                    == need * columns.scheduled,
+                    _name("set_days", tid, set_type),
+                )
+                for k in columns.shoot_days:
+                    self.problem.addConstraint(
+                        columns.set_days[(set_type, k)] <= need * columns.scheduled,
+                        _name("set_days_cap", tid, set_type, f"b{k}"),
+                    )
+
+    def pinned_titles_shoot(self) -> None:
+        """Rule 8: a pinned title is scheduled (its base and start pins are in its columns)."""
+        for tid in self.scenario.pin_by_title:
+            columns = self.titles.get(tid)
+            if columns is None or not columns.shoot_days:
+                self.feasible = False
+                continue
+            self.problem.addConstraint(columns.scheduled == 1, _name("pinned", tid))
+
+    def _host_groups(self) -> list[frozenset[str]]:
+        """Groups of bases that are exactly where some title can shoot."""
+        groups = {c.hosts for c in self.titles.values() if c.hosts and c.shoot_days}
+        return sorted(groups, key=lambda g: (-len(g), sorted(g)))
+
+    def _inside(self, group: frozenset[str]) -> list[_TitleColumns]:
+        return [c for c in self.titles.values() if c.shoot_days and c.hosts <= group]
+
+    def _group_set_days(self, group: frozenset[str], set_type: str, first: int, last: int) -> int:
+        """Open set-days of a type in a group of bases on ``first`` … ``last``."""
+        return sum(self.calendar.set_days(b, set_type, first, last) for b in group)
+
+    def _set_additions(
+        self, group: frozenset[str], set_type: str, first: int, last: int
+    ) -> list[tuple[pulp.LpVariable, int]]:
+        """Added sets of a type in a group, each open the days its base is open."""
+        return [
+            (self.added[c.key], self.calendar.base_days(c.base_id, first, last))
+            for c in self.candidates
+            if c.kind == "set" and c.set_type == set_type and c.base_id in group
+        ]
+
+    def sets_host_one_shoot_a_day(self) -> None:
+        """Rules 2, 4, 5: titles that can only shoot in a group of bases share its open sets.
+
+        In every bucket, and over every run of days that holds whole windows
+        of such titles, the set-days of a type they use are at most the
+        group's open set-days of that type (plus added sets).
+        """
+        calendar = self.calendar
+        for group in self._host_groups():
+            inside = self._inside(group)
+            set_types = sorted({t for c in inside for t in c.title.days_by_set_type()})
+            for set_type in set_types:
+                users = [c for c in inside if set_type in c.title.days_by_set_type()]
+                for bucket in self.buckets:
+                    used = [
+                        c.set_days[(set_type, bucket.index)]
+                        for c in users
+                        if (set_type, bucket.index) in c.set_days
+                    ]
+                    cap = sum(
+                        calendar.set_days(b, set_type, bucket.first, bucket.last) for b in group
+                    )
+                    added = self._set_additions(group, set_type, bucket.first, bucket.last)
+                    if not used:
+                        continue  # kept even when it cannot bind: selling set-days makes it bind
+                    sold = self._sold(group, set_type, bucket.first, bucket.last)
+                    self._add(
+                        pulp.lpSum(used) + pulp.lpSum(sold) - pulp.lpSum(n * d for n, d in added)
+                        <= cap,
+                        RowMeaning("sets", (set_type, *sorted(group)), bucket.first, bucket.last),
+                    )
+                self._window_rows(
+                    "sets_window",
+                    (set_type, *sorted(group)),
+                    [(c, c.title.days_by_set_type()[set_type]) for c in users],
+                    partial(self._group_set_days, group, set_type),
+                    partial(self._set_additions, group, set_type),
+                    partial(self._sold, group, set_type),
+                )
+
+    def _window_rows(
+        self,
+        family: str,
+        subject: tuple[str, ...],
+        demand: Sequence[tuple[_TitleColumns, int]],
+        capacity: Callable[[int, int], int],
+        additions: Callable[[int, int], list[tuple[pulp.LpVariable, int]]],
+        sold: Callable[[int, int], list[pulp.LpVariable]] | None = None,
+    ) -> None:
+        """Titles whose windows lie inside a run of days fit the run's capacity.
+
+        For every run from some title's first day to some title's last day:
+        Σ (days of that title) × scheduled ≤ capacity of the run. Added only
+        where the titles inside could overflow it.
+        """
+        # demand by window, so that a run's demand is a sum over window cells
+        cells: dict[tuple[int, int], list[tuple[_TitleColumns, int]]] = defaultdict(list)
+        for columns, days in demand:
+            cells[(columns.first, columns.last)].append((columns, days))
+        totals = {window: sum(days for _, days in group) for window, group in cells.items()}
+        firsts = sorted({first for first, _ in cells})
+        lasts = sorted({last for _, last in cells})
+        for first in firsts:
+            for last in lasts:
+                if last < first:
+                    continue
+                windows = [w for w in cells if first <= w[0] and w[1] <= last]
+                if sum(len(cells[w]) for w in windows) < 2:
+                    continue
+                cap = capacity(first, last)
+                if sum(totals[w] for w in windows) <= cap:
+                    continue
+                inside = [item for w in windows for item in cells[w]]
+                added = additions(first, last)
+                rented_out = [] if sold is None else sold(first, last)
+                self._add(
+                    pulp.lpSum(days * c.scheduled for c, days in inside)
+                    + pulp.lpSum(rented_out)
+                    - pulp.lpSum(n * d for n, d in added)
+                    <= cap,
+                    RowMeaning(family, subject, first, last),
+                )
+
+    def bases_host_at_most_max_crews(self) -> None:
+        """Rule 6: titles that can only shoot in a group of bases fit its bases' daily limits.
+
+        Counted only for groups with a ``max_crews`` base; elsewhere the set
+        rows are at least as strong.
+        """
+        calendar, scenario = self.calendar, self.scenario
+        for group in self._host_groups():
+            if all(scenario.base_by_id[b].max_crews is None for b in group):
+                continue
+            inside = self._inside(group)
+            for bucket in self.buckets:
+                shooting = [
+                    c.shoot_days[bucket.index] for c in inside if bucket.index in c.shoot_days
+                ]
+                cap = sum(calendar.base_title_days(b, bucket.first, bucket.last) for b in group)
+                added = [
+                    (self.added[c.key], calendar.base_days(c.base_id, bucket.first, bucket.last))
+                    for c in self.candidates
+                    if c.kind == "set"
+                    and c.base_id in group
+                    and scenario.base_by_id[c.base_id].max_crews is None
+                ]
+                if not shooting or len(shooting) * len(bucket) <= cap:
+                    continue
+                self._add(
+                    pulp.lpSum(shooting) - pulp.lpSum(n * d for n, d in added) <= cap,
+                    RowMeaning("base_days", tuple(sorted(group)), bucket.first, bucket.last),
+                )
+
+    def crews_shoot_within_their_days(self) -> None:
+        """Rules 3, 4, 5, 9: titles of a group of genres shoot no more days than its crews can.
+
+        For every group of genres, in every bucket, over the horizon and over
+        every run that holds whole windows: the shoot days of titles of those
+        genres are at most the days the crews able to shoot one of them can
+        work (free days less forced rest days), plus added crews.
+        """
+        scenario, calendar = self.scenario, self.calendar
+        crew_candidates = [c for c in self.candidates if c.kind == "crew"]
+        genres = sorted({c.title.genre for c in self.titles.values() if c.shoot_days})
+
+        def additions(first: int, last: int) -> list[tuple[pulp.LpVariable, int]]:
+            days = _work_days(self._new_crew, frozenset(), first, last)
+            return [(self.added[c.key], days) for c in crew_candidates]
+
+        for group in genre_groups(scenario, genres):
+            crews = [c for c in scenario.crews if any(c.can_shoot(g) for g in group)]
+            titles = [c for c in self.titles.values() if c.shoot_days and c.title.genre in group]
+            subject = tuple(group)
+
+            # crews with the same closed days and rest rule work alike: count them once
+            alike = Counter((calendar.crew_closed[c.crew_id], c.max_days_in_row) for c in crews)
+            examples = {(calendar.crew_closed[c.crew_id], c.max_days_in_row): c for c in crews}
+
+            def capacity(
+                first: int,
+                last: int,
+                alike: Counter[tuple[frozenset[int], int | None]] = alike,
+                examples: dict[tuple[frozenset[int], int | None], Crew] = examples,
+            ) -> int:
+                return sum(
+                    count * calendar.crew_days(examples[kind], first, last)
+                    for kind, count in alike.items()
+                )
+
+            for bucket in self.buckets:
+                shooting = [
+                    c.shoot_days[bucket.index] for c in titles if bucket.index in c.shoot_days
+                ]
+                cap = capacity(bucket.first, bucket.last)
+                if not shooting or (not crew_candidates and len(shooting) * len(bucket) <= cap):
+                    continue
+                self._add(
+                    pulp.lpSum(shooting)
+                    - pulp.lpSum(n * d for n, d in additions(bucket.first, bucket.last))
+                    <= cap,
+                    RowMeaning("crews", subject, bucket.first, bucket.last),
+                )
+            self._window_rows(
+                "crews_window",
+                subject,
+                [(c, c.title.shoot_days) for c in titles],
+                capacity,
+                additions,
+            )
+
+    def actors_shoot_one_title_a_day(self) -> None:
+        """Rule 4: an actor shoots at most one title a day.
+
+        In every bucket, and over every run that holds whole windows of the
+        actor's titles, their shoot days are at most the actor's free days.
+        """
+        calendar = self.calendar
+        titles_of: dict[str, list[_TitleColumns]] = defaultdict(list)
+        for columns in self.titles.values():
+            if columns.shoot_days:
+                for actor_id in columns.title.cast:
+                    titles_of[actor_id].append(columns)
+        for actor_id, titles in sorted(titles_of.items()):
+            for bucket in self.buckets:
+                shooting = [
+                    c.shoot_days[bucket.index] for c in titles if bucket.index in c.shoot_days
+                ]
+                cap = calendar.actor_days(actor_id, bucket.first, bucket.last)
+                if len(shooting) < 2:
+                    continue
+                self._add(
+                    pulp.lpSum(shooting) <= cap,
+                    RowMeaning("actor", (actor_id,), bucket.first, bucket.last),
+                )
+            self._window_rows(
+                "actor_window",
+                (actor_id,),
+                [(c, c.title.shoot_days) for c in titles],
+                partial(calendar.actor_days, actor_id),
+                lambda first, last: [],
+            )
+
+    # -- solving ---------------------------------------------------------------------
+
+    def objective(self, kind: Goal) -> pulp.LpAffineExpression:
+        """What a question maximises or minimises, as an expression over the columns.
+
+        ``priority``: Σ priority of scheduled titles; ``titles``: how many
+        titles; ``shoot_days``: their shoot days; ``cost``: rent of the
+        additions over the horizon; ``sold``: set-days rented out.
+        """
+        if kind not in self._objectives:
+            titles = self.titles.values()
+            days = self.scenario.days
+            self._objectives[kind] = {
+                "priority": lambda: pulp.lpSum(c.title.priority * c.scheduled for c in titles),
+                "titles": lambda: pulp.lpSum(c.scheduled for c in titles),
+                "shoot_days": lambda: pulp.lpSum(v for c in titles for v in c.shoot_days.values()),
+                "cost": lambda: pulp.lpSum(
+                    c.cost(days) * self.added[c.key] for c in self.candidates
+                ),
+                "sold": lambda: pulp.lpSum(self.sold.values()),
+            }[kind]()
+        return self._objectives[kind]
+
+    def set_objective(self, objective: Objective) -> None:
+        """Maximise Σ priority (``priority``) or the number of titles (``titles``)."""
+        self.problem.setObjective(
+            pulp.lpSum(
+                (c.title.priority if objective == "priority" else 1) * c.scheduled
+                for c in self.titles.values()
+            )
+        )
+        self.problem.sense = pulp.LpMaximize
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Columns and rows."""
+        return len(self.problem.variables()), self.problem.numConstraints()
+
+
+@dataclass(frozen=True, slots=True)
+class RowMeaning:
+    """What a capacity row stands for: its family, whom it is about, which days."""
+
+    family: str
+    subject: tuple[str, ...]
+    first: int
+    last: int
+
+
+# -- solving -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LpSolution:
+    """One solve of the capacity model, read from the solver's own status.
+
+    ``proven`` is True only when the solver proved the optimum (an LP solved
+    to optimality, or a MIP closed to its gap); a run stopped by the time
+    limit is not proven, whatever PuLP's status says.
+    """
+
+    objective: float | None
+    proven: bool
+    status: str
+    seconds: float
+    mip_gap: float | None = None
+    values: Mapping[str, float] = field(default_factory=dict)
+    duals: Mapping[str, float] = field(default_factory=dict)
+    reduced: Mapping[str, float] = field(default_factory=dict)
+
+
+def solve_lp(
+    problem: pulp.LpProblem,
+    *,
+    solver: CapacitySolver = "highs",
+    integer: bool = False,
+    time_limit: float = 30.0,
+    gap: float = 1e-4,
+) -> LpSolution:
+    """Solve ``problem`` (a maximisation) and say what was proven.
+
+    With ``integer`` the integer columns stay integer (a MIP); otherwise the
+    LP relaxation is solved and duals and reduced costs come back.
+    """
+    started = time.perf_counter()
+    if solver == "highs":
+        return _solve_highs(problem, integer, time_limit, gap, started)
+    return _solve_cbc(problem, integer, time_limit, gap, started)
+
+
+def _solve_highs(
+    problem: pulp.LpProblem, integer: bool, time_limit: float, gap: float, started: float
+) -> LpSolution:
+    import highspy
+
+    options: dict[str, object] = {"msg": False, "timeLimit": max(time_limit, 0.1), "mip": integer}
+    if integer:
+        options["gapRel"] = gap
+    command = pulp.HiGHS(**options)
+    with _highs_banner_hidden():
+        problem.solve(command)
+    highs = problem.solverModel
+    status = highs.getModelStatus()
+    seconds = time.perf_counter() - started
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return LpSolution(None, True, "infeasible", seconds)
+    info = highs.getInfo()
+    proven = status == highspy.HighsModelStatus.kOptimal
+    mip_gap = float(info.mip_gap) if integer else None
+    if integer and mip_gap is not None and mip_gap > gap + 1e-9:
+        proven = False
+    objective = _objective_value(problem) if info.primal_solution_status == 2 else None
+    if objective is None:
+        return LpSolution(None, False, highs.modelStatusToString(status), seconds, mip_gap)
+    return LpSolution(
+        objective,
+        proven,
+        "optimal" if proven else highs.modelStatusToString(status),
+        seconds,
+        mip_gap,
+        *_read_solution(problem, duals=not integer, highs=True),
+    )
+
+
+def _solve_cbc(
+    problem: pulp.LpProblem, integer: bool, time_limit: float, gap: float, started: float
+) -> LpSolution:
+    with warnings.catch_warnings():
+        # PuLP 3.3 marks its bundled CBC as deprecated for 4.0; it is the fallback
+        # that needs no install
+        warnings.simplefilter("ignore", DeprecationWarning)
+        command = pulp.PULP_CBC_CMD(
+            mip=integer, msg=False, timeLimit=max(time_limit, 1), gapRel=gap if integer else None
+        )
+    status = problem.solve(command)
+    seconds = time.perf_counter() - started
+    if pulp.LpStatus[status] == "Infeasible":
+        return LpSolution(None, True, "infeasible", seconds)
+    # a CBC run stopped at its limit still reports "Optimal"; its solution status does not
+    proven = problem.sol_status == pulp.LpSolutionOptimal
+    if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        return LpSolution(None, False, pulp.LpStatus[status], seconds)
+    return LpSolution(
+        _objective_value(problem),
+        proven,
+        "optimal" if proven else "stopped",
+        seconds,
+        None,
+        *_read_solution(problem, duals=not integer, highs=False),
+    )
+
+
+def _objective_value(problem: pulp.LpProblem) -> float:
+    return float(pulp.value(problem.objective) or 0.0)
+
+
+def _read_solution(
+    problem: pulp.LpProblem, *, duals: bool, highs: bool
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Column values, and for an LP the rows' duals and columns' reduced costs.
+
+    Signs are turned to the maximisation: a ≤ row's dual is what one more unit
+    of its right-hand side would add to the objective.
+    """
+    values = {v.name: float(v.varValue or 0.0) for v in problem.variables()}
+    if not duals:
+        return values, {}, {}
+    # PuLP hands HiGHS the negated objective of a maximisation; CBC's duals are the max's own
+    flip = -1.0 if highs else 1.0
+    row_duals = {name: flip * float(row.pi or 0.0) for name, row in problem._constraints.items()}
+    reduced = {v.name: flip * float(v.dj or 0.0) for v in problem.variables()}
+    return values, row_duals, reduced
+
+
+class LpSession:
+    """Solves one PuLP problem again and again as its bounds, objective and question rows change.
+
+    The first solve goes through PuLP; with HiGHS the model then stays loaded
+    in HiGHS and each later solve only sends what changed (column bounds and
+    costs, the question rows' bounds, which additions are integer), so a
+    re-solve starts from the last basis instead of rebuilding. With CBC every
+    solve goes through PuLP.
+    """
+
+    def __init__(
+        self,
+        problem: pulp.LpProblem,
+        solver: CapacitySolver,
+        question_rows: Sequence[pulp.LpConstraint] = (),
+        integer_columns: Sequence[pulp.LpVariable] = (),
+    ) -> None:
+        self.problem = problem
+        self.solver = solver
+        self.question_rows = list(question_rows)
+        self.integer_columns = list(integer_columns)
+        self._columns: list[pulp.LpVariable] | None = None
+        self._last_goal: tuple[tuple[str, float], ...] = ()
+        self._last_integer = False
+        self.solves = 0
+
+    def solve(
+        self,
+        objective: pulp.LpAffineExpression,
+        *,
+        maximise: bool = True,
+        integer: bool = False,
+        time_limit: float = 30.0,
+        gap: float = 1e-4,
+    ) -> LpSolution:
+        """Optimise ``objective`` under the problem's current bounds; read what was proven."""
+        self.solves += 1
+        if self.solver == "cbc" or self._columns is None:
+            self.problem.setObjective(objective)
+            self.problem.sense = pulp.LpMaximize if maximise else pulp.LpMinimize
+            solution = solve_lp(
+                self.problem, solver=self.solver, integer=integer, time_limit=time_limit, gap=gap
+            )
+            if self.solver == "highs" and not integer:
+                self._columns = self.problem.variables()
+                self._last_goal = tuple(sorted((v.name, c) for v, c in objective.items()))
+            return solution
+        return self._resolve_highs(objective, maximise, integer, time_limit, gap)
+
+    def _resolve_highs(
+        self,
+        objective: pulp.LpAffineExpression,
+        maximise: bool,
+        integer: bool,
+        time_limit: float,
+        gap: float,
+    ) -> LpSolution:
+        import highspy
+        import numpy as np
+
+        started = time.perf_counter()
+        columns = self._columns
+        assert columns is not None
+        highs = self.problem.solverModel
+        count = len(columns)
+        index = np.arange(count, dtype=np.int32)
+        inf = highspy.kHighsInf
+        lower = np.array(
+            [-inf if v.lowBound is None else v.lowBound for v in columns], dtype=float
+        )
+        upper = np.array([inf if v.upBound is None else v.upBound for v in columns], dtype=float)
+        highs.changeColsBounds(count, index, lower, upper)
+        sign = -1.0 if maximise else 1.0  # HiGHS minimises
+        costs = np.zeros(count)
+        for column, coefficient in objective.items():
+            costs[column.index] = sign * coefficient
+        highs.changeColsCost(count, index, costs)
+        highs.changeObjectiveOffset(sign * float(objective.constant))
+        for row in self.question_rows:
+            low, high = row.getLb(), row.getUb()
+            highs.changeRowBounds(
+                row.index, -inf if low is None else low, inf if high is None else high
+            )
+        kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+        for column in self.integer_columns:
+            highs.changeColIntegrality(column.index, kind)
+        # a new objective starts afresh (presolve pays off); new bounds re-start from the
+        # last basis, which takes milliseconds
+        goal = tuple(sorted((v.name, c) for v, c in objective.items()))
+        if goal != self._last_goal or integer or self._last_integer:
+            highs.clearSolver()
+        self._last_goal, self._last_integer = goal, integer
+        # HiGHS counts its time limit from the first run of this model, not this one
+        highs.setOptionValue("time_limit", highs.getRunTime() + max(float(time_limit), 0.1))
+        highs.setOptionValue("mip_rel_gap", gap)
+        with _highs_banner_hidden():
+            highs.run()
+        status = highs.getModelStatus()
+        seconds = time.perf_counter() - started
+        if status == highspy.HighsModelStatus.kInfeasible:
+            return LpSolution(None, True, "infeasible", seconds)
+        info = highs.getInfo()
+        proven = status == highspy.HighsModelStatus.kOptimal
+        mip_gap = float(info.mip_gap) if integer else None
+        if integer and mip_gap is not None and mip_gap > gap + 1e-9:
+            proven = False
+        if info.primal_solution_status != 2:
+            return LpSolution(None, False, highs.modelStatusToString(status), seconds, mip_gap)
+        solution = highs.getSolution()
+        values = dict(zip((v.name for v in columns), solution.col_value, strict=True))
+        value = sign * float(info.objective_function_value)
+        duals: dict[str, float] = {}
+        reduced: dict[str, float] = {}
+        if not integer:
+            # a ≤ row's dual, turned to the maximisation: what one more unit adds
+            row_duals = solution.row_dual
+            duals = {
+                name: sign * float(row_duals[row.index])
+                for name, row in self.problem._constraints.items()
+            }
+            reduced = {
+                v.name: sign * float(d) for v, d in zip(columns, solution.col_dual, strict=True)
+            }
+        return LpSolution(
+            value,
+            proven,
+            "optimal" if proven else highs.modelStatusToString(status),
+            seconds,
+            mip_gap,
+            values,
+            duals,
+            reduced,
+        )
+
+
+# -- command line ------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the capacity model's size and bounds for a sample or scenario."""
+    parser = argparse.ArgumentParser(prog="python -m solver.capacity", description=__doc__)
+    parser.add_argument("scenario", help="sample kind or scenario folder / .xlsx")
+    parser.add_argument("--bucket-days", type=int, default=WEEK)
+    parser.add_argument("--solver", choices=["highs", "cbc"], default="highs")
+    args = parser.parse_args(argv)
+    from scheduler.generate import KINDS, generate
+
+    if args.scenario in KINDS:
+        scenario = generate(args.scenario, seed=2026)
+    else:
+        from pathlib import Path
+
+        from scheduler.validation import load_scenario
+
+        scenario = load_scenario(Path(args.scenario))
+    started = time.perf_counter()
+    model = CapacityModel(scenario, bucket_days=args.bucket_days)
+    columns, rows = model.size
+    print(
+        f"{scenario.summary()}\n{columns} columns × {rows} rows, built in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    objectives: tuple[Objective, ...] = ("priority", "titles")
+    for objective in objectives:
+        model.set_objective(objective)
+        solution = solve_lp(model.problem, solver=args.solver)
+        value = solution.objective
+        shown = "–" if value is None else f"{math.floor(value + ROUNDING_SLACK)} (LP {value:.2f})"
+        print(f"{objective} bound {shown}, {solution.status}, {solution.seconds:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

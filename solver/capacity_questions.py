@@ -1,0 +1,534 @@
+"""The capacity planner's questions, asked of :class:`solver.capacity.CapacityModel`.
+
+- **bound**: the most priority, and the most titles, any plan can schedule;
+- **bottlenecks**: the rows that bind (their duals) and what one more unit of
+  each candidate addition would add (estimated from reduced costs, then
+  measured by re-solving the best few);
+- **expansion**: the cheapest additions that reach the targets (titles a
+  month, parallel shoots a day), as a MIP over the additions, listed in the
+  order that gains most first; and the other way round, with a budget, the
+  most titles;
+- **idle**: set-days nobody's demand can use, and set-days that could be sold
+  without lowering the priority bound, by base × set type × bucket.
+
+Everything is measured in the model's relaxation, so gains are what capacity
+allows, not a promise of a plan: the scheduler decides what is really shot.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from scheduler.model import Scenario
+from solver.capacity import (
+    NO_BUDGET,
+    ROUNDING_SLACK,
+    WEEK,
+    Bucket,
+    Candidate,
+    CapacityModel,
+    CapacitySolver,
+    Goal,
+    LpSession,
+    LpSolution,
+    RowMeaning,
+    default_candidates,
+)
+
+TOP_CANDIDATES = 8
+"""Candidates whose gain is measured by re-solving (the rest are estimated)."""
+
+TOP_BOTTLENECKS = 12
+"""Binding rows reported."""
+
+MIP_TIME_LIMIT = 20.0
+"""Seconds for each expansion MIP."""
+
+DUAL_TOLERANCE = 1e-6
+
+
+# -- results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A capacity row that binds: one more unit of it would add ``value`` titles."""
+
+    meaning: RowMeaning
+    value: float
+
+
+@dataclass(frozen=True)
+class CandidateGain:
+    """What one more unit of a candidate would add, in titles over the horizon.
+
+    ``estimate`` is the LP's reduced cost (an optimistic first-order figure);
+    ``gain`` the measured re-solve, or ``None`` when it was not re-solved.
+    """
+
+    candidate: Candidate
+    estimate: float
+    gain: float | None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One addition of the expansion, in the order that gains most first."""
+
+    candidate: Candidate
+    count: int
+    cost: int
+    titles_after: float
+    shoot_days_after: float
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The cheapest additions that reach the targets (or as near as the candidates go).
+
+    ``target_titles`` and ``target_shoot_days`` are over the horizon;
+    ``reachable_*`` what all candidates together allow; ``met`` whether the
+    targets were reached by the chosen additions (``reachable_*`` is ``None``
+    when nothing had to be added); ``proven`` whether
+    the MIP proved the cost minimal.
+    """
+
+    target_titles: float
+    target_shoot_days: float
+    baseline_titles: float
+    baseline_shoot_days: float
+    reachable_titles: float | None
+    reachable_shoot_days: float | None
+    steps: tuple[Step, ...]
+    total_cost: int
+    met: bool
+    proven: bool
+    status: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class BudgetAnswer:
+    """With ``budget`` yuan, the additions that allow the most titles."""
+
+    budget: int
+    steps: tuple[Step, ...]
+    cost: int
+    titles: float
+    baseline_titles: float
+    proven: bool
+    status: str
+
+
+@dataclass(frozen=True)
+class IdleCell:
+    """Set-days of one type at one base in one bucket.
+
+    ``open_days``: open set-days; ``unusable``: set-days no title's window,
+    cast and crews could ever use; ``sellable``: set-days that could be rented
+    out without lowering the priority bound (at least ``unusable``).
+    """
+
+    base_id: str
+    set_type: str
+    bucket: Bucket
+    open_days: int
+    unusable: int
+    sellable: int
+
+
+@dataclass(frozen=True)
+class BucketLoad:
+    """How much a bucket could shoot and how much the bound's solution shoots in it."""
+
+    bucket: Bucket
+    open_set_days: int
+    crew_days: int
+    demand_days: int
+    shoot_days: float
+
+
+@dataclass(frozen=True)
+class CapacityAnswer:
+    """Every answer of the capacity planner for one scenario."""
+
+    scenario_name: str
+    days: int
+    bucket_days: int
+    solver: str
+    priority_bound: int | None
+    titles_bound: int | None
+    priority_lp: float | None
+    titles_lp: float | None
+    proven: bool
+    total_priority: int
+    total_titles: int
+    columns: int
+    rows: int
+    loads: tuple[BucketLoad, ...]
+    bindings: tuple[Binding, ...]
+    gains: tuple[CandidateGain, ...]
+    expansion: Expansion | None
+    budget: BudgetAnswer | None
+    idle: tuple[IdleCell, ...]
+    candidates: tuple[Candidate, ...]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+# -- asking --------------------------------------------------------------------------------
+
+
+class _Planner:
+    """Asks the questions of one model, re-solving with the additions moved."""
+
+    def __init__(self, model: CapacityModel, solver: CapacitySolver) -> None:
+        self.model = model
+        self.session = LpSession(
+            model.problem,
+            solver,
+            question_rows=list(model.targets.values()),
+            integer_columns=list(model.added.values()),
+        )
+
+    # additions ------------------------------------------------------------------------
+
+    def fix_additions(self, counts: Mapping[str, int]) -> None:
+        """Fix every candidate's column at its count (0 when absent)."""
+        for key, column in self.model.added.items():
+            column.lowBound = column.upBound = counts.get(key, 0)
+
+    def free_additions(self) -> None:
+        """Let every candidate's column range over 0 … its ``max_count``."""
+        for candidate in self.model.candidates:
+            column = self.model.added[candidate.key]
+            column.lowBound, column.upBound = 0, candidate.max_count
+
+    def maximise(self, goal: Goal) -> LpSolution:
+        """The LP optimum of ``goal`` under the current additions."""
+        return self.session.solve(self.model.objective(goal))
+
+    def titles_with(self, counts: Mapping[str, int]) -> tuple[float, float]:
+        """Titles and shoot days the LP allows with these additions."""
+        self.fix_additions(counts)
+        solution = self.maximise("titles")
+        return solution.objective or 0.0, self.shoot_days(solution)
+
+    def shoot_days(self, solution: LpSolution) -> float:
+        return sum(
+            solution.values.get(v.name, 0.0)
+            for c in self.model.titles.values()
+            for v in c.shoot_days.values()
+        )
+
+    def cost(self, counts: Mapping[str, int]) -> int:
+        days = self.model.scenario.days
+        return sum(c.cost(days, counts.get(c.key, 0)) for c in self.model.candidates)
+
+    def _ask(self, row: str, value: float) -> None:
+        """Switch a question row on (or back off with its inert value)."""
+        self.model.targets[row].changeRHS(value)
+
+    def _counts(self, solution: LpSolution) -> dict[str, int]:
+        counts = {
+            key: round(solution.values.get(column.name, 0.0))
+            for key, column in self.model.added.items()
+        }
+        return {key: count for key, count in counts.items() if count > 0}
+
+    # questions ------------------------------------------------------------------------
+
+    def bindings(self, solution: LpSolution) -> list[Binding]:
+        """Rows whose dual is positive, most valuable first."""
+        found = [
+            Binding(meaning, solution.duals.get(name, 0.0))
+            for name, meaning in self.model.row_meaning.items()
+            if solution.duals.get(name, 0.0) > DUAL_TOLERANCE
+        ]
+        found.sort(key=lambda b: -b.value)
+        return found[:TOP_BOTTLENECKS]
+
+    def gains(self, solution: LpSolution, baseline: float) -> list[CandidateGain]:
+        """Each candidate's reduced cost, and a re-solve of the best few."""
+        estimates = [
+            (c, max(0.0, solution.reduced.get(self.model.added[c.key].name, 0.0)))
+            for c in self.model.candidates
+        ]
+        estimates.sort(key=lambda item: -item[1])
+        gains: list[CandidateGain] = []
+        for rank, (candidate, estimate) in enumerate(estimates):
+            gain = None
+            if rank < TOP_CANDIDATES and estimate > DUAL_TOLERANCE:
+                titles, _ = self.titles_with({candidate.key: 1})
+                gain = max(0.0, titles - baseline)
+            gains.append(CandidateGain(candidate, estimate, gain))
+        self.fix_additions({})
+        gains.sort(key=lambda g: (-(g.gain or 0.0), -g.estimate))
+        return gains
+
+    def ranked_steps(self, counts: Mapping[str, int]) -> list[Step]:
+        """The chosen additions, most titles per yuan first, with the totals after each."""
+        model = self.model
+        by_key = {c.key: c for c in model.candidates}
+        baseline, _ = self.titles_with({})
+        alone = []
+        for key, count in counts.items():
+            titles, _ = self.titles_with({key: count})
+            cost = by_key[key].cost(model.scenario.days, count)
+            alone.append((-(titles - baseline) / max(cost, 1), key, count, cost))
+        alone.sort()
+        steps: list[Step] = []
+        so_far: dict[str, int] = {}
+        for _, key, count, cost in alone:
+            so_far[key] = count
+            titles, shoot_days = self.titles_with(so_far)
+            steps.append(Step(by_key[key], count, cost, titles, shoot_days))
+        self.fix_additions({})
+        return steps
+
+    def expansion(self, target_titles: float, target_shoot_days: float) -> Expansion:
+        """The cheapest additions that reach both targets (clamped to what can be reached)."""
+        started = time.perf_counter()
+        model = self.model
+        baseline_titles, baseline_days = self.titles_with({})
+        if (
+            baseline_titles >= target_titles - ROUNDING_SLACK
+            and baseline_days >= target_shoot_days - ROUNDING_SLACK
+        ):
+            return Expansion(
+                target_titles,
+                target_shoot_days,
+                baseline_titles,
+                baseline_days,
+                None,
+                None,
+                (),
+                0,
+                met=True,
+                proven=True,
+                status="optimal",
+                seconds=time.perf_counter() - started,
+            )
+        self.fix_additions({c.key: c.max_count for c in model.candidates})
+        reachable_titles = self.maximise("titles").objective or 0.0
+        reachable_days = self.maximise("shoot_days").objective or 0.0
+        self.fix_additions({})
+        want_titles = min(target_titles, reachable_titles)
+        want_days = min(target_shoot_days, reachable_days)
+        self._ask("titles", want_titles - ROUNDING_SLACK)
+        self._ask("shoot_days", want_days - ROUNDING_SLACK)
+        self.free_additions()
+        solution = self.session.solve(
+            model.objective("cost"), maximise=False, integer=True, time_limit=MIP_TIME_LIMIT
+        )
+        self._ask("titles", 0)
+        self._ask("shoot_days", 0)
+        counts = self._counts(solution) if solution.objective is not None else {}
+        steps = self.ranked_steps(counts) if counts else []
+        after_titles = steps[-1].titles_after if steps else baseline_titles
+        after_days = steps[-1].shoot_days_after if steps else baseline_days
+        return Expansion(
+            target_titles,
+            target_shoot_days,
+            baseline_titles,
+            baseline_days,
+            reachable_titles,
+            reachable_days,
+            tuple(steps),
+            self.cost(counts),
+            met=after_titles >= target_titles - 1e-4 and after_days >= target_shoot_days - 1e-4,
+            proven=solution.proven,
+            status=solution.status,
+            seconds=time.perf_counter() - started,
+        )
+
+    def budget(self, budget: int) -> BudgetAnswer:
+        """With ``budget`` yuan of additions, the most titles."""
+        baseline_titles, _ = self.titles_with({})
+        self.free_additions()
+        self._ask("budget", budget)
+        solution = self.session.solve(
+            self.model.objective("titles"), integer=True, time_limit=MIP_TIME_LIMIT
+        )
+        self._ask("budget", NO_BUDGET)
+        counts = self._counts(solution) if solution.objective is not None else {}
+        steps = self.ranked_steps(counts) if counts else []
+        self.fix_additions({})
+        return BudgetAnswer(
+            budget,
+            tuple(steps),
+            self.cost(counts),
+            steps[-1].titles_after if steps else baseline_titles,
+            baseline_titles,
+            solution.proven,
+            solution.status,
+        )
+
+    def idle(self, priority_lp: float) -> list[IdleCell]:
+        """Set-days nobody can use, and set-days that could be sold keeping the priority bound."""
+        model = self.model
+        calendar = model.calendar
+        scenario = model.scenario
+        self.fix_additions({})
+        # set-days of each (base, type, bucket) that titles could use at most
+        potential: dict[tuple[str, str, int], int] = {}
+        for columns in model.titles.values():
+            needs = columns.title.days_by_set_type()
+            for k, days in columns.shoot_days.items():
+                free = int(days.upBound or 0)
+                for base_id in columns.hosts:
+                    for set_type, need in needs.items():
+                        key = (base_id, set_type, k)
+                        potential[key] = potential.get(key, 0) + min(need, free)
+        cells: list[tuple[str, str, Bucket, int, int]] = []
+        for base_id, set_type in sorted(scenario.sets_by_base_and_type):
+            for bucket in model.buckets:
+                open_days = calendar.set_days(base_id, set_type, bucket.first, bucket.last)
+                unusable = max(0, open_days - potential.get((base_id, set_type, bucket.index), 0))
+                cells.append((base_id, set_type, bucket, open_days, unusable))
+                model.sold[(base_id, set_type, bucket.index)].upBound = open_days
+        self._ask("priority", priority_lp - 1e-6)
+        solution = self.maximise("sold")
+        self._ask("priority", 0)
+        for column in model.sold.values():
+            column.upBound = 0
+        idle = []
+        for base_id, set_type, bucket, open_days, unusable in cells:
+            column = model.sold[(base_id, set_type, bucket.index)]
+            sold = solution.values.get(column.name, 0.0)
+            sellable = max(unusable, math.floor(sold + ROUNDING_SLACK))
+            idle.append(IdleCell(base_id, set_type, bucket, open_days, unusable, sellable))
+        return idle
+
+    def loads(self, solution: LpSolution) -> list[BucketLoad]:
+        """Per bucket: open set-days, crew-days, demand and the bound's shoot days."""
+        model, scenario, calendar = self.model, self.model.scenario, self.model.calendar
+        loads = []
+        for bucket in model.buckets:
+            open_set_days = sum(
+                calendar.set_days(b, t, bucket.first, bucket.last)
+                for (b, t) in scenario.sets_by_base_and_type
+            )
+            crew_days = sum(
+                calendar.crew_days(c, bucket.first, bucket.last) for c in scenario.crews
+            )
+            in_bucket = [
+                c.shoot_days[bucket.index]
+                for c in model.titles.values()
+                if bucket.index in c.shoot_days
+            ]
+            demand = sum(int(v.upBound or 0) for v in in_bucket)
+            shot = sum(solution.values.get(v.name, 0.0) for v in in_bucket)
+            loads.append(BucketLoad(bucket, open_set_days, crew_days, demand, shot))
+        return loads
+
+
+def plan_capacity(
+    scenario: Scenario,
+    *,
+    candidates: Sequence[Candidate] | None = None,
+    target_titles_per_month: float | None = None,
+    target_parallel_shoots: float | None = None,
+    budget: int | None = None,
+    bucket_days: int = WEEK,
+    solver: CapacitySolver = "highs",
+) -> CapacityAnswer:
+    """Ask every capacity question of ``scenario``.
+
+    Parameters
+    ----------
+    candidates
+        Additions the expansion may choose from; the default is one more set
+        of every type each base has and one more crew, at the scenario's prices.
+    target_titles_per_month, target_parallel_shoots
+        The targets; the scenario's own when ``None``. Titles a month are
+        scaled to the horizon (× days / 30); parallel shoots are a daily average.
+    budget
+        Also answer "with this many yuan, the most titles".
+    """
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    if candidates is None:
+        candidates = default_candidates(scenario)
+    model = CapacityModel(scenario, bucket_days=bucket_days, candidates=candidates)
+    seconds["build"] = time.perf_counter() - started
+    columns, rows = model.size
+    planner = _Planner(model, solver)
+    total_priority = sum(t.priority for t in scenario.titles)
+    if not model.feasible:
+        return CapacityAnswer(
+            scenario.name,
+            scenario.days,
+            bucket_days,
+            solver,
+            None,
+            None,
+            None,
+            None,
+            False,
+            total_priority,
+            len(scenario.titles),
+            columns,
+            rows,
+            (),
+            (),
+            (),
+            None,
+            None,
+            (),
+            tuple(candidates),
+            seconds,
+        )
+    mark = time.perf_counter()
+    planner.fix_additions({})
+    by_priority = planner.maximise("priority")
+    by_titles = planner.maximise("titles")
+    seconds["bound"] = time.perf_counter() - mark
+
+    def floor(value: float | None) -> int | None:
+        return None if value is None else max(0, math.floor(value + ROUNDING_SLACK))
+
+    mark = time.perf_counter()
+    baseline = by_titles.objective or 0.0
+    bindings = planner.bindings(by_titles)
+    loads = planner.loads(by_titles)
+    gains = planner.gains(by_titles, baseline)
+    seconds["bottlenecks"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    targets = scenario.targets
+    per_month = target_titles_per_month or targets.titles_per_month
+    parallel = target_parallel_shoots or targets.parallel_shoots_per_day
+    expansion = planner.expansion(per_month * scenario.days / 30, parallel * scenario.days)
+    budget_answer = planner.budget(budget) if budget is not None else None
+    seconds["expansion"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    idle = planner.idle(by_priority.objective or 0.0)
+    seconds["idle"] = time.perf_counter() - mark
+    seconds["total"] = time.perf_counter() - started
+    return CapacityAnswer(
+        scenario_name=scenario.name,
+        days=scenario.days,
+        bucket_days=bucket_days,
+        solver=solver,
+        priority_bound=floor(by_priority.objective),
+        titles_bound=floor(by_titles.objective),
+        priority_lp=by_priority.objective,
+        titles_lp=by_titles.objective,
+        proven=by_priority.proven and by_titles.proven,
+        total_priority=total_priority,
+        total_titles=len(scenario.titles),
+        columns=columns,
+        rows=rows,
+        loads=tuple(loads),
+        bindings=tuple(bindings),
+        gains=tuple(gains),
+        expansion=expansion,
+        budget=budget_answer,
+        idle=tuple(idle),
+        candidates=tuple(candidates),
+        seconds=seconds,
+    )
