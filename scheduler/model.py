@@ -163,6 +163,11 @@ class Pin:
     crew_id: str | None = None
     extra: Extra = field(default_factory=dict)
 
+    @property
+    def fixes_anything(self) -> bool:
+        """Whether a field is filled: a row with only the title id fixes nothing (rule 8)."""
+        return any(v is not None for v in (self.start_date, self.base_id, self.crew_id))
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -239,7 +244,8 @@ class Scenario:
 
     @cached_property
     def pin_by_title(self) -> dict[str, Pin]:
-        return {pin.title_id: pin for pin in self.pins}
+        """Pins that fix something, by title; a pins.csv row with no field filled is left out."""
+        return {pin.title_id: pin for pin in self.pins if pin.fixes_anything}
 
     @cached_property
     def set_types(self) -> tuple[str, ...]:

@@ -81,7 +81,7 @@ def pin_from_plan(
             f"方案中的基地 {first.base_id} 已不在场景中",
             f"the plan's base {first.base_id!r} is no longer in the scenario",
         )
-    old = scenario.pin_by_title.get(title_id)
+    old = next((p for p in scenario.pins if p.title_id == title_id), None)
     pin = Pin(
         title_id,
         start_date=first.date if start else None,

@@ -350,8 +350,8 @@ def _title_candidates(
     first, last = scenario.title_window(title)
     window = calendar.span(first, last) if first <= last else ""
 
-    def none(reason: str) -> TitleCandidates:
-        return TitleCandidates(title, (), (), reason, pin is not None)
+    def none(reason: str, capped: bool = False) -> TitleCandidates:
+        return TitleCandidates(title, (), (), reason, pin is not None, orders_capped=capped)
 
     if length <= 0:
         return none("没有需要拍的场景天数")
@@ -450,7 +450,8 @@ def _title_candidates(
                     )
     if not placements:
         return none(
-            f"{window} 内没有基地能连续 {length} 天提供 {needed_words} 场景（场景或基地停用）"
+            f"{window} 内没有基地能连续 {length} 天提供 {needed_words} 场景（场景或基地停用）",
+            capped,
         )
 
     cities_at: dict[int, set[str]] = {}

@@ -268,19 +268,25 @@ class _Run:
         )
         if first.infeasible:
             return self._infeasible(candidates, self._conflicting_pins(candidates), size)
+        # CP-SAT proves only over the set-type orders it was given; where a title's orders
+        # were capped its proof and bound say nothing of the full problem
+        exact = not any(c.orders_capped for c in candidates.by_title.values())
         searches = lns_until - time.monotonic() >= LNS_MIN_SECONDS and not self.stopped()
         if first.values is None or first.objective is None:
             if greedy is None or greedy_priority is None or not searches:
-                return self._fallback(
-                    candidates, greedy, greedy_priority, _clamp(first.bound, candidates), size
-                )
+                cpsat_bound = _clamp(first.bound, candidates) if exact else None
+                return self._fallback(candidates, greedy, greedy_priority, cpsat_bound, size)
             # no CP-SAT plan yet: the neighbourhood search starts from the greedy plan
             values = slate.values_for(slate.choices_from_plan(greedy)[0])
             priority = greedy_priority
         else:
             values, priority = first.values, first.objective
-        bound = priority if first.proven else self._bound(_clamp(first.bound, candidates))
-        if not first.proven and priority < (bound or priority + 1) and searches:
+        proven_by_cpsat = first.proven and exact
+        if exact:
+            bound = priority if first.proven else self._bound(_clamp(first.bound, candidates))
+        else:
+            bound = self._bound(sum(t.priority for t in self.scenario.titles))
+        if not proven_by_cpsat and priority < (bound or priority + 1) and searches:
             choices = self._lns(slate.choices_from_values(values), max_orders, bound, lns_until)
             values = slate.values_for(choices)
             priority = sum(self.scenario.title_by_id[t].priority for t in choices)
@@ -304,7 +310,7 @@ class _Run:
                 self.log(f"phase 2: cost {before:,} → {after:,} CNY")
 
         choices = slate.choices_from_values(values)
-        proven = first.proven or priority == bound
+        proven = proven_by_cpsat or priority == bound
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
         plan = slate.plan_for(choices, self._reasons(candidates, choices, proven))
         return self._finish(plan, status, priority, bound, greedy_priority, size)
@@ -557,7 +563,7 @@ class _Run:
         reasons = dict(candidates.impossible)
         for title in self.scenario.titles:
             reasons.setdefault(title.title_id, "求解在找到方案前被停止或超时，未排期")
-        if not self.scenario.pins:
+        if not self.scenario.pin_by_title:
             self.log("no CP-SAT solution in time; returning the empty plan")
             return self._finish(Plan((), reasons), SolveStatus.FEASIBLE, 0, bound, None, size)
         result = self._finish(Plan((), reasons), SolveStatus.ERROR, 0, bound, None, size)
