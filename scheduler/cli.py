@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from scheduler.cli_capacity import add_capacity_command
 from scheduler.cli_db import add_db_commands
 from scheduler.cli_solve import add_solve_command
 from scheduler.errors import ScenarioError
@@ -95,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
     )
     check.set_defaults(run=_cmd_check)
+
+    add_capacity_command(commands)
 
     add_db_commands(commands)
 

@@ -7,10 +7,11 @@ pairs per rule on 1–3 titles (kept / broken) with the optimum reasoned in a
 comment, pins that contradict each other, and a time-limited run that PuLP
 would call "Optimal" but that proved nothing.
 
-Two places where CP-SAT does not reach the SPEC's optimum are kept as strict
-``xfail`` tests (they turn into failures once CP-SAT is fixed), so that the
-disagreement stays visible: a title whose set types must interleave, and a
-pin row with no field filled.
+One place where CP-SAT does not reach the SPEC's optimum is kept as a strict
+``xfail`` test (it turns into a failure once CP-SAT is fixed), so that the
+disagreement stays visible: a title whose set types must interleave. CP-SAT
+then must not claim the optimum either (tested). A pin row with no field
+filled fixes nothing, in all three.
 """
 
 from __future__ import annotations
