@@ -259,9 +259,9 @@ def gain_sentence(scenario: Scenario, gain: CandidateGain, base_names: Mapping[s
     what = candidate.label(base_names)
     price = f"{format_cny(candidate.day_rate)}/天"
     if monthly < GAIN_SHOWN:
-        return f"再加 1 个{what}（{price}）：不会多拍（瓶颈不在这里）"
+        return f"再加 1 个 {what}（{price}）：不会多拍（瓶颈不在这里）"
     how = "约" if gain.gain is not None else "最多约"
-    return f"再加 1 个{what}（{price}），每月{how}多拍 {monthly:.1f} 部"
+    return f"再加 1 个 {what}（{price}），每月{how}多拍 {monthly:.1f} 部"
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,18 @@ class CapacityReport:
         return [binding_sentence(self.scenario, b) for b in self.answer.bindings]
 
     def gain_sentences(self, most: int = 8) -> list[str]:
-        return [gain_sentence(self.scenario, g, self.base_names) for g in self.answer.gains[:most]]
+        """What one more of each of the best candidates would add; one line when none adds."""
+        s = self.scenario
+        useful = [
+            g
+            for g in self.answer.gains[:most]
+            if per_month(s, g.gain if g.gain is not None else g.estimate) >= GAIN_SHOWN
+        ]
+        if not useful:
+            return [
+                "单独再加任何一个候选棚或剧组都不会多拍：瓶颈在上面列出的演员档期、交期或订单量"
+            ]
+        return [gain_sentence(s, g, self.base_names) for g in useful]
 
     def expansion_sentences(self) -> list[str]:
         """What the expansion found, as a base manager would read it."""
