@@ -983,6 +983,30 @@ class LpSession:
         )
 
 
+def capacity_priority_bound(
+    scenario: Scenario, *, bucket_days: int = WEEK, solver: CapacitySolver = "highs"
+) -> tuple[int | None, str]:
+    """The capacity model's bound on Σ priority of scheduled titles, and a line for the log.
+
+    ``None`` when nothing was proven (pins that cannot all be kept, or a solver failure).
+    """
+    started = time.perf_counter()
+    model = CapacityModel(scenario, bucket_days=bucket_days)
+    if not model.feasible:
+        return None, "capacity model: the pins cannot all be kept"
+    model.set_objective("priority")
+    solution = solve_lp(model.problem, solver=solver)
+    if solution.objective is None or not solution.proven:
+        return None, f"capacity model: {solution.status}"
+    bound = max(0, math.floor(solution.objective + ROUNDING_SLACK))
+    columns, rows = model.size
+    summary = (
+        f"priority bound {bound} (capacity-{solver}; LP {solution.objective:.2f}), "
+        f"{columns} columns × {rows} rows, {time.perf_counter() - started:.1f} s"
+    )
+    return bound, summary
+
+
 # -- command line ------------------------------------------------------------------------
 
 
