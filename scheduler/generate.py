@@ -965,6 +965,20 @@ def generate_with_reference(kind: str, seed: int = 2026) -> tuple[Scenario, Plan
     return _Sampler(RECIPES[kind], seed).build()
 
 
+def sample_or_scenario(name: str, seed: int = 2026) -> Scenario:
+    """A sample kind generated with ``seed``, or else the scenario folder or ``.xlsx`` at ``name``.
+
+    What the developer commands (benchmarks, bounds) take as their SCENARIO argument.
+    """
+    if name in KINDS:
+        return generate(name, seed=seed)
+    from pathlib import Path
+
+    from scheduler.validation import load_scenario
+
+    return load_scenario(Path(name))
+
+
 def generate(kind: str, seed: int = 2026) -> Scenario:
     """The seeded sample scenario ``kind`` (one of :data:`KINDS`).
 

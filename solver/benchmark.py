@@ -22,22 +22,12 @@ import argparse
 import resource
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
+from scheduler.generate import sample_or_scenario
 from scheduler.model import Scenario
 from solver.placements import DEFAULT_MAX_ORDERS, enumerate_candidates
 from solver.result import SolveResult
 from solver.solve import solve
-
-
-def _load(name: str, seed: int) -> Scenario:
-    from scheduler.generate import KINDS, generate
-
-    if name in KINDS:
-        return generate(name, seed=seed)
-    from scheduler.validation import load_scenario
-
-    return load_scenario(Path(name))
 
 
 def _peak_mb() -> float:
@@ -106,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--log", action="store_true", help="print the solve log")
     args = parser.parse_args(argv)
 
-    scenario = _load(args.scenario, args.seed)
+    scenario = sample_or_scenario(args.scenario, args.seed)
     print(scenario.summary())
     print(f"peak memory after loading: {_peak_mb():.0f} MB")
 

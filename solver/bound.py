@@ -691,16 +691,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--integer", action="store_true", help="also run the MIP")
     parser.add_argument("--solver", choices=["highs", "cbc"], default=None)
     args = parser.parse_args(argv)
-    from scheduler.generate import KINDS, generate
+    from scheduler.generate import sample_or_scenario
 
-    if args.scenario in KINDS:
-        scenario = generate(args.scenario, seed=args.seed)
-    else:
-        from pathlib import Path
-
-        from scheduler.validation import load_scenario
-
-        scenario = load_scenario(Path(args.scenario))
+    scenario = sample_or_scenario(args.scenario, seed=args.seed)
     total = sum(t.priority for t in scenario.titles)
     print(scenario.summary())
     print(f"total priority {total}, {sum(_option_count(scenario))} shoot options")

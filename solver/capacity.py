@@ -1017,16 +1017,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--bucket-days", type=int, default=WEEK)
     parser.add_argument("--solver", choices=["highs", "cbc"], default="highs")
     args = parser.parse_args(argv)
-    from scheduler.generate import KINDS, generate
+    from scheduler.generate import sample_or_scenario
 
-    if args.scenario in KINDS:
-        scenario = generate(args.scenario, seed=2026)
-    else:
-        from pathlib import Path
-
-        from scheduler.validation import load_scenario
-
-        scenario = load_scenario(Path(args.scenario))
+    scenario = sample_or_scenario(args.scenario)
     started = time.perf_counter()
     model = CapacityModel(scenario, bucket_days=args.bucket_days)
     columns, rows = model.size

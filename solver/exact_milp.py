@@ -549,16 +549,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--solver", choices=["highs", "cbc"], default="highs")
     parser.add_argument("--compare", action="store_true", help="also solve with CP-SAT")
     args = parser.parse_args(argv)
-    from scheduler.generate import KINDS, generate
+    from scheduler.generate import sample_or_scenario
 
-    if args.scenario in KINDS:
-        scenario = generate(args.scenario, seed=args.seed)
-    else:
-        from pathlib import Path
-
-        from scheduler.validation import load_scenario
-
-        scenario = load_scenario(Path(args.scenario))
+    scenario = sample_or_scenario(args.scenario, seed=args.seed)
     print(scenario.summary())
     result = exact_priority_optimum(scenario, solver=args.solver, time_limit=args.time_limit)
     print(result.summary())
