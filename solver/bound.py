@@ -199,7 +199,7 @@ def _types_fit(needs: dict[str, int], open_by_day: Sequence[tuple[str, ...]]) ->
 # -- crew pool capacities ------------------------------------------------------------
 
 
-def _work_days(crew: Crew, closed: frozenset[int], first: int, last: int) -> int:
+def crew_work_days(crew: Crew, closed: frozenset[int], first: int, last: int) -> int:
     """Most days ``crew`` can shoot on ``first`` … ``last`` (closed days and rest days kept).
 
     A free run of ``m`` days holds at most ``m - m // (n + 1)`` shoot days
@@ -249,7 +249,7 @@ MOST_IN_A_RUN = (1, 2)
 # -- the relaxation ------------------------------------------------------------------
 
 
-def _name(*parts: object) -> str:
+def pulp_name(*parts: object) -> str:
     """A constraint or variable name PuLP and the MPS format accept."""
     text = "_".join(str(p) for p in parts)
     return "".join(ch if ch.isalnum() or ch in "_." else "_" for ch in text)
@@ -282,7 +282,7 @@ class _Relaxation:
 
     def _variable(self, *name: object) -> pulp.LpVariable:
         """A 0/1 decision; the LP solve relaxes it, the MIP solve keeps it."""
-        return self.problem.add_variable(_name(*name), cat=pulp.LpBinary)
+        return self.problem.add_variable(pulp_name(*name), cat=pulp.LpBinary)
 
     def build(self) -> None:
         # objective first: each family below only adds constraints
@@ -304,7 +304,7 @@ class _Relaxation:
             family()
 
     def _add(self, constraint: pulp.LpConstraint, *name: object) -> None:
-        self.problem.addConstraint(constraint, _name(*name))
+        self.problem.addConstraint(constraint, pulp_name(*name))
 
     def title_shoots_at_most_once(self) -> None:
         """Rule 1: a title shoots from one first day, or not at all."""
@@ -490,7 +490,7 @@ class _Relaxation:
             titles = [t.title_id for t in scenario.titles if t.genre == genre]
             for day in range(horizon):
                 shot_days[(genre, day)] = self.problem.add_variable(
-                    _name("shot_days", genre, f"d{day}"), lowBound=0
+                    pulp_name("shot_days", genre, f"d{day}"), lowBound=0
                 )
                 shooting = [v for t in titles for v in self.shooting.get((t, day), ())]
                 before = shot_days[(genre, day - 1)] if day else 0
@@ -506,7 +506,9 @@ class _Relaxation:
             label = "+".join(group)
             # work[(first, last)]: crew-days the group's crews can shoot in the run
             work = {
-                (first, last): sum(_work_days(c, closed[c.crew_id], first, last) for c in crews)
+                (first, last): sum(
+                    crew_work_days(c, closed[c.crew_id], first, last) for c in crews
+                )
                 for first in range(horizon)
                 for last in range(first, horizon)
             }
@@ -602,7 +604,7 @@ def priority_upper_bound(
 
 
 @contextlib.contextmanager
-def _highs_banner_hidden() -> Iterator[None]:
+def highs_banner_hidden() -> Iterator[None]:
     """Keep HiGHS's start-up banner off standard output.
 
     HiGHS prints it from C++ when PuLP creates the solver, before ``msg=False``
@@ -626,7 +628,7 @@ def _solve_lp_highs(problem: pulp.LpProblem, time_limit: float) -> float | None:
     # interior point then crossover: several times faster than simplex on these LPs,
     # which are highly degenerate (many titles tie on every day)
     solver = pulp.HiGHS(mip=False, msg=False, timeLimit=max(time_limit, 0.1), solver="ipm")
-    with _highs_banner_hidden():
+    with highs_banner_hidden():
         problem.solve(solver)
     highs = problem.solverModel
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -648,7 +650,7 @@ def _solve_mip_highs(problem: pulp.LpProblem, time_limit: float) -> float | None
         mip_heuristic_run_rins=False,
         mip_heuristic_run_rens=False,
     )
-    with _highs_banner_hidden():
+    with highs_banner_hidden():
         problem.solve(solver)
     highs = problem.solverModel
     status = highs.getModelStatus()

@@ -46,7 +46,7 @@ from typing import Literal
 import pulp
 
 from scheduler.model import Crew, Scenario, Title
-from solver.bound import _highs_banner_hidden, _name, _work_days, genre_groups
+from solver.bound import crew_work_days, genre_groups, highs_banner_hidden, pulp_name
 
 CapacitySolver = Literal["highs", "cbc"]
 Objective = Literal["priority", "titles"]
@@ -200,7 +200,7 @@ class _Calendar:
         key = (self.crew_closed[crew.crew_id], crew.max_days_in_row, first, last)
         days = self._crew_days.get(key)
         if days is None:
-            days = self._crew_days[key] = _work_days(crew, key[0], first, last)
+            days = self._crew_days[key] = crew_work_days(crew, key[0], first, last)
         return days
 
     def actor_days(self, actor_id: str, first: int, last: int) -> int:
@@ -281,7 +281,7 @@ class CapacityModel:
         self.row_meaning: dict[str, RowMeaning] = {}
         self.added: dict[str, pulp.LpVariable] = {
             c.key: self.problem.add_variable(
-                _name("add", c.key), lowBound=0, upBound=0, cat=pulp.LpInteger
+                pulp_name("add", c.key), lowBound=0, upBound=0, cat=pulp.LpInteger
             )
             for c in self.candidates
         }
@@ -294,7 +294,7 @@ class CapacityModel:
         # sold[(base, set type, bucket)]: set-days rented out; 0 except when asking what is idle
         self.sold: dict[tuple[str, str, int], pulp.LpVariable] = {
             (base_id, set_type, bucket.index): self.problem.add_variable(
-                _name("sold", base_id, set_type, f"b{bucket.index}"), lowBound=0, upBound=0
+                pulp_name("sold", base_id, set_type, f"b{bucket.index}"), lowBound=0, upBound=0
             )
             for base_id, set_type in sorted(scenario.sets_by_base_and_type)
             for bucket in self.buckets
@@ -323,7 +323,9 @@ class CapacityModel:
                 pinned_days = set(range(start, start + title.shoot_days))
                 free = [d for d in free if d in pinned_days]
             first, last = scenario.title_window(title)
-            scheduled = self.problem.add_variable(_name("scheduled", tid), lowBound=0, upBound=1)
+            scheduled = self.problem.add_variable(
+                pulp_name("scheduled", tid), lowBound=0, upBound=1
+            )
             columns = _TitleColumns(title, first, last, hosts, scheduled)
             self.titles[tid] = columns
             if not hosts or not _has_run(free, title.shoot_days):
@@ -336,7 +338,7 @@ class CapacityModel:
                 free_in[day // self._bucket_days] += 1
             for k, count in sorted(free_in.items()):
                 columns.shoot_days[k] = self.problem.add_variable(
-                    _name("shoot_days", tid, f"b{k}"), lowBound=0, upBound=count
+                    pulp_name("shoot_days", tid, f"b{k}"), lowBound=0, upBound=count
                 )
                 if len(needs) == 1:
                     (set_type,) = needs
@@ -344,7 +346,7 @@ class CapacityModel:
                 else:
                     for set_type in needs:
                         columns.set_days[(set_type, k)] = self.problem.add_variable(
-                            _name("set_days", tid, set_type, f"b{k}"), lowBound=0
+                            pulp_name("set_days", tid, set_type, f"b{k}"), lowBound=0
                         )
 
     @property
@@ -367,7 +369,7 @@ class CapacityModel:
             "priority": self.objective("priority") >= 0,
         }
         for name, row in rows.items():
-            self.problem.addConstraint(row, _name("question", name))
+            self.problem.addConstraint(row, pulp_name("question", name))
         return rows
 
     def _sold(
@@ -397,7 +399,7 @@ class CapacityModel:
     def _add(
         self, expression: pulp.LpAffineExpression | pulp.LpConstraint, meaning: RowMeaning
     ) -> None:
-        name = _name(meaning.family, *meaning.subject, meaning.first, meaning.last)
+        name = pulp_name(meaning.family, *meaning.subject, meaning.first, meaning.last)
         self.problem.addConstraint(expression, name)
         self.row_meaning[name] = meaning
 
@@ -414,12 +416,13 @@ class CapacityModel:
             length = columns.title.shoot_days
             self.problem.addConstraint(
                 pulp.lpSum(columns.shoot_days.values()) == length * columns.scheduled,
-                _name("shoot_days", tid),
+                pulp_name("shoot_days", tid),
             )
             for k, days in columns.shoot_days.items():
                 if days.upBound is not None and days.upBound < length:
                     self.problem.addConstraint(
-                        days <= days.upBound * columns.scheduled, _name("in_bucket", tid, f"b{k}")
+                        days <= days.upBound * columns.scheduled,
+                        pulp_name("in_bucket", tid, f"b{k}"),
                     )
             needs = columns.title.days_by_set_type()
             if len(needs) == 1:
@@ -427,18 +430,18 @@ class CapacityModel:
             for k, days in columns.shoot_days.items():
                 self.problem.addConstraint(
                     pulp.lpSum(columns.set_days[(t, k)] for t in needs) == days,
-                    _name("one_set_a_day", tid, f"b{k}"),
+                    pulp_name("one_set_a_day", tid, f"b{k}"),
                 )
             for set_type, need in needs.items():
                 self.problem.addConstraint(
                     pulp.lpSum(columns.set_days[(set_type, k)] for k in columns.shoot_days)
                     == need * columns.scheduled,
-                    _name("set_days", tid, set_type),
+                    pulp_name("set_days", tid, set_type),
                 )
                 for k in columns.shoot_days:
                     self.problem.addConstraint(
                         columns.set_days[(set_type, k)] <= need * columns.scheduled,
-                        _name("set_days_cap", tid, set_type, f"b{k}"),
+                        pulp_name("set_days_cap", tid, set_type, f"b{k}"),
                     )
 
     def pinned_titles_shoot(self) -> None:
@@ -448,7 +451,7 @@ class CapacityModel:
             if columns is None or not columns.shoot_days:
                 self.feasible = False
                 continue
-            self.problem.addConstraint(columns.scheduled == 1, _name("pinned", tid))
+            self.problem.addConstraint(columns.scheduled == 1, pulp_name("pinned", tid))
 
     def _host_groups(self) -> list[frozenset[str]]:
         """Groups of bases that are exactly where some title can shoot."""
@@ -598,7 +601,7 @@ class CapacityModel:
         genres = sorted({c.title.genre for c in self.titles.values() if c.shoot_days})
 
         def additions(first: int, last: int) -> list[tuple[pulp.LpVariable, int]]:
-            days = _work_days(self._new_crew, frozenset(), first, last)
+            days = crew_work_days(self._new_crew, frozenset(), first, last)
             return [(self.added[c.key], days) for c in crew_candidates]
 
         for group in genre_groups(scenario, genres):
@@ -773,7 +776,7 @@ def _solve_highs(
     if integer:
         options["gapRel"] = gap
     command = pulp.HiGHS(**options)
-    with _highs_banner_hidden():
+    with highs_banner_hidden():
         problem.solve(command)
     highs = problem.solverModel
     status = highs.getModelStatus()
@@ -943,7 +946,7 @@ class LpSession:
         # HiGHS counts its time limit from the first run of this model, not this one
         highs.setOptionValue("time_limit", highs.getRunTime() + max(float(time_limit), 0.1))
         highs.setOptionValue("mip_rel_gap", gap)
-        with _highs_banner_hidden():
+        with highs_banner_hidden():
             highs.run()
         status = highs.getModelStatus()
         seconds = time.perf_counter() - started

@@ -38,7 +38,7 @@ import pulp
 
 from scheduler.model import Scenario, Title
 from scheduler.plan import Plan, Shoot
-from solver.bound import _highs_banner_hidden, _name
+from solver.bound import highs_banner_hidden, pulp_name
 
 ExactSolver = Literal["highs", "cbc"]
 ExactStatus = Literal["optimal", "infeasible", "not proven"]
@@ -153,7 +153,7 @@ class ExactModel:
     # -- variables -------------------------------------------------------------------
 
     def _variable(self, *name: object) -> pulp.LpVariable:
-        return self.problem.add_variable(self._unique(_name(*name)), cat=pulp.LpBinary)
+        return self.problem.add_variable(self._unique(pulp_name(*name)), cat=pulp.LpBinary)
 
     def _unique(self, name: str) -> str:
         """``name``, or with a suffix when two ids sanitise to the same name."""
@@ -246,7 +246,7 @@ class ExactModel:
             family()
 
     def _add(self, constraint: pulp.LpConstraint, *name: object) -> None:
-        self.problem.addConstraint(constraint, self._unique(_name(*name)))
+        self.problem.addConstraint(constraint, self._unique(pulp_name(*name)))
 
     def title_shoots_at_most_once(self) -> None:
         """Rule 1: a title is scheduled at most once, from one start, base and crew."""
@@ -500,7 +500,7 @@ def _solve_highs(problem: pulp.LpProblem, time_limit: float) -> tuple[ExactStatu
     import highspy
 
     command = pulp.HiGHS(msg=False, timeLimit=max(time_limit, 0.1))
-    with _highs_banner_hidden():
+    with highs_banner_hidden():
         problem.solve(command)
     highs = problem.solverModel
     status = highs.getModelStatus()
