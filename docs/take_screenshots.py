@@ -12,6 +12,13 @@ for three days in the clone (through the store API), solve the clone by revising
 the month's plan (only what the outage breaks moves), then
 look at 产能, compare both plans on 对比 and open 导出. One PNG per page, the
 whole page high; the live progress line of a running solve gets its own.
+
+产能规划 is shown on a second what-if, the month with eight crews lent out for the
+whole month (so crews bind and the page has additions to propose), planned through the
+store API, with a budget typed in. ``--only capacity`` takes that screenshot alone,
+without the solves in the browser::
+
+    python docs/take_screenshots.py --only capacity
 """
 
 from __future__ import annotations
@@ -44,12 +51,16 @@ from browser_support import (  # noqa: E402
 
 from scheduler.app_support import open_store  # noqa: E402
 from scheduler.model import Unavailability  # noqa: E402
+from scheduler.planning import plan_scenario, save_outcome  # noqa: E402
 from scheduler.storage import ScenarioStore  # noqa: E402
 
 OUT = REPO_ROOT / "docs" / "screenshots"
 WIDTH = 1440
 CLONE_NAME = "郑州 12月 · 剧组停工三天 what-if"
 OUTAGE_DAYS = 3
+CAPACITY_NAME = "郑州 12月 · 8 个剧组整月外借 what-if"
+CREWS_LENT = 8
+CAPACITY_BUDGET_WAN = 200
 MAX_HEIGHT = 5000
 
 
@@ -157,9 +168,57 @@ def compare_two_plans(page: Any) -> None:
         raise RuntimeError(f"对比 did not preselect two plans; it shows:\n{shown}")
 
 
+def make_capacity_what_if(store: ScenarioStore, time_limit: int) -> str:
+    """Clone the month as :data:`CAPACITY_NAME`, its last eight crews off all month; plan it.
+
+    The plan is made through the store API (``time_limit`` seconds), so the page can show
+    it as a share of the bound. Returns the clone's name.
+    """
+    month = store.find(MONTH_NAME)
+    if month is None:
+        raise RuntimeError(f"the sample {MONTH_NAME!r} is not in the database")
+    clone = store.clone(month.scenario_id, CAPACITY_NAME)
+    scenario, version = store.load(clone.scenario_id)
+    last = scenario.start_date + timedelta(days=scenario.days - 1)
+    lent = tuple(
+        Unavailability("crew", crew.crew_id, scenario.start_date, last, note="外借 / lent out")
+        for crew in scenario.crews[-CREWS_LENT:]
+    )
+    scenario = replace(scenario, unavailable=(*scenario.unavailable, *lent))
+    version = store.save(clone.scenario_id, scenario, version)
+    outcome = plan_scenario(scenario, time_limit=time_limit)
+    save_outcome(store, clone.scenario_id, version, outcome, f"排期 {time_limit}s")
+    return CAPACITY_NAME
+
+
+def capacity_screen(page: Any, app: StreamlitApp, database: Path, time_limit: int) -> None:
+    """产能规划 on the crews-lent-out what-if, with a budget: compute and shoot ``4b_capacity``."""
+    print(f"what-if: {CREWS_LENT} crews lent out; planning it ({time_limit} s)…")
+    name = make_capacity_what_if(open_store(f"sqlite:///{database}"), time_limit)
+    go_to(page, "场景 Scenarios")  # a rerun: the sidebar now lists the clone
+    pick_scenario(page, name)
+    go_to(page, "产能规划 Capacity planning")
+    budget = page.get_by_role("spinbutton", name="预算（万元）budget (10k CNY)")
+    budget.fill(str(CAPACITY_BUDGET_WAN))
+    budget.press("Enter")
+    wait_until_idle(page)
+    page.get_by_role("button", name="计算 Compute").click()
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
+    wait_until_idle(page, timeout=120)
+    if page.locator('[data-testid="stException"]').count():
+        raise RuntimeError(f"the Capacity page raised an error:\n{app.log()}")
+    shoot(page, "4b_capacity")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--time-limit", type=int, default=30, help="seconds per month solve")
+    parser.add_argument(
+        "--only",
+        choices=["capacity"],
+        default=None,
+        help="take only this page's screenshot (capacity: 4b_capacity.png, no browser solves)",
+    )
     args = parser.parse_args(argv)
     problem = browser_problem()
     if problem is not None:
@@ -171,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
         log = Path(tmp) / "streamlit.log"
         with running_app(database, log) as app, chromium_page(WIDTH, 1000) as page:
             open_page(page, app, "")  # the first start imports the samples
-            pick_scenario(page, MONTH_NAME)
+            pick_scenario(page, MONTH_NAME)  # waits until they are in
+            if args.only == "capacity":
+                capacity_screen(page, app, database, min(args.time_limit, 20))
+                return check_log(app)
             shoot(page, "1_scenarios")
             go_to(page, "输入 Inputs")
             shoot(page, "2_inputs")
@@ -194,12 +256,16 @@ def main(argv: list[str] | None = None) -> int:
             shoot(page, "5_whatif")
             go_to(page, "导出 Export")
             shoot(page, "6_export")
-            errors = [
-                line for line in app.log().splitlines() if "Traceback" in line or "Error" in line
-            ]
-        if errors:
-            print("the app logged errors:\n" + "\n".join(errors), file=sys.stderr)
-            return 1
+            capacity_screen(page, app, database, min(args.time_limit, 20))
+            return check_log(app)
+
+
+def check_log(app: StreamlitApp) -> int:
+    """1 (and the lines) if the app logged an error, else 0."""
+    errors = [line for line in app.log().splitlines() if "Traceback" in line or "Error" in line]
+    if errors:
+        print("the app logged errors:\n" + "\n".join(errors), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from browser_support import (
     MONTH_NAME,
+    REPO_ROOT,
     TUTORIAL_NAME,
     StreamlitApp,
     browser_problem,
@@ -34,6 +35,9 @@ from browser_support import (
     wait_until_idle,
 )
 
+from scheduler.capacity import capacity_report
+from scheduler.validation import load_scenario
+
 pytestmark = pytest.mark.browser
 
 PAGE_TITLES = (
@@ -41,6 +45,7 @@ PAGE_TITLES = (
     "输入 Inputs",
     "排期 Plan",
     "产能 Utilisation",
+    "产能规划 Capacity planning",
     "对比 What-if",
     "导出 Export",
 )
@@ -118,3 +123,24 @@ def test_solve_in_the_browser_shows_the_gantt_chart(
         f"no Chinese in the Gantt chart's labels: {chart[:200]!r}"
     )
     assert TUTORIAL_NAME in current_scenario(page)
+
+
+def test_capacity_page_computes_the_bound_in_chinese(app: StreamlitApp, page: Any) -> None:
+    """产能规划 on the month (the scenario the app opens on): 计算 draws the bound and the
+    weekly and idle-capacity charts, with Chinese labels, in about a second."""
+    open_page(page, app, "capacity")
+    assert MONTH_NAME in current_scenario(page)
+    assert page.locator(".js-plotly-plot").count() == 0, "nothing is computed before 计算"
+
+    page.get_by_role("button", name="计算 Compute").click()
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+    wait_until_idle(page, timeout=60)
+
+    assert not page.locator('[data-testid="stException"]').count(), app.log()
+    bound = capacity_report(load_scenario(REPO_ROOT / "sample_data" / "zhengzhou-month"))
+    metric = page.locator('[data-testid="stMetric"]').first.inner_text()
+    assert "优先级上界" in metric and f"{bound.answer.priority_bound:,}" in metric, metric
+    assert page.locator(".js-plotly-plot").count() == 3
+    weekly = page.locator(".js-plotly-plot").first.inner_text()
+    assert "第1周" in weekly and "开放棚日" in weekly, weekly[:300]
+    assert page.get_by_role("button", name="重新计算 Re-compute").count() == 1

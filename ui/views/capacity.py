@@ -1,0 +1,485 @@
+"""产能规划 Capacity planning.
+
+How much the bases can shoot (a proven upper bound), what binds it, what one more set or
+crew would add, the cheapest additions that reach the targets (and the most titles for a
+budget), and the idle set-days each base could sell. The targets, the budget and the
+candidate additions are edited above; 计算 runs :func:`scheduler.capacity.capacity_report`
+and the last report of each scenario version is kept in ``st.session_state``, so reruns
+and visits to other pages do not compute it again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from typing import NamedTuple
+
+import pandas as pd
+import streamlit as st
+
+from scheduler.capacity import (
+    CapacityReport,
+    candidates_frame,
+    capacity_report,
+    per_month,
+    read_candidates,
+)
+from scheduler.errors import Problem, ScenarioError
+from scheduler.model import Scenario
+from solver.capacity import Candidate, default_candidates
+from solver.capacity_questions import Step
+from ui import capacity_charts as charts
+from ui.current import Current, pick_plan, pick_scenario
+
+CANDIDATES_FILE = "候选追加"
+KIND_SHOWN = {"set": "棚", "crew": "剧组"}
+COLUMN_LABELS = {
+    "kind": "类型 kind",
+    "base_id": "基地 base",
+    "set_type": "场景类型 set type",
+    "day_rate": "日租（元/天）day rate",
+    "max_count": "最多追加 at most",
+}
+WAN = 10_000
+
+
+class Inputs(NamedTuple):
+    """What a report was computed with: shown beside it, and compared with the page's inputs.
+
+    A tuple, not a dataclass: each run of the page defines the class anew, and a kept
+    report's inputs must still compare equal to this run's.
+    """
+
+    candidates: tuple[Candidate, ...]
+    titles_per_month: int
+    parallel_shoots: int
+    budget: int | None
+
+
+# -- the inputs -----------------------------------------------------------------------------
+
+
+def base_labels(scenario: Scenario) -> dict[str, str]:
+    """``B01`` → ``B01 郑州金水影视基地``: what the editor's base column shows."""
+    return {b.base_id: f"{b.base_id} {b.name}" for b in scenario.bases}
+
+
+def editor_frame(scenario: Scenario) -> pd.DataFrame:
+    """The scenario's default candidates as the editor shows them, rows numbered from 1."""
+    frame = candidates_frame(default_candidates(scenario))
+    labels = base_labels(scenario)
+    frame["kind"] = frame["kind"].map(KIND_SHOWN)
+    frame["base_id"] = frame["base_id"].map(lambda base_id: labels.get(base_id, base_id))
+    frame["set_type"] = frame["set_type"].replace("", None)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
+def candidate_editor(prefix: str, scenario: Scenario) -> tuple[pd.DataFrame, int]:
+    """The table of candidate additions; the edited frame and the last row number drawn.
+
+    The editor keeps its edits relative to the frame it was first given, so it is given
+    that frame for as long as the widget lives, and the last edited frame when the
+    widget is new (back from another page), so no edit is lost or applied twice.
+    """
+    key = f"{prefix}_candidates"
+    if key not in st.session_state or f"{prefix}_given" not in st.session_state:
+        st.session_state[f"{prefix}_given"] = st.session_state.get(
+            f"{prefix}_edited", editor_frame(scenario)
+        )
+    given: pd.DataFrame = st.session_state[f"{prefix}_given"]
+    set_types = sorted({s.set_type for s in scenario.sets})
+    edited = st.data_editor(
+        given,
+        key=key,
+        num_rows="dynamic",
+        hide_index=False,
+        width="stretch",
+        height=min(420, 38 + 35 * (len(given) + 1)),
+        column_config={
+            "_index": st.column_config.NumberColumn("行 row", format="%d"),
+            "kind": st.column_config.SelectboxColumn(
+                COLUMN_LABELS["kind"],
+                options=list(KIND_SHOWN.values()),
+                help="棚：某基地再加一个该类型的棚；剧组：再加一个什么题材都能拍的剧组",
+            ),
+            "base_id": st.column_config.SelectboxColumn(
+                COLUMN_LABELS["base_id"],
+                options=list(base_labels(scenario).values()),
+                help="棚加在哪个基地；剧组则为其常驻基地（不限制它去哪拍）",
+            ),
+            "set_type": st.column_config.SelectboxColumn(
+                COLUMN_LABELS["set_type"], options=set_types, help="剧组不填 / blank for a crew"
+            ),
+            "day_rate": st.column_config.NumberColumn(
+                COLUMN_LABELS["day_rate"],
+                step=1,
+                format="%d",
+                help="整个排期每天都付 / paid every day",
+            ),
+            "max_count": st.column_config.NumberColumn(
+                COLUMN_LABELS["max_count"],
+                step=1,
+                format="%d",
+                help="最多可追加几个 / at most this many",
+            ),
+        },
+    )
+    st.session_state[f"{prefix}_edited"] = edited
+    last_row = int(given.index.max()) if len(given) else 0
+    return edited, last_row
+
+
+def reset_candidates(prefix: str) -> None:
+    """Back to the scenario's default candidates (a new editor widget)."""
+    for part in ("candidates", "given", "edited"):
+        st.session_state.pop(f"{prefix}_{part}", None)
+
+
+def row_text(row: object, last_row: int) -> str:
+    """A row as the editor shows it; rows added since it was drawn have no number yet."""
+    number = int(row)  # type: ignore[call-overload]
+    if number > last_row:
+        return f"新增第 {number - last_row} 行 new row {number - last_row}"
+    return f"第 {number} 行 row {number}"
+
+
+def checked_candidates(
+    edited: pd.DataFrame, scenario: Scenario, last_row: int
+) -> tuple[list[Candidate], list[str]]:
+    """The edited rows as candidates, or every problem as a line naming row and column.
+
+    Rows left wholly blank (an added row not filled in) are skipped.
+    """
+    ids = {label: base_id for base_id, label in base_labels(scenario).items()}
+    blank = edited.apply(lambda row: all(pd.isna(v) or str(v).strip() == "" for v in row), axis=1)
+    kept = edited[~blank] if len(edited) else edited
+    rows = [
+        {
+            **row,
+            "base_id": ids.get(str(row["base_id"]), row["base_id"]),
+            **{column: whole_number(row[column]) for column in ("day_rate", "max_count")},
+        }
+        for row in kept.to_dict("records")
+    ]
+    try:
+        return read_candidates(rows, scenario, CANDIDATES_FILE), []
+    except ScenarioError as error:
+        return [], [problem_line(p, kept.index, last_row) for p in error.problems]
+
+
+def whole_number(value: object) -> object:
+    """``1500.0`` (a number column after an edit) as ``1500``, so messages quote what was typed."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def problem_line(problem: Problem, index: pd.Index, last_row: int) -> str:
+    """``第 3 行 row 3 · 日租（元/天）day rate：…`` — row numbers as the editor shows them."""
+    where = row_text(index[problem.row - 2], last_row) if problem.row >= 2 else ""
+    column = "整行 whole row" if problem.column == "*" else COLUMN_LABELS.get(problem.column, "")
+    return f"{where} · {column}：{problem.message_zh}（{problem.message}）"
+
+
+def page_inputs(prefix: str, current: Current) -> tuple[int, int, int | None, int | None]:
+    """Targets, budget (yuan) and the compared plan's priority (None without a usable plan)."""
+    targets = current.scenario.targets
+    titles_column, parallel_column, budget_column, plan_column = st.columns([1, 1, 1, 2])
+    titles = titles_column.number_input(
+        "目标 每月剧目数 titles / month",
+        min_value=1,
+        step=10,
+        value=targets.titles_per_month,
+        key=f"{prefix}_titles",
+    )
+    parallel = parallel_column.number_input(
+        "目标 日均并行场数 parallel shoots / day",
+        min_value=1,
+        step=1,
+        value=targets.parallel_shoots_per_day,
+        key=f"{prefix}_parallel",
+    )
+    budget = budget_column.number_input(
+        "预算（万元）budget (10k CNY)",
+        min_value=0.0,
+        step=10.0,
+        value=None,
+        placeholder="可不填 optional",
+        key=f"{prefix}_budget",
+        help="填了则另算：花这么多钱最多能多拍多少 / also: the most titles for this money",
+    )
+    with plan_column:
+        plan_priority = compared_plan_priority(current)
+    yuan = None if budget is None else round(budget * WAN)
+    return int(titles), int(parallel), yuan, plan_priority
+
+
+def compared_plan_priority(current: Current) -> int | None:
+    """The chosen stored plan's Σ priority, to report as a share of the bound."""
+    chosen = pick_plan(current, "对照方案 Plan to compare with the bound")
+    if chosen is None:
+        st.caption(
+            "这个场景还没有排期方案，无法显示「当前方案 / 上界」。/ No plan yet to compare."
+        )
+        return None
+    if chosen.info.scenario_version != current.version:
+        st.caption(
+            f"此方案基于场景 v{chosen.info.scenario_version}，上界按当前 v{current.version} 计算，"
+            "不作比较。/ The plan is of another version: not compared."
+        )
+        return None
+    priority = chosen.kpis.get("priority_scheduled")
+    return None if priority is None else int(priority)
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def bullets(lines: list[str]) -> None:
+    """Sentences as a list; a numbered step (``1. 新剧组 ×4…``) keeps its number as text."""
+    st.markdown("\n".join("- " + re.sub(r"^(\d+)\.", r"\1\\.", line) for line in lines))
+
+
+def steps_frame(report: CapacityReport, steps: tuple[Step, ...]) -> pd.DataFrame:
+    """Additions in the order they are taken, with the totals after each."""
+    scenario = report.scenario
+    cumulative = 0
+    rows = []
+    for step in steps:
+        cumulative += step.cost
+        rows.append(
+            {
+                "追加": step.candidate.label(report.base_names),
+                "数量": step.count,
+                "费用（万元）": step.cost / WAN,
+                "累计费用（万元）": cumulative / WAN,
+                "累计每月部数": round(per_month(scenario, step.titles_after), 1),
+                "日均场数": round(step.shoot_days_after / scenario.days, 1),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def steps_table(frame: pd.DataFrame) -> None:
+    money = st.column_config.NumberColumn(format="%.1f")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        column_config={"费用（万元）": money, "累计费用（万元）": money},
+    )
+
+
+def metrics(report: CapacityReport) -> None:
+    """The bound, titles a month, the plan's share of the bound and the sellable set-days."""
+    answer, scenario = report.answer, report.scenario
+    by_base = report.sellable_by_base()
+    sellable, open_days = int(by_base["可出租闲置"].sum()), int(by_base["开放棚日"].sum())
+    share = (
+        f"{report.plan_priority / answer.priority_bound:.1%}"
+        if report.plan_priority is not None and answer.priority_bound
+        else "–"
+    )
+    cards = (
+        (
+            "优先级上界 priority bound",
+            f"{answer.priority_bound:,}",
+            f"全部剧目合计 {answer.total_priority:,}",
+            "任何排期排进的优先级之和都不会超过它 / no plan can schedule more priority",
+        ),
+        (
+            "剧目数上界 titles bound",
+            f"{answer.titles_bound} 部",
+            f"折合每月 {per_month(scenario, answer.titles_bound or 0):.0f} 部 · "
+            f"共 {answer.total_titles} 部待拍",
+            f"{scenario.days} 天内最多能拍完的剧目数 / titles in {scenario.days} days at most",
+        ),
+        (
+            "当前方案/上界 plan/bound",
+            share,
+            "还没有可比的方案"
+            if report.plan_priority is None
+            else f"方案优先级 {report.plan_priority:,}",
+            "所选方案排进的优先级占上界的比例 / the chosen plan's priority over the bound",
+        ),
+        (
+            "可出租闲置棚日 to sell",
+            f"{sellable:,}",
+            f"占开放棚日 {sellable / open_days:.0%}" if open_days else "",
+            "出租这些棚日不会降低优先级上界 / renting them out keeps the bound",
+        ),
+    )
+    for column, (label, value, note, help_text) in zip(st.columns(4), cards, strict=True):
+        column.metric(
+            label,
+            value,
+            note,
+            delta_color="off",
+            delta_arrow="off",
+            help=help_text,
+            border=True,
+        )
+
+
+def show_report(report: CapacityReport, inputs: Inputs) -> None:
+    """Every answer of the report, in the order a base manager asks them."""
+    answer, scenario = report.answer, report.scenario
+    if answer.priority_bound is None:
+        st.error("\n\n".join(report.headline()))
+        return
+    metrics(report)
+    st.caption("；".join(report.headline()))
+    if not answer.proven:
+        st.warning("求解器未证明上界（时限内未算完），数字仅供参考 / the bound is not proven")
+
+    st.subheader("每周产能 Capacity by week")
+    st.caption(
+        "开放棚日：各基地开放的棚 × 天；剧组可拍日：剧组 × 可拍的天；需求拍摄日："
+        "剧目可在本周拍的天数之和（上限）；上界拍摄日：达到剧目数上界时本周的拍摄天数；"
+        "虚线为目标（日均并行场数 × 天数）。"
+    )
+    loads = report.loads_frame()
+    target = [inputs.parallel_shoots * len(load.bucket) for load in answer.loads]
+    st.plotly_chart(charts.weekly_capacity_chart(loads, target))
+
+    bottleneck_column, gain_column = st.columns(2)
+    with bottleneck_column:
+        st.subheader("瓶颈 What binds")
+        bullets(report.bottleneck_sentences() or ["没有约束卡住：上界等于全部剧目"])
+    with gain_column:
+        st.subheader("再加一个会怎样 One more")
+        bullets(report.gain_sentences())
+        with st.expander("全部候选的估计 Every candidate"):
+            st.dataframe(report.gains_frame(), hide_index=True)
+
+    st.subheader("达标所需最省追加 Cheapest additions to reach the targets")
+    bullets(report.expansion_sentences())
+    expansion = answer.expansion
+    if expansion is not None and expansion.steps:
+        steps = steps_frame(report, expansion.steps)
+        table_column, chart_column = st.columns([3, 2])
+        with table_column:
+            steps_table(steps)
+        with chart_column:
+            st.plotly_chart(
+                charts.expansion_chart(
+                    steps,
+                    per_month(scenario, expansion.baseline_titles),
+                    per_month(scenario, expansion.target_titles),
+                )
+            )
+
+    if answer.budget is not None:
+        st.subheader("按预算 With the budget")
+        bullets(report.budget_sentences())
+        if answer.budget.steps:
+            steps_table(steps_frame(report, answer.budget.steps))
+
+    st.subheader("闲置产能 Idle capacity")
+    st.caption(
+        "可出租闲置：出租这些棚日也不会降低优先级上界；其中「无人需要」是没有任何剧目能用的棚日。"
+        "热力图每格：可出租闲置 / 开放棚日。"
+    )
+    idle = report.idle_frame()
+    if idle.empty:
+        st.info("没有开放的棚日 / no open set-days")
+    else:
+        heatmap_column, bars_column = st.columns([3, 2])
+        with heatmap_column:
+            st.markdown("**可出租闲置棚日 · 基地 × 周** sellable idle set-days by base × week")
+            st.plotly_chart(charts.sellable_heatmap(idle))
+        with bars_column:
+            st.markdown("**各基地可出租闲置** sellable per base")
+            st.plotly_chart(charts.sellable_by_base_chart(report.sellable_by_base()))
+        with st.expander("闲置明细 · 基地 × 场景类型 × 周 Idle by base, set type and week"):
+            st.dataframe(idle, hide_index=True)
+
+    seconds = answer.seconds.get("total", 0.0)
+    st.caption(
+        f"容量模型 {answer.columns} 列 × {answer.rows} 行，{answer.solver}，{seconds:.1f} 秒；"
+        f"{len(inputs.candidates)} 个候选追加。 / capacity model size, solver and time."
+    )
+    st.download_button(
+        "下载报告 JSON / download the report",
+        json.dumps(report.to_json(), ensure_ascii=False, indent=2),
+        file_name=f"{safe_name(scenario.name)}_产能规划.json",
+        mime="application/json",
+        icon=":material/download:",
+        on_click="ignore",
+        key="capacity_download",
+    )
+
+
+def safe_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|]+', "_", name).strip() or "scenario"
+
+
+# -- the page -------------------------------------------------------------------------------
+
+st.title("产能规划 Capacity planning")
+st.caption(
+    "基地群最多能拍多少、卡在哪里、加什么最省钱能达标、哪些棚日可以出租。"
+    " / How much the bases can shoot, what binds, the cheapest additions, what to sell."
+)
+current = pick_scenario()
+if current is None:
+    st.info("还没有场景：请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
+    st.stop()
+
+scenario = current.scenario
+prefix = f"capacity_{current.info.scenario_id}_v{current.version}"
+report_key = f"{prefix}_report"
+
+st.subheader("目标与候选追加 Targets and candidate additions")
+titles, parallel, budget, plan_priority = page_inputs(prefix, current)
+st.caption(
+    "候选追加：可增加的棚（某基地、某场景类型）和剧组，按日租整个排期计费；可改价格、数量，"
+    "可增删行。/ Additions the planner may choose: edit prices and counts, add or delete rows."
+)
+edited, last_row = candidate_editor(prefix, scenario)
+candidates, problems = checked_candidates(edited, scenario, last_row)
+if problems:
+    st.error(
+        f"候选追加有 {len(problems)} 个问题，修正后才能计算 / "
+        f"{len(problems)} problem(s) in the candidate additions; fix them to compute:\n\n"
+        + "\n".join(f"- {line}" for line in problems)
+    )
+
+kept: tuple[Inputs, CapacityReport] | None = st.session_state.get(report_key)
+inputs = Inputs(tuple(candidates), titles, parallel, budget)
+compute_column, reset_column = st.columns([1, 4])
+compute = compute_column.button(
+    "重新计算 Re-compute" if kept else "计算 Compute",
+    type="primary",
+    icon=":material/calculate:",
+    key="capacity_compute",
+)
+reset_column.button(
+    "恢复默认候选 Default candidates",
+    key="capacity_reset",
+    on_click=reset_candidates,
+    args=(prefix,),
+)
+if compute and not problems:
+    with st.spinner("计算产能… / computing the capacity…"):
+        computed = capacity_report(
+            scenario,
+            candidates=candidates,
+            target_titles_per_month=titles,
+            target_parallel_shoots=parallel,
+            budget=budget,
+        )
+    st.session_state[report_key] = (inputs, computed)
+    st.rerun()  # the button now reads 重新计算
+
+if kept is None:
+    st.info("设好目标和候选后点「计算」。/ Set the targets and candidates, then press Compute.")
+    st.stop()
+shown_inputs, report = kept
+if shown_inputs != inputs:
+    st.info(
+        "目标、预算或候选已修改：下面仍是上次计算的结果，点「重新计算」更新。"
+        " / The inputs changed: below is the last report; press Re-compute."
+    )
+show_report(replace(report, plan_priority=plan_priority), shown_inputs)
