@@ -123,14 +123,24 @@ def read_candidates(
                 )
             )
         base_id = text("base_id")
-        if base_id not in scenario.base_by_id and (kind == "set" or base_id):
+        if kind == "set" and not base_id:
             problems.append(
                 Problem(
                     file,
                     line,
                     "base_id",
-                    f"unknown base {base_id!r}; expected a base_id of bases.csv",
-                    f"未知基地“{base_id}”；应为 bases.csv 中的 base_id",
+                    "empty; a set addition needs the base it is added to",
+                    "为空；追加棚需要写明加在哪个基地",
+                )
+            )
+        elif base_id and base_id not in scenario.base_by_id:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "base_id",
+                    f"unknown base {base_id!r}; expected the id of a base of the scenario",
+                    f"未知基地“{base_id}”；应为场景中已有的基地编号",
                 )
             )
         set_type = text("set_type")
@@ -422,6 +432,25 @@ class CapacityReport:
                 for load in self.answer.loads
             ]
         )
+
+    def steps_frame(self, steps: Sequence[Step]) -> pd.DataFrame:
+        """Additions in the order they are taken, with the totals after each (money in 万元)."""
+        s = self.scenario
+        cumulative = 0
+        rows = []
+        for step in steps:
+            cumulative += step.cost
+            rows.append(
+                {
+                    "追加": step.candidate.label(self.base_names),
+                    "数量": step.count,
+                    "费用（万元）": step.cost / 10_000,
+                    "累计费用（万元）": cumulative / 10_000,
+                    "累计每月部数": round(per_month(s, step.titles_after), 1),
+                    "日均场数": round(step.shoot_days_after / s.days, 1),
+                }
+            )
+        return pd.DataFrame(rows)
 
     def gains_frame(self) -> pd.DataFrame:
         s = self.scenario

@@ -41,7 +41,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
 import pulp
 
@@ -223,20 +223,32 @@ class _TitleColumns:
     set_days: dict[tuple[str, int], pulp.LpVariable | pulp.LpAffineExpression] = field(
         default_factory=dict
     )
+    # free_days[bucket index]: days today's crews and its cast are free (the columns'
+    # upper bounds also count days only a hired crew would be)
+    free_days: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    only_if_hiring: bool = False
 
 
-def _free_days(scenario: Scenario, calendar: _Calendar, title: Title) -> list[int]:
-    """Days of the title's window on which its whole cast and some able crew are free."""
+def _free_days(
+    scenario: Scenario, calendar: _Calendar, title: Title, crews_can_be_added: bool
+) -> list[int]:
+    """Days of the title's window on which its whole cast and some able crew are free.
+
+    With ``crews_can_be_added`` a crew that could be hired (free every day, any
+    genre) counts too, unless the title is pinned to a crew; the crew rows
+    keep the title at zero until one is hired.
+    """
     first, last = scenario.title_window(title)
     crews = [c for c in scenario.crews if c.can_shoot(title.genre)]
     pin = scenario.pin_by_title.get(title.title_id)
     if pin is not None and pin.crew_id is not None:
         crews = [c for c in crews if c.crew_id == pin.crew_id]
+        crews_can_be_added = False
     free = []
     for day in range(first, last + 1):
         if any(day in calendar.actor_closed.get(a, frozenset()) for a in title.cast):
             continue
-        if not any(day not in calendar.crew_closed[c.crew_id] for c in crews):
+        if not crews_can_be_added and all(day in calendar.crew_closed[c.crew_id] for c in crews):
             continue
         free.append(day)
     return free
@@ -306,6 +318,7 @@ class CapacityModel:
 
     def _add_title_columns(self) -> None:
         scenario, calendar = self.scenario, self.calendar
+        hiring = any(c.kind == "crew" and c.max_count > 0 for c in self.candidates)
         for title in scenario.titles:
             tid = title.title_id
             needs = title.days_by_set_type()
@@ -317,24 +330,30 @@ class CapacityModel:
                 and (pin is None or pin.base_id is None or pin.base_id == b.base_id)
                 and all((b.base_id, t) in calendar.open_sets for t in needs)
             )
-            free = _free_days(scenario, calendar, title)
+            # free: days a crew of today's could shoot it; free_hiring: also a crew hired
+            free = _free_days(scenario, calendar, title, False)
+            free_hiring = _free_days(scenario, calendar, title, hiring) if hiring else free
             if pin is not None and pin.start_date is not None:
                 start = scenario.day_index(pin.start_date)
                 pinned_days = set(range(start, start + title.shoot_days))
                 free = [d for d in free if d in pinned_days]
+                free_hiring = [d for d in free_hiring if d in pinned_days]
             first, last = scenario.title_window(title)
             scheduled = self.problem.add_variable(
                 pulp_name("scheduled", tid), lowBound=0, upBound=1
             )
             columns = _TitleColumns(title, first, last, hosts, scheduled)
             self.titles[tid] = columns
-            if not hosts or not _has_run(free, title.shoot_days):
+            if not hosts or not _has_run(free_hiring, title.shoot_days):
                 scheduled.upBound = 0
-                if pin is not None:
+                if pin is not None and not _has_run(free, title.shoot_days):
                     self.feasible = False
                 continue
-            free_in: dict[int, int] = defaultdict(int)
+            columns.only_if_hiring = not _has_run(free, title.shoot_days)
             for day in free:
+                columns.free_days[day // self._bucket_days] += 1
+            free_in: dict[int, int] = defaultdict(int)
+            for day in free_hiring:
                 free_in[day // self._bucket_days] += 1
             for k, count in sorted(free_in.items()):
                 columns.shoot_days[k] = self.problem.add_variable(
@@ -367,6 +386,8 @@ class CapacityModel:
             "shoot_days": self.objective("shoot_days") >= 0,
             "budget": self.objective("cost") <= NO_BUDGET,
             "priority": self.objective("priority") >= 0,
+            # keeps every sold column in the model even where no set row counts it
+            "sold": self.objective("sold") >= 0,
         }
         for name, row in rows.items():
             self.problem.addConstraint(row, pulp_name("question", name))
@@ -408,8 +429,12 @@ class CapacityModel:
 
         Its shoot days fall in its window on days its cast and a crew are free
         (the columns' upper bounds); a bucket holds no more of its days than
-        it has such days; each day uses one set of a needed type.
+        it has such days; each day uses one set of a needed type. Days on
+        which only a hired crew would be free, and titles only a hired crew
+        could shoot, open up only when a crew is hired, so the bound without
+        additions does not depend on the candidates.
         """
+        hired = [self.added[c.key] for c in self.candidates if c.kind == "crew"]
         for tid, columns in self.titles.items():
             if not columns.shoot_days:
                 continue
@@ -418,11 +443,20 @@ class CapacityModel:
                 pulp.lpSum(columns.shoot_days.values()) == length * columns.scheduled,
                 pulp_name("shoot_days", tid),
             )
+            if columns.only_if_hiring:
+                self.problem.addConstraint(
+                    columns.scheduled <= pulp.lpSum(hired), pulp_name("needs_a_hired_crew", tid)
+                )
             for k, days in columns.shoot_days.items():
-                if days.upBound is not None and days.upBound < length:
+                free, upper = columns.free_days[k], int(days.upBound or 0)
+                if upper > free:  # days only a hired crew could shoot
                     self.problem.addConstraint(
-                        days <= days.upBound * columns.scheduled,
+                        days <= free * columns.scheduled + (upper - free) * pulp.lpSum(hired),
                         pulp_name("in_bucket", tid, f"b{k}"),
+                    )
+                elif upper < length:
+                    self.problem.addConstraint(
+                        days <= upper * columns.scheduled, pulp_name("in_bucket", tid, f"b{k}")
                     )
             needs = columns.title.days_by_set_type()
             if len(needs) == 1:
@@ -755,6 +789,7 @@ def solve_lp(
     integer: bool = False,
     time_limit: float = 30.0,
     gap: float = 1e-4,
+    presolve: bool = True,
 ) -> LpSolution:
     """Solve ``problem`` (a maximisation) and say what was proven.
 
@@ -763,18 +798,25 @@ def solve_lp(
     """
     started = time.perf_counter()
     if solver == "highs":
-        return _solve_highs(problem, integer, time_limit, gap, started)
+        return _solve_highs(problem, integer, time_limit, gap, started, presolve)
     return _solve_cbc(problem, integer, time_limit, gap, started)
 
 
 def _solve_highs(
-    problem: pulp.LpProblem, integer: bool, time_limit: float, gap: float, started: float
+    problem: pulp.LpProblem,
+    integer: bool,
+    time_limit: float,
+    gap: float,
+    started: float,
+    presolve: bool = True,
 ) -> LpSolution:
     import highspy
 
     options: dict[str, object] = {"msg": False, "timeLimit": max(time_limit, 0.1), "mip": integer}
     if integer:
         options["gapRel"] = gap
+    if not presolve:
+        options["presolve"] = "off"
     command = pulp.HiGHS(**options)
     with highs_banner_hidden():
         problem.solve(command)
@@ -873,6 +915,9 @@ class LpSession:
         self.question_rows = list(question_rows)
         self.integer_columns = list(integer_columns)
         self._columns: list[pulp.LpVariable] | None = None
+        self._highs: Any = None
+        self._position: dict[str, int] = {}
+        self._row_position: dict[str, int] = {}
         self._last_goal: tuple[tuple[str, float], ...] = ()
         self._last_integer = False
         self.solves = 0
@@ -885,6 +930,7 @@ class LpSession:
         integer: bool = False,
         time_limit: float = 30.0,
         gap: float = 1e-4,
+        presolve: bool = True,
     ) -> LpSolution:
         """Optimise ``objective`` under the problem's current bounds; read what was proven."""
         self.solves += 1
@@ -892,13 +938,24 @@ class LpSession:
             self.problem.setObjective(objective)
             self.problem.sense = pulp.LpMaximize if maximise else pulp.LpMinimize
             solution = solve_lp(
-                self.problem, solver=self.solver, integer=integer, time_limit=time_limit, gap=gap
+                self.problem,
+                solver=self.solver,
+                integer=integer,
+                time_limit=time_limit,
+                gap=gap,
+                presolve=presolve,
             )
             if self.solver == "highs" and not integer:
-                self._columns = self.problem.variables()
+                # keep this session's HiGHS model: another session may solve the same problem
+                self._highs = self.problem.solverModel
+                # a copy, with this model's own positions: PuLP's list grows and is re-sorted,
+                # and another session's build renumbers every column's ``index``
+                self._columns = list(self.problem.variables())
+                self._position = {v.name: i for i, v in enumerate(self._columns)}
+                self._row_position = {name: i for i, name in enumerate(self.problem._constraints)}
                 self._last_goal = tuple(sorted((v.name, c) for v, c in objective.items()))
             return solution
-        return self._resolve_highs(objective, maximise, integer, time_limit, gap)
+        return self._resolve_highs(objective, maximise, integer, time_limit, gap, presolve)
 
     def _resolve_highs(
         self,
@@ -907,6 +964,7 @@ class LpSession:
         integer: bool,
         time_limit: float,
         gap: float,
+        presolve: bool,
     ) -> LpSolution:
         import highspy
         import numpy as np
@@ -914,7 +972,7 @@ class LpSession:
         started = time.perf_counter()
         columns = self._columns
         assert columns is not None
-        highs = self.problem.solverModel
+        highs = self._highs
         count = len(columns)
         index = np.arange(count, dtype=np.int32)
         inf = highspy.kHighsInf
@@ -926,17 +984,22 @@ class LpSession:
         sign = -1.0 if maximise else 1.0  # HiGHS minimises
         costs = np.zeros(count)
         for column, coefficient in objective.items():
-            costs[column.index] = sign * coefficient
+            at = self._position.get(column.name)
+            if at is not None:  # a column in no row and not in the model: nothing limits it
+                costs[at] = sign * coefficient
         highs.changeColsCost(count, index, costs)
         highs.changeObjectiveOffset(sign * float(objective.constant))
         for row in self.question_rows:
             low, high = row.getLb(), row.getUb()
             highs.changeRowBounds(
-                row.index, -inf if low is None else low, inf if high is None else high
+                self._row_position[row.name],
+                -inf if low is None else low,
+                inf if high is None else high,
             )
         kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
         for column in self.integer_columns:
-            highs.changeColIntegrality(column.index, kind)
+            if column.name in self._position:
+                highs.changeColIntegrality(self._position[column.name], kind)
         # a new objective starts afresh (presolve pays off); new bounds re-start from the
         # last basis, which takes milliseconds
         goal = tuple(sorted((v.name, c) for v, c in objective.items()))
@@ -946,6 +1009,7 @@ class LpSession:
         # HiGHS counts its time limit from the first run of this model, not this one
         highs.setOptionValue("time_limit", highs.getRunTime() + max(float(time_limit), 0.1))
         highs.setOptionValue("mip_rel_gap", gap)
+        highs.setOptionValue("presolve", "on" if presolve else "off")
         with highs_banner_hidden():
             highs.run()
         status = highs.getModelStatus()
@@ -967,10 +1031,7 @@ class LpSession:
         if not integer:
             # a ≤ row's dual, turned to the maximisation: what one more unit adds
             row_duals = solution.row_dual
-            duals = {
-                name: sign * float(row_duals[row.index])
-                for name, row in self.problem._constraints.items()
-            }
+            duals = {name: sign * float(row_duals[at]) for name, at in self._row_position.items()}
             reduced = {
                 v.name: sign * float(d) for v, d in zip(columns, solution.col_dual, strict=True)
             }

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scheduler.model import Scenario
 from solver.capacity import (
@@ -49,6 +49,9 @@ MIP_TIME_LIMIT = 20.0
 
 DUAL_TOLERANCE = 1e-6
 
+GAIN_SLACK = 1e-4
+"""Titles or shoot days a target row may fall short by: the LP's tolerances, not a title."""
+
 
 # -- results -------------------------------------------------------------------------------
 
@@ -76,7 +79,11 @@ class CandidateGain:
 
 @dataclass(frozen=True)
 class Step:
-    """One addition of the expansion, in the order that gains most first."""
+    """One addition of the expansion, in the order that gains most first.
+
+    ``titles_after`` and ``shoot_days_after``: the most titles, and the most
+    shoot days, the model allows with this and every earlier step.
+    """
 
     candidate: Candidate
     count: int
@@ -186,12 +193,20 @@ class _Planner:
 
     def __init__(self, model: CapacityModel, solver: CapacitySolver) -> None:
         self.model = model
-        self.session = LpSession(
-            model.problem,
-            solver,
-            question_rows=list(model.targets.values()),
-            integer_columns=list(model.added.values()),
-        )
+        self.solver = solver
+        # one session per goal, so that each re-solve starts from its own last basis
+        self.sessions: dict[tuple[Goal, bool], LpSession] = {}
+
+    def session(self, goal: Goal, integer: bool = False) -> LpSession:
+        key = (goal, integer)
+        if key not in self.sessions:
+            self.sessions[key] = LpSession(
+                self.model.problem,
+                self.solver,
+                question_rows=list(self.model.targets.values()),
+                integer_columns=list(self.model.added.values()),
+            )
+        return self.sessions[key]
 
     # additions ------------------------------------------------------------------------
 
@@ -207,25 +222,48 @@ class _Planner:
             column.lowBound, column.upBound = 0, candidate.max_count
 
     def maximise(self, goal: Goal) -> LpSolution:
-        """The LP optimum of ``goal`` under the current additions."""
-        return self.session.solve(self.model.objective(goal))
+        """The LP optimum of ``goal`` under the current additions and question rows."""
+        return self.session(goal).solve(self.model.objective(goal))
 
     def titles_with(self, counts: Mapping[str, int]) -> tuple[float, float]:
-        """Titles and shoot days the LP allows with these additions."""
+        """The most titles, and the most shoot days, the LP allows with these additions."""
         self.fix_additions(counts)
-        solution = self.maximise("titles")
-        return solution.objective or 0.0, self.shoot_days(solution)
+        titles = self.maximise("titles").objective or 0.0
+        shoot_days = self.maximise("shoot_days").objective or 0.0
+        return titles, shoot_days
 
-    def shoot_days(self, solution: LpSolution) -> float:
-        return sum(
-            solution.values.get(v.name, 0.0)
-            for c in self.model.titles.values()
-            for v in c.shoot_days.values()
-        )
+    def most_shoot_days_with(self, titles: float) -> float:
+        """The most shoot days with at least ``titles`` titles scheduled (current additions)."""
+        self._ask("titles", titles - ROUNDING_SLACK)
+        found = self.maximise("shoot_days").objective
+        self._ask("titles", 0)
+        return -1.0 if found is None else found
 
     def cost(self, counts: Mapping[str, int]) -> int:
         days = self.model.scenario.days
         return sum(c.cost(days, counts.get(c.key, 0)) for c in self.model.candidates)
+
+    def _mip(self, goal: Goal, *, maximise: bool) -> LpSolution:
+        """The MIP over the additions (free within their counts) for ``goal``.
+
+        HiGHS's presolve has been seen to call a feasible expansion MIP
+        infeasible when a target row sits exactly on a fractional optimum;
+        an "infeasible" is checked again without presolve.
+        """
+        session = self.session(goal, integer=True)
+        objective = self.model.objective(goal)
+        solution = session.solve(
+            objective, maximise=maximise, integer=True, time_limit=MIP_TIME_LIMIT
+        )
+        if solution.status == "infeasible" and self.solver == "highs":
+            solution = session.solve(
+                objective,
+                maximise=maximise,
+                integer=True,
+                time_limit=MIP_TIME_LIMIT,
+                presolve=False,
+            )
+        return solution
 
     def _ask(self, row: str, value: float) -> None:
         """Switch a question row on (or back off with its inert value)."""
@@ -261,8 +299,8 @@ class _Planner:
         for rank, (candidate, estimate) in enumerate(estimates):
             gain = None
             if rank < TOP_CANDIDATES and estimate > DUAL_TOLERANCE:
-                titles, _ = self.titles_with({candidate.key: 1})
-                gain = max(0.0, titles - baseline)
+                self.fix_additions({candidate.key: 1})
+                gain = max(0.0, (self.maximise("titles").objective or 0.0) - baseline)
             gains.append(CandidateGain(candidate, estimate, gain))
         self.fix_additions({})
         gains.sort(key=lambda g: (-(g.gain or 0.0), -g.estimate))
@@ -272,10 +310,12 @@ class _Planner:
         """The chosen additions, most titles per yuan first, with the totals after each."""
         model = self.model
         by_key = {c.key: c for c in model.candidates}
-        baseline, _ = self.titles_with({})
+        self.fix_additions({})
+        baseline = self.maximise("titles").objective or 0.0
         alone = []
         for key, count in counts.items():
-            titles, _ = self.titles_with({key: count})
+            self.fix_additions({key: count})
+            titles = self.maximise("titles").objective or 0.0
             cost = by_key[key].cost(model.scenario.days, count)
             alone.append((-(titles - baseline) / max(cost, 1), key, count, cost))
         alone.sort()
@@ -296,6 +336,8 @@ class _Planner:
         if (
             baseline_titles >= target_titles - ROUNDING_SLACK
             and baseline_days >= target_shoot_days - ROUNDING_SLACK
+            # each target alone is within reach; both at once?
+            and self.most_shoot_days_with(target_titles) >= target_shoot_days - ROUNDING_SLACK
         ):
             return Expansion(
                 target_titles,
@@ -311,24 +353,22 @@ class _Planner:
                 status="optimal",
                 seconds=time.perf_counter() - started,
             )
-        self.fix_additions({c.key: c.max_count for c in model.candidates})
-        reachable_titles = self.maximise("titles").objective or 0.0
-        reachable_days = self.maximise("shoot_days").objective or 0.0
-        self.fix_additions({})
-        want_titles = min(target_titles, reachable_titles)
-        want_days = min(target_shoot_days, reachable_days)
-        self._ask("titles", want_titles - ROUNDING_SLACK)
-        self._ask("shoot_days", want_days - ROUNDING_SLACK)
-        self.free_additions()
-        solution = self.session.solve(
-            model.objective("cost"), maximise=False, integer=True, time_limit=MIP_TIME_LIMIT
+        reachable_titles, reachable_days = self.titles_with(
+            {c.key: c.max_count for c in model.candidates}
         )
+        want_titles = min(target_titles, reachable_titles)
+        # both at once: the most shoot days every candidate allows with that many titles
+        reachable_days = min(reachable_days, self.most_shoot_days_with(want_titles))
+        want_days = min(target_shoot_days, reachable_days)
+        self.fix_additions({})
+        self._ask("titles", want_titles - GAIN_SLACK)
+        self._ask("shoot_days", want_days - GAIN_SLACK)
+        self.free_additions()
+        solution = self._mip("cost", maximise=False)
         self._ask("titles", 0)
         self._ask("shoot_days", 0)
         counts = self._counts(solution) if solution.objective is not None else {}
         steps = self.ranked_steps(counts) if counts else []
-        after_titles = steps[-1].titles_after if steps else baseline_titles
-        after_days = steps[-1].shoot_days_after if steps else baseline_days
         return Expansion(
             target_titles,
             target_shoot_days,
@@ -338,7 +378,9 @@ class _Planner:
             reachable_days,
             tuple(steps),
             self.cost(counts),
-            met=after_titles >= target_titles - 1e-4 and after_days >= target_shoot_days - 1e-4,
+            met=solution.objective is not None
+            and want_titles >= target_titles - ROUNDING_SLACK
+            and want_days >= target_shoot_days - ROUNDING_SLACK,
             proven=solution.proven,
             status=solution.status,
             seconds=time.perf_counter() - started,
@@ -349,9 +391,14 @@ class _Planner:
         baseline_titles, _ = self.titles_with({})
         self.free_additions()
         self._ask("budget", budget)
-        solution = self.session.solve(
-            self.model.objective("titles"), integer=True, time_limit=MIP_TIME_LIMIT
-        )
+        solution = self._mip("titles", maximise=True)
+        if solution.objective is not None and solution.objective > baseline_titles + GAIN_SLACK:
+            # the same titles at the least cost: the first MIP may buy more than it needs
+            self._ask("titles", solution.objective - GAIN_SLACK)
+            cheapest = self._mip("cost", maximise=False)
+            self._ask("titles", 0)
+            if cheapest.objective is not None:
+                solution = replace(cheapest, proven=cheapest.proven and solution.proven)
         self._ask("budget", NO_BUDGET)
         counts = self._counts(solution) if solution.objective is not None else {}
         steps = self.ranked_steps(counts) if counts else []

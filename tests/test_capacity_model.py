@@ -14,20 +14,11 @@
    never loses titles, idle cells are ordered 0 ≤ unusable ≤ sellable ≤
    open, and asking leaves the bound of the model unchanged.
 
-Defects are kept as strict ``xfail`` tests, so that they turn into failures
-once fixed:
-
-- with HiGHS, :func:`plan_capacity` crashes when a (base, set type, bucket)
-  has no set row: its ``sold`` column is in no row, so the warm re-solve of
-  the idle question finds no HiGHS index for it (tiny, the tutorial in day
-  buckets, a set type nobody needs);
-- expansion clamps each target to its own maximum and asks for both at once:
-  when the two maxima cannot hold together the MIP is infeasible and the
-  answer is "add nothing";
-- a step's shoot days come from the solution that maximises titles, so
-  ``met`` can be False although the additions reach both targets;
-- HiGHS' MIP presolve calls one expansion MIP infeasible that CBC solves;
-- the budget answer may buy additions that add no title.
+Five defects this file found first (kept now as plain tests): a HiGHS crash
+where a (base, set type, bucket) had no set row; an expansion that asked for
+two maxima that cannot hold together and answered "add nothing"; ``met``
+read from the wrong solution; HiGHS's MIP presolve calling a feasible
+expansion infeasible; a budget answer buying what adds no title.
 """
 
 from __future__ import annotations
@@ -75,12 +66,6 @@ RANDOM = settings(
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-
-HIGHS_SOLD_CRASH = (
-    "plan_capacity with HiGHS: a (base, set type, bucket) with no set row leaves its sold "
-    "column out of the loaded model, so the idle re-solve in LpSession._resolve_highs fails "
-    "with AttributeError: 'LpVariable' object has no attribute 'index'"
 )
 
 
@@ -476,7 +461,6 @@ def test_highs_and_cbc_agree_on_tiny(bucket_days: int) -> None:
     assert bounds(s, bucket_days, "highs") == bounds(s, bucket_days, "cbc") == (8, 4)
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=HIGHS_SOLD_CRASH)
 def test_plan_capacity_with_highs_answers_tiny() -> None:
     # tiny pins T02 to start 12-02 at B02, so no title can use B02's 古装宫殿 in week 2:
     # that cell has no set row, and the idle question crashes with HiGHS
@@ -484,7 +468,6 @@ def test_plan_capacity_with_highs_answers_tiny() -> None:
     same_answer(plan_capacity(s, solver="highs"), plan_capacity(s, solver="cbc"))
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=HIGHS_SOLD_CRASH)
 def test_plan_capacity_with_highs_answers_the_tutorial_in_day_buckets(
     tutorial: Scenario,
 ) -> None:
@@ -607,14 +590,6 @@ def test_trade_off_one_more_crew_reaches_either_target(solver: CapacitySolver) -
         assert [(step.candidate, step.count) for step in expansion.steps] == [(CREW_CANDIDATE, 1)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="expansion clamps each target to its own maximum over all candidates (1.5 titles, "
-    "4 shoot days) and asks for both at once; no plan of additions reaches both, so the "
-    "MIP is infeasible and the answer is 'add nothing' (cost 0), although one more crew "
-    "lifts the bound from 1 title to 1.5",
-)
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_expansion_out_of_reach_still_says_what_helps(solver: CapacitySolver) -> None:
     # 400 a month and 20 a day are far out of reach: the answer should come as near as the
@@ -632,13 +607,6 @@ def test_expansion_out_of_reach_still_says_what_helps(solver: CapacitySolver) ->
     assert expansion.steps[-1].titles_after > expansion.baseline_titles
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a step's shoot_days_after is read from the solution that maximises titles, not "
-    "the most shoot days the additions allow, so met=False though the chosen crew reaches "
-    "both targets (1 title, 4 shoot days): the step says 1.5 titles, 3 shoot days",
-)
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_expansion_met_when_its_additions_reach_both_targets(solver: CapacitySolver) -> None:
     # 10/3 a month over 9 days = 1 title; 4/9 a day = 4 shoot days: one crew, T1 alone
@@ -693,13 +661,6 @@ def test_presolve_trap_cbc_hires_one_set() -> None:
     assert expansion.total_cost == 26400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="HiGHS 1.16 MIP presolve calls the expansion MIP infeasible when its shoot-day "
-    "row is exactly 9 - 1e-6 (ROUNDING_SLACK); with presolve off, or a slack of 1e-5, HiGHS "
-    "finds CBC's 26,400. The answer is 'infeasible, add nothing', proven",
-)
 def test_presolve_trap_highs_agrees_with_cbc() -> None:
     expansion = plan_capacity(presolve_trap(), solver="highs").expansion
     assert expansion is not None
@@ -728,12 +689,6 @@ def test_budget_answer_stays_within_budget_and_keeps_the_baseline(
         assert spent.cost == cost
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="the budget MIP maximises titles only: among equally good additions it may buy "
-    "more than needed (two 医院 sets, 6000, where one, 3000, gives the same 2 titles)",
-)
 def test_budget_answer_buys_nothing_that_adds_no_title() -> None:
     # pin T2 to B1: baseline 1 title (T2); one more set lets T1 shoot too -> 3000 is enough
     s = pin_scenario(Pin("T2", base_id="B1"))
@@ -761,9 +716,9 @@ def test_idle_cells_are_ordered_on_the_tutorial_and_the_month(tutorial: Scenario
 
 
 @BUCKETS
-def test_idle_cells_are_ordered_on_tiny(bucket_days: int) -> None:
-    # CBC: HiGHS crashes on tiny (see test_plan_capacity_with_highs_answers_tiny)
-    answer = plan_capacity(tiny_scenario(), bucket_days=bucket_days, solver="cbc")
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_idle_cells_are_ordered_on_tiny(bucket_days: int, solver: CapacitySolver) -> None:
+    answer = plan_capacity(tiny_scenario(), bucket_days=bucket_days, solver=solver)
     assert_idle_cells_ordered(answer)
     assert len(answer.idle) == 4 * len(answer.loads)  # 4 (base, set type) × buckets
 
@@ -772,10 +727,7 @@ def test_idle_cells_are_ordered_on_tiny(bucket_days: int) -> None:
     "solver",
     [
         "cbc",
-        pytest.param(
-            "highs",
-            marks=pytest.mark.xfail(strict=True, raises=AttributeError, reason=HIGHS_SOLD_CRASH),
-        ),
+        "highs",
     ],
 )
 def test_a_set_type_nobody_needs_is_idle_all_week(solver: CapacitySolver) -> None:
@@ -823,11 +775,18 @@ def test_asking_the_questions_leaves_the_bound_unchanged(
 )
 @given(scenarios())
 def test_cbc_answers_agree_with_highs_and_keep_their_promises(s: Scenario) -> None:
-    # plan_capacity goes through CBC (HiGHS crashes where a cell has no set row); its bound
-    # must equal the HiGHS model's, and every answer must keep its promise
+    # every question through both solvers: the same bounds, the same least expansion cost and
+    # budget titles, and every answer keeps its promise
     answer = plan_capacity(s, solver="cbc", budget=20000)
+    by_highs = plan_capacity(s, solver="highs", budget=20000)
     assert (answer.priority_bound, answer.titles_bound) == bounds(s, 7, "highs")
+    assert (by_highs.priority_bound, by_highs.titles_bound) == bounds(s, 7, "highs")
+    assert answer.expansion is not None and by_highs.expansion is not None
+    assert answer.expansion.total_cost == by_highs.expansion.total_cost
+    assert answer.budget is not None and by_highs.budget is not None
+    assert answer.budget.titles == pytest.approx(by_highs.budget.titles, abs=1e-4)
     assert_idle_cells_ordered(answer)
+    assert_idle_cells_ordered(by_highs)
     if answer.budget is not None:
         assert answer.budget.cost <= 20000
         assert answer.budget.titles >= answer.budget.baseline_titles - 1e-6

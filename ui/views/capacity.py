@@ -28,7 +28,6 @@ from scheduler.capacity import (
 from scheduler.errors import Problem, ScenarioError
 from scheduler.model import Scenario
 from solver.capacity import Candidate, default_candidates
-from solver.capacity_questions import Step
 from ui import capacity_charts as charts
 from ui.current import Current, pick_plan, pick_scenario
 
@@ -242,26 +241,6 @@ def bullets(lines: list[str]) -> None:
     st.markdown("\n".join("- " + re.sub(r"^(\d+)\.", r"\1\\.", line) for line in lines))
 
 
-def steps_frame(report: CapacityReport, steps: tuple[Step, ...]) -> pd.DataFrame:
-    """Additions in the order they are taken, with the totals after each."""
-    scenario = report.scenario
-    cumulative = 0
-    rows = []
-    for step in steps:
-        cumulative += step.cost
-        rows.append(
-            {
-                "追加": step.candidate.label(report.base_names),
-                "数量": step.count,
-                "费用（万元）": step.cost / WAN,
-                "累计费用（万元）": cumulative / WAN,
-                "累计每月部数": round(per_month(scenario, step.titles_after), 1),
-                "日均场数": round(step.shoot_days_after / scenario.days, 1),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
 def steps_table(frame: pd.DataFrame) -> None:
     money = st.column_config.NumberColumn(format="%.1f")
     st.dataframe(
@@ -357,7 +336,7 @@ def show_report(report: CapacityReport, inputs: Inputs) -> None:
     bullets(report.expansion_sentences())
     expansion = answer.expansion
     if expansion is not None and expansion.steps:
-        steps = steps_frame(report, expansion.steps)
+        steps = report.steps_frame(expansion.steps)
         table_column, chart_column = st.columns([3, 2])
         with table_column:
             steps_table(steps)
@@ -374,7 +353,7 @@ def show_report(report: CapacityReport, inputs: Inputs) -> None:
         st.subheader("按预算 With the budget")
         bullets(report.budget_sentences())
         if answer.budget.steps:
-            steps_table(steps_frame(report, answer.budget.steps))
+            steps_table(report.steps_frame(answer.budget.steps))
 
     st.subheader("闲置产能 Idle capacity")
     st.caption(
