@@ -50,7 +50,7 @@ from solver.bound import crew_work_days, genre_groups, highs_banner_hidden, pulp
 
 CapacitySolver = Literal["highs", "cbc"]
 Objective = Literal["priority", "titles"]
-Goal = Literal["priority", "titles", "shoot_days", "cost", "sold"]
+Goal = Literal["priority", "titles", "shoot_days", "cost", "sold", "titles_then_cost"]
 
 ROUNDING_SLACK = 1e-6
 """Added before rounding an optimum down, for the solver's tolerances."""
@@ -58,6 +58,9 @@ ROUNDING_SLACK = 1e-6
 WEEK = 7
 
 NEW_CREW_NAME = "新剧组"
+
+CHEAP_FIRST = 0.01
+"""Titles that every candidate at its ``max_count`` weighs in ``titles_then_cost``."""
 
 NO_BUDGET = 1e12
 """The budget row's right-hand side while no budget is asked."""
@@ -731,8 +734,18 @@ class CapacityModel:
                     c.cost(days) * self.added[c.key] for c in self.candidates
                 ),
                 "sold": lambda: pulp.lpSum(self.sold.values()),
+                # the most titles, and of those the cheapest: every candidate at its
+                # max_count together weighs a hundredth of a title
+                "titles_then_cost": lambda: (
+                    self.objective("titles")
+                    - CHEAP_FIRST / max(1.0, self._full_cost()) * self.objective("cost")
+                ),
             }[kind]()
         return self._objectives[kind]
+
+    def _full_cost(self) -> float:
+        """Rent of every candidate at its ``max_count`` over the horizon."""
+        return float(sum(c.cost(self.scenario.days, c.max_count) for c in self.candidates))
 
     def set_objective(self, objective: Objective) -> None:
         """Maximise Σ priority (``priority``) or the number of titles (``titles``)."""
@@ -790,15 +803,18 @@ def solve_lp(
     time_limit: float = 30.0,
     gap: float = 1e-4,
     presolve: bool = True,
+    interior_point: bool = False,
 ) -> LpSolution:
     """Solve ``problem`` (a maximisation) and say what was proven.
 
     With ``integer`` the integer columns stay integer (a MIP); otherwise the
     LP relaxation is solved and duals and reduced costs come back.
+    ``interior_point`` solves the LP by HiGHS's interior point method (then
+    crossover), much faster than simplex on a highly degenerate objective.
     """
     started = time.perf_counter()
     if solver == "highs":
-        return _solve_highs(problem, integer, time_limit, gap, started, presolve)
+        return _solve_highs(problem, integer, time_limit, gap, started, presolve, interior_point)
     return _solve_cbc(problem, integer, time_limit, gap, started)
 
 
@@ -809,6 +825,7 @@ def _solve_highs(
     gap: float,
     started: float,
     presolve: bool = True,
+    interior_point: bool = False,
 ) -> LpSolution:
     import highspy
 
@@ -817,6 +834,8 @@ def _solve_highs(
         options["gapRel"] = gap
     if not presolve:
         options["presolve"] = "off"
+    if interior_point and not integer:
+        options["solver"] = "ipm"
     command = pulp.HiGHS(**options)
     with highs_banner_hidden():
         problem.solve(command)
@@ -896,11 +915,12 @@ def _read_solution(
 class LpSession:
     """Solves one PuLP problem again and again as its bounds, objective and question rows change.
 
-    The first solve goes through PuLP; with HiGHS the model then stays loaded
-    in HiGHS and each later solve only sends what changed (column bounds and
-    costs, the question rows' bounds, which additions are integer), so a
-    re-solve starts from the last basis instead of rebuilding. With CBC every
-    solve goes through PuLP.
+    The first solve goes through PuLP (or, given ``like``, copies that
+    session's loaded model); with HiGHS the model then stays loaded in HiGHS
+    and each later solve only sends what changed (column bounds and costs,
+    the question rows' bounds, which additions are integer), so a re-solve
+    starts from the last basis instead of rebuilding. With CBC every solve
+    goes through PuLP.
     """
 
     def __init__(
@@ -909,8 +929,12 @@ class LpSession:
         solver: CapacitySolver,
         question_rows: Sequence[pulp.LpConstraint] = (),
         integer_columns: Sequence[pulp.LpVariable] = (),
+        interior_point: bool = False,
+        like: LpSession | None = None,
     ) -> None:
         self.problem = problem
+        self.like = like
+        self.interior_point = interior_point
         self.solver = solver
         self.question_rows = list(question_rows)
         self.integer_columns = list(integer_columns)
@@ -934,6 +958,8 @@ class LpSession:
     ) -> LpSolution:
         """Optimise ``objective`` under the problem's current bounds; read what was proven."""
         self.solves += 1
+        if self.solver == "highs" and self._columns is None and self.like is not None:
+            self._copy_model(self.like)
         if self.solver == "cbc" or self._columns is None:
             self.problem.setObjective(objective)
             self.problem.sense = pulp.LpMaximize if maximise else pulp.LpMinimize
@@ -944,6 +970,7 @@ class LpSession:
                 time_limit=time_limit,
                 gap=gap,
                 presolve=presolve,
+                interior_point=self.interior_point,
             )
             if self.solver == "highs" and not integer:
                 # keep this session's HiGHS model: another session may solve the same problem
@@ -956,6 +983,25 @@ class LpSession:
                 self._last_goal = tuple(sorted((v.name, c) for v, c in objective.items()))
             return solution
         return self._resolve_highs(objective, maximise, integer, time_limit, gap, presolve)
+
+    def _copy_model(self, other: LpSession) -> None:
+        """Start from a copy of ``other``'s loaded HiGHS model instead of a PuLP build.
+
+        PuLP builds the model column by column in Python (seconds for a
+        cluster); HiGHS copies a loaded one at once.
+        """
+        if other._highs is None or other._columns is None:
+            return
+        import highspy
+
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.passModel(other._highs.getModel())
+        self._highs = highs
+        self._columns = list(other._columns)
+        self._position = dict(other._position)
+        self._row_position = dict(other._row_position)
+        self._last_goal = ()  # never solved: the first solve starts afresh
 
     def _resolve_highs(
         self,
@@ -1003,8 +1049,11 @@ class LpSession:
         # a new objective starts afresh (presolve pays off); new bounds re-start from the
         # last basis, which takes milliseconds
         goal = tuple(sorted((v.name, c) for v, c in objective.items()))
-        if goal != self._last_goal or integer or self._last_integer:
+        afresh = goal != self._last_goal or integer or self._last_integer
+        if afresh:
             highs.clearSolver()
+        # interior point for a fresh degenerate LP; simplex re-starts from the last basis
+        highs.setOptionValue("solver", "ipm" if afresh and self.interior_point else "simplex")
         self._last_goal, self._last_integer = goal, integer
         # HiGHS counts its time limit from the first run of this model, not this one
         highs.setOptionValue("time_limit", highs.getRunTime() + max(float(time_limit), 0.1))

@@ -17,16 +17,26 @@ import resource
 import statistics
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from scheduler.generate import sample_or_scenario
 from solver.capacity import CapacitySolver
-from solver.capacity_questions import plan_capacity
+from solver.capacity_questions import CapacityAnswer, plan_capacity
 
 PARTS = ("build", "bound", "bottlenecks", "expansion", "idle", "total")
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _expansion(answer: CapacityAnswer) -> str:
+    """The expansion in a few words: what it adds, at what cost, whether it reaches the targets."""
+    expansion = answer.expansion
+    assert expansion is not None
+    adds = ", ".join(f"{s.candidate.key}×{s.count}" for s in expansion.steps) or "nothing"
+    met = "met" if expansion.met else "not reachable"
+    return f"{adds}; {expansion.total_cost:,} CNY; {met}; {expansion.status}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,22 +48,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--budget", type=int, default=1_000_000, help="yuan (default 1,000,000)")
     parser.add_argument("--solver", choices=["highs", "cbc"], default="highs")
+    parser.add_argument("--titles-per-month", type=float, default=None, help="target")
+    parser.add_argument("--parallel-shoots", type=float, default=None, help="target")
+    parser.add_argument(
+        "--crews-away",
+        type=int,
+        default=0,
+        help="take this many crews (none that a pin names) out: a what-if that needs additions",
+    )
     args = parser.parse_args(argv)
     solver: CapacitySolver = args.solver
     scenario = sample_or_scenario(args.scenario, args.seed)
+    if args.crews_away:
+        pinned = {p.crew_id for p in scenario.pins}
+        away = [c.crew_id for c in scenario.crews if c.crew_id not in pinned][: args.crews_away]
+        scenario = replace(
+            scenario, crews=tuple(c for c in scenario.crews if c.crew_id not in away)
+        )
     print(scenario.summary())
-    print("| run | " + " | ".join(f"{p} s" for p in PARTS) + " | priority bound | titles bound |")
-    print("| --- " * (len(PARTS) + 3) + "|")
+    print(
+        "| run | "
+        + " | ".join(f"{p} s" for p in PARTS)
+        + " | priority bound | titles bound | expansion |"
+    )
+    print("| --- " * (len(PARTS) + 4) + "|")
     totals: list[tuple[float, str]] = []
     for run in range(1, args.runs + 1):
         started = time.perf_counter()
-        answer = plan_capacity(scenario, budget=args.budget, solver=solver)
+        answer = plan_capacity(
+            scenario,
+            budget=args.budget,
+            solver=solver,
+            target_titles_per_month=args.titles_per_month,
+            target_parallel_shoots=args.parallel_shoots,
+        )
         wall = time.perf_counter() - started
         seconds = {**answer.seconds, "total": wall}
         row = (
             f"| {run} | "
             + " | ".join(f"{seconds.get(p, 0.0):.2f}" for p in PARTS)
             + f" | {answer.priority_bound} | {answer.titles_bound} |"
+            + (f" {_expansion(answer)} |" if answer.expansion else "")
         )
         print(row, flush=True)
         totals.append((wall, row.replace(f"| {run} |", "| median |", 1)))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from scheduler.model import Scenario
 from solver.capacity import (
@@ -46,6 +46,12 @@ TOP_BOTTLENECKS = 12
 
 MIP_TIME_LIMIT = 20.0
 """Seconds for each expansion MIP."""
+
+MIP_GAP = 1e-3
+"""Relative gap at which the expansion MIP counts as solved: 0.1 % of its cost."""
+
+BUDGET_GAP = 1e-6
+"""Relative gap of the budget MIP: well under the hundredth of a title its cost weighs."""
 
 DUAL_TOLERANCE = 1e-6
 
@@ -200,11 +206,15 @@ class _Planner:
     def session(self, goal: Goal, integer: bool = False) -> LpSession:
         key = (goal, integer)
         if key not in self.sessions:
+            loaded = next(iter(self.sessions.values()), None)
             self.sessions[key] = LpSession(
                 self.model.problem,
                 self.solver,
                 question_rows=list(self.model.targets.values()),
                 integer_columns=list(self.model.added.values()),
+                # the most shoot days ties across thousands of titles: simplex crawls
+                interior_point=goal == "shoot_days",
+                like=loaded,
             )
         return self.sessions[key]
 
@@ -243,7 +253,7 @@ class _Planner:
         days = self.model.scenario.days
         return sum(c.cost(days, counts.get(c.key, 0)) for c in self.model.candidates)
 
-    def _mip(self, goal: Goal, *, maximise: bool) -> LpSolution:
+    def _mip(self, goal: Goal, *, maximise: bool, gap: float = MIP_GAP) -> LpSolution:
         """The MIP over the additions (free within their counts) for ``goal``.
 
         HiGHS's presolve has been seen to call a feasible expansion MIP
@@ -253,7 +263,7 @@ class _Planner:
         session = self.session(goal, integer=True)
         objective = self.model.objective(goal)
         solution = session.solve(
-            objective, maximise=maximise, integer=True, time_limit=MIP_TIME_LIMIT
+            objective, maximise=maximise, integer=True, time_limit=MIP_TIME_LIMIT, gap=gap
         )
         if solution.status == "infeasible" and self.solver == "highs":
             solution = session.solve(
@@ -261,6 +271,7 @@ class _Planner:
                 maximise=maximise,
                 integer=True,
                 time_limit=MIP_TIME_LIMIT,
+                gap=gap,
                 presolve=False,
             )
         return solution
@@ -391,14 +402,8 @@ class _Planner:
         baseline_titles, _ = self.titles_with({})
         self.free_additions()
         self._ask("budget", budget)
-        solution = self._mip("titles", maximise=True)
-        if solution.objective is not None and solution.objective > baseline_titles + GAIN_SLACK:
-            # the same titles at the least cost: the first MIP may buy more than it needs
-            self._ask("titles", solution.objective - GAIN_SLACK)
-            cheapest = self._mip("cost", maximise=False)
-            self._ask("titles", 0)
-            if cheapest.objective is not None:
-                solution = replace(cheapest, proven=cheapest.proven and solution.proven)
+        # a finer gap than the expansion's: the cost only breaks ties between equal titles
+        solution = self._mip("titles_then_cost", maximise=True, gap=BUDGET_GAP)
         self._ask("budget", NO_BUDGET)
         counts = self._counts(solution) if solution.objective is not None else {}
         steps = self.ranked_steps(counts) if counts else []
