@@ -291,8 +291,10 @@ class CapacityReport:
     def headline(self) -> list[str]:
         """The bound, the titles a month, and the plan as a share of the bound."""
         a, s = self.answer, self.scenario
-        if a.priority_bound is None or a.titles_bound is None:
+        if not a.pins_can_be_kept:
             return ["钉住的剧目排不进去：没有任何排期能满足所有钉住（先在「排期」页查看冲突）"]
+        if a.priority_bound is None or a.titles_bound is None:
+            return [f"求解器（{a.solver}）没有在时限内证明上界，本次没有结论；请重新计算"]
         lines = [
             f"优先级上界 {a.priority_bound}（全部剧目合计 {a.total_priority}）："
             "任何排期排进的优先级之和都不会超过它",

@@ -166,7 +166,12 @@ class BucketLoad:
 
 @dataclass(frozen=True)
 class CapacityAnswer:
-    """Every answer of the capacity planner for one scenario."""
+    """Every answer of the capacity planner for one scenario.
+
+    The bounds are ``None`` when nothing was proven: the pins cannot all be
+    kept (``pins_can_be_kept`` False; then no plan exists), or the solver
+    stopped before proving its optimum.
+    """
 
     scenario_name: str
     days: int
@@ -189,6 +194,7 @@ class CapacityAnswer:
     idle: tuple[IdleCell, ...]
     candidates: tuple[Candidate, ...]
     seconds: dict[str, float] = field(default_factory=dict)
+    pins_can_be_kept: bool = True
 
 
 # -- asking --------------------------------------------------------------------------------
@@ -532,6 +538,7 @@ def plan_capacity(
             (),
             tuple(candidates),
             seconds,
+            pins_can_be_kept=False,
         )
     mark = time.perf_counter()
     planner.fix_additions({})
@@ -539,8 +546,11 @@ def plan_capacity(
     by_titles = planner.maximise("titles")
     seconds["bound"] = time.perf_counter() - mark
 
-    def floor(value: float | None) -> int | None:
-        return None if value is None else max(0, math.floor(value + ROUNDING_SLACK))
+    def floor(solution: LpSolution) -> int | None:
+        """The optimum rounded down; only a proven optimum bounds anything."""
+        if solution.objective is None or not solution.proven:
+            return None
+        return max(0, math.floor(solution.objective + ROUNDING_SLACK))
 
     mark = time.perf_counter()
     baseline = by_titles.objective or 0.0
@@ -566,8 +576,8 @@ def plan_capacity(
         days=scenario.days,
         bucket_days=bucket_days,
         solver=solver,
-        priority_bound=floor(by_priority.objective),
-        titles_bound=floor(by_titles.objective),
+        priority_bound=floor(by_priority),
+        titles_bound=floor(by_titles),
         priority_lp=by_priority.objective,
         titles_lp=by_titles.objective,
         proven=by_priority.proven and by_titles.proven,
