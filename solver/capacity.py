@@ -62,6 +62,10 @@ NEW_CREW_NAME = "新剧组"
 CHEAP_FIRST = 0.01
 """Titles that every candidate at its ``max_count`` weighs in ``titles_then_cost``."""
 
+WARM_START_MAX_SWING = 4
+"""Units the additions' bounds may move in all (lower and upper, summed) for a re-solve to
+start from the last basis; beyond it HiGHS starts afresh."""
+
 NO_BUDGET = 1e12
 """The budget row's right-hand side while no budget is asked."""
 
@@ -560,12 +564,14 @@ class CapacityModel:
         capacity: Callable[[int, int], int],
         additions: Callable[[int, int], list[tuple[pulp.LpVariable, int]]],
         sold: Callable[[int, int], list[pulp.LpVariable]] | None = None,
+        inside_run: Callable[[int, int], pulp.LpAffineExpression] | None = None,
     ) -> None:
         """Titles whose windows lie inside a run of days fit the run's capacity.
 
         For every run from some title's first day to some title's last day:
         Σ (days of that title) × scheduled ≤ capacity of the run. Added only
-        where the titles inside could overflow it.
+        where the titles inside could overflow it. ``inside_run`` gives the
+        left-hand side as an expression of fewer terms, where one is kept.
         """
         # demand by window, so that a run's demand is a sum over window cells
         cells: dict[tuple[int, int], list[tuple[_TitleColumns, int]]] = defaultdict(list)
@@ -584,14 +590,15 @@ class CapacityModel:
                 cap = capacity(first, last)
                 if sum(totals[w] for w in windows) <= cap:
                     continue
-                inside = [item for w in windows for item in cells[w]]
+                if inside_run is None:
+                    inside = [item for w in windows for item in cells[w]]
+                    used = pulp.lpSum(days * c.scheduled for c, days in inside)
+                else:
+                    used = inside_run(first, last)
                 added = additions(first, last)
                 rented_out = [] if sold is None else sold(first, last)
                 self._add(
-                    pulp.lpSum(days * c.scheduled for c, days in inside)
-                    + pulp.lpSum(rented_out)
-                    - pulp.lpSum(n * d for n, d in added)
-                    <= cap,
+                    used + pulp.lpSum(rented_out) - pulp.lpSum(n * d for n, d in added) <= cap,
                     RowMeaning(family, subject, first, last),
                 )
 
@@ -641,6 +648,8 @@ class CapacityModel:
             days = crew_work_days(self._new_crew, frozenset(), first, last)
             return [(self.added[c.key], days) for c in crew_candidates]
 
+        # groups of genres overlap: their rows sum per-genre totals, not every title again
+        genre_days = _GenreDays(self)
         for group in genre_groups(scenario, genres):
             crews = [c for c in scenario.crews if any(c.can_shoot(g) for g in group)]
             titles = [c for c in self.titles.values() if c.shoot_days and c.title.genre in group]
@@ -669,7 +678,7 @@ class CapacityModel:
                 if not shooting or (not crew_candidates and len(shooting) * len(bucket) <= cap):
                     continue
                 self._add(
-                    pulp.lpSum(shooting)
+                    pulp.lpSum(genre_days.in_bucket(g, bucket.index) for g in group)
                     - pulp.lpSum(n * d for n, d in additions(bucket.first, bucket.last))
                     <= cap,
                     RowMeaning("crews", subject, bucket.first, bucket.last),
@@ -680,6 +689,7 @@ class CapacityModel:
                 [(c, c.title.shoot_days) for c in titles],
                 capacity,
                 additions,
+                inside_run=partial(genre_days.group_run, group),
             )
 
     def actors_shoot_one_title_a_day(self) -> None:
@@ -761,6 +771,65 @@ class CapacityModel:
     def size(self) -> tuple[int, int]:
         """Columns and rows."""
         return len(self.problem.variables()), self.problem.numConstraints()
+
+
+class _GenreDays:
+    """Shoot days of one genre's titles, as columns that rows over groups of genres share.
+
+    ``in_bucket(g, k)``: the genre's shoot days in bucket ``k``;
+    ``inside_run(g, first, last)``: days × scheduled of its titles whose windows lie
+    inside ``first`` … ``last``, by inclusion–exclusion over window cells
+    (each run's column is its own cell plus two smaller runs less their overlap),
+    so a row over a group of genres has a few terms, not every title.
+    """
+
+    def __init__(self, model: CapacityModel) -> None:
+        self.model = model
+        self.titles: dict[str, list[_TitleColumns]] = defaultdict(list)
+        for columns in model.titles.values():
+            if columns.shoot_days:
+                self.titles[columns.title.genre].append(columns)
+        self.cells: dict[tuple[str, int, int], list[_TitleColumns]] = defaultdict(list)
+        for genre, titles in self.titles.items():
+            for columns in titles:
+                self.cells[(genre, columns.first, columns.last)].append(columns)
+        self._bucket: dict[tuple[str, int], pulp.LpVariable] = {}
+        self._run: dict[tuple[str, int, int], pulp.LpVariable] = {}
+
+    def _column(
+        self, name: tuple[object, ...], defined_as: pulp.LpAffineExpression
+    ) -> pulp.LpVariable:
+        problem = self.model.problem
+        column = problem.add_variable(pulp_name(*name))
+        problem.addConstraint(column == defined_as, pulp_name(*name, "is"))
+        return column
+
+    def in_bucket(self, genre: str, k: int) -> pulp.LpVariable:
+        if (genre, k) not in self._bucket:
+            days = [c.shoot_days[k] for c in self.titles[genre] if k in c.shoot_days]
+            self._bucket[(genre, k)] = self._column(
+                ("genre_days", genre, f"b{k}"), pulp.lpSum(days)
+            )
+        return self._bucket[(genre, k)]
+
+    def group_run(self, genres: Sequence[str], first: int, last: int) -> pulp.LpAffineExpression:
+        """``inside_run`` summed over a group of genres."""
+        return pulp.lpSum(self.inside_run(g, first, last) for g in genres)
+
+    def inside_run(self, genre: str, first: int, last: int) -> pulp.LpAffineExpression:
+        if first > last:
+            return pulp.LpAffineExpression()
+        key = (genre, first, last)
+        if key not in self._run:
+            own = pulp.lpSum(c.title.shoot_days * c.scheduled for c in self.cells.get(key, ()))
+            self._run[key] = self._column(
+                ("genre_run", genre, f"d{first}", f"d{last}"),
+                own
+                + self.inside_run(genre, first + 1, last)
+                + self.inside_run(genre, first, last - 1)
+                - self.inside_run(genre, first + 1, last - 1),
+            )
+        return pulp.LpAffineExpression(self._run[key])
 
 
 @dataclass(frozen=True, slots=True)
@@ -944,6 +1013,7 @@ class LpSession:
         self._row_position: dict[str, int] = {}
         self._last_goal: tuple[tuple[str, float], ...] = ()
         self._last_integer = False
+        self._last_additions: list[tuple[float, float]] | None = None
         self.solves = 0
 
     def solve(
@@ -1049,7 +1119,22 @@ class LpSession:
         # a new objective starts afresh (presolve pays off); new bounds re-start from the
         # last basis, which takes milliseconds
         goal = tuple(sorted((v.name, c) for v, c in objective.items()))
-        afresh = goal != self._last_goal or integer or self._last_integer
+        # a basis far from the new additions is worse than none: a swing of many units
+        # (all candidates at once, then none) has cost minutes of dual simplex
+        additions = [(v.lowBound or 0.0, v.upBound or 0.0) for v in self.integer_columns]
+        swing = sum(
+            abs(low - last_low) + abs(high - last_high)
+            for (low, high), (last_low, last_high) in zip(
+                additions, self._last_additions or additions, strict=True
+            )
+        )
+        self._last_additions = additions
+        afresh = (
+            goal != self._last_goal
+            or integer
+            or self._last_integer
+            or swing > WARM_START_MAX_SWING
+        )
         if afresh:
             highs.clearSolver()
         # interior point for a fresh degenerate LP; simplex re-starts from the last basis
