@@ -24,7 +24,7 @@ import pandas as pd
 from scheduler.errors import Problem, ScenarioError
 from scheduler.model import Scenario
 from scheduler.utilisation import format_cny
-from solver.capacity import WEEK, Bucket, Candidate, CapacitySolver, default_candidates
+from solver.capacity import WEEK, Bucket, Candidate, default_candidates
 from solver.capacity_questions import (
     Binding,
     CandidateGain,
@@ -32,6 +32,7 @@ from solver.capacity_questions import (
     Step,
     plan_capacity,
 )
+from solver.lp_session import CapacitySolver
 
 CANDIDATE_COLUMNS = ("kind", "base_id", "set_type", "day_rate", "max_count")
 CANDIDATE_KINDS = {"set": "set", "crew": "crew", "棚": "set", "场景": "set", "剧组": "crew"}

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from scheduler.generate import sample_or_scenario
-from solver.capacity import CapacitySolver
 from solver.capacity_questions import CapacityAnswer, plan_capacity
+from solver.lp_session import CapacitySolver
 
 PARTS = ("build", "bound", "bottlenecks", "expansion", "idle", "total")
 

@@ -25,18 +25,15 @@ from dataclasses import dataclass, field
 from scheduler.model import Scenario
 from solver.capacity import (
     NO_BUDGET,
-    ROUNDING_SLACK,
     WEEK,
     Bucket,
     Candidate,
     CapacityModel,
-    CapacitySolver,
     Goal,
-    LpSession,
-    LpSolution,
     RowMeaning,
     default_candidates,
 )
+from solver.lp_session import ROUNDING_SLACK, CapacitySolver, LpSession, LpSolution
 
 TOP_CANDIDATES = 8
 """Candidates whose gain is measured by re-solving (the rest are estimated)."""

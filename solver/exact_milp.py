@@ -529,7 +529,9 @@ def _solve_cbc(problem: pulp.LpProblem, time_limit: float) -> tuple[ExactStatus,
         warnings.simplefilter("ignore", DeprecationWarning)
         command = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(time_limit, 0.1))
         status = pulp.LpStatus[problem.solve(command)]
-    if status == "Infeasible":
+    # CBC stopped by its time limit before any plan also says "Infeasible"; only the
+    # solution status tells a proof of infeasibility from that
+    if status == "Infeasible" and problem.sol_status == pulp.LpSolutionInfeasible:
         return "infeasible", False
     found = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     if status == "Optimal" and problem.sol_status == pulp.LpSolutionOptimal:

@@ -45,16 +45,10 @@ from scheduler.model import (
 )
 from scheduler.plan import Plan
 from scheduler.validation import load_scenario
-from solver.capacity import (
-    ROUNDING_SLACK,
-    Candidate,
-    CapacityModel,
-    CapacitySolver,
-    Objective,
-    solve_lp,
-)
+from solver.capacity import Candidate, CapacityModel, Objective
 from solver.capacity_questions import CapacityAnswer, _Planner, plan_capacity
 from solver.greedy import greedy_plan
+from solver.lp_session import ROUNDING_SLACK, CapacitySolver, solve_lp
 from solver.solve import solve
 from tests.factories import SAMPLES, tiny_scenario
 from tests.test_solve_properties import scenarios
