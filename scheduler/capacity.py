@@ -379,6 +379,17 @@ class CapacityReport:
         lines += [self.step_sentence(n, step) for n, step in enumerate(b.steps, start=1)]
         return lines
 
+    def sellable_sentence(self) -> str:
+        """What the per-base sellable figures mean, and what all bases can sell at once."""
+        a = self.answer
+        together = f"所有基地同时出租，合计最多 {a.sellable_together:,} 棚日"
+        if a.sellable_alone:
+            return (
+                f"每个基地的「可出租」是它单独出租（其他基地不出租）时不降低优先级上界的棚日；"
+                f"{together}"
+            )
+        return f"基地较多，每个基地的「可出租」是{together}时分到它的份额"
+
     # tables ------------------------------------------------------------------------
 
     def idle_frame(self) -> pd.DataFrame:
@@ -566,6 +577,8 @@ class CapacityReport:
                 }
                 for c in a.idle
             ],
+            "sellable_together": a.sellable_together,
+            "sellable_each_base_alone": a.sellable_alone,
             "sellable_by_base": {
                 base_id: sellable for base_id, sellable in _sum_by_base(a).items()
             },
@@ -585,7 +598,7 @@ class CapacityReport:
         parts += ["", "【达标所需最省追加】", *self.expansion_sentences()]
         if self.answer.budget is not None:
             parts += ["", "【按预算】", *self.budget_sentences()]
-        parts += ["", "【可出租闲置（棚日）】"]
+        parts += ["", "【可出租闲置（棚日）】", self.sellable_sentence()]
         for row in self.sellable_by_base().to_dict("records"):
             parts.append(
                 f"{row['基地']}：开放 {row['开放棚日']}，可出租 {row['可出租闲置']}"

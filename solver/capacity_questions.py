@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -37,6 +38,10 @@ from solver.lp_session import ROUNDING_SLACK, CapacitySolver, LpSession, LpSolut
 
 TOP_CANDIDATES = 8
 """Candidates whose gain is measured by re-solving (the rest are estimated)."""
+
+ALONE_MAX_BASES = 40
+"""Up to this many bases each is asked alone what it can sell (one re-solve each, about
+0.3 s on a cluster of 120); beyond, each gets its share of selling all at once."""
 
 TOP_BOTTLENECKS = 12
 """Binding rows reported."""
@@ -138,8 +143,10 @@ class IdleCell:
     """Set-days of one type at one base in one bucket.
 
     ``open_days``: open set-days; ``unusable``: set-days no title's window,
-    cast and crews could ever use; ``sellable``: set-days that could be rented
-    out without lowering the priority bound (at least ``unusable``).
+    cast and crews could ever use; ``sellable``: set-days the base could rent
+    out, the other bases renting out nothing, without lowering the priority
+    bound (at least ``unusable``; with more than ``ALONE_MAX_BASES`` bases,
+    its share of what all bases can rent out at once).
     """
 
     base_id: str
@@ -167,7 +174,9 @@ class CapacityAnswer:
 
     The bounds are ``None`` when nothing was proven: the pins cannot all be
     kept (``pins_can_be_kept`` False; then no plan exists), or the solver
-    stopped before proving its optimum.
+    stopped before proving its optimum. ``sellable_together``: set-days all
+    bases can rent out at once keeping the priority bound; ``sellable_alone``:
+    whether each idle cell's ``sellable`` is its base's when asked alone.
     """
 
     scenario_name: str
@@ -192,6 +201,8 @@ class CapacityAnswer:
     candidates: tuple[Candidate, ...]
     seconds: dict[str, float] = field(default_factory=dict)
     pins_can_be_kept: bool = True
+    sellable_together: int = 0
+    sellable_alone: bool = True
 
 
 # -- asking --------------------------------------------------------------------------------
@@ -421,8 +432,14 @@ class _Planner:
             solution.status,
         )
 
-    def idle(self, priority_lp: float) -> list[IdleCell]:
-        """Set-days nobody can use, and set-days that could be sold keeping the priority bound."""
+    def idle(self, priority_lp: float) -> tuple[list[IdleCell], int, bool]:
+        """Set-days nobody can use, and set-days each base could sell keeping the priority bound.
+
+        Each base is asked alone (the others sell nothing): what one base
+        manager can rent out. Asked all at once, the bases share what can go;
+        the second value is that total. Above ``ALONE_MAX_BASES`` bases each
+        base gets its share of the sale all at once instead (third value False).
+        """
         model = self.model
         calendar = model.calendar
         scenario = model.scenario
@@ -437,25 +454,38 @@ class _Planner:
                     for set_type, need in needs.items():
                         key = (base_id, set_type, k)
                         potential[key] = potential.get(key, 0) + min(need, free)
-        cells: list[tuple[str, str, Bucket, int, int]] = []
+        cells: dict[str, list[tuple[str, Bucket, int, int]]] = defaultdict(list)
         for base_id, set_type in sorted(scenario.sets_by_base_and_type):
             for bucket in model.buckets:
                 open_days = calendar.set_days(base_id, set_type, bucket.first, bucket.last)
                 unusable = max(0, open_days - potential.get((base_id, set_type, bucket.index), 0))
-                cells.append((base_id, set_type, bucket, open_days, unusable))
-                model.sold[(base_id, set_type, bucket.index)].upBound = open_days
+                cells[base_id].append((set_type, bucket, open_days, unusable))
+
+        def offer(base_ids: set[str]) -> LpSolution:
+            # the same objective every time (all sold set-days); bounds say who may sell
+            for (base_id, set_type, k), column in model.sold.items():
+                open_days = calendar.set_days(
+                    base_id, set_type, model.buckets[k].first, model.buckets[k].last
+                )
+                column.upBound = open_days if base_id in base_ids else 0
+            return self.maximise("sold")
+
         self._ask("priority", priority_lp - 1e-6)
-        solution = self.maximise("sold")
+        together = offer(set(cells))
+        each_alone = len(cells) <= ALONE_MAX_BASES
+        idle = []
+        for base_id, base_cells in cells.items():
+            alone = offer({base_id}) if each_alone else together
+            for set_type, bucket, open_days, unusable in base_cells:
+                column = model.sold[(base_id, set_type, bucket.index)]
+                sold = math.floor(alone.values.get(column.name, 0.0) + ROUNDING_SLACK)
+                idle.append(
+                    IdleCell(base_id, set_type, bucket, open_days, unusable, max(unusable, sold))
+                )
         self._ask("priority", 0)
         for column in model.sold.values():
             column.upBound = 0
-        idle = []
-        for base_id, set_type, bucket, open_days, unusable in cells:
-            column = model.sold[(base_id, set_type, bucket.index)]
-            sold = solution.values.get(column.name, 0.0)
-            sellable = max(unusable, math.floor(sold + ROUNDING_SLACK))
-            idle.append(IdleCell(base_id, set_type, bucket, open_days, unusable, sellable))
-        return idle
+        return idle, math.floor((together.objective or 0.0) + ROUNDING_SLACK), each_alone
 
     def loads(self, solution: LpSolution) -> list[BucketLoad]:
         """Per bucket: open set-days, crew-days, demand and the bound's shoot days."""
@@ -565,7 +595,7 @@ def plan_capacity(
     seconds["expansion"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    idle = planner.idle(by_priority.objective or 0.0)
+    idle, sellable_together, sellable_alone = planner.idle(by_priority.objective or 0.0)
     seconds["idle"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
     return CapacityAnswer(
@@ -588,6 +618,8 @@ def plan_capacity(
         expansion=expansion,
         budget=budget_answer,
         idle=tuple(idle),
+        sellable_together=sellable_together,
+        sellable_alone=sellable_alone,
         candidates=tuple(candidates),
         seconds=seconds,
     )

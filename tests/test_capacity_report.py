@@ -162,3 +162,13 @@ def test_idle_tables_add_up(month: Scenario) -> None:
     assert idle["开放棚日"].sum() == sum(len(month.dates) for _ in month.sets) - sum(
         len(month.unavailable_days("set", s.set_id)) for s in month.sets
     )
+
+
+def test_each_base_alone_sells_at_least_what_all_sell_together(month: Scenario) -> None:
+    # asked alone a base may sell what, all selling at once, others would; never less
+    answer = capacity_report(month).answer
+    assert answer.sellable_alone  # 12 bases: each asked alone
+    alone = sum(cell.sellable for cell in answer.idle)
+    assert 0 < answer.sellable_together <= alone
+    assert max(cell.sellable for cell in answer.idle) <= max(c.open_days for c in answer.idle)
+    assert "单独出租" in capacity_report(month).sellable_sentence()

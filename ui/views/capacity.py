@@ -254,7 +254,7 @@ def metrics(report: CapacityReport) -> None:
     """The bound, titles a month, the plan's share of the bound and the sellable set-days."""
     answer, scenario = report.answer, report.scenario
     by_base = report.sellable_by_base()
-    sellable, open_days = int(by_base["可出租闲置"].sum()), int(by_base["开放棚日"].sum())
+    sellable, open_days = answer.sellable_together, int(by_base["开放棚日"].sum())
     share = (
         f"{report.plan_priority / answer.priority_bound:.1%}"
         if report.plan_priority is not None and answer.priority_bound
@@ -286,7 +286,8 @@ def metrics(report: CapacityReport) -> None:
             "可出租闲置棚日 to sell",
             f"{sellable:,}",
             f"占开放棚日 {sellable / open_days:.0%}" if open_days else "",
-            "出租这些棚日不会降低优先级上界 / renting them out keeps the bound",
+            "所有基地同时出租这些棚日也不会降低优先级上界 / all bases renting these out at once "
+            "keep the bound",
         ),
     )
     for column, (label, value, note, help_text) in zip(st.columns(4), cards, strict=True):
@@ -357,8 +358,8 @@ def show_report(report: CapacityReport, inputs: Inputs) -> None:
 
     st.subheader("闲置产能 Idle capacity")
     st.caption(
-        "可出租闲置：出租这些棚日也不会降低优先级上界；其中「无人需要」是没有任何剧目能用的棚日。"
-        "热力图每格：可出租闲置 / 开放棚日。"
+        report.sellable_sentence()
+        + "。其中「无人需要」是没有任何剧目能用的棚日。热力图每格：可出租闲置 / 开放棚日。"
     )
     idle = report.idle_frame()
     if idle.empty:
