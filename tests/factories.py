@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
 
 from scheduler.model import (
@@ -21,6 +22,64 @@ from scheduler.model import (
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 """The committed sample scenarios (tutorial, zhengzhou-month, zhengzhou-full, cluster-x10)."""
+
+START = date(2026, 12, 1)
+"""Day 0 of the small scenarios."""
+
+
+def day(n: int) -> date:
+    """Date of day ``n`` of the horizon (day 0 is 12-01)."""
+    return START + timedelta(days=n)
+
+
+def small_title(
+    title_id: str,
+    priority: int = 1,
+    first: int = 0,
+    last: int = 9,
+    needs: Sequence[tuple[str, int]] = (("办公室", 1),),
+    cast: Sequence[str] = (),
+    genre: str = "都市",
+) -> Title:
+    """A title that may shoot on days ``first`` … ``last`` (one 办公室 day by default)."""
+    return Title(
+        title_id,
+        f"剧目{title_id}",
+        genre,
+        priority,
+        day(first),
+        day(last),
+        tuple(Need(t, n) for t, n in needs),
+        tuple(cast),
+    )
+
+
+def small_scenario(
+    titles: Sequence[Title],
+    *,
+    days: int = 3,
+    bases: Sequence[Base] = (Base("B1", "金水基地", "郑州"),),
+    sets: Sequence[FilmSet] = (FilmSet("S1", "B1", "办公室", 1000),),
+    crews: Sequence[Crew] = (Crew("C1", "张导剧组", "B1", 10000),),
+    actors: Sequence[Actor] = (),
+    unavailable: Sequence[Unavailability] = (),
+    travel: Sequence[Travel] = (),
+    pins: Sequence[Pin] = (),
+) -> Scenario:
+    """``titles`` over ``days`` days; by default one base, one 办公室 set and one crew."""
+    return Scenario(
+        name="测试",
+        start_date=START,
+        days=days,
+        bases=tuple(bases),
+        sets=tuple(sets),
+        crews=tuple(crews),
+        actors=tuple(actors),
+        titles=tuple(titles),
+        unavailable=tuple(unavailable),
+        travel=tuple(travel),
+        pins=tuple(pins),
+    )
 
 
 def tiny_scenario() -> Scenario:

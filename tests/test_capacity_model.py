@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -50,10 +49,9 @@ from solver.capacity_questions import CapacityAnswer, _Planner, plan_capacity
 from solver.greedy import greedy_plan
 from solver.lp_session import ROUNDING_SLACK, CapacitySolver, solve_lp
 from solver.solve import solve
-from tests.factories import SAMPLES, tiny_scenario
+from tests.factories import SAMPLES, START, day, tiny_scenario
 from tests.test_solve_properties import scenarios
 
-START = date(2026, 12, 1)
 BUCKETS = pytest.mark.parametrize("bucket_days", [7, 1], ids=["week", "day"])
 RANDOM = settings(
     max_examples=40,
@@ -61,11 +59,6 @@ RANDOM = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-
-
-def day(n: int) -> date:
-    """Date of day ``n`` of the horizon (day 0 is 12-01)."""
-    return START + timedelta(days=n)
 
 
 def title(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from datetime import date, timedelta
 
 import pytest
 
@@ -23,7 +22,6 @@ from scheduler.model import (
     Base,
     Crew,
     FilmSet,
-    Need,
     Pin,
     Scenario,
     Title,
@@ -34,61 +32,9 @@ from scheduler.plan import Plan
 from solver.placements import enumerate_candidates, set_type_orders
 from solver.result import SolveResult, SolveStatus
 from solver.solve import solve
-
-START = date(2026, 12, 1)
-
-
-def day(n: int) -> date:
-    """Date of day n of the horizon (day 0 is 12-01)."""
-    return START + timedelta(days=n)
-
-
-def title(
-    title_id: str,
-    priority: int = 1,
-    first: int = 0,
-    last: int = 9,
-    needs: Sequence[tuple[str, int]] = (("办公室", 1),),
-    cast: Sequence[str] = (),
-    genre: str = "都市",
-) -> Title:
-    return Title(
-        title_id,
-        f"剧目{title_id}",
-        genre,
-        priority,
-        day(first),
-        day(last),
-        tuple(Need(t, n) for t, n in needs),
-        tuple(cast),
-    )
-
-
-def scenario(
-    titles: Sequence[Title],
-    *,
-    days: int = 3,
-    bases: Sequence[Base] = (Base("B1", "金水基地", "郑州"),),
-    sets: Sequence[FilmSet] = (FilmSet("S1", "B1", "办公室", 1000),),
-    crews: Sequence[Crew] = (Crew("C1", "张导剧组", "B1", 10000),),
-    actors: Sequence[Actor] = (),
-    unavailable: Sequence[Unavailability] = (),
-    travel: Sequence[Travel] = (),
-    pins: Sequence[Pin] = (),
-) -> Scenario:
-    return Scenario(
-        name="测试",
-        start_date=START,
-        days=days,
-        bases=tuple(bases),
-        sets=tuple(sets),
-        crews=tuple(crews),
-        actors=tuple(actors),
-        titles=tuple(titles),
-        unavailable=tuple(unavailable),
-        travel=tuple(travel),
-        pins=tuple(pins),
-    )
+from tests.factories import START, day
+from tests.factories import small_scenario as scenario
+from tests.factories import small_title as title
 
 
 def run(s: Scenario) -> SolveResult:

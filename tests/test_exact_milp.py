@@ -17,9 +17,8 @@ filled fixes nothing, in all three.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
@@ -43,65 +42,15 @@ from solver.exact_milp import ExactResult, ExactSolver, exact_priority_optimum
 from solver.greedy import greedy_plan
 from solver.result import SolveResult, SolveStatus
 from solver.solve import solve
-from tests.factories import tiny_scenario
+from tests.factories import day, small_scenario, small_title, tiny_scenario
 
-START = date(2026, 12, 1)
+# the MILP's titles default to a three-day window; its scenarios are the small ones
+title = partial(small_title, last=2)
+scenario = small_scenario
 SOLVERS: tuple[ExactSolver, ...] = ("highs", "cbc")
 CITIES = ("郑州", "开封")
 SET_TYPES = ("办公室", "别墅", "医院")
 GENRES = ("都市", "甜宠", "古装")
-
-
-def day(n: int) -> date:
-    """Date of day n of the horizon (day 0 is 12-01)."""
-    return START + timedelta(days=n)
-
-
-def title(
-    title_id: str,
-    priority: int = 1,
-    first: int = 0,
-    last: int = 2,
-    needs: Sequence[tuple[str, int]] = (("办公室", 1),),
-    cast: Sequence[str] = (),
-) -> Title:
-    return Title(
-        title_id,
-        f"剧目{title_id}",
-        "都市",
-        priority,
-        day(first),
-        day(last),
-        tuple(Need(t, n) for t, n in needs),
-        tuple(cast),
-    )
-
-
-def scenario(
-    titles: Sequence[Title],
-    *,
-    days: int = 3,
-    bases: Sequence[Base] = (Base("B1", "金水基地", "郑州"),),
-    sets: Sequence[FilmSet] = (FilmSet("S1", "B1", "办公室", 1),),
-    crews: Sequence[Crew] = (Crew("C1", "张导剧组", "B1", 1),),
-    actors: Sequence[Actor] = (),
-    unavailable: Sequence[Unavailability] = (),
-    travel: Sequence[Travel] = (),
-    pins: Sequence[Pin] = (),
-) -> Scenario:
-    return Scenario(
-        name="精确模型测试",
-        start_date=START,
-        days=days,
-        bases=tuple(bases),
-        sets=tuple(sets),
-        crews=tuple(crews),
-        actors=tuple(actors),
-        titles=tuple(titles),
-        unavailable=tuple(unavailable),
-        travel=tuple(travel),
-        pins=tuple(pins),
-    )
 
 
 def random_scenario(seed: int, titles: tuple[int, int] = (4, 7)) -> Scenario:
@@ -458,7 +407,7 @@ def crowded() -> Scenario:
         types = rng.sample(SET_TYPES, rng.randint(1, 2))
         needs = [(t, rng.randint(1, 2)) for t in types]
         cast = rng.sample([a.actor_id for a in actors], rng.randint(0, 2))
-        titles.append(title(f"T{i}", rng.randint(1, 9), first, last, needs, cast))
+        titles.append(small_title(f"T{i}", rng.randint(1, 9), first, last, needs, cast))
     return scenario(
         titles,
         days=14,
