@@ -411,12 +411,7 @@ class CapacityReport:
 
     def sellable_by_base(self) -> pd.DataFrame:
         """Per base: open set-days, set-days nobody can use, and sellable set-days."""
-        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for cell in self.answer.idle:
-            row = totals[cell.base_id]
-            row[0] += cell.open_days
-            row[1] += cell.unusable
-            row[2] += cell.sellable
+        totals = _idle_by_base(self.answer)
         rows = [
             {
                 "基地": f"{base_id} {self.base_names.get(base_id, '')}",
@@ -425,7 +420,7 @@ class CapacityReport:
                 "可出租闲置": sellable,
                 "可出租占比": sellable / open_days if open_days else 0.0,
             }
-            for base_id, (open_days, unusable, sellable) in sorted(totals.items())
+            for base_id, (open_days, unusable, sellable) in totals.items()
         ]
         return pd.DataFrame(
             rows, columns=["基地", "开放棚日", "无需求闲置", "可出租闲置", "可出租占比"]
@@ -580,7 +575,7 @@ class CapacityReport:
             "sellable_together": a.sellable_together,
             "sellable_each_base_alone": a.sellable_alone,
             "sellable_by_base": {
-                base_id: sellable for base_id, sellable in _sum_by_base(a).items()
+                base_id: sellable for base_id, (_, _, sellable) in _idle_by_base(a).items()
             },
         }
 
@@ -620,11 +615,15 @@ def _step_json(step: Step) -> dict[str, Any]:
     }
 
 
-def _sum_by_base(answer: CapacityAnswer) -> dict[str, int]:
-    totals: dict[str, int] = defaultdict(int)
+def _idle_by_base(answer: CapacityAnswer) -> dict[str, tuple[int, int, int]]:
+    """Per base id, in id order: open, unusable and sellable set-days summed over its cells."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for cell in answer.idle:
-        totals[cell.base_id] += cell.sellable
-    return dict(sorted(totals.items()))
+        row = totals[cell.base_id]
+        row[0] += cell.open_days
+        row[1] += cell.unusable
+        row[2] += cell.sellable
+    return {base_id: (a, b, c) for base_id, (a, b, c) in sorted(totals.items())}
 
 
 def capacity_report(

@@ -751,12 +751,7 @@ class CapacityModel:
 
     def set_objective(self, objective: Objective) -> None:
         """Maximise Σ priority (``priority``) or the number of titles (``titles``)."""
-        self.problem.setObjective(
-            pulp.lpSum(
-                (c.title.priority if objective == "priority" else 1) * c.scheduled
-                for c in self.titles.values()
-            )
-        )
+        self.problem.setObjective(self.objective(objective))
         self.problem.sense = pulp.LpMaximize
 
     @property

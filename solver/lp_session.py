@@ -200,7 +200,6 @@ class LpSession:
         self._last_goal: tuple[tuple[str, float], ...] = ()
         self._last_integer = False
         self._last_additions: list[tuple[float, float]] | None = None
-        self.solves = 0
 
     def solve(
         self,
@@ -213,7 +212,6 @@ class LpSession:
         presolve: bool = True,
     ) -> LpSolution:
         """Optimise ``objective`` under the problem's current bounds; read what was proven."""
-        self.solves += 1
         if self.solver == "highs" and self._columns is None and self.like is not None:
             self._copy_model(self.like)
         if self.solver == "cbc" or self._columns is None:
