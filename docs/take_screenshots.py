@@ -49,9 +49,9 @@ from browser_support import (  # noqa: E402
     wait_until_idle,
 )
 
-from scheduler.app_support import open_store  # noqa: E402
-from scheduler.model import Unavailability  # noqa: E402
-from scheduler.planning import plan_scenario, save_outcome  # noqa: E402
+from scheduler.app.support import open_store  # noqa: E402
+from scheduler.domain.model import Unavailability  # noqa: E402
+from scheduler.services.planning import plan_scenario, save_outcome  # noqa: E402
 from scheduler.storage import ScenarioStore  # noqa: E402
 
 OUT = REPO_ROOT / "docs" / "screenshots"

@@ -1,36 +1,8 @@
 """ShootPlan 短剧排期: plans micro-drama shoots across a cluster of shooting bases.
 
-``scheduler`` holds the domain model, scenario I/O and validation, storage,
-the plan checker, KPIs and the command line; ``solver`` holds the models.
+The package is layered; each layer imports only those below it (see
+``docs/ARCHITECTURE.md``, checked by ``lint-imports``):
+
+``domain`` → ``io`` and ``storage`` → ``check`` (and, beside it, the top-level
+``solver`` package) → ``services`` and ``samples`` → ``app`` and ``cli``.
 """
-
-from scheduler.errors import Problem, ScenarioError
-from scheduler.model import (
-    Actor,
-    Base,
-    Crew,
-    FilmSet,
-    Need,
-    Pin,
-    Scenario,
-    Targets,
-    Title,
-    Travel,
-    Unavailability,
-)
-
-__all__ = [
-    "Actor",
-    "Base",
-    "Crew",
-    "FilmSet",
-    "Need",
-    "Pin",
-    "Problem",
-    "Scenario",
-    "ScenarioError",
-    "Targets",
-    "Title",
-    "Travel",
-    "Unavailability",
-]

@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-from scheduler.plan import Plan
-
-
-class SolveStatus(StrEnum):
-    """How good the plan is known to be (the SPEC's kpis.json ``status``)."""
-
-    OPTIMAL = "optimal"
-    """priority_scheduled is proven the most any plan can reach."""
-    FEASIBLE = "feasible"
-    """A plan that keeps every rule; better ones may exist (see priority_bound)."""
-    INFEASIBLE = "infeasible"
-    """No plan keeps every rule: the pins contradict each other or the rules."""
-    ERROR = "error"
-    """Something went wrong (a checker violation, no plan in time); see ``problems``."""
+from scheduler.domain.plan import Plan
+from solver.status import SolveStatus
 
 
 @dataclass(frozen=True)
@@ -34,7 +21,7 @@ class ModelSize:
 
 @dataclass(frozen=True)
 class SolveResult:
-    """The outcome of :func:`solver.solve.solve`.
+    """The outcome of :func:`solver.slate.solve.solve`.
 
     ``priority_bound`` is a proven upper bound on ``priority_scheduled`` (or
     ``None`` when the solver proved nothing). ``problems`` explains an

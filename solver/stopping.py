@@ -12,7 +12,7 @@ class StopWatch:
     """Stops the solver from another thread as soon as the stop flag is set.
 
     ``hopeless``, when given, is asked every 50 ms too: it says the search is
-    not worth continuing (see :mod:`solver.solve`, phase 1).
+    not worth continuing (see :mod:`solver.slate.solve`, phase 1).
     """
 
     def __init__(

@@ -13,9 +13,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from scheduler.app_support import open_store
+from scheduler.app.support import open_store
+from scheduler.io.validation import load_scenario
 from scheduler.storage import ScenarioInfo, ScenarioStore
-from scheduler.validation import load_scenario
 from tests.factories import SAMPLES
 from ui.current import SCENARIO_KEY
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.model import Scenario
-from scheduler.validation import load_scenario
+from scheduler.domain.model import Scenario
+from scheduler.io.validation import load_scenario
 from tests.app_pages import tutorial_db
 from tests.factories import SAMPLES
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from scheduler.model import (
+from scheduler.domain.model import (
     Actor,
     Base,
     Crew,

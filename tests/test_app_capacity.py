@@ -1,7 +1,7 @@
 """The 产能规划 Capacity planning page in streamlit.testing.
 
 On the Zhengzhou month (the app's default scenario): nothing is computed until 计算; then
-the bound is the one :func:`scheduler.capacity.capacity_report` computes, and reruns do
+the bound is the one :func:`scheduler.services.capacity_report.capacity_report` computes, and reruns do
 not compute it again. A candidate row with a bad day rate and one with an unknown base
 are both named, by row and column as the editor shows them, and nothing is computed. On
 the month with only 20 of its 24 crews the scenario's targets need nothing, and raised
@@ -18,13 +18,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import scheduler.capacity
-from scheduler.app_support import open_store
-from scheduler.capacity import capacity_report
-from scheduler.planning import plan_scenario, save_outcome
+import scheduler.services.capacity_report
+from scheduler.app.support import open_store
+from scheduler.io.validation import load_scenario
+from scheduler.services.capacity_report import capacity_report
+from scheduler.services.planning import plan_scenario, save_outcome
 from scheduler.storage import ScenarioInfo, ScenarioStore
-from scheduler.validation import load_scenario
-from solver.capacity import default_candidates
+from solver.capacity.model import default_candidates
 from tests.app_pages import open_page as open_app_page
 from tests.factories import SAMPLES
 
@@ -49,12 +49,14 @@ def reports(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Every report the page computes (the page imports capacity_report on each run)."""
     made: list[object] = []
 
-    def counted(*args: object, **kwargs: object) -> scheduler.capacity.CapacityReport:
+    def counted(
+        *args: object, **kwargs: object
+    ) -> scheduler.services.capacity_report.CapacityReport:
         report = capacity_report(*args, **kwargs)  # type: ignore[arg-type]
         made.append(report)
         return report
 
-    monkeypatch.setattr(scheduler.capacity, "capacity_report", counted)
+    monkeypatch.setattr(scheduler.services.capacity_report, "capacity_report", counted)
     return made
 
 

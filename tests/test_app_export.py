@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from scheduler.planning import plan_scenario, save_outcome
+from scheduler.services.planning import plan_scenario, save_outcome
 from scheduler.storage import ScenarioInfo
 from tests.app_pages import open_page as open_app_page
 

@@ -18,8 +18,8 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Tab
 
-from scheduler.app_support import open_store
-from scheduler.model import Unavailability
+from scheduler.app.support import open_store
+from scheduler.domain.model import Unavailability
 from scheduler.storage import ScenarioStore
 from ui.current import SCENARIO_KEY
 

@@ -10,11 +10,11 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
-from scheduler.app_support import open_store
-from scheduler.model import Scenario
-from scheduler.solve_jobs import forget_job, job_for
+from scheduler.app.support import open_store
+from scheduler.domain.model import Scenario
+from scheduler.io.validation import load_scenario
+from scheduler.services.solve_jobs import forget_job, job_for
 from scheduler.storage import ScenarioStore
-from scheduler.validation import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = ROOT / "sample_data" / "tutorial"

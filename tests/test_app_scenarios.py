@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import TextInput
 
-from scheduler.app_support import open_store
-from scheduler.scenario_files import scenario_to_xlsx_bytes, scenario_to_zip_bytes
+from scheduler.app.support import open_store
+from scheduler.io.scenario_files import scenario_to_xlsx_bytes, scenario_to_zip_bytes
 from scheduler.storage import ScenarioStore
 from ui.current import SCENARIO_KEY
 

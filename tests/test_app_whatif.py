@@ -9,9 +9,9 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from scheduler import compare
-from scheduler.model import Unavailability
-from scheduler.planning import plan_scenario, save_outcome
+from scheduler.app import compare
+from scheduler.domain.model import Unavailability
+from scheduler.services.planning import plan_scenario, save_outcome
 from scheduler.storage import ScenarioInfo
 from tests.app_pages import open_page as open_app_page
 

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.generate import generate, generate_with_reference
-from scheduler.model import Actor, Base, Crew, FilmSet, Need, Pin, Scenario, Title
-from scheduler.plan import Plan
-from solver.bound import BoundResult, priority_upper_bound
-from solver.greedy import greedy_plan
+from scheduler.domain.model import Actor, Base, Crew, FilmSet, Need, Pin, Scenario, Title
+from scheduler.domain.plan import Plan
+from scheduler.samples.generate import generate, generate_with_reference
+from solver.capacity.bound import BoundResult, priority_upper_bound
+from solver.slate.greedy import greedy_plan
 
 START = date(2026, 12, 1)
 

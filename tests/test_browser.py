@@ -35,8 +35,8 @@ from browser_support import (
     wait_until_idle,
 )
 
-from scheduler.capacity import capacity_report
-from scheduler.validation import load_scenario
+from scheduler.io.validation import load_scenario
+from scheduler.services.capacity_report import capacity_report
 
 pytestmark = pytest.mark.browser
 

@@ -29,7 +29,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from scheduler.model import (
+from scheduler.domain.model import (
     Actor,
     Base,
     Crew,
@@ -42,13 +42,13 @@ from scheduler.model import (
     Unavailability,
     UnavailableKind,
 )
-from scheduler.plan import Plan
-from scheduler.validation import load_scenario
-from solver.capacity import Candidate, CapacityModel, Objective
-from solver.capacity_questions import CapacityAnswer, _Planner, plan_capacity
-from solver.greedy import greedy_plan
-from solver.lp_session import ROUNDING_SLACK, CapacitySolver, solve_lp
-from solver.solve import solve
+from scheduler.domain.plan import Plan
+from scheduler.io.validation import load_scenario
+from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, solve_lp
+from solver.capacity.model import Candidate, CapacityModel, Objective
+from solver.capacity.questions import CapacityAnswer, _Planner, plan_capacity
+from solver.slate.greedy import greedy_plan
+from solver.slate.solve import solve
 from tests.factories import SAMPLES, START, day, tiny_scenario
 from tests.test_solve_properties import scenarios
 
@@ -123,7 +123,7 @@ def bounds(
     """The model's (priority, titles) bounds, rounded down as plan_capacity does.
 
     Each objective is a fresh solve through PuLP, so this path does not touch
-    the warm re-solve of :class:`solver.capacity.LpSession`.
+    the warm re-solve of :class:`solver.capacity.model.LpSession`.
     """
     model = CapacityModel(scenario, bucket_days=bucket_days)
     if not model.feasible:

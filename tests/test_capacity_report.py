@@ -1,4 +1,4 @@
-"""``python -m scheduler capacity`` and :mod:`scheduler.capacity`: the report a base manager reads.
+"""``python -m scheduler capacity`` and :mod:`scheduler.services.capacity_report`: the report a base manager reads.
 
 The month sample has sets to spare and actors that bind: its bound (1294,
 455 titles) leaves room for the targets (400 a month, 20 a day), so nothing
@@ -14,20 +14,20 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.capacity import (
+from scheduler.cli.main import main
+from scheduler.domain.errors import ScenarioError
+from scheduler.domain.model import Scenario
+from scheduler.io.plan_io import write_plan
+from scheduler.io.validation import load_scenario
+from scheduler.services.capacity_report import (
     binding_sentence,
     candidates_frame,
     capacity_report,
     load_candidates,
     read_candidates,
 )
-from scheduler.cli import main
-from scheduler.errors import ScenarioError
-from scheduler.model import Scenario
-from scheduler.plan_io import write_plan
-from scheduler.validation import load_scenario
-from solver.capacity import default_candidates
-from solver.greedy import greedy_plan
+from solver.capacity.model import default_candidates
+from solver.slate.greedy import greedy_plan
 from tests.factories import SAMPLES
 
 MONTH = SAMPLES / "zhengzhou-month"

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from scheduler.checker import Violation, check, check_plan
-from scheduler.cli import main
-from scheduler.model import (
+from scheduler.check.checker import Violation, check, check_plan
+from scheduler.cli.main import main
+from scheduler.domain.model import (
     Actor,
     Base,
     Crew,
@@ -31,8 +31,8 @@ from scheduler.model import (
     Travel,
     Unavailability,
 )
-from scheduler.plan import Plan, Shoot
-from scheduler.plan_io import PLAN_FILE, PlanError, read_plan, write_plan
+from scheduler.domain.plan import Plan, Shoot
+from scheduler.io.plan_io import PLAN_FILE, PlanError, read_plan, write_plan
 
 
 def d(day: int) -> date:
@@ -534,8 +534,8 @@ def test_plan_folder_missing_plan_csv(tmp_path: Path) -> None:
 
 
 def test_cli_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("scheduler.validation")
-    from scheduler.tables import write_scenario
+    pytest.importorskip("scheduler.io.validation")
+    from scheduler.io.tables import write_scenario
 
     sc = scenario(unavailable=(Unavailability("actor", "A03", d(1), d(1), note="生病"),))
     write_scenario(sc, tmp_path / "scenario")

@@ -8,11 +8,11 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from scheduler import compare as c
-from scheduler.kpis import compute_kpis
-from scheduler.model import Need, Scenario, Title
-from scheduler.plan import Plan, Shoot
-from scheduler.planning import plan_scenario, save_outcome
+from scheduler.app import compare as c
+from scheduler.check.kpis import compute_kpis
+from scheduler.domain.model import Need, Scenario, Title
+from scheduler.domain.plan import Plan, Shoot
+from scheduler.services.planning import plan_scenario, save_outcome
 from scheduler.storage import ScenarioStore, get_engine
 
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from scheduler.model import (
+from scheduler.domain.model import (
     Actor,
     Base,
     Crew,
@@ -28,10 +28,11 @@ from scheduler.model import (
     Travel,
     Unavailability,
 )
-from scheduler.plan import Plan
-from solver.placements import enumerate_candidates, set_type_orders
-from solver.result import SolveResult, SolveStatus
-from solver.solve import solve
+from scheduler.domain.plan import Plan
+from solver.result import SolveResult
+from solver.slate.candidates import enumerate_candidates, set_type_orders
+from solver.slate.solve import solve
+from solver.status import SolveStatus
 from tests.factories import START, day
 from tests.factories import small_scenario as scenario
 from tests.factories import small_title as title
@@ -438,7 +439,7 @@ def test_stop_flag_returns_the_best_plan_so_far() -> None:
 def test_stop_flag_interrupts_a_long_solve() -> None:
     # Zhengzhou month with a 60 s limit, stopped after 3 s: the solve returns within a
     # second or so with a checked plan at least as good as the greedy warm start.
-    generate = pytest.importorskip("scheduler.generate")
+    generate = pytest.importorskip("scheduler.samples.generate")
     month = generate.generate("zhengzhou-month")
     stop = threading.Event()
     timer = threading.Timer(3.0, stop.set)
@@ -460,7 +461,7 @@ def test_progress_is_reported() -> None:
 
 
 def test_tutorial_is_proven_optimal_fast() -> None:
-    generate = pytest.importorskip("scheduler.generate")
+    generate = pytest.importorskip("scheduler.samples.generate")
     tutorial = generate.generate("tutorial")
     started = time.monotonic()
     result = solve(tutorial, time_limit=5.0)
@@ -476,10 +477,10 @@ def test_reference_plans_fit_the_model() -> None:
     # Every one of its titles must be one of the model's candidates (same base, start,
     # set-type order and crew), and on the tutorial the plan, fixed variable by variable,
     # must satisfy every constraint of the model.
-    generate = pytest.importorskip("scheduler.generate")
+    generate = pytest.importorskip("scheduler.samples.generate")
     from ortools.sat.python import cp_model
 
-    from solver.cpsat.model import SlateModel
+    from solver.slate.cpsat.model import SlateModel
 
     for kind in ("zhengzhou-month", "tutorial"):
         s, reference = generate.generate_with_reference(kind)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from factories import tiny_scenario
 
-from scheduler.editing import (
+from scheduler.app.editing import (
     SHEET_TITLES,
     EditCheck,
     SheetProblem,
@@ -24,9 +24,9 @@ from scheduler.editing import (
     edited_settings,
     editor_frames,
 )
-from scheduler.model import Scenario, Unavailability
-from scheduler.tables import SHEETS, scenario_settings
-from scheduler.validation import load_scenario
+from scheduler.domain.model import Scenario, Unavailability
+from scheduler.io.tables import SHEETS, scenario_settings
+from scheduler.io.validation import load_scenario
 
 MONTH = Path(__file__).resolve().parents[1] / "sample_data" / "zhengzhou-month"
 

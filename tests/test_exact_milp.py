@@ -22,8 +22,8 @@ from functools import partial
 
 import pytest
 
-from scheduler.checker import check_plan
-from scheduler.model import (
+from scheduler.check.checker import check_plan
+from scheduler.domain.model import (
     UNAVAILABLE_KINDS,
     Actor,
     Base,
@@ -36,12 +36,13 @@ from scheduler.model import (
     Travel,
     Unavailability,
 )
-from scheduler.tables import scenario_to_tables
-from scheduler.validation import find_problems
-from solver.exact_milp import ExactResult, ExactSolver, exact_priority_optimum
-from solver.greedy import greedy_plan
-from solver.result import SolveResult, SolveStatus
-from solver.solve import solve
+from scheduler.io.tables import scenario_to_tables
+from scheduler.io.validation import find_problems
+from solver.capacity.exact_milp import ExactResult, ExactSolver, exact_priority_optimum
+from solver.result import SolveResult
+from solver.slate.greedy import greedy_plan
+from solver.slate.solve import solve
+from solver.status import SolveStatus
 from tests.factories import day, small_scenario, small_title, tiny_scenario
 
 # the MILP's titles default to a three-day window; its scenarios are the small ones

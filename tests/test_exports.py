@@ -14,11 +14,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from scheduler import exports as e
-from scheduler.model import Scenario, Unavailability
-from scheduler.plan import Plan, Shoot
-from scheduler.plan_io import PLAN_COLUMNS, PLAN_FILE, read_plan, write_plan
-from scheduler.planning import PlanOutcome, plan_scenario
+from scheduler.app import exports as e
+from scheduler.domain.model import Scenario, Unavailability
+from scheduler.domain.plan import Plan, Shoot
+from scheduler.io.plan_io import PLAN_COLUMNS, PLAN_FILE, read_plan, write_plan
+from scheduler.services.planning import PlanOutcome, plan_scenario
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scheduler import gantt
-from scheduler.model import Pin, Scenario
-from scheduler.plan import Plan, Shoot
-from scheduler.validation import load_scenario
-from solver.greedy import greedy_plan
+from scheduler.app import gantt
+from scheduler.domain.model import Pin, Scenario
+from scheduler.domain.plan import Plan, Shoot
+from scheduler.io.validation import load_scenario
+from solver.slate.greedy import greedy_plan
 from ui.gantt_charts import gantt_figure
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"

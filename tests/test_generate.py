@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.checker import check_plan
-from scheduler.generate import KINDS, generate, generate_with_reference
-from scheduler.model import Scenario
-from scheduler.plan import Plan
-from scheduler.tables import write_scenario
-from scheduler.validation import load_scenario
-from solver.greedy import greedy_plan
+from scheduler.check.checker import check_plan
+from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan
+from scheduler.io.tables import write_scenario
+from scheduler.io.validation import load_scenario
+from scheduler.samples.generate import KINDS, generate, generate_with_reference
+from solver.slate.greedy import greedy_plan
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 

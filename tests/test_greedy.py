@@ -2,7 +2,7 @@
 
 Each small case (2–6 titles, one week from 2026-12-01, day 0 = 12-01) says in
 a comment why the greedy must place the titles as asserted. The plans are
-also run through the independent checker (scheduler.checker), which shares no
+also run through the independent checker (scheduler.check.checker), which shares no
 code with the greedy.
 """
 
@@ -14,9 +14,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.checker import check_plan
-from scheduler.generate import generate
-from scheduler.model import (
+from scheduler.check.checker import check_plan
+from scheduler.domain.model import (
     Actor,
     Base,
     Crew,
@@ -29,8 +28,9 @@ from scheduler.model import (
     Unavailability,
     UnavailableKind,
 )
-from scheduler.plan import Plan
-from solver.greedy import greedy_plan
+from scheduler.domain.plan import Plan
+from scheduler.samples.generate import generate
+from solver.slate.greedy import greedy_plan
 
 START = date(2026, 12, 1)
 

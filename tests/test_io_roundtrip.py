@@ -11,7 +11,7 @@ from factories import tiny_scenario
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.model import (
+from scheduler.domain.model import (
     UNAVAILABLE_KINDS,
     Actor,
     Base,
@@ -25,8 +25,8 @@ from scheduler.model import (
     Travel,
     Unavailability,
 )
-from scheduler.tables import SHEETS, read_tables, write_scenario, write_tables
-from scheduler.validation import load_scenario
+from scheduler.io.tables import SHEETS, read_tables, write_scenario, write_tables
+from scheduler.io.validation import load_scenario
 
 SHEET_FILES = ["scenario.toml", *(f"{spec.name}.csv" for spec in SHEETS)]
 

@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from scheduler.checker import check_plan
-from scheduler.kpis import compute_kpis, week_labels
-from scheduler.model import (
+from scheduler.check.checker import check_plan
+from scheduler.check.kpis import compute_kpis, week_labels
+from scheduler.domain.model import (
     Actor,
     Base,
     Crew,
@@ -21,7 +21,7 @@ from scheduler.model import (
     Title,
     Unavailability,
 )
-from scheduler.plan import Plan, Shoot
+from scheduler.domain.plan import Plan, Shoot
 
 
 def d(day: int) -> date:

@@ -13,13 +13,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from scheduler.checker import check_plan
-from scheduler.model import Base, Crew, FilmSet, Need, Scenario, Title, Travel
-from solver.cpsat.model import Choice, choices_of_plan
-from solver.lns import Incumbent, LargeNeighbourhoodSearch
-from solver.placements import Placement
-from solver.result import SolveStatus
-from solver.solve import solve
+from scheduler.check.checker import check_plan
+from scheduler.domain.model import Base, Crew, FilmSet, Need, Scenario, Title, Travel
+from solver.slate.choices import Choice, Placement
+from solver.slate.cpsat.model import choices_of_plan
+from solver.slate.lns import Incumbent, LargeNeighbourhoodSearch
+from solver.slate.solve import solve
+from solver.status import SolveStatus
 
 START = date(2026, 12, 1)
 ZHENGZHOU = Base("B1", "金水基地", "郑州")
@@ -111,14 +111,14 @@ def test_fixed_title_blocks_travel_too_short_for_the_window() -> None:
 
 @pytest.fixture(scope="module")
 def zhengzhou_full() -> Scenario:
-    generate = pytest.importorskip("scheduler.generate")
+    generate = pytest.importorskip("scheduler.samples.generate")
     return generate.generate("zhengzhou-full")
 
 
 def test_lns_never_worsens_the_incumbent(zhengzhou_full: Scenario) -> None:
     # From the greedy plan, every accepted move has more priority, or as much for less
     # cost; check_moves runs the checker after each of them.
-    from solver.greedy import greedy_plan
+    from solver.slate.greedy import greedy_plan
 
     start = choices_of_plan(zhengzhou_full, greedy_plan(zhengzhou_full))
     lns = LargeNeighbourhoodSearch(zhengzhou_full, start, workers=2, check_moves=True)

@@ -14,11 +14,11 @@ from datetime import date
 
 import pytest
 
-from scheduler.model import Pin, Scenario
-from scheduler.pinning import PinError, pin_from_plan, unpin
-from scheduler.plan import Plan
-from scheduler.planning import plan_scenario
-from solver.greedy import greedy_plan
+from scheduler.domain.model import Pin, Scenario
+from scheduler.domain.plan import Plan
+from scheduler.services.pinning import PinError, pin_from_plan, unpin
+from scheduler.services.planning import plan_scenario
+from solver.slate.greedy import greedy_plan
 
 
 @pytest.fixture(scope="module")

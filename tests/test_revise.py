@@ -13,15 +13,15 @@ from datetime import timedelta
 
 import pytest
 
-from scheduler.checker import check_plan
-from scheduler.model import Scenario, Unavailability
-from scheduler.plan import Plan
-from scheduler.validation import load_scenario
-from solver.cpsat.model import choices_of_plan
-from solver.greedy import greedy_plan
-from solver.result import SolveStatus
-from solver.revise import repair, titles_moved
-from solver.solve import solve
+from scheduler.check.checker import check_plan
+from scheduler.domain.model import Scenario, Unavailability
+from scheduler.domain.plan import Plan
+from scheduler.io.validation import load_scenario
+from solver.slate.cpsat.model import choices_of_plan
+from solver.slate.greedy import greedy_plan
+from solver.slate.revise import repair, titles_moved
+from solver.slate.solve import solve
+from solver.status import SolveStatus
 from tests.factories import SAMPLES
 
 

@@ -11,15 +11,15 @@ import pytest
 from factories import tiny_scenario
 from openpyxl import load_workbook
 
-from scheduler.errors import ScenarioError
-from scheduler.model import Scenario
-from scheduler.scenario_files import (
+from scheduler.domain.errors import ScenarioError
+from scheduler.domain.model import Scenario
+from scheduler.io.scenario_files import (
     scenario_from_upload,
     scenario_to_xlsx_bytes,
     scenario_to_zip_bytes,
 )
-from scheduler.tables import write_scenario
-from scheduler.validation import load_scenario
+from scheduler.io.tables import write_scenario
+from scheduler.io.validation import load_scenario
 
 MONTH = Path(__file__).resolve().parents[1] / "sample_data" / "zhengzhou-month"
 

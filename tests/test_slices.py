@@ -15,21 +15,21 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from scheduler.checker import check_plan
-from scheduler.model import Scenario
-from scheduler.plan import Plan
-from solver import solve as solve_module
-from solver.cpsat.model import choices_of_plan
-from solver.greedy import Group, greedy_plan
-from solver.lns import LargeNeighbourhoodSearch
-from solver.result import SolveStatus
-from solver.slices import make_groups, rounds, search_slices
+from scheduler.check.checker import check_plan
+from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan
+from solver.slate import solve as solve_module
+from solver.slate.cpsat.model import choices_of_plan
+from solver.slate.greedy import Group, greedy_plan
+from solver.slate.lns import LargeNeighbourhoodSearch
+from solver.slate.slices import make_groups, rounds, search_slices
+from solver.status import SolveStatus
 from tests.test_solve_properties import priority_of, scenarios
 
 
 @pytest.fixture(scope="module")
 def zhengzhou_full() -> Scenario:
-    from scheduler.generate import generate
+    from scheduler.samples.generate import generate
 
     return generate("zhengzhou-full")
 

@@ -1,4 +1,4 @@
-"""``python -m scheduler solve`` and :mod:`scheduler.planning` on the tutorial and the month.
+"""``python -m scheduler solve`` and :mod:`scheduler.services.planning` on the tutorial and the month.
 
 The tutorial (7 days, 6 titles) has one best plan, priority 17, found by hand
 in its README; the solver proves it in well under a second, so a 10 s limit
@@ -21,13 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.cli import main
-from scheduler.plan import Plan, Shoot
-from scheduler.plan_io import read_plan
-from scheduler.planning import UncheckedPlanError, plan_scenario, save_outcome
+from scheduler.cli.main import main
+from scheduler.domain.plan import Plan, Shoot
+from scheduler.io.plan_io import read_plan
+from scheduler.io.validation import load_scenario
+from scheduler.services.planning import UncheckedPlanError, plan_scenario, save_outcome
 from scheduler.storage import ScenarioStore, get_engine
-from scheduler.validation import load_scenario
-from solver.result import SolveResult, SolveStatus
+from solver.result import SolveResult
+from solver.status import SolveStatus
 
 REPO = Path(__file__).resolve().parents[1]
 TUTORIAL = REPO / "sample_data" / "tutorial"
@@ -183,7 +184,7 @@ def test_a_plan_the_checker_rejects_is_an_error_and_is_neither_written_nor_saved
     # A "solver" that claims optimal but shoots T2 (2 days of 医院) on one day
     # only (rule 1: days; rule 2: set types) and forgets the other titles (rule 1).
     bad = Plan((Shoot("T2", date(2026, 12, 2), "B2", "S3", "C1"),), {})
-    monkeypatch.setattr("scheduler.planning.solve", lambda *_a, **_k: broken_result(bad))
+    monkeypatch.setattr("scheduler.services.planning.solve", lambda *_a, **_k: broken_result(bad))
     scenario = load_scenario(TUTORIAL)
 
     outcome = plan_scenario(scenario, time_limit=1)

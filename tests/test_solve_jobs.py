@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.app_support import open_store
-from scheduler.model import Scenario
-from scheduler.solve_jobs import (
+from scheduler.app.support import open_store
+from scheduler.domain.model import Scenario
+from scheduler.io.validation import load_scenario
+from scheduler.services.solve_jobs import (
     SolveJob,
     default_time_limit,
     forget_job,
@@ -24,7 +25,6 @@ from scheduler.solve_jobs import (
     start_job,
 )
 from scheduler.storage import ScenarioStore
-from scheduler.validation import load_scenario
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -81,7 +81,7 @@ def test_a_failing_solve_is_reported_as_an_error(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr("scheduler.planning.plan_scenario", broken)
+    monkeypatch.setattr("scheduler.services.planning.plan_scenario", broken)
     job = start_job("broken", tutorial, time_limit=5)
     assert job.wait(10)
     assert job.outcome is None

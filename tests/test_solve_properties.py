@@ -19,8 +19,8 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.checker import check_plan
-from scheduler.model import (
+from scheduler.check.checker import check_plan
+from scheduler.domain.model import (
     UNAVAILABLE_KINDS,
     Actor,
     Base,
@@ -34,12 +34,12 @@ from scheduler.model import (
     Travel,
     Unavailability,
 )
-from scheduler.plan import Plan
-from scheduler.planning import plan_scenario
-from scheduler.tables import scenario_to_tables
-from scheduler.validation import find_problems
-from solver.greedy import greedy_plan
-from solver.result import SolveStatus
+from scheduler.domain.plan import Plan
+from scheduler.io.tables import scenario_to_tables
+from scheduler.io.validation import find_problems
+from scheduler.services.planning import plan_scenario
+from solver.slate.greedy import greedy_plan
+from solver.status import SolveStatus
 
 START = date(2026, 12, 1)
 CITIES = ("郑州", "开封")

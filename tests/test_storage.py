@@ -27,10 +27,10 @@ from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from scheduler import app_support
-from scheduler.cli import main
-from scheduler.errors import Problem, ScenarioError
-from scheduler.model import (
+from scheduler.app import support as app_support
+from scheduler.cli.main import main
+from scheduler.domain.errors import Problem, ScenarioError
+from scheduler.domain.model import (
     Actor,
     Base,
     Crew,
@@ -43,7 +43,8 @@ from scheduler.model import (
     Travel,
     Unavailability,
 )
-from scheduler.plan import Plan, Shoot
+from scheduler.domain.plan import Plan, Shoot
+from scheduler.io.tables import write_scenario
 from scheduler.storage import (
     DuplicateNameError,
     NotFoundError,
@@ -55,7 +56,6 @@ from scheduler.storage import (
 )
 from scheduler.storage.engine import alembic_config, create_database_engine, upgrade
 from scheduler.storage.rows import CONTENT_ROWS, TitleRow, metadata
-from scheduler.tables import write_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get(
@@ -650,7 +650,7 @@ def test_plans_survive_a_save_of_their_scenario(store: ScenarioStore) -> None:
 
 @pytest.fixture
 def fake_validation(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``scheduler.validation.load_scenario`` reading our test scenarios: folder name → scenario.
+    """``scheduler.io.validation.load_scenario`` reading our test scenarios: folder name → scenario.
 
     A stand-in, so these tests check the ``db`` commands and not the validator.
     """
@@ -661,9 +661,9 @@ def fake_validation(monkeypatch: pytest.MonkeyPatch) -> None:
         # Plain settings: a workbook's settings sheet holds no lists.
         return replace(make_scenario(path.name), settings_extra={"owner": "王统筹"})
 
-    module = types.ModuleType("scheduler.validation")
+    module = types.ModuleType("scheduler.io.validation")
     module.load_scenario = load_scenario  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "scheduler.validation", module)
+    monkeypatch.setitem(sys.modules, "scheduler.io.validation", module)
 
 
 @pytest.mark.usefixtures("fake_validation")
@@ -702,7 +702,7 @@ def test_db_commands(
 
 
 def test_empty_database_gets_the_samples(store: ScenarioStore, tmp_path: Path) -> None:
-    pytest.importorskip("scheduler.validation")
+    pytest.importorskip("scheduler.io.validation")
     write_scenario(make_scenario("郑州样例"), tmp_path / "zhengzhou-month")
     write_scenario(make_scenario("教程样例", optional_sheets=False), tmp_path / "tutorial")
 
@@ -737,7 +737,7 @@ def test_times_are_shown_in_beijing_time(monkeypatch: pytest.MonkeyPatch) -> Non
     # A server on UTC stores 2026-11-26 03:29 UTC; a producer in 郑州 reads 11:29.
     from datetime import UTC, datetime
 
-    from scheduler.app_support import local_time
+    from scheduler.app.support import local_time
 
     monkeypatch.delenv("SHOOTPLAN_TZ", raising=False)
     assert local_time(datetime(2026, 11, 26, 3, 29, tzinfo=UTC)) == "2026-11-26 11:29"
@@ -750,8 +750,8 @@ def test_sample_goes_csv_to_database_to_workbook_and_back_unchanged(
 ) -> None:
     # The whole chain a producer uses: CSV folder → scenario → database → scenario
     # → .xlsx → scenario → CSV folder; every hop keeps every cell.
-    from scheduler.tables import write_scenario
-    from scheduler.validation import load_scenario
+    from scheduler.io.tables import write_scenario
+    from scheduler.io.validation import load_scenario
 
     sample = REPO / "sample_data" / "zhengzhou-full"
     original = load_scenario(sample)

@@ -9,11 +9,11 @@ from datetime import date
 
 import pytest
 
-from scheduler import utilisation as u
-from scheduler.kpis import compute_kpis
-from scheduler.model import Scenario, Unavailability
-from scheduler.plan import Plan, Shoot
-from scheduler.planning import plan_scenario
+from scheduler.app import utilisation as u
+from scheduler.check.kpis import compute_kpis
+from scheduler.domain.model import Scenario, Unavailability
+from scheduler.domain.plan import Plan, Shoot
+from scheduler.services.planning import plan_scenario
 
 
 def day(n: int) -> date:

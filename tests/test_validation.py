@@ -18,17 +18,17 @@ from factories import tiny_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.cli import main
-from scheduler.errors import ScenarioError
-from scheduler.model import Scenario
-from scheduler.tables import (
+from scheduler.cli.main import main
+from scheduler.domain.errors import ScenarioError
+from scheduler.domain.model import Scenario
+from scheduler.io.tables import (
     SHEETS,
     read_tables,
     scenario_to_tables,
     write_scenario,
     write_tables,
 )
-from scheduler.validation import build_scenario, load_scenario, split_list, tables_from_frames
+from scheduler.io.validation import build_scenario, load_scenario, split_list, tables_from_frames
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import streamlit as st
 
-from scheduler.app_support import local_time
-from scheduler.model import Scenario
-from scheduler.plan import Plan
+from scheduler.app.support import local_time
+from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan
 from scheduler.storage import PlanInfo, ScenarioInfo, ScenarioStore
 from ui.resources import scenario_store
 

@@ -1,4 +1,4 @@
-"""Plotly timeline figures of a plan, from the rows of :mod:`scheduler.gantt`."""
+"""Plotly timeline figures of a plan, from the rows of :mod:`scheduler.app.gantt`."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def gantt_figure(
     first: date | None = None,
     last: date | None = None,
 ) -> go.Figure:
-    """A timeline of ``rows`` (a ``scheduler.gantt.rows_by_*`` table), one bar per row of it.
+    """A timeline of ``rows`` (a ``scheduler.app.gantt.rows_by_*`` table), one bar per row of it.
 
     ``view`` names the legend; ``first`` … ``last`` (inclusive) fix the date axis.
     """

@@ -1,5 +1,5 @@
 """Plotly figures of the Utilisation and What-if pages, drawn from the tables that
-:mod:`scheduler.utilisation` and :mod:`scheduler.compare` make. No data is computed here
+:mod:`scheduler.app.utilisation` and :mod:`scheduler.app.compare` make. No data is computed here
 beyond pivoting a table into a chart's grid."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import plotly.express as px
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from scheduler.compare import BETTER_COLUMN, HIGHER, KPI_COLUMN
-from scheduler.utilisation import BOOKED, CLOSED, IDLE, STATE_LABELS
+from scheduler.app.compare import BETTER_COLUMN, HIGHER, KPI_COLUMN
+from scheduler.app.utilisation import BOOKED, CLOSED, IDLE, STATE_LABELS
 
 BOOKED_COLOUR = "#2e7d32"
 IDLE_COLOUR = "#e0e0e0"
@@ -26,7 +26,7 @@ def _height(rows: int, per_row: int = 28, extra: int = 140) -> int:
 def base_day_heatmap(frame: pd.DataFrame) -> go.Figure:
     """Booked / available sets by base × day, coloured by utilisation, each cell labelled ``b/a``.
 
-    ``frame`` is :func:`scheduler.utilisation.set_days_by_base_day`.
+    ``frame`` is :func:`scheduler.app.utilisation.set_days_by_base_day`.
     """
     bases = list(dict.fromkeys(frame["base"]))
     dates = list(dict.fromkeys(frame["date"]))
@@ -82,7 +82,7 @@ STATE_CODES = {CLOSED: 0, IDLE: 1, BOOKED: 2}
 def base_grid_figure(grid: pd.DataFrame) -> go.Figure:
     """The base manager's grid: a row per set, a column per day; booked cells show the title.
 
-    ``grid`` is :func:`scheduler.utilisation.base_grid`; hovering a cell shows
+    ``grid`` is :func:`scheduler.app.utilisation.base_grid`; hovering a cell shows
     the title, crew and cast booked there, or that the set is idle or closed.
     """
     sets = list(dict.fromkeys(grid["set"]))
@@ -185,7 +185,7 @@ def crew_utilisation_chart(frame: pd.DataFrame) -> go.Figure:
 def utilisation_delta_chart(table: pd.DataFrame, delta_columns: list[str]) -> go.Figure:
     """Δ set utilisation (percentage points) per base, one bar group per compared plan.
 
-    ``table`` is :func:`scheduler.compare.utilisation_by_base_delta`.
+    ``table`` is :func:`scheduler.app.compare.utilisation_by_base_delta`.
     """
     figure = go.Figure(
         [
@@ -212,7 +212,7 @@ def utilisation_delta_chart(table: pd.DataFrame, delta_columns: list[str]) -> go
 def parallel_compare_chart(frame: pd.DataFrame, target: int | None) -> go.Figure:
     """Parallel shoots per day of several plans as lines, with the target.
 
-    ``frame`` is :func:`scheduler.compare.parallel_shoots_by_plan`.
+    ``frame`` is :func:`scheduler.app.compare.parallel_shoots_by_plan`.
     """
     figure = px.line(
         frame,
@@ -241,7 +241,7 @@ def _number(value: float, signed: bool = False) -> str:
 
 
 def style_kpi_table(table: pd.DataFrame) -> Styler:
-    """A :func:`scheduler.compare.compare_kpis` table for reading: numbers with thousands
+    """A :func:`scheduler.app.compare.compare_kpis` table for reading: numbers with thousands
     separators (``–`` where missing) and each Δ green where it is better than the
     reference, red where worse."""
     numbers = [c for c in table.columns if c not in (KPI_COLUMN, BETTER_COLUMN)]

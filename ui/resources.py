@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scheduler.app_support import ensure_sample_loaded, open_store
+from scheduler.app.support import ensure_sample_loaded, open_store
 from scheduler.storage import ScenarioStore, database_url
 
 

@@ -5,7 +5,7 @@
 >>> scenario, version = store.load(info.scenario_id)  # doctest: +SKIP
 >>> store.save(info.scenario_id, edited, version)  # doctest: +SKIP
 
-Only :mod:`scheduler.model` and :mod:`scheduler.plan` dataclasses cross this
+Only :mod:`scheduler.domain.model` and :mod:`scheduler.domain.plan` dataclasses cross this
 package's boundary; the SQLModel tables stay inside.
 """
 

@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 
 from sqlmodel import SQLModel
 
-from scheduler.model import (
+from scheduler.domain.model import (
     Actor,
     Base,
     Crew,
@@ -26,7 +26,7 @@ from scheduler.model import (
     Unavailability,
     UnavailableKind,
 )
-from scheduler.plan import Plan, Shoot
+from scheduler.domain.plan import Plan, Shoot
 from scheduler.storage.rows import (
     ActorRow,
     BaseRow,

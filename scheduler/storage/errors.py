@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from scheduler.errors import Lang
-from scheduler.local_time import local_time
+from scheduler.domain.errors import Lang
+from scheduler.domain.local_time import local_time
 
 
 class StorageError(Exception):

@@ -19,8 +19,8 @@ from sqlalchemy import Engine, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from scheduler.model import Scenario
-from scheduler.plan import Plan
+from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan
 from scheduler.storage.convert import (
     Record,
     content_records,

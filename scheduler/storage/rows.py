@@ -10,7 +10,7 @@ its base, a need and a pin of their title), and every row goes when its
 scenario goes.
 
 These classes never leave :mod:`scheduler.storage`: the repository converts
-them to and from :mod:`scheduler.model` dataclasses. A change here needs a new
+them to and from :mod:`scheduler.domain.model` dataclasses. A change here needs a new
 Alembic revision in ``scheduler/migrations/versions``.
 """
 

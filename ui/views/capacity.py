@@ -3,7 +3,7 @@
 How much the bases can shoot (a proven upper bound), what binds it, what one more set or
 crew would add, the cheapest additions that reach the targets (and the most titles for a
 budget), and the idle set-days each base could sell. The targets, the budget and the
-candidate additions are edited above; 计算 runs :func:`scheduler.capacity.capacity_report`
+candidate additions are edited above; 计算 runs :func:`scheduler.services.capacity_report.capacity_report`
 and the last report of each scenario version is kept in ``st.session_state``, so reruns
 and visits to other pages do not compute it again.
 """
@@ -18,16 +18,16 @@ from typing import NamedTuple
 import pandas as pd
 import streamlit as st
 
-from scheduler.capacity import (
+from scheduler.domain.errors import Problem, ScenarioError
+from scheduler.domain.model import Scenario
+from scheduler.services.capacity_report import (
     CapacityReport,
     candidates_frame,
     capacity_report,
     per_month,
     read_candidates,
 )
-from scheduler.errors import Problem, ScenarioError
-from scheduler.model import Scenario
-from solver.capacity import Candidate, default_candidates
+from solver.capacity.model import Candidate, default_candidates
 from ui import capacity_charts as charts
 from ui.current import Current, pick_plan, pick_scenario
 

@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from scheduler import exports
+from scheduler.app import exports
 from ui.current import require_plan
 
 st.title("导出 Export")

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from scheduler.editing import (
+from scheduler.app.editing import (
     SETTING_LABELS,
     SETTINGS_TITLE,
     SHEET_TITLES,
@@ -26,9 +26,9 @@ from scheduler.editing import (
     edited_settings,
     editor_frames,
 )
-from scheduler.model import UNAVAILABLE_KINDS, Scenario
+from scheduler.domain.model import UNAVAILABLE_KINDS, Scenario
+from scheduler.io.tables import SETTINGS_SHEET
 from scheduler.storage import StaleScenarioError, StorageError
-from scheduler.tables import SETTINGS_SHEET
 from ui.current import pick_scenario
 
 FLASH_KEY = "inputs_flash"

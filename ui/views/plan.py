@@ -1,7 +1,7 @@
 """排期 Plan.
 
 Solve with a live progress line and a stop button; Gantt charts; unscheduled titles; pins.
-The solve runs in the background (:mod:`scheduler.solve_jobs`); only checked plans are
+The solve runs in the background (:mod:`scheduler.services.solve_jobs`); only checked plans are
 saved and shown.
 """
 
@@ -12,12 +12,12 @@ from datetime import date
 import plotly.graph_objects as go
 import streamlit as st
 
-from scheduler import gantt
-from scheduler.compare import plan_choices
-from scheduler.model import Scenario
-from scheduler.pinning import PinError, pin_from_plan, unpin
-from scheduler.plan import Plan
-from scheduler.solve_jobs import (
+from scheduler.app import gantt
+from scheduler.app.compare import plan_choices
+from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan
+from scheduler.services.pinning import PinError, pin_from_plan, unpin
+from scheduler.services.solve_jobs import (
     SolveJob,
     default_time_limit,
     job_for,

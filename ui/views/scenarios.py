@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scheduler.app_support import scenario_rows
-from scheduler.errors import ScenarioError
-from scheduler.scenario_files import (
+from scheduler.app.support import scenario_rows
+from scheduler.domain.errors import ScenarioError
+from scheduler.io.scenario_files import (
     scenario_from_upload,
     scenario_to_xlsx_bytes,
     scenario_to_zip_bytes,

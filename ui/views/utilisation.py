@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scheduler import utilisation as u
+from scheduler.app import utilisation as u
 from ui import kpi_charts as charts
 from ui.current import require_plan
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scheduler import compare
+from scheduler.app import compare
 from ui import kpi_charts as charts
 from ui.current import pick_scenario
 

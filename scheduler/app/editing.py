@@ -1,0 +1,228 @@
+"""A scenario as the app's table editors hold it, and edited tables back into a scenario.
+
+The Inputs page shows each sheet of :data:`scheduler.io.tables.SHEETS` in a table
+editor. :func:`editor_frames` gives one DataFrame per sheet with typed cells
+(whole numbers as nullable integers, dates as dates, the rest as text, extra
+columns kept) and rows numbered from 1, as the editor shows them.
+:func:`check_edits` runs the edited frames and settings through the same
+validation as files (:mod:`scheduler.io.validation`) and returns either the new
+:class:`~scheduler.domain.model.Scenario` or every problem, grouped by sheet and
+naming the editor's row and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+from scheduler.domain.errors import Problem, ScenarioError
+from scheduler.domain.model import Scenario
+from scheduler.io.tables import (
+    SETTINGS_SHEET,
+    SHEETS,
+    ScenarioTables,
+    scenario_settings,
+    scenario_to_tables,
+)
+from scheduler.io.validation import COLUMN_ZH, build_scenario, parse_date, tables_from_frames
+
+SHEET_TITLES: dict[str, str] = {
+    "bases": "基地 Bases",
+    "sets": "场景/棚 Sets",
+    "crews": "剧组 Crews",
+    "actors": "演员 Actors",
+    "titles": "剧目 Titles",
+    "title_needs": "剧目场景需求 Title needs",
+    "unavailable": "不可用 Outages",
+    "travel": "转场 Travel",
+    "pins": "锁定 Pins",
+}
+"""Tab title of each sheet, Chinese first, in the order of SHEETS."""
+
+SETTINGS_TITLE = "场景设置 Settings"
+
+SETTING_LABELS: dict[str, str] = {
+    "name": "场景名称 name",
+    "start_date": "开始日期 start date",
+    "days": "天数 days",
+    "targets": "目标 targets",
+    "targets.parallel_shoots_per_day": "每日并行拍摄目标 parallel shoots per day",
+    "targets.titles_per_month": "每月剧目目标 titles per month",
+}
+"""Label of each scenario setting, as the Inputs page shows it."""
+
+WHOLE_COLUMNS = frozenset({"day_rate", "priority", "days", "max_crews", "max_days_in_row"})
+"""Columns of whole numbers (blank allowed where the SPEC makes them optional)."""
+
+DATE_COLUMNS = frozenset({"earliest_start", "due_date", "from_date", "to_date", "start_date"})
+"""Columns of ISO dates."""
+
+ColumnKind = Literal["whole", "date", "text"]
+
+
+def column_kind(column: str) -> ColumnKind:
+    """What an editor cell of ``column`` holds: a whole number, a date or text."""
+    if column in WHOLE_COLUMNS:
+        return "whole"
+    if column in DATE_COLUMNS:
+        return "date"
+    return "text"
+
+
+def column_label(column: str) -> str:
+    """An editor header: the Chinese name and the file's column name (``日价 day_rate``)."""
+    zh = COLUMN_ZH.get(column)
+    return f"{zh} {column}" if zh else column
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        kind = column_kind(str(column))
+        if kind == "whole":
+            frame[column] = pd.array(
+                [None if text == "" else int(text) for text in frame[column]], dtype="Int64"
+            )
+        elif kind == "date":
+            frame[column] = pd.Series(
+                [parse_date(text) for text in frame[column]], index=frame.index, dtype=object
+            )
+    return frame
+
+
+def editor_frames(scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """Every sheet of ``scenario`` as a typed DataFrame for an editor, rows numbered from 1.
+
+    Empty optional sheets come with their columns and no rows, so rows can be added.
+    """
+    frames: dict[str, pd.DataFrame] = {}
+    for name, table in scenario_to_tables(scenario).tables.items():
+        frame = pd.DataFrame(table.rows, columns=table.columns, dtype=object)
+        frame.index = pd.RangeIndex(1, len(frame) + 1)
+        frames[name] = _typed(frame)
+    return frames
+
+
+def edited_settings(
+    scenario: Scenario,
+    *,
+    name: str,
+    start_date: date | None,
+    days: int | None,
+    parallel_shoots_per_day: int | None,
+    titles_per_month: int | None,
+) -> dict[str, object]:
+    """The settings of ``scenario`` with the fields the Inputs page edits replaced.
+
+    Unknown settings of the scenario are kept. ``None`` leaves a field out, so
+    that validation reports it as missing.
+    """
+    settings = scenario_settings(scenario)
+    settings["name"] = name
+    settings["start_date"] = start_date
+    settings["days"] = days
+    targets = settings["targets"]
+    assert isinstance(targets, dict)
+    targets = dict(targets)
+    targets["parallel_shoots_per_day"] = parallel_shoots_per_day
+    targets["titles_per_month"] = titles_per_month
+    settings["targets"] = {key: value for key, value in targets.items() if value is not None}
+    return {key: value for key, value in settings.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """One problem in an editor: the sheet, the editor's row (0: the whole sheet), the column."""
+
+    sheet: str
+    row: int
+    column: str
+    message_zh: str
+    message: str
+
+    @property
+    def column_label(self) -> str:
+        """The column as the editor's header names it (``*``: the whole row or sheet)."""
+        if self.sheet == SETTINGS_SHEET:
+            return SETTING_LABELS.get(self.column, self.column)
+        return column_label(self.column)
+
+    def format(self) -> str:
+        """``第 3 行 row 3 · 优先级 priority: 中文（English）``."""
+        where = [f"第 {self.row} 行 row {self.row}"] if self.row else []
+        if self.column != "*":
+            where.append(self.column_label)
+        place = " · ".join(where)
+        text = f"{self.message_zh}（{self.message}）" if self.message_zh else self.message
+        return f"{place}: {text}" if place else text
+
+
+@dataclass(frozen=True)
+class EditCheck:
+    """The outcome of checking edited tables: the new scenario, or the problems by sheet."""
+
+    scenario: Scenario | None
+    problems: dict[str, list[SheetProblem]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.scenario is not None
+
+    @property
+    def problem_count(self) -> int:
+        return sum(len(found) for found in self.problems.values())
+
+
+def problems_by_sheet(
+    problems: list[Problem] | tuple[Problem, ...], frames: Mapping[str, pd.DataFrame]
+) -> dict[str, list[SheetProblem]]:
+    """Problems from validating ``frames`` (as :func:`check_edits` builds them), by sheet.
+
+    A problem's file line becomes the row number the editor shows (the frame's
+    index at that position); settings problems go under ``"scenario"``.
+    """
+    labels = ScenarioTables("editor", None, {})
+    sheet_of = {labels.label(spec.name): spec.name for spec in SHEETS}
+    sheet_of[labels.label(SETTINGS_SHEET)] = SETTINGS_SHEET
+    grouped: dict[str, list[SheetProblem]] = {}
+    for problem in problems:
+        sheet = sheet_of.get(problem.file, problem.file)
+        row = problem.row
+        frame = frames.get(sheet)
+        if sheet != SETTINGS_SHEET and row >= 2 and frame is not None and row - 2 < len(frame):
+            try:
+                row = int(frame.index[row - 2])
+            except (TypeError, ValueError):  # an index the editor could not number
+                row -= 1
+        elif sheet == SETTINGS_SHEET:
+            row = 0
+        grouped.setdefault(sheet, []).append(
+            SheetProblem(sheet, row, problem.column, problem.message_zh, problem.message)
+        )
+    return grouped
+
+
+def check_edits(frames: Mapping[str, pd.DataFrame], settings: Mapping[str, object]) -> EditCheck:
+    """Validate edited sheets and settings together, as one scenario.
+
+    Parameters
+    ----------
+    frames
+        The editors' DataFrames by sheet name (as from :func:`editor_frames`,
+        after editing); a sheet left out counts as an absent file.
+    settings
+        scenario.toml as a mapping (see :func:`edited_settings`).
+
+    Returns
+    -------
+    EditCheck
+        The new scenario if every rule holds, otherwise every problem by sheet.
+    """
+    try:
+        scenario = build_scenario(tables_from_frames(frames, settings, source="editor"))
+    except ScenarioError as error:
+        return EditCheck(None, problems_by_sheet(error.problems, frames))
+    return EditCheck(scenario)

@@ -1,0 +1,116 @@
+"""``python -m scheduler capacity SCENARIO``: the capacity planner's report.
+
+Prints the bound, the week-by-week capacity, the bottlenecks, what one more
+set or crew would add, the cheapest additions that reach the targets (and,
+with ``--budget``, the most titles for a budget) and the idle set-days; with
+``--out FILE`` also writes it as JSON (``priority_bound``, ``titles_bound`` …).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from scheduler.domain.errors import Problem, ScenarioError
+from scheduler.domain.model import Scenario
+
+
+def _cmd_capacity(args: argparse.Namespace) -> int:
+    from scheduler.io.validation import load_scenario
+    from scheduler.services.capacity_report import capacity_report, load_candidates
+
+    try:
+        scenario = load_scenario(Path(args.scenario))
+        candidates = (
+            None if args.candidates is None else load_candidates(Path(args.candidates), scenario)
+        )
+        plan_priority = None if args.plan is None else _plan_priority(scenario, Path(args.plan))
+    except ScenarioError as error:
+        print(error.format(args.lang), file=sys.stdout)
+        count = len(error.problems)
+        print(f"\n{count} 个问题 / {count} problem(s): 无法计算产能 / cannot plan capacity")
+        return 1
+    report = capacity_report(
+        scenario,
+        candidates=candidates,
+        target_titles_per_month=args.titles_per_month,
+        target_parallel_shoots=args.parallel_shoots,
+        budget=args.budget,
+        plan_priority=plan_priority,
+        bucket_days=args.bucket_days,
+        solver=args.solver,
+    )
+    print(report.text())
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        print(f"\n已写出 / wrote {out}")
+    return 0 if report.answer.priority_bound is not None else 1
+
+
+def _plan_priority(scenario: Scenario, directory: Path) -> int:
+    """Σ priority of the titles a plan folder schedules (after the rules 1–9 check)."""
+    from scheduler.check.checker import check
+    from scheduler.io.plan_io import read_plan
+
+    plan, _ = read_plan(directory)
+    report = check(scenario, plan)
+    if not report.ok:
+        raise ScenarioError(
+            Problem("plan.csv", 0, f"rule {v.rule}", v.message, v.message_zh)
+            for v in report.violations
+        )
+    by_id = scenario.title_by_id
+    return sum(by_id[t].priority for t in plan.scheduled_title_ids if t in by_id)
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative; expected 0 or more")
+    return value
+
+
+def add_capacity_command(commands: Any) -> None:
+    """Add ``capacity`` to the command line's subparsers."""
+    capacity = commands.add_parser(
+        "capacity",
+        help="capacity report: bound, bottlenecks, cheapest additions, idle set-days",
+    )
+    capacity.add_argument("scenario", help="scenario folder or .xlsx workbook")
+    capacity.add_argument("--out", default=None, help="also write the report as JSON to FILE")
+    capacity.add_argument(
+        "--candidates",
+        default=None,
+        help="CSV of additions (kind,base_id,set_type,day_rate,max_count); "
+        "default: one more set of each type each base has, and crews, at the scenario's prices",
+    )
+    capacity.add_argument(
+        "--budget",
+        type=_non_negative_int,
+        default=None,
+        help="also: the most titles for this many yuan",
+    )
+    capacity.add_argument(
+        "--titles-per-month", type=float, default=None, help="target (default: scenario.toml)"
+    )
+    capacity.add_argument(
+        "--parallel-shoots", type=float, default=None, help="target (default: scenario.toml)"
+    )
+    capacity.add_argument(
+        "--plan", default=None, help="a plan folder: report its priority as a share of the bound"
+    )
+    capacity.add_argument(
+        "--bucket-days", type=int, default=7, help="days per bucket of the model (default 7)"
+    )
+    capacity.add_argument("--solver", choices=["highs", "cbc"], default=None)
+    capacity.add_argument(
+        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
+    )
+    capacity.set_defaults(run=_cmd_capacity)

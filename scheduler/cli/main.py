@@ -1,0 +1,110 @@
+"""The command line: ``python -m scheduler COMMAND …``.
+
+Each command is a small function that parses nothing itself and calls into
+the package; ``main`` returns the exit code (0 success, 1 invalid input or a
+broken rule, 2 usage errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from scheduler.cli.capacity import add_capacity_command
+from scheduler.cli.db import add_db_commands
+from scheduler.cli.solve import add_solve_command
+from scheduler.domain.errors import ScenarioError
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from scheduler.io.validation import load_scenario
+
+    try:
+        scenario = load_scenario(Path(args.scenario))
+    except ScenarioError as error:
+        print(error.format(args.lang), file=sys.stdout)
+        count = len(error.problems)
+        print(f"\n{count} 个问题 / {count} problem(s): 场景无效 / the scenario is invalid")
+        return 1
+    print(f"有效 / valid — {scenario.summary()}")
+    return 0
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from scheduler.io.tables import write_scenario
+    from scheduler.samples.generate import KINDS, generate
+
+    if args.kind not in KINDS:
+        print(f"unknown kind {args.kind!r}; expected one of {', '.join(KINDS)}", file=sys.stderr)
+        return 2
+    scenario = generate(args.kind, seed=args.seed)
+    write_scenario(scenario, Path(args.out))
+    print(f"wrote {args.out}: {scenario.summary()}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from scheduler.check.checker import check
+    from scheduler.io.plan_io import read_plan
+    from scheduler.io.validation import load_scenario
+
+    try:
+        scenario = load_scenario(Path(args.scenario))
+        plan, _kpis = read_plan(Path(args.plan))
+    except ScenarioError as error:
+        print(error.format(args.lang), file=sys.stdout)
+        count = len(error.problems)
+        print(f"\n{count} 个问题 / {count} problem(s): 无法检查 / cannot check")
+        return 1
+    report = check(scenario, plan)
+    for violation in report.violations:
+        print(violation.format(args.lang))
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m scheduler",
+        description="ShootPlan 短剧排期 — plan micro-drama shoots across shooting bases.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser(
+        "validate", help="check a scenario folder or .xlsx; list every problem (exit 1)"
+    )
+    validate.add_argument("scenario", help="scenario folder or .xlsx workbook")
+    validate.add_argument(
+        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
+    )
+    validate.set_defaults(run=_cmd_validate)
+
+    gen = commands.add_parser("generate", help="write a seeded sample scenario")
+    gen.add_argument("kind", help="tutorial, zhengzhou-month, zhengzhou-full or cluster-x10")
+    gen.add_argument("--seed", type=int, default=2026)
+    gen.add_argument("--out", required=True, help="folder (or .xlsx) to write")
+    gen.set_defaults(run=_cmd_generate)
+
+    add_solve_command(commands)
+
+    check = commands.add_parser("check", help="check a plan folder against rules 1-9 (exit 1)")
+    check.add_argument("scenario", help="scenario folder or .xlsx workbook")
+    check.add_argument("plan", help="plan folder holding plan.csv, unscheduled.csv, kpis.json")
+    check.add_argument(
+        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
+    )
+    check.set_defaults(run=_cmd_check)
+
+    add_capacity_command(commands)
+
+    add_db_commands(commands)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code

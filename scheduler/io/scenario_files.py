@@ -1,0 +1,163 @@
+"""Whole scenarios as file contents, for the app's upload and download buttons.
+
+A scenario arrives as the bytes of an ``.xlsx`` workbook or of a ``.zip``
+holding a scenario's CSV folder (its files at the top of the zip or inside one
+folder, as zipping a folder makes them); it leaves as ``.xlsx`` or ``.zip``
+bytes. Reading and writing go through :mod:`scheduler.io.tables` in a temporary
+directory and validation through :mod:`scheduler.io.validation`, so an upload
+gives the same scenario, or the same ``file:row:column`` problems, as the
+files on disk would.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from scheduler.domain.errors import Problem, ScenarioError
+from scheduler.domain.model import Scenario
+from scheduler.io.tables import SETTINGS_FILE, SHEETS, read_tables, write_scenario
+from scheduler.io.validation import build_scenario
+
+SCENARIO_FILES = frozenset({SETTINGS_FILE, *(f"{spec.name}.csv" for spec in SHEETS)})
+"""The file names a scenario folder may hold; anything else in a zip is ignored."""
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+"""Largest total size of the scenario files in an uploaded zip (a guard against zip bombs)."""
+
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary Excel format (.xls)
+
+
+def _upload_problem(where: str, message: str, message_zh: str) -> ScenarioError:
+    return ScenarioError([Problem(where, 0, "*", message, message_zh)])
+
+
+def scenario_from_upload(name: str, data: bytes, filename: str = "upload") -> Scenario:
+    """The scenario in an uploaded ``.xlsx`` workbook or ``.zip`` of a CSV folder.
+
+    Parameters
+    ----------
+    name
+        Name to store the scenario under; blank keeps the name in its settings.
+    data
+        The uploaded file's bytes; the kind is told from the content, not the name.
+    filename
+        The uploaded file's name, used where a problem concerns the whole file.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem: each at ``file:row:column`` (``sheet:row:column``
+        for a workbook), or one naming the upload if it is neither kind or
+        cannot be read.
+    """
+    if data.startswith(_XLS_MAGIC):
+        raise _upload_problem(
+            filename,
+            "is an old .xls workbook; save it as .xlsx (Excel workbook) and upload again",
+            "这是旧版 .xls 工作簿，请另存为 .xlsx（Excel 工作簿）后重新上传",
+        )
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise _upload_problem(
+            filename,
+            "is neither a .zip of a scenario's CSV files nor an .xlsx workbook; "
+            "expected one of them",
+            "既不是场景 CSV 文件的 .zip 压缩包，也不是 .xlsx 工作簿，应为二者之一",
+        )
+    with tempfile.TemporaryDirectory(prefix="shootplan-upload-") as temporary:
+        folder = Path(temporary)
+        expected = ("a .zip of UTF-8 CSV files", "UTF-8 编码 CSV 文件的 .zip 压缩包")
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "xl/workbook.xml" in archive.namelist():
+                    path = folder / "upload.xlsx"
+                    path.write_bytes(data)
+                    expected = ("an .xlsx workbook", ".xlsx 工作簿")
+                else:
+                    path = _unpack_scenario_folder(archive, folder, filename)
+            tables = read_tables(path)
+        except ScenarioError:
+            raise  # the zip's own problems, already said
+        except (
+            zipfile.BadZipFile,
+            csv.Error,
+            OSError,
+            KeyError,
+            ValueError,
+            EOFError,
+            SyntaxError,
+        ) as error:
+            # openpyxl and zipfile raise these for damaged files (SyntaxError: broken XML);
+            # csv for NUL bytes.
+            raise _upload_problem(
+                filename,
+                f"cannot be read ({error}); expected {expected[0]}",
+                f"无法读取（{error}），应为{expected[1]}",
+            ) from error
+    if name.strip() and tables.settings is not None:
+        tables.settings["name"] = name.strip()
+    return build_scenario(tables)
+
+
+def _unpack_scenario_folder(archive: zipfile.ZipFile, folder: Path, filename: str) -> Path:
+    """Write the scenario files of ``archive`` into ``folder``; return that folder.
+
+    The files may sit at the top of the zip or inside one folder. Only the
+    known scenario file names are written, under their bare names, so no
+    entry can land outside ``folder``.
+    """
+    found: dict[PurePosixPath, list[zipfile.ZipInfo]] = {}
+    for entry in archive.infolist():
+        path = PurePosixPath(entry.filename)
+        if entry.is_dir() or path.name not in SCENARIO_FILES or "__MACOSX" in path.parts:
+            continue  # __MACOSX holds the Finder's resource forks, not data
+        found.setdefault(path.parent, []).append(entry)
+    top_levels = [parent for parent in found if len(parent.parts) <= 1]
+    if not top_levels:
+        expected = ", ".join(sorted(SCENARIO_FILES))
+        raise _upload_problem(
+            filename,
+            f"holds no scenario files at its top or in one folder; expected {expected}",
+            f"压缩包顶层或其中一个文件夹里没有场景文件，应包含 {expected}",
+        )
+    if len(top_levels) > 1:
+        folders = ", ".join(str(parent) or "/" for parent in sorted(top_levels))
+        raise _upload_problem(
+            filename,
+            f"holds scenario files in several folders ({folders}); expected one scenario",
+            f"压缩包的多个文件夹（{folders}）里都有场景文件，应只包含一个场景",
+        )
+    entries = found[top_levels[0]]
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise _upload_problem(
+            filename,
+            f"unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB; "
+            "expected a scenario's CSV files",
+            f"解压后超过 {MAX_UNPACKED_BYTES // 2**20} MB，应为一个场景的 CSV 文件",
+        )
+    for entry in entries:
+        (folder / PurePosixPath(entry.filename).name).write_bytes(archive.read(entry))
+    return folder
+
+
+def scenario_to_xlsx_bytes(scenario: Scenario) -> bytes:
+    """``scenario`` as the bytes of an ``.xlsx`` workbook (one sheet per file, settings first)."""
+    with tempfile.TemporaryDirectory(prefix="shootplan-export-") as temporary:
+        path = Path(temporary) / "scenario.xlsx"
+        write_scenario(scenario, path)
+        return path.read_bytes()
+
+
+def scenario_to_zip_bytes(scenario: Scenario, folder: str = "scenario") -> bytes:
+    """``scenario`` as the bytes of a ``.zip`` holding its CSV folder, named ``folder``."""
+    with tempfile.TemporaryDirectory(prefix="shootplan-export-") as temporary:
+        path = Path(temporary) / "scenario"
+        write_scenario(scenario, path)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in sorted(path.iterdir()):
+                archive.write(file, f"{folder}/{file.name}")
+        return buffer.getvalue()

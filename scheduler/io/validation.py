@@ -1,0 +1,1114 @@
+"""From raw sheets to a trusted :class:`~scheduler.domain.model.Scenario`, or every problem at once.
+
+:func:`build_scenario` runs one small check per family of rules (each states
+its rule in its docstring), collects every :class:`~scheduler.domain.errors.Problem`
+at ``file:row:column`` with an English and a Chinese message, and raises one
+:class:`~scheduler.domain.errors.ScenarioError` in file order. Only input that passes
+every check is turned into a Scenario, so nothing is ever half-loaded.
+
+The same code serves the CSV folder, the ``.xlsx`` workbook and the app's
+editors (:func:`tables_from_frames`).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scheduler.domain.errors import Problem, ScenarioError
+from scheduler.domain.model import (
+    UNAVAILABLE_KINDS,
+    Actor,
+    Base,
+    Crew,
+    FilmSet,
+    Need,
+    Pin,
+    Scenario,
+    Targets,
+    Title,
+    Travel,
+    Unavailability,
+    UnavailableKind,
+)
+from scheduler.io.tables import (
+    SETTINGS_FILE,
+    SETTINGS_SHEET,
+    SHEET_BY_NAME,
+    SHEETS,
+    ScenarioTables,
+    Source,
+    Table,
+    read_tables,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+OVERFLOW = "__overflow__"
+"""Key under which a reader keeps the cells of a row that go past the header."""
+
+COLUMN_ZH: dict[str, str] = {
+    "base_id": "基地编号",
+    "name": "名称",
+    "city": "城市",
+    "max_crews": "同日最多剧组数",
+    "set_id": "场景编号",
+    "set_type": "场景类型",
+    "day_rate": "日价",
+    "crew_id": "剧组编号",
+    "home_base_id": "常驻基地",
+    "genres": "可拍题材",
+    "max_days_in_row": "最多连拍天数",
+    "actor_id": "演员编号",
+    "title_id": "剧目编号",
+    "genre": "题材",
+    "priority": "优先级",
+    "earliest_start": "最早开拍日",
+    "due_date": "截止日期",
+    "cast": "主演",
+    "days": "天数",
+    "kind": "类型",
+    "id": "编号",
+    "from_date": "开始日期",
+    "to_date": "结束日期",
+    "note": "备注",
+    "from_city": "出发城市",
+    "to_city": "到达城市",
+    "start_date": "开拍日期",
+}
+"""Chinese label of each known column, for messages and the app's editors."""
+
+KIND_SHEET: dict[str, tuple[str, str]] = {
+    "set": ("sets", "set_id"),
+    "crew": ("crews", "crew_id"),
+    "actor": ("actors", "actor_id"),
+    "base": ("bases", "base_id"),
+}
+"""Which sheet and id column an ``unavailable.csv`` row of each kind points at."""
+
+TARGET_DEFAULTS: dict[str, int] = {
+    "parallel_shoots_per_day": Targets.parallel_shoots_per_day,
+    "titles_per_month": Targets.titles_per_month,
+}
+
+
+def _zh(column: str) -> str:
+    return COLUMN_ZH.get(column, column)
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+# -- reading cells -------------------------------------------------------------
+
+_WHOLE = re.compile(r"[+-]?[0-9]+(\.0*)?")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_whole(text: str) -> int | None:
+    """``"1500"`` or ``"1500.0"`` as 1500; ``None`` for ``"1500.5"``, ``"abc"`` or ``""``."""
+    text = text.strip()
+    if not _WHOLE.fullmatch(text):
+        return None
+    return int(text.split(".")[0])
+
+
+def parse_date(text: str) -> date | None:
+    """An ISO ``YYYY-MM-DD`` date, or ``None`` for anything else."""
+    text = text.strip()
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """A ``;`` list cell (the full-width ``；`` too) as its non-blank items."""
+    items = (item.strip() for item in text.replace("；", ";").split(";"))
+    return tuple(item for item in items if item)
+
+
+def _setting_whole(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return parse_whole(value)
+    return None
+
+
+def _setting_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        midnight = value.time() == time() and value.tzinfo is None
+        return value.date() if midnight else None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    return None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# -- the report ---------------------------------------------------------------
+
+
+@dataclass
+class _Report:
+    """The sheets under check and the problems found in them so far."""
+
+    tables: ScenarioTables
+    problems: list[Problem] = field(default_factory=list)
+    _ids: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+
+    def add(self, sheet: str, row: int, column: str, message: str, message_zh: str) -> None:
+        self.problems.append(Problem(self.tables.label(sheet), row, column, message, message_zh))
+
+    def label(self, sheet: str) -> str:
+        return self.tables.label(sheet)
+
+    def has(self, sheet: str, *columns: str) -> bool:
+        """Whether the sheet was read and has all ``columns`` (else checks on them are moot)."""
+        table = self.tables.tables.get(sheet)
+        return table is not None and all(column in table.columns for column in columns)
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, dict[str, str]]]:
+        """``(line, row)`` for every non-blank row of the sheet, if it was read."""
+        table = self.tables.tables.get(sheet)
+        if table is None:
+            return
+        for index, row in enumerate(table.rows):
+            if row:
+                yield Table.line_of(index), row
+
+    def cells(self, sheet: str, column: str) -> Iterator[tuple[int, str]]:
+        """``(line, text)`` of one column in every non-blank row, if the column exists."""
+        if not self.has(sheet, column):
+            return
+        for line, row in self.rows(sheet):
+            yield line, row.get(column, "")
+
+    def ids(self, sheet: str, column: str) -> frozenset[str]:
+        """The filled-in values of a column (computed once: checks only read the tables)."""
+        key = (sheet, column)
+        if key not in self._ids:
+            self._ids[key] = frozenset(text for _, text in self.cells(sheet, column) if text)
+        return self._ids[key]
+
+    def setting_line(self, key: str) -> int:
+        return self.tables.settings_lines.get(key, 0)
+
+
+# -- checks, one per family of rules -----------------------------------------------
+
+
+def _check_required_files(report: _Report) -> None:
+    """Every required file (scenario.toml and six sheets) is present and readable."""
+    tables = report.tables
+    workbook = tables.source == "xlsx"
+    if tables.settings is None and tables.settings_error is None:
+        if workbook:
+            en = "missing required sheet; expected a sheet scenario with columns key, value"
+            zh = "缺少必需的工作表 scenario，应有 key、value 两列"
+        else:
+            en = f"missing required file; expected {SETTINGS_FILE} with name, start_date, days"
+            zh = f"缺少必需文件 {SETTINGS_FILE}，应包含 name、start_date、days"
+        report.add(SETTINGS_SHEET, 0, "*", en, zh)
+    for spec in SHEETS:
+        error = tables.file_errors.get(spec.name)
+        if error is not None:
+            report.add(
+                spec.name,
+                0,
+                "*",
+                f"cannot be read: {error}; expected a CSV saved as UTF-8",
+                f"无法读取：{error}；应保存为 UTF-8 编码的 CSV（Excel 中选择“CSV UTF-8”）",
+            )
+            continue
+        if spec.name in tables.tables or not spec.required_file:
+            continue
+        columns = ", ".join(spec.required)
+        if workbook:
+            en = f"missing required sheet; expected a sheet {spec.name} with columns {columns}"
+            zh = f"缺少必需的工作表 {spec.name}，应包含列 {columns}"
+        else:
+            en = f"missing required file; expected {spec.name}.csv with columns {columns}"
+            zh = f"缺少必需文件 {spec.name}.csv，应包含列 {columns}"
+        report.add(spec.name, 0, "*", en, zh)
+
+
+def _check_columns(report: _Report) -> None:
+    """Each sheet's header (line 1) names every required column, each column once."""
+    for spec in SHEETS:
+        table = report.tables.tables.get(spec.name)
+        if table is None:
+            continue
+        for column in spec.required:
+            if column not in table.columns:
+                report.add(
+                    spec.name,
+                    1,
+                    column,
+                    f"missing required column; expected a column {column} in the header",
+                    f"缺少必需列 {column}（{_zh(column)}），应写在表头中",
+                )
+        seen: set[str] = set()
+        for column in table.columns:
+            if column in seen:
+                count = table.columns.count(column)
+                report.add(
+                    spec.name,
+                    1,
+                    column,
+                    f"column appears {count} times in the header; expected each column once",
+                    f"表头中列 {column} 出现了 {count} 次，每列只应出现一次",
+                )
+            seen.add(column)
+
+
+def _check_settings(report: _Report) -> None:
+    """scenario.toml gives name (text), start_date (a date) and days (an integer ≥ 1)."""
+    tables = report.tables
+    if tables.settings_error is not None:
+        found = re.search(r"line (\d+)", tables.settings_error)
+        report.add(
+            SETTINGS_SHEET,
+            int(found.group(1)) if found else 0,
+            "*",
+            f"is not valid TOML ({tables.settings_error}); expected key = value lines",
+            f"不是有效的 TOML（{tables.settings_error}），应为 key = value 格式的行",
+        )
+        return
+    settings = tables.settings
+    if settings is None:
+        return  # reported as a missing file
+    examples = {"name": '"郑州基地群 12月"', "start_date": "2026-12-01", "days": "31"}
+    for key, example in examples.items():
+        if settings.get(key) is None:
+            report.add(
+                SETTINGS_SHEET,
+                0,
+                key,
+                f"missing; expected {key} = {example}",
+                f"缺少 {key}，应写成 {key} = {example}",
+            )
+    line = report.setting_line
+    name = settings.get("name")
+    if isinstance(name, str) and not name.strip():
+        report.add(
+            SETTINGS_SHEET,
+            line("name"),
+            "name",
+            f"is empty; expected a name such as {examples['name']}",
+            f"名称为空，应为文字，如 {examples['name']}",
+        )
+    elif name is not None and not isinstance(name, str):
+        report.add(
+            SETTINGS_SHEET,
+            line("name"),
+            "name",
+            f"{_show(name)} is not text; expected a name in quotes such as {examples['name']}",
+            f"名称 {_show(name)} 不是文字，应加引号，如 {examples['name']}",
+        )
+    if settings.get("start_date") is not None and _setting_date(settings["start_date"]) is None:
+        shown = _show(settings["start_date"])
+        report.add(
+            SETTINGS_SHEET,
+            line("start_date"),
+            "start_date",
+            f"{shown} is not a date; expected YYYY-MM-DD such as 2026-12-01",
+            f"开始日期 {shown} 不是有效日期，应为 YYYY-MM-DD 格式，如 2026-12-01",
+        )
+    if settings.get("days") is not None:
+        _check_setting_whole(report, "days", settings["days"], "days ≥ 1", "≥ 1 的整数天数")
+
+
+def _check_setting_whole(
+    report: _Report, key: str, value: object, expected: str, expected_zh: str
+) -> None:
+    number = _setting_whole(value)
+    shown = _show(value)
+    if number is None:
+        report.add(
+            SETTINGS_SHEET,
+            report.setting_line(key),
+            key,
+            f"{shown} is not a whole number; expected {expected}",
+            f"{key} 的值 {shown} 不是整数，应为{expected_zh}",
+        )
+    elif number < 1:
+        report.add(
+            SETTINGS_SHEET,
+            report.setting_line(key),
+            key,
+            f"{shown} is less than 1; expected {expected}",
+            f"{key} 的值 {shown} 小于 1，应为{expected_zh}",
+        )
+
+
+def _check_targets(report: _Report) -> None:
+    """[targets] is optional; its keys are the two known targets, each an integer ≥ 1."""
+    settings = report.tables.settings
+    if settings is None or "targets" not in settings:
+        return
+    targets = settings["targets"]
+    if not isinstance(targets, dict):
+        report.add(
+            SETTINGS_SHEET,
+            report.setting_line("targets"),
+            "targets",
+            f"{_show(targets)} is not a table; expected [targets] with "
+            "parallel_shoots_per_day and titles_per_month",
+            "targets 应为一个表 [targets]，包含 parallel_shoots_per_day 和 titles_per_month",
+        )
+        return
+    known = " or ".join(TARGET_DEFAULTS)
+    for key, value in targets.items():
+        dotted = f"targets.{key}"
+        if key not in TARGET_DEFAULTS:
+            report.add(
+                SETTINGS_SHEET,
+                report.setting_line(dotted),
+                dotted,
+                f"unknown target; expected {known}",
+                f"未知的目标 {key}，应为 {known.replace(' or ', ' 或 ')}",
+            )
+            continue
+        _check_setting_whole(report, dotted, value, "an integer ≥ 1", "≥ 1 的整数")
+
+
+def _check_overflow(report: _Report) -> None:
+    """A row has no more cells than its header has columns."""
+    for spec in SHEETS:
+        table = report.tables.tables.get(spec.name)
+        if table is None:
+            continue
+        for line, row in report.rows(spec.name):
+            if OVERFLOW in row:
+                count = len(table.columns)
+                report.add(
+                    spec.name,
+                    line,
+                    "*",
+                    f"the row has cells past the last column ({row[OVERFLOW]}); "
+                    f"expected at most {count} cells, one per header column",
+                    f"该行超出表头的列数，多出的内容：{row[OVERFLOW]}；应最多 {count} 个单元格",
+                )
+
+
+_FILLED: dict[tuple[str, str], tuple[str, str]] = {
+    ("bases", "base_id"): ("a unique base id", "唯一的基地编号"),
+    ("bases", "name"): ("the base's name", "基地名称"),
+    ("bases", "city"): ("the base's city", "基地所在城市"),
+    ("sets", "set_id"): ("a unique set id", "唯一的场景编号"),
+    ("sets", "base_id"): ("a base_id from bases", "bases 中的基地编号"),
+    ("sets", "set_type"): ("a set type such as 办公室", "场景类型，如 办公室"),
+    ("crews", "crew_id"): ("a unique crew id", "唯一的剧组编号"),
+    ("crews", "name"): ("the crew's name", "剧组名称"),
+    ("crews", "home_base_id"): ("a base_id from bases", "bases 中的基地编号"),
+    ("actors", "actor_id"): ("a unique actor id", "唯一的演员编号"),
+    ("actors", "name"): ("the actor's name", "演员姓名"),
+    ("titles", "title_id"): ("a unique title id", "唯一的剧目编号"),
+    ("titles", "name"): ("the title's name", "剧目名称"),
+    ("titles", "genre"): ("the title's genre such as 都市", "剧目题材，如 都市"),
+    ("title_needs", "title_id"): ("a title_id from titles", "titles 中的剧目编号"),
+    ("title_needs", "set_type"): ("a set type such as 办公室", "场景类型，如 办公室"),
+    ("unavailable", "kind"): ("one of set, crew, actor, base", "set、crew、actor、base 之一"),
+    ("unavailable", "id"): (
+        "the id of the set, crew, actor or base",
+        "场景、剧组、演员或基地的编号",
+    ),
+    ("travel", "from_city"): ("a city", "城市"),
+    ("travel", "to_city"): ("a city", "城市"),
+    ("pins", "title_id"): ("a title_id from titles", "titles 中的剧目编号"),
+}
+"""Required text cells that must not be blank, with what belongs there."""
+
+
+def _check_filled(report: _Report) -> None:
+    """Ids, names and other required text cells are not empty."""
+    for (sheet, column), (what, what_zh) in _FILLED.items():
+        for line, text in report.cells(sheet, column):
+            if not text:
+                report.add(
+                    sheet,
+                    line,
+                    column,
+                    f"is empty; expected {what}",
+                    f"{_zh(column)}为空，应填写{what_zh}",
+                )
+
+
+_ID_COLUMNS = (
+    ("bases", "base_id"),
+    ("sets", "set_id"),
+    ("crews", "crew_id"),
+    ("actors", "actor_id"),
+    ("titles", "title_id"),
+)
+
+
+def _check_unique_ids(report: _Report) -> None:
+    """An id appears once in its file."""
+    for sheet, column in _ID_COLUMNS:
+        first_line: dict[str, int] = {}
+        for line, text in report.cells(sheet, column):
+            if not text:
+                continue
+            if text in first_line:
+                report.add(
+                    sheet,
+                    line,
+                    column,
+                    f"{text} is used again; first on line {first_line[text]}, "
+                    f"expected each {column} once",
+                    f"{_zh(column)} {text} 重复，首次出现在第 {first_line[text]} 行；编号须唯一",
+                )
+            else:
+                first_line[text] = line
+
+
+@dataclass(frozen=True)
+class _DateColumn:
+    sheet: str
+    column: str
+    blank_ok: bool = False
+
+
+_DATES = (
+    _DateColumn("titles", "earliest_start"),
+    _DateColumn("titles", "due_date"),
+    _DateColumn("unavailable", "from_date"),
+    _DateColumn("unavailable", "to_date"),
+    _DateColumn("pins", "start_date", blank_ok=True),
+)
+
+
+def _check_dates(report: _Report) -> None:
+    """Dates are ISO YYYY-MM-DD; only a pin's start_date may be blank."""
+    for spec in _DATES:
+        for line, text in report.cells(spec.sheet, spec.column):
+            if not text:
+                if not spec.blank_ok:
+                    report.add(
+                        spec.sheet,
+                        line,
+                        spec.column,
+                        "is empty; expected a date YYYY-MM-DD",
+                        f"{_zh(spec.column)}为空，应为 YYYY-MM-DD 格式的日期",
+                    )
+            elif parse_date(text) is None:
+                report.add(
+                    spec.sheet,
+                    line,
+                    spec.column,
+                    f"{text} is not a date; expected YYYY-MM-DD",
+                    f"{_zh(spec.column)} {text} 不是有效日期，应为 YYYY-MM-DD 格式",
+                )
+
+
+def _check_date_order(report: _Report) -> None:
+    """A title is due on or after its earliest start; an outage ends on or after it starts."""
+    pairs = (("titles", "earliest_start", "due_date"), ("unavailable", "from_date", "to_date"))
+    for sheet, first_column, last_column in pairs:
+        if not report.has(sheet, first_column, last_column):
+            continue
+        for line, row in report.rows(sheet):
+            first = parse_date(row.get(first_column, ""))
+            last = parse_date(row.get(last_column, ""))
+            if first is not None and last is not None and last < first:
+                report.add(
+                    sheet,
+                    line,
+                    last_column,
+                    f"{last.isoformat()} is before {first_column} {first.isoformat()}",
+                    f"{_zh(last_column)} {last.isoformat()} 早于{_zh(first_column)} "
+                    f"{first.isoformat()}",
+                )
+
+
+@dataclass(frozen=True)
+class _WholeColumn:
+    sheet: str
+    column: str
+    minimum: int
+    expected: str
+    expected_zh: str
+    blank_ok: bool = False
+
+
+_WHOLE_NUMBERS = (
+    _WholeColumn(
+        "bases",
+        "max_crews",
+        1,
+        "an integer ≥ 1, or blank for no limit",
+        "≥ 1 的整数，留空表示不限",
+        blank_ok=True,
+    ),
+    _WholeColumn("sets", "day_rate", 0, "whole yuan ≥ 0", "≥ 0 的整数（元）"),
+    _WholeColumn("crews", "day_rate", 0, "whole yuan ≥ 0", "≥ 0 的整数（元）"),
+    _WholeColumn(
+        "crews",
+        "max_days_in_row",
+        1,
+        "an integer ≥ 1, or blank for no limit",
+        "≥ 1 的整数，留空表示不限",
+        blank_ok=True,
+    ),
+    _WholeColumn("actors", "day_rate", 0, "whole yuan ≥ 0", "≥ 0 的整数（元）"),
+    _WholeColumn("titles", "priority", 1, "an integer ≥ 1", "≥ 1 的整数"),
+    _WholeColumn("title_needs", "days", 1, "whole set-days ≥ 1", "≥ 1 的整数（场景天数）"),
+    _WholeColumn("travel", "days", 0, "whole days ≥ 0", "≥ 0 的整数（天）"),
+)
+
+
+def _check_whole_numbers(report: _Report) -> None:
+    """Counts and prices are whole numbers at or above their minimum (1500.0 is 1500)."""
+    for spec in _WHOLE_NUMBERS:
+        label_zh = _zh(spec.column)
+        for line, text in report.cells(spec.sheet, spec.column):
+            if not text:
+                if not spec.blank_ok:
+                    report.add(
+                        spec.sheet,
+                        line,
+                        spec.column,
+                        f"is empty; expected {spec.expected}",
+                        f"{label_zh}为空，应为{spec.expected_zh}",
+                    )
+                continue
+            number = parse_whole(text)
+            if number is None:
+                report.add(
+                    spec.sheet,
+                    line,
+                    spec.column,
+                    f"{text} is not a whole number; expected {spec.expected}",
+                    f"{label_zh} {text} 不是整数，应为{spec.expected_zh}",
+                )
+            elif number < spec.minimum:
+                report.add(
+                    spec.sheet,
+                    line,
+                    spec.column,
+                    f"{text} is less than {spec.minimum}; expected {spec.expected}",
+                    f"{label_zh} {text} 小于 {spec.minimum}，应为{spec.expected_zh}",
+                )
+
+
+def _check_kinds(report: _Report) -> None:
+    """An unavailable row's kind is set, crew, actor or base."""
+    kinds = ", ".join(UNAVAILABLE_KINDS)
+    for line, text in report.cells("unavailable", "kind"):
+        if text and text not in UNAVAILABLE_KINDS:
+            report.add(
+                "unavailable",
+                line,
+                "kind",
+                f"{text} is not a kind; expected one of {kinds}",
+                f"类型 {text} 无效，应为 {'、'.join(UNAVAILABLE_KINDS)} 之一",
+            )
+
+
+_REFERENCES = (
+    ("sets", "base_id", "bases", "base_id"),
+    ("crews", "home_base_id", "bases", "base_id"),
+    ("title_needs", "title_id", "titles", "title_id"),
+    ("pins", "title_id", "titles", "title_id"),
+    ("pins", "base_id", "bases", "base_id"),
+    ("pins", "crew_id", "crews", "crew_id"),
+)
+"""(sheet, column) cells that name an id of (target sheet, target column)."""
+
+
+def _unknown_id(
+    report: _Report,
+    sheet: str,
+    line: int,
+    column: str,
+    value: str,
+    target: str,
+    target_column: str,
+    why: tuple[str, str] = ("", ""),
+) -> None:
+    where = report.label(target)
+    because, because_zh = why
+    report.add(
+        sheet,
+        line,
+        column,
+        f"{value} is not in {where}; expected {_a(target_column)} listed there{because}",
+        f"{_zh(column)} {value} 不在 {where} 中{because_zh}，应为其中已有的{_zh(target_column)}",
+    )
+
+
+def _check_references(report: _Report) -> None:
+    """Every base, crew and title that a row names exists in its own file."""
+    for sheet, column, target, target_column in _REFERENCES:
+        if not report.has(target, target_column):
+            continue  # the missing target is reported; don't flag every reference to it
+        known = report.ids(target, target_column)
+        for line, text in report.cells(sheet, column):
+            if text and text not in known:
+                _unknown_id(report, sheet, line, column, text, target, target_column)
+
+
+def _check_unavailable_ids(report: _Report) -> None:
+    """An unavailable row's id exists in the file of its kind (a crew id in crews, …)."""
+    if not report.has("unavailable", "kind", "id"):
+        return
+    for line, row in report.rows("unavailable"):
+        kind, resource_id = row.get("kind", ""), row.get("id", "")
+        if kind not in KIND_SHEET or not resource_id:
+            continue
+        target, target_column = KIND_SHEET[kind]
+        known = report.ids(target, target_column)
+        if report.has(target, target_column) and resource_id not in known:
+            why = (f", as kind is {kind}", f"（类型为 {kind}）")
+            _unknown_id(report, "unavailable", line, "id", resource_id, target, target_column, why)
+
+
+def _check_cast(report: _Report) -> None:
+    """A title's cast names actors from actors.csv, each once."""
+    check_known = report.has("actors", "actor_id")
+    known = report.ids("actors", "actor_id")
+    where = report.label("actors")
+    for line, text in report.cells("titles", "cast"):
+        seen: set[str] = set()
+        for actor_id in split_list(text):
+            if actor_id in seen:
+                report.add(
+                    "titles",
+                    line,
+                    "cast",
+                    f"{actor_id} is listed twice; expected each actor once",
+                    f"主演 {actor_id} 重复出现，每位演员只应列一次",
+                )
+                continue
+            seen.add(actor_id)
+            if check_known and actor_id not in known:
+                report.add(
+                    "titles",
+                    line,
+                    "cast",
+                    f"{actor_id} is not in {where}; expected actor_ids listed there, "
+                    "separated by ;",
+                    f"主演 {actor_id} 不在 {where} 中，应为其中已有的演员编号，用 ; 分隔",
+                )
+
+
+def _check_set_types(report: _Report) -> None:
+    """Every set type a title needs is the type of at least one set at some base."""
+    if not report.has("sets", "set_type"):
+        return
+    known = report.ids("sets", "set_type")
+    types = sorted(known)
+    where = report.label("sets")
+    listed = ", ".join(types) if types else "none"
+    for line, text in report.cells("title_needs", "set_type"):
+        if text and text not in known:
+            report.add(
+                "title_needs",
+                line,
+                "set_type",
+                f"{text} is a set type no base has; expected one of the set types in "
+                f"{where}: {listed}",
+                f"场景类型 {text} 在所有基地都没有，应为 {where} 中已有的类型：{'、'.join(types)}",
+            )
+
+
+def _check_repeated_rows(report: _Report) -> None:
+    """A title lists each set type once, is pinned at most once; a city pair has one travel row."""
+    for line, first, (title_id, set_type) in _repeats(
+        report, "title_needs", "title_id", "set_type"
+    ):
+        report.add(
+            "title_needs",
+            line,
+            "set_type",
+            f"{set_type} is listed again for title {title_id}; first on line {first}, "
+            "expected one row per title and set type",
+            f"剧目 {title_id} 的场景类型 {set_type} 重复，首次出现在第 {first} 行；"
+            "每个剧目的每种场景类型只占一行",
+        )
+    for line, first, (title_id,) in _repeats(report, "pins", "title_id"):
+        report.add(
+            "pins",
+            line,
+            "title_id",
+            f"{title_id} is pinned again; first on line {first}, expected one pin row per title",
+            f"剧目 {title_id} 重复锁定，首次出现在第 {first} 行；每个剧目只能有一行锁定",
+        )
+    for line, first, (from_city, to_city) in _repeats(report, "travel", "from_city", "to_city"):
+        report.add(
+            "travel",
+            line,
+            "to_city",
+            f"{from_city} → {to_city} is listed again; first on line {first}, "
+            "expected one row per pair of cities",
+            f"{from_city} → {to_city} 重复，首次出现在第 {first} 行；每对城市只占一行",
+        )
+
+
+def _repeats(report: _Report, sheet: str, *key: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """``(line, first line, key values)`` of rows whose filled-in key was seen before."""
+    if not report.has(sheet, *key):
+        return
+    first_line: dict[tuple[str, ...], int] = {}
+    for line, row in report.rows(sheet):
+        values = tuple(row.get(column, "") for column in key)
+        if not all(values):
+            continue
+        if values in first_line:
+            yield line, first_line[values], values
+        else:
+            first_line[values] = line
+
+
+def _check_titles_have_needs(report: _Report) -> None:
+    """Every title has at least one row in title_needs.csv."""
+    if not report.has("title_needs", "title_id"):
+        return
+    needed = report.ids("title_needs", "title_id")
+    where = report.label("title_needs")
+    for line, text in report.cells("titles", "title_id"):
+        if text and text not in needed:
+            report.add(
+                "titles",
+                line,
+                "title_id",
+                f"{text} has no rows in {where}; expected at least one set type with its days",
+                f"剧目 {text} 在 {where} 中没有任何行，应至少列出一种场景类型及天数",
+            )
+
+
+_CHECKS: tuple[Callable[[_Report], None], ...] = (
+    _check_required_files,
+    _check_columns,
+    _check_settings,
+    _check_targets,
+    _check_overflow,
+    _check_filled,
+    _check_unique_ids,
+    _check_dates,
+    _check_date_order,
+    _check_whole_numbers,
+    _check_kinds,
+    _check_references,
+    _check_unavailable_ids,
+    _check_cast,
+    _check_set_types,
+    _check_repeated_rows,
+    _check_titles_have_needs,
+)
+"""Every family of rules. Order only breaks ties between problems on the same cell."""
+
+
+def find_problems(tables: ScenarioTables) -> list[Problem]:
+    """Every problem in ``tables``, in file order (settings, then SHEETS; row; column)."""
+    report = _Report(tables)
+    for check in _CHECKS:
+        check(report)
+    return sorted(report.problems, key=_file_order(tables))
+
+
+def _file_order(tables: ScenarioTables) -> Callable[[Problem], tuple[int, int, int]]:
+    file_rank = {tables.label(SETTINGS_SHEET): 0}
+    column_rank: dict[str, dict[str, int]] = {}
+    for rank, spec in enumerate(SHEETS, start=1):
+        label = tables.label(spec.name)
+        file_rank[label] = rank
+        table = tables.tables.get(spec.name)
+        present = table.columns if table is not None else []
+        # Columns missing from the header sort after those present, in spec order.
+        order = list(dict.fromkeys([*present, *spec.columns]))
+        column_rank[label] = {column: index for index, column in enumerate(order)}
+
+    def key(problem: Problem) -> tuple[int, int, int]:
+        ranks = column_rank.get(problem.file, {})
+        column = -1 if problem.column == "*" else ranks.get(problem.column, len(ranks))
+        return file_rank.get(problem.file, len(file_rank)), problem.row, column
+
+    return key
+
+
+# -- building the scenario from checked tables --------------------------------------
+
+
+def _extra(table: Table, row: Mapping[str, str]) -> dict[str, str]:
+    known = SHEET_BY_NAME[table.name].columns
+    return {
+        column: row.get(column, "")
+        for column in table.columns
+        if column not in known and column != OVERFLOW
+    }
+
+
+def _sheet(tables: ScenarioTables, name: str) -> Iterator[tuple[Table, dict[str, str]]]:
+    table = tables.tables.get(name)
+    if table is None:
+        return
+    for row in table.rows:
+        if row:
+            yield table, row
+
+
+def _whole(text: str) -> int:
+    number = parse_whole(text)
+    assert number is not None, "checked by _check_whole_numbers"
+    return number
+
+
+def _optional_whole(text: str) -> int | None:
+    return parse_whole(text) if text else None
+
+
+def _date(text: str) -> date:
+    when = parse_date(text)
+    assert when is not None, "checked by _check_dates"
+    return when
+
+
+def _build(tables: ScenarioTables) -> Scenario:
+    """The Scenario of tables that passed every check."""
+    settings = dict(tables.settings or {})
+    start_date = _setting_date(settings.pop("start_date"))
+    days = _setting_whole(settings.pop("days"))
+    assert start_date is not None and days is not None, "checked by _check_settings"
+    name = str(settings.pop("name")).strip()
+    raw_targets = settings.pop("targets", {})
+    assert isinstance(raw_targets, dict)
+    targets = Targets(
+        **{
+            key: _setting_whole(raw_targets.get(key, default)) or default
+            for key, default in TARGET_DEFAULTS.items()
+        }
+    )
+
+    needs: dict[str, list[Need]] = {}
+    for table, row in _sheet(tables, "title_needs"):
+        need = Need(row["set_type"], _whole(row["days"]), _extra(table, row))
+        needs.setdefault(row["title_id"], []).append(need)
+
+    return Scenario(
+        name=name,
+        start_date=start_date,
+        days=days,
+        bases=tuple(
+            Base(
+                row["base_id"],
+                row["name"],
+                row["city"],
+                _optional_whole(row.get("max_crews", "")),
+                _extra(table, row),
+            )
+            for table, row in _sheet(tables, "bases")
+        ),
+        sets=tuple(
+            FilmSet(
+                row["set_id"],
+                row["base_id"],
+                row["set_type"],
+                _whole(row["day_rate"]),
+                _extra(table, row),
+            )
+            for table, row in _sheet(tables, "sets")
+        ),
+        crews=tuple(
+            Crew(
+                crew_id=row["crew_id"],
+                name=row["name"],
+                home_base_id=row["home_base_id"],
+                day_rate=_whole(row["day_rate"]),
+                genres=split_list(row.get("genres", "")),
+                max_days_in_row=_optional_whole(row.get("max_days_in_row", "")),
+                extra=_extra(table, row),
+            )
+            for table, row in _sheet(tables, "crews")
+        ),
+        actors=tuple(
+            Actor(row["actor_id"], row["name"], _whole(row["day_rate"]), _extra(table, row))
+            for table, row in _sheet(tables, "actors")
+        ),
+        titles=tuple(
+            Title(
+                title_id=row["title_id"],
+                name=row["name"],
+                genre=row["genre"],
+                priority=_whole(row["priority"]),
+                earliest_start=_date(row["earliest_start"]),
+                due_date=_date(row["due_date"]),
+                needs=tuple(needs[row["title_id"]]),
+                cast=split_list(row.get("cast", "")),
+                extra=_extra(table, row),
+            )
+            for table, row in _sheet(tables, "titles")
+        ),
+        unavailable=tuple(
+            Unavailability(
+                kind=_kind(row["kind"]),
+                resource_id=row["id"],
+                from_date=_date(row["from_date"]),
+                to_date=_date(row["to_date"]),
+                note=row.get("note", ""),
+                extra=_extra(table, row),
+            )
+            for table, row in _sheet(tables, "unavailable")
+        ),
+        travel=tuple(
+            Travel(row["from_city"], row["to_city"], _whole(row["days"]), _extra(table, row))
+            for table, row in _sheet(tables, "travel")
+        ),
+        pins=tuple(
+            Pin(
+                title_id=row["title_id"],
+                start_date=parse_date(row.get("start_date", "")),
+                base_id=row.get("base_id") or None,
+                crew_id=row.get("crew_id") or None,
+                extra=_extra(table, row),
+            )
+            for table, row in _sheet(tables, "pins")
+        ),
+        targets=targets,
+        settings_extra=settings,
+    )
+
+
+def _kind(text: str) -> UnavailableKind:
+    for kind in UNAVAILABLE_KINDS:
+        if kind == text:
+            return kind
+    raise AssertionError("checked by _check_kinds")
+
+
+# -- public entry points -------------------------------------------------------------
+
+
+def build_scenario(tables: ScenarioTables) -> Scenario:
+    """Check every sheet and the settings, then build the Scenario.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every problem found, in file order, if there is any.
+    """
+    problems = find_problems(tables)
+    if problems:
+        raise ScenarioError(problems)
+    return _build(tables)
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read and check a scenario folder or ``.xlsx`` workbook.
+
+    Raises
+    ------
+    ScenarioError
+        If the path cannot be read as a scenario or the scenario has problems.
+    """
+    path = Path(path)
+    where = str(path)
+    if not path.exists():
+        raise ScenarioError(
+            [
+                Problem(
+                    where,
+                    0,
+                    "*",
+                    "does not exist; expected a scenario folder or .xlsx workbook",
+                    "路径不存在，应为场景文件夹或 .xlsx 工作簿",
+                )
+            ]
+        )
+    is_workbook = path.suffix.lower() == ".xlsx"
+    if path.is_file() and not is_workbook:
+        raise ScenarioError(
+            [
+                Problem(
+                    where,
+                    0,
+                    "*",
+                    "is a file; expected a scenario folder or .xlsx workbook",
+                    "这是一个文件，应为场景文件夹或 .xlsx 工作簿",
+                )
+            ]
+        )
+    try:
+        tables = read_tables(path)
+    except (zipfile.BadZipFile, csv.Error, OSError, KeyError, ValueError) as error:
+        # openpyxl raises these for a file that is not a real workbook; csv for NUL bytes.
+        expected = "an .xlsx workbook" if is_workbook else "a folder of UTF-8 CSV files"
+        expected_zh = ".xlsx 工作簿" if is_workbook else "UTF-8 编码的 CSV 文件夹"
+        raise ScenarioError(
+            [
+                Problem(
+                    where,
+                    0,
+                    "*",
+                    f"cannot be read ({error}); expected {expected}",
+                    f"无法读取（{error}），应为{expected_zh}",
+                )
+            ]
+        ) from error
+    return build_scenario(tables)
+
+
+def _frame_cell(value: object) -> str:
+    """One editor cell as stripped text: missing → "", 1500.0 → "1500", a date → ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    # pandas' missing markers (pd.NA, pd.NaT) print like this.
+    return "" if text in {"<NA>", "NaT", "nan"} else text
+
+
+def tables_from_frames(
+    frames: Mapping[str, pd.DataFrame],
+    settings: Mapping[str, object],
+    source: Source = "editor",
+) -> ScenarioTables:
+    """Sheets edited as DataFrames (keyed by sheet name), ready for :func:`build_scenario`.
+
+    Cells become stripped text and missing values become ``""``; rows with
+    every cell blank are skipped by validation, like blank lines in a CSV.
+    Frames for unknown sheet names are ignored.
+    """
+    tables: dict[str, Table] = {}
+    for spec in SHEETS:
+        frame = frames.get(spec.name)
+        if frame is None:
+            continue
+        columns = [str(column).strip() for column in frame.columns]
+        table = Table(spec.name, columns)
+        for values in frame.itertuples(index=False, name=None):
+            texts = [_frame_cell(value) for value in values]
+            table.rows.append(dict(zip(columns, texts, strict=True)) if any(texts) else {})
+        tables[spec.name] = table
+    return ScenarioTables(source, dict(settings), tables)

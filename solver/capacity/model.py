@@ -1,0 +1,855 @@
+"""The capacity model: how much the bases can shoot, in day or week buckets.
+
+A linear relaxation of the slate, coarse enough to solve in seconds for a
+cluster of 120 bases and fine enough to say where capacity binds. For every
+title it keeps how much of it is scheduled (0 … 1) and how many of its shoot
+days, and set-days of each type, fall in each bucket (a week by default);
+which day, which set and which crew are dropped. Each family of rows below is
+a rule every real plan keeps, so every plan is a solution of the model and its
+optimum bounds what a plan can schedule:
+
+- a title shoots its needed set-days, only inside its window and on days its
+  cast is free (rule 1, 5);
+- titles that can only shoot at a group of bases share the group's open sets
+  of each type, bucket by bucket and over every run of days that holds whole
+  windows (rules 2, 4, 5);
+- a base hosts at most ``max_crews`` titles a day (rule 6);
+- the titles of a group of genres shoot no more days than the crews able to
+  shoot them can work, rest days included (rules 3, 4, 5, 9);
+- an actor shoots at most one title a day (rule 4);
+- pinned titles are scheduled, at their pinned start and base (rule 8).
+
+Travel (rule 7) and the order of days inside a title are dropped.
+
+The model also carries one integer column per *candidate addition* — a set of
+a type at a base, or a crew, hired for the whole horizon at a day rate. They
+are fixed at zero for the bound; the expansion questions let them move.
+Because every capacity row is linear in the additions, a row's dual or a
+candidate's reduced cost says what one more unit is worth.
+
+``python -m solver.capacity.model zhengzhou-month`` prints the figures of a sample.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Literal
+
+import pulp
+
+from scheduler.domain.model import Crew, Scenario, Title
+from solver.capacity.bound import crew_work_days, genre_groups, pulp_name
+from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, solve_lp
+
+Objective = Literal["priority", "titles"]
+Goal = Literal["priority", "titles", "shoot_days", "cost", "sold", "titles_then_cost"]
+
+WEEK = 7
+
+NEW_CREW_NAME = "新剧组"
+
+CHEAP_FIRST = 0.01
+"""Titles that every candidate at its ``max_count`` weighs in ``titles_then_cost``."""
+
+NO_BUDGET = 1e12
+"""The budget row's right-hand side while no budget is asked."""
+
+
+# -- the question ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An addition the company could make for the whole horizon.
+
+    ``kind`` is ``"set"`` (one more set of ``set_type`` at ``base_id``) or
+    ``"crew"`` (one more crew able to shoot every genre; ``base_id`` is its
+    home base and does not bind it). ``day_rate`` is paid every day of the
+    horizon; at most ``max_count`` of it can be added.
+    """
+
+    kind: Literal["set", "crew"]
+    base_id: str
+    set_type: str
+    day_rate: int
+    max_count: int = 2
+
+    @property
+    def key(self) -> str:
+        """A stable id: ``set:B03:医院`` or ``crew:B01``."""
+        if self.kind == "set":
+            return f"set:{self.base_id}:{self.set_type}"
+        return f"crew:{self.base_id}"
+
+    def label(self, base_names: Mapping[str, str] | None = None) -> str:
+        """What a producer calls it: ``B03 郑州影视城 · 医院 棚`` or ``剧组``."""
+        base = self.base_id
+        if base_names and base in base_names:
+            base = f"{base} {base_names[base]}"
+        if self.kind == "set":
+            return f"{base} · {self.set_type} 棚"
+        return NEW_CREW_NAME
+
+    def cost(self, days: int, count: int = 1) -> int:
+        """Rent for ``count`` of it over ``days`` days."""
+        return self.day_rate * days * count
+
+
+def default_candidates(scenario: Scenario, max_count: int = 2) -> list[Candidate]:
+    """One more set of every type a base already has, and one more crew.
+
+    Prices are the median day rate of that type at that base (of crews for a
+    crew), as a base manager would quote from the scenario.
+    """
+    candidates: list[Candidate] = []
+    for (base_id, set_type), film_sets in sorted(scenario.sets_by_base_and_type.items()):
+        rate = int(statistics.median(s.day_rate for s in film_sets))
+        candidates.append(Candidate("set", base_id, set_type, rate, max_count))
+    if scenario.crews:
+        rate = int(statistics.median(c.day_rate for c in scenario.crews))
+        home = scenario.crews[0].home_base_id
+        # crews come in more than sets: a producer hires several at once
+        crews = max(max_count * 2, len(scenario.crews) // 2)
+        candidates.append(Candidate("crew", home, "", rate, crews))
+    return candidates
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """Days ``first`` … ``last`` (day numbers, inclusive)."""
+
+    index: int
+    first: int
+    last: int
+
+    @property
+    def days(self) -> range:
+        return range(self.first, self.last + 1)
+
+    def __len__(self) -> int:
+        return self.last - self.first + 1
+
+
+def make_buckets(horizon: int, bucket_days: int = WEEK) -> list[Bucket]:
+    """Consecutive buckets of ``bucket_days`` days; the last one may be shorter."""
+    return [
+        Bucket(i, first, min(first + bucket_days, horizon) - 1)
+        for i, first in enumerate(range(0, horizon, bucket_days))
+    ]
+
+
+# -- what the model can see of the scenario ---------------------------------------------
+
+
+class _Calendar:
+    """Open sets, base days, free crew and actor days, per day."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        days = scenario.days
+        self.open_sets: dict[tuple[str, str], list[int]] = {}
+        for key, film_sets in scenario.sets_by_base_and_type.items():
+            counts = [0] * days
+            for film_set in film_sets:
+                closed = scenario.unavailable_days("set", film_set.set_id)
+                for day in range(days):
+                    counts[day] += day not in closed
+            self.open_sets[key] = counts
+        self.open_at_base = {b.base_id: [0] * days for b in scenario.bases}
+        for (base_id, _), counts in self.open_sets.items():
+            for day, count in enumerate(counts):
+                self.open_at_base[base_id][day] += count
+        self.base_open = {
+            b.base_id: [d not in scenario.unavailable_days("base", b.base_id) for d in range(days)]
+            for b in scenario.bases
+        }
+        self.crew_closed = {
+            c.crew_id: scenario.unavailable_days("crew", c.crew_id) for c in scenario.crews
+        }
+        # crews with the same closed days and rest rule work the same days: cache by those
+        self._crew_days: dict[tuple[frozenset[int], int | None, int, int], int] = {}
+        self.actor_closed = {
+            a.actor_id: scenario.unavailable_days("actor", a.actor_id) for a in scenario.actors
+        }
+
+    def set_days(self, base_id: str, set_type: str, first: int, last: int) -> int:
+        """Open set-days of one type at one base on days ``first`` … ``last``."""
+        counts = self.open_sets.get((base_id, set_type))
+        return 0 if counts is None else sum(counts[first : last + 1])
+
+    def base_days(self, base_id: str, first: int, last: int) -> int:
+        """Days the base is open on ``first`` … ``last`` (an added set works on those)."""
+        return sum(self.base_open[base_id][first : last + 1])
+
+    def base_title_days(self, base_id: str, first: int, last: int) -> int:
+        """Most title-days the base can host on ``first`` … ``last`` (rule 6 and its open sets)."""
+        cap = self.scenario.base_by_id[base_id].max_crews
+        open_sets = self.open_at_base[base_id][first : last + 1]
+        return sum(open_sets) if cap is None else sum(min(cap, n) for n in open_sets)
+
+    def crew_days(self, crew: Crew, first: int, last: int) -> int:
+        """Days ``crew`` can shoot on ``first`` … ``last``, rest days kept."""
+        key = (self.crew_closed[crew.crew_id], crew.max_days_in_row, first, last)
+        days = self._crew_days.get(key)
+        if days is None:
+            days = self._crew_days[key] = crew_work_days(crew, key[0], first, last)
+        return days
+
+    def actor_days(self, actor_id: str, first: int, last: int) -> int:
+        closed = self.actor_closed.get(actor_id, frozenset())
+        return sum(1 for day in range(first, last + 1) if day not in closed)
+
+
+@dataclass(slots=True)
+class _TitleColumns:
+    """A title's columns: how much of it is scheduled, and its days per bucket."""
+
+    title: Title
+    first: int
+    last: int
+    hosts: frozenset[str]
+    scheduled: pulp.LpVariable
+    # shoot_days[bucket index]: its shoot days in that bucket
+    shoot_days: dict[int, pulp.LpVariable] = field(default_factory=dict)
+    # set_days[(set type, bucket index)]: its set-days of a type in a bucket
+    set_days: dict[tuple[str, int], pulp.LpVariable | pulp.LpAffineExpression] = field(
+        default_factory=dict
+    )
+    # free_days[bucket index]: days today's crews and its cast are free (the columns'
+    # upper bounds also count days only a hired crew would be)
+    free_days: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    only_if_hiring: bool = False
+
+
+def _free_days(
+    scenario: Scenario, calendar: _Calendar, title: Title, crews_can_be_added: bool
+) -> list[int]:
+    """Days of the title's window on which its whole cast and some able crew are free.
+
+    With ``crews_can_be_added`` a crew that could be hired (free every day, any
+    genre) counts too, unless the title is pinned to a crew; the crew rows
+    keep the title at zero until one is hired.
+    """
+    first, last = scenario.title_window(title)
+    crews = [c for c in scenario.crews if c.can_shoot(title.genre)]
+    pin = scenario.pin_by_title.get(title.title_id)
+    if pin is not None and pin.crew_id is not None:
+        crews = [c for c in crews if c.crew_id == pin.crew_id]
+        crews_can_be_added = False
+    free = []
+    for day in range(first, last + 1):
+        if any(day in calendar.actor_closed.get(a, frozenset()) for a in title.cast):
+            continue
+        if not crews_can_be_added and all(day in calendar.crew_closed[c.crew_id] for c in crews):
+            continue
+        free.append(day)
+    return free
+
+
+def _has_run(days: Sequence[int], length: int) -> bool:
+    """Whether ``days`` (sorted) hold ``length`` consecutive days."""
+    run, previous = 0, None
+    for day in days:
+        run = run + 1 if previous is not None and day == previous + 1 else 1
+        if run >= length:
+            return True
+        previous = day
+    return length <= 0
+
+
+# -- the model -----------------------------------------------------------------------------
+
+
+class CapacityModel:
+    """The capacity LP of one scenario, with candidate additions as columns.
+
+    Build once, then :meth:`solve` with either objective; the additions are
+    fixed at zero until :meth:`allow_additions` lets them move.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        bucket_days: int = WEEK,
+        candidates: Sequence[Candidate] = (),
+        new_crew_days_in_row: int | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.buckets = make_buckets(scenario.days, bucket_days)
+        self.calendar = _Calendar(scenario)
+        self.candidates = list(candidates)
+        self.problem = pulp.LpProblem("capacity", pulp.LpMaximize)
+        self.feasible = True
+        # rows by family, for bottlenecks: name -> (family, subject ids, bucket or run)
+        self.row_meaning: dict[str, RowMeaning] = {}
+        self.added: dict[str, pulp.LpVariable] = {
+            c.key: self.problem.add_variable(
+                pulp_name("add", c.key), lowBound=0, upBound=0, cat=pulp.LpInteger
+            )
+            for c in self.candidates
+        }
+        self._new_crew = Crew(
+            "NEW", NEW_CREW_NAME, "", 0, genres=(), max_days_in_row=new_crew_days_in_row
+        )
+        self.titles: dict[str, _TitleColumns] = {}
+        self._objectives: dict[str, pulp.LpAffineExpression] = {}
+        self._add_title_columns()
+        # sold[(base, set type, bucket)]: set-days rented out; 0 except when asking what is idle
+        self.sold: dict[tuple[str, str, int], pulp.LpVariable] = {
+            (base_id, set_type, bucket.index): self.problem.add_variable(
+                pulp_name("sold", base_id, set_type, f"b{bucket.index}"), lowBound=0, upBound=0
+            )
+            for base_id, set_type in sorted(scenario.sets_by_base_and_type)
+            for bucket in self.buckets
+        }
+        self._build()
+        self.targets = self._question_rows()
+
+    # -- columns ---------------------------------------------------------------------
+
+    def _add_title_columns(self) -> None:
+        scenario, calendar = self.scenario, self.calendar
+        hiring = any(c.kind == "crew" and c.max_count > 0 for c in self.candidates)
+        for title in scenario.titles:
+            tid = title.title_id
+            needs = title.days_by_set_type()
+            pin = scenario.pin_by_title.get(tid)
+            hosts = frozenset(
+                b.base_id
+                for b in scenario.bases
+                if b.max_crews != 0
+                and (pin is None or pin.base_id is None or pin.base_id == b.base_id)
+                and all((b.base_id, t) in calendar.open_sets for t in needs)
+            )
+            # free: days a crew of today's could shoot it; free_hiring: also a crew hired
+            free = _free_days(scenario, calendar, title, False)
+            free_hiring = _free_days(scenario, calendar, title, hiring) if hiring else free
+            if pin is not None and pin.start_date is not None:
+                start = scenario.day_index(pin.start_date)
+                pinned_days = set(range(start, start + title.shoot_days))
+                free = [d for d in free if d in pinned_days]
+                free_hiring = [d for d in free_hiring if d in pinned_days]
+            first, last = scenario.title_window(title)
+            scheduled = self.problem.add_variable(
+                pulp_name("scheduled", tid), lowBound=0, upBound=1
+            )
+            columns = _TitleColumns(title, first, last, hosts, scheduled)
+            self.titles[tid] = columns
+            if not hosts or not _has_run(free_hiring, title.shoot_days):
+                scheduled.upBound = 0
+                if pin is not None and not _has_run(free, title.shoot_days):
+                    self.feasible = False
+                continue
+            columns.only_if_hiring = not _has_run(free, title.shoot_days)
+            for day in free:
+                columns.free_days[day // self._bucket_days] += 1
+            free_in: dict[int, int] = defaultdict(int)
+            for day in free_hiring:
+                free_in[day // self._bucket_days] += 1
+            for k, count in sorted(free_in.items()):
+                columns.shoot_days[k] = self.problem.add_variable(
+                    pulp_name("shoot_days", tid, f"b{k}"), lowBound=0, upBound=count
+                )
+                if len(needs) == 1:
+                    (set_type,) = needs
+                    columns.set_days[(set_type, k)] = columns.shoot_days[k]
+                else:
+                    for set_type in needs:
+                        columns.set_days[(set_type, k)] = self.problem.add_variable(
+                            pulp_name("set_days", tid, set_type, f"b{k}"), lowBound=0
+                        )
+
+    @property
+    def _bucket_days(self) -> int:
+        return len(self.buckets[0]) if self.buckets else WEEK
+
+    # -- rows ------------------------------------------------------------------------
+
+    def _question_rows(self) -> dict[str, pulp.LpConstraint]:
+        """Rows the questions switch on by changing their right-hand side.
+
+        Built inert (``≥ 0``, ``≤`` a huge budget), so the bound is unchanged:
+        titles and shoot days at least a target, additions within a budget,
+        priority kept at least a level.
+        """
+        rows = {
+            "titles": self.objective("titles") >= 0,
+            "shoot_days": self.objective("shoot_days") >= 0,
+            "budget": self.objective("cost") <= NO_BUDGET,
+            "priority": self.objective("priority") >= 0,
+            # keeps every sold column in the model even where no set row counts it
+            "sold": self.objective("sold") >= 0,
+        }
+        for name, row in rows.items():
+            self.problem.addConstraint(row, pulp_name("question", name))
+        return rows
+
+    def _sold(
+        self, group: Iterable[str], set_type: str, first: int, last: int
+    ) -> list[pulp.LpVariable]:
+        """Sold set-days of a type in a group, in buckets that overlap ``first`` … ``last``."""
+        return [
+            self.sold[(base_id, set_type, bucket.index)]
+            for base_id in group
+            if (base_id, set_type) in self.calendar.open_sets
+            for bucket in self.buckets
+            if bucket.first <= last and first <= bucket.last
+        ]
+
+    def _build(self) -> None:
+        # the objective is set by solve(); rows only
+        for family in (
+            self.title_shoots_its_days,
+            self.pinned_titles_shoot,
+            self.sets_host_one_shoot_a_day,
+            self.bases_host_at_most_max_crews,
+            self.crews_shoot_within_their_days,
+            self.actors_shoot_one_title_a_day,
+        ):
+            family()
+
+    def _add(
+        self, expression: pulp.LpAffineExpression | pulp.LpConstraint, meaning: RowMeaning
+    ) -> None:
+        name = pulp_name(meaning.family, *meaning.subject, meaning.first, meaning.last)
+        self.problem.addConstraint(expression, name)
+        self.row_meaning[name] = meaning
+
+    def title_shoots_its_days(self) -> None:
+        """Rule 1: a scheduled title shoots all its days, and each set type its set-days.
+
+        Its shoot days fall in its window on days its cast and a crew are free
+        (the columns' upper bounds); a bucket holds no more of its days than
+        it has such days; each day uses one set of a needed type. Days on
+        which only a hired crew would be free, and titles only a hired crew
+        could shoot, open up only when a crew is hired, so the bound without
+        additions does not depend on the candidates.
+        """
+        hired = [self.added[c.key] for c in self.candidates if c.kind == "crew"]
+        for tid, columns in self.titles.items():
+            if not columns.shoot_days:
+                continue
+            length = columns.title.shoot_days
+            self.problem.addConstraint(
+                pulp.lpSum(columns.shoot_days.values()) == length * columns.scheduled,
+                pulp_name("shoot_days", tid),
+            )
+            if columns.only_if_hiring:
+                self.problem.addConstraint(
+                    columns.scheduled <= pulp.lpSum(hired), pulp_name("needs_a_hired_crew", tid)
+                )
+            for k, days in columns.shoot_days.items():
+                free, upper = columns.free_days[k], int(days.upBound or 0)
+                if upper > free:  # days only a hired crew could shoot
+                    self.problem.addConstraint(
+                        days <= free * columns.scheduled + (upper - free) * pulp.lpSum(hired),
+                        pulp_name("in_bucket", tid, f"b{k}"),
+                    )
+                elif upper < length:
+                    self.problem.addConstraint(
+                        days <= upper * columns.scheduled, pulp_name("in_bucket", tid, f"b{k}")
+                    )
+            needs = columns.title.days_by_set_type()
+            if len(needs) == 1:
+                continue
+            for k, days in columns.shoot_days.items():
+                self.problem.addConstraint(
+                    pulp.lpSum(columns.set_days[(t, k)] for t in needs) == days,
+                    pulp_name("one_set_a_day", tid, f"b{k}"),
+                )
+            for set_type, need in needs.items():
+                self.problem.addConstraint(
+                    pulp.lpSum(columns.set_days[(set_type, k)] for k in columns.shoot_days)
+                    == need * columns.scheduled,
+                    pulp_name("set_days", tid, set_type),
+                )
+                for k in columns.shoot_days:
+                    self.problem.addConstraint(
+                        columns.set_days[(set_type, k)] <= need * columns.scheduled,
+                        pulp_name("set_days_cap", tid, set_type, f"b{k}"),
+                    )
+
+    def pinned_titles_shoot(self) -> None:
+        """Rule 8: a pinned title is scheduled (its base and start pins are in its columns)."""
+        for tid in self.scenario.pin_by_title:
+            columns = self.titles.get(tid)
+            if columns is None or not columns.shoot_days:
+                self.feasible = False
+                continue
+            self.problem.addConstraint(columns.scheduled == 1, pulp_name("pinned", tid))
+
+    def _host_groups(self) -> list[frozenset[str]]:
+        """Groups of bases that are exactly where some title can shoot."""
+        groups = {c.hosts for c in self.titles.values() if c.hosts and c.shoot_days}
+        return sorted(groups, key=lambda g: (-len(g), sorted(g)))
+
+    def _inside(self, group: frozenset[str]) -> list[_TitleColumns]:
+        return [c for c in self.titles.values() if c.shoot_days and c.hosts <= group]
+
+    def _group_set_days(self, group: frozenset[str], set_type: str, first: int, last: int) -> int:
+        """Open set-days of a type in a group of bases on ``first`` … ``last``."""
+        return sum(self.calendar.set_days(b, set_type, first, last) for b in group)
+
+    def _set_additions(
+        self, group: frozenset[str], set_type: str, first: int, last: int
+    ) -> list[tuple[pulp.LpVariable, int]]:
+        """Added sets of a type in a group, each open the days its base is open."""
+        return [
+            (self.added[c.key], self.calendar.base_days(c.base_id, first, last))
+            for c in self.candidates
+            if c.kind == "set" and c.set_type == set_type and c.base_id in group
+        ]
+
+    def sets_host_one_shoot_a_day(self) -> None:
+        """Rules 2, 4, 5: titles that can only shoot in a group of bases share its open sets.
+
+        In every bucket, and over every run of days that holds whole windows
+        of such titles, the set-days of a type they use are at most the
+        group's open set-days of that type (plus added sets).
+        """
+        calendar = self.calendar
+        for group in self._host_groups():
+            inside = self._inside(group)
+            set_types = sorted({t for c in inside for t in c.title.days_by_set_type()})
+            for set_type in set_types:
+                users = [c for c in inside if set_type in c.title.days_by_set_type()]
+                for bucket in self.buckets:
+                    used = [
+                        c.set_days[(set_type, bucket.index)]
+                        for c in users
+                        if (set_type, bucket.index) in c.set_days
+                    ]
+                    cap = sum(
+                        calendar.set_days(b, set_type, bucket.first, bucket.last) for b in group
+                    )
+                    added = self._set_additions(group, set_type, bucket.first, bucket.last)
+                    if not used:
+                        continue  # kept even when it cannot bind: selling set-days makes it bind
+                    sold = self._sold(group, set_type, bucket.first, bucket.last)
+                    self._add(
+                        pulp.lpSum(used) + pulp.lpSum(sold) - pulp.lpSum(n * d for n, d in added)
+                        <= cap,
+                        RowMeaning("sets", (set_type, *sorted(group)), bucket.first, bucket.last),
+                    )
+                self._window_rows(
+                    "sets_window",
+                    (set_type, *sorted(group)),
+                    [(c, c.title.days_by_set_type()[set_type]) for c in users],
+                    partial(self._group_set_days, group, set_type),
+                    partial(self._set_additions, group, set_type),
+                    partial(self._sold, group, set_type),
+                )
+
+    def _window_rows(
+        self,
+        family: str,
+        subject: tuple[str, ...],
+        demand: Sequence[tuple[_TitleColumns, int]],
+        capacity: Callable[[int, int], int],
+        additions: Callable[[int, int], list[tuple[pulp.LpVariable, int]]],
+        sold: Callable[[int, int], list[pulp.LpVariable]] | None = None,
+        inside_run: Callable[[int, int], pulp.LpAffineExpression] | None = None,
+    ) -> None:
+        """Titles whose windows lie inside a run of days fit the run's capacity.
+
+        For every run from some title's first day to some title's last day:
+        Σ (days of that title) × scheduled ≤ capacity of the run. Added only
+        where the titles inside could overflow it. ``inside_run`` gives the
+        left-hand side as an expression of fewer terms, where one is kept.
+        """
+        # demand by window, so that a run's demand is a sum over window cells
+        cells: dict[tuple[int, int], list[tuple[_TitleColumns, int]]] = defaultdict(list)
+        for columns, days in demand:
+            cells[(columns.first, columns.last)].append((columns, days))
+        totals = {window: sum(days for _, days in group) for window, group in cells.items()}
+        firsts = sorted({first for first, _ in cells})
+        lasts = sorted({last for _, last in cells})
+        for first in firsts:
+            for last in lasts:
+                if last < first:
+                    continue
+                windows = [w for w in cells if first <= w[0] and w[1] <= last]
+                if sum(len(cells[w]) for w in windows) < 2:
+                    continue
+                cap = capacity(first, last)
+                if sum(totals[w] for w in windows) <= cap:
+                    continue
+                if inside_run is None:
+                    inside = [item for w in windows for item in cells[w]]
+                    used = pulp.lpSum(days * c.scheduled for c, days in inside)
+                else:
+                    used = inside_run(first, last)
+                added = additions(first, last)
+                rented_out = [] if sold is None else sold(first, last)
+                self._add(
+                    used + pulp.lpSum(rented_out) - pulp.lpSum(n * d for n, d in added) <= cap,
+                    RowMeaning(family, subject, first, last),
+                )
+
+    def bases_host_at_most_max_crews(self) -> None:
+        """Rule 6: titles that can only shoot in a group of bases fit its bases' daily limits.
+
+        Counted only for groups with a ``max_crews`` base; elsewhere the set
+        rows are at least as strong.
+        """
+        calendar, scenario = self.calendar, self.scenario
+        for group in self._host_groups():
+            if all(scenario.base_by_id[b].max_crews is None for b in group):
+                continue
+            inside = self._inside(group)
+            for bucket in self.buckets:
+                shooting = [
+                    c.shoot_days[bucket.index] for c in inside if bucket.index in c.shoot_days
+                ]
+                cap = sum(calendar.base_title_days(b, bucket.first, bucket.last) for b in group)
+                added = [
+                    (self.added[c.key], calendar.base_days(c.base_id, bucket.first, bucket.last))
+                    for c in self.candidates
+                    if c.kind == "set"
+                    and c.base_id in group
+                    and scenario.base_by_id[c.base_id].max_crews is None
+                ]
+                if not shooting or len(shooting) * len(bucket) <= cap:
+                    continue
+                self._add(
+                    pulp.lpSum(shooting) - pulp.lpSum(n * d for n, d in added) <= cap,
+                    RowMeaning("base_days", tuple(sorted(group)), bucket.first, bucket.last),
+                )
+
+    def crews_shoot_within_their_days(self) -> None:
+        """Rules 3, 4, 5, 9: titles of a group of genres shoot no more days than its crews can.
+
+        For every group of genres, in every bucket, over the horizon and over
+        every run that holds whole windows: the shoot days of titles of those
+        genres are at most the days the crews able to shoot one of them can
+        work (free days less forced rest days), plus added crews.
+        """
+        scenario, calendar = self.scenario, self.calendar
+        crew_candidates = [c for c in self.candidates if c.kind == "crew"]
+        genres = sorted({c.title.genre for c in self.titles.values() if c.shoot_days})
+
+        def additions(first: int, last: int) -> list[tuple[pulp.LpVariable, int]]:
+            days = crew_work_days(self._new_crew, frozenset(), first, last)
+            return [(self.added[c.key], days) for c in crew_candidates]
+
+        # groups of genres overlap: their rows sum per-genre totals, not every title again
+        genre_days = _GenreDays(self)
+        for group in genre_groups(scenario, genres):
+            crews = [c for c in scenario.crews if any(c.can_shoot(g) for g in group)]
+            titles = [c for c in self.titles.values() if c.shoot_days and c.title.genre in group]
+            subject = tuple(group)
+
+            # crews with the same closed days and rest rule work alike: count them once
+            alike = Counter((calendar.crew_closed[c.crew_id], c.max_days_in_row) for c in crews)
+            examples = {(calendar.crew_closed[c.crew_id], c.max_days_in_row): c for c in crews}
+
+            def capacity(
+                first: int,
+                last: int,
+                alike: Counter[tuple[frozenset[int], int | None]] = alike,
+                examples: dict[tuple[frozenset[int], int | None], Crew] = examples,
+            ) -> int:
+                return sum(
+                    count * calendar.crew_days(examples[kind], first, last)
+                    for kind, count in alike.items()
+                )
+
+            for bucket in self.buckets:
+                shooting = [
+                    c.shoot_days[bucket.index] for c in titles if bucket.index in c.shoot_days
+                ]
+                cap = capacity(bucket.first, bucket.last)
+                if not shooting or (not crew_candidates and len(shooting) * len(bucket) <= cap):
+                    continue
+                self._add(
+                    pulp.lpSum(genre_days.in_bucket(g, bucket.index) for g in group)
+                    - pulp.lpSum(n * d for n, d in additions(bucket.first, bucket.last))
+                    <= cap,
+                    RowMeaning("crews", subject, bucket.first, bucket.last),
+                )
+            self._window_rows(
+                "crews_window",
+                subject,
+                [(c, c.title.shoot_days) for c in titles],
+                capacity,
+                additions,
+                inside_run=partial(genre_days.group_run, group),
+            )
+
+    def actors_shoot_one_title_a_day(self) -> None:
+        """Rule 4: an actor shoots at most one title a day.
+
+        In every bucket, and over every run that holds whole windows of the
+        actor's titles, their shoot days are at most the actor's free days.
+        """
+        calendar = self.calendar
+        titles_of: dict[str, list[_TitleColumns]] = defaultdict(list)
+        for columns in self.titles.values():
+            if columns.shoot_days:
+                for actor_id in columns.title.cast:
+                    titles_of[actor_id].append(columns)
+        for actor_id, titles in sorted(titles_of.items()):
+            for bucket in self.buckets:
+                shooting = [
+                    c.shoot_days[bucket.index] for c in titles if bucket.index in c.shoot_days
+                ]
+                cap = calendar.actor_days(actor_id, bucket.first, bucket.last)
+                if len(shooting) < 2:
+                    continue
+                self._add(
+                    pulp.lpSum(shooting) <= cap,
+                    RowMeaning("actor", (actor_id,), bucket.first, bucket.last),
+                )
+            self._window_rows(
+                "actor_window",
+                (actor_id,),
+                [(c, c.title.shoot_days) for c in titles],
+                partial(calendar.actor_days, actor_id),
+                lambda first, last: [],
+            )
+
+    # -- solving ---------------------------------------------------------------------
+
+    def objective(self, kind: Goal) -> pulp.LpAffineExpression:
+        """What a question maximises or minimises, as an expression over the columns.
+
+        ``priority``: Σ priority of scheduled titles; ``titles``: how many
+        titles; ``shoot_days``: their shoot days; ``cost``: rent of the
+        additions over the horizon; ``sold``: set-days rented out.
+        """
+        if kind not in self._objectives:
+            titles = self.titles.values()
+            days = self.scenario.days
+            self._objectives[kind] = {
+                "priority": lambda: pulp.lpSum(c.title.priority * c.scheduled for c in titles),
+                "titles": lambda: pulp.lpSum(c.scheduled for c in titles),
+                "shoot_days": lambda: pulp.lpSum(v for c in titles for v in c.shoot_days.values()),
+                "cost": lambda: pulp.lpSum(
+                    c.cost(days) * self.added[c.key] for c in self.candidates
+                ),
+                "sold": lambda: pulp.lpSum(self.sold.values()),
+                # the most titles, and of those the cheapest: every candidate at its
+                # max_count together weighs a hundredth of a title
+                "titles_then_cost": lambda: (
+                    self.objective("titles")
+                    - CHEAP_FIRST / max(1.0, self._full_cost()) * self.objective("cost")
+                ),
+            }[kind]()
+        return self._objectives[kind]
+
+    def _full_cost(self) -> float:
+        """Rent of every candidate at its ``max_count`` over the horizon."""
+        return float(sum(c.cost(self.scenario.days, c.max_count) for c in self.candidates))
+
+    def set_objective(self, objective: Objective) -> None:
+        """Maximise Σ priority (``priority``) or the number of titles (``titles``)."""
+        self.problem.setObjective(self.objective(objective))
+        self.problem.sense = pulp.LpMaximize
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Columns and rows."""
+        return len(self.problem.variables()), self.problem.numConstraints()
+
+
+class _GenreDays:
+    """Shoot days of one genre's titles, as columns that rows over groups of genres share.
+
+    ``in_bucket(g, k)``: the genre's shoot days in bucket ``k``;
+    ``inside_run(g, first, last)``: days × scheduled of its titles whose windows lie
+    inside ``first`` … ``last``, by inclusion–exclusion over window cells
+    (each run's column is its own cell plus two smaller runs less their overlap),
+    so a row over a group of genres has a few terms, not every title.
+    """
+
+    def __init__(self, model: CapacityModel) -> None:
+        self.model = model
+        self.titles: dict[str, list[_TitleColumns]] = defaultdict(list)
+        for columns in model.titles.values():
+            if columns.shoot_days:
+                self.titles[columns.title.genre].append(columns)
+        self.cells: dict[tuple[str, int, int], list[_TitleColumns]] = defaultdict(list)
+        for genre, titles in self.titles.items():
+            for columns in titles:
+                self.cells[(genre, columns.first, columns.last)].append(columns)
+        self._bucket: dict[tuple[str, int], pulp.LpVariable] = {}
+        self._run: dict[tuple[str, int, int], pulp.LpVariable] = {}
+
+    def _column(
+        self, name: tuple[object, ...], defined_as: pulp.LpAffineExpression
+    ) -> pulp.LpVariable:
+        problem = self.model.problem
+        column = problem.add_variable(pulp_name(*name))
+        problem.addConstraint(column == defined_as, pulp_name(*name, "is"))
+        return column
+
+    def in_bucket(self, genre: str, k: int) -> pulp.LpVariable:
+        if (genre, k) not in self._bucket:
+            days = [c.shoot_days[k] for c in self.titles[genre] if k in c.shoot_days]
+            self._bucket[(genre, k)] = self._column(
+                ("genre_days", genre, f"b{k}"), pulp.lpSum(days)
+            )
+        return self._bucket[(genre, k)]
+
+    def group_run(self, genres: Sequence[str], first: int, last: int) -> pulp.LpAffineExpression:
+        """``inside_run`` summed over a group of genres."""
+        return pulp.lpSum(self.inside_run(g, first, last) for g in genres)
+
+    def inside_run(self, genre: str, first: int, last: int) -> pulp.LpAffineExpression:
+        if first > last:
+            return pulp.LpAffineExpression()
+        key = (genre, first, last)
+        if key not in self._run:
+            own = pulp.lpSum(c.title.shoot_days * c.scheduled for c in self.cells.get(key, ()))
+            self._run[key] = self._column(
+                ("genre_run", genre, f"d{first}", f"d{last}"),
+                own
+                + self.inside_run(genre, first + 1, last)
+                + self.inside_run(genre, first, last - 1)
+                - self.inside_run(genre, first + 1, last - 1),
+            )
+        return pulp.LpAffineExpression(self._run[key])
+
+
+@dataclass(frozen=True, slots=True)
+class RowMeaning:
+    """What a capacity row stands for: its family, whom it is about, which days."""
+
+    family: str
+    subject: tuple[str, ...]
+    first: int
+    last: int
+
+
+# -- solving -----------------------------------------------------------------------------
+
+
+def capacity_priority_bound(
+    scenario: Scenario, *, bucket_days: int = WEEK, solver: CapacitySolver = "highs"
+) -> tuple[int | None, str]:
+    """The capacity model's bound on Σ priority of scheduled titles, and a line for the log.
+
+    ``None`` when nothing was proven (pins that cannot all be kept, or a solver failure).
+    """
+    started = time.perf_counter()
+    model = CapacityModel(scenario, bucket_days=bucket_days)
+    if not model.feasible:
+        return None, "capacity model: the pins cannot all be kept"
+    model.set_objective("priority")
+    solution = solve_lp(model.problem, solver=solver)
+    if solution.objective is None or not solution.proven:
+        return None, f"capacity model: {solution.status}"
+    bound = max(0, math.floor(solution.objective + ROUNDING_SLACK))
+    columns, rows = model.size
+    summary = (
+        f"priority bound {bound} (capacity-{solver}; LP {solution.objective:.2f}), "
+        f"{columns} columns × {rows} rows, {time.perf_counter() - started:.1f} s"
+    )
+    return bound, summary

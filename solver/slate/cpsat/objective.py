@@ -1,0 +1,91 @@
+"""The objective, in the SPEC's order: priority first, then cost, then finishing early.
+
+The solve runs in phases (see :mod:`solver.slate.solve`): phase 1 maximises
+:func:`priority_scheduled`; phase 2 keeps it at least at phase 1's value and
+minimises :func:`cost` with :func:`finish_days` as a tie-break.
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from scheduler.domain.model import Scenario
+from solver.slate.cpsat.variables import Variables
+
+
+def priority_scheduled(variables: Variables) -> cp_model.LinearExpr:
+    """Σ priority of the scheduled titles."""
+    titles = list(variables.titles.values())
+    return cp_model.LinearExpr.weighted_sum(
+        [t.scheduled for t in titles], [t.title.priority for t in titles]
+    )
+
+
+def cost(scenario: Scenario, variables: Variables) -> cp_model.LinearExpr:
+    """Σ set day_rate per booked set-day + Σ crew and actor day_rate per shoot day (CNY)."""
+    terms: list[cp_model.IntVar] = []
+    rates: list[int] = []
+    for set_day in variables.all_set_days():
+        terms.append(set_day.booked)
+        rates.append(set_day.film_set.day_rate)
+    for title_vars in variables.titles.values():
+        length = title_vars.title.shoot_days
+        for cv in title_vars.crews:
+            terms.append(cv.chosen)
+            rates.append(scenario.crew_by_id[cv.option.crew_id].day_rate * length)
+        cast_rate = sum(scenario.actor_by_id[a].day_rate for a in title_vars.title.cast)
+        if cast_rate:
+            terms.append(title_vars.scheduled)
+            rates.append(cast_rate * length)
+    return cp_model.LinearExpr.weighted_sum(terms, rates)
+
+
+def finish_days(variables: Variables) -> cp_model.LinearExpr:
+    """Σ over scheduled titles of the day after their last shoot (day numbers from 0)."""
+    terms: list[cp_model.IntVar] = []
+    ends: list[int] = []
+    for title_vars in variables.titles.values():
+        for start in title_vars.starts:
+            terms.append(start.chosen)
+            ends.append(start.start + start.length)
+    return cp_model.LinearExpr.weighted_sum(terms, ends)
+
+
+def finish_weight(variables: Variables) -> int:
+    """A weight on cost larger than any Σ finish days, so that finishing early only breaks ties."""
+    return 1 + sum(
+        max((s.start + s.length for s in t.starts), default=0) for t in variables.titles.values()
+    )
+
+
+def maximise_priority(model: cp_model.CpModel, variables: Variables) -> None:
+    """Phase 1: schedule the most priority."""
+    model.maximize(priority_scheduled(variables))
+
+
+def minimise_cost_then_finish(
+    model: cp_model.CpModel, scenario: Scenario, variables: Variables, priority_floor: int
+) -> None:
+    """Phase 2: keep at least ``priority_floor`` scheduled, then cheapest, then earliest."""
+    model.add(priority_scheduled(variables) >= priority_floor)
+    model.minimize(finish_weight(variables) * cost(scenario, variables) + finish_days(variables))
+
+
+def cost_ceiling(scenario: Scenario, variables: Variables) -> int:
+    """More than the cost of any plan of the model's titles: each title at its dearest."""
+    set_rate = max((s.day_rate for s in scenario.sets), default=0)
+    crew_rate = max((c.day_rate for c in scenario.crews), default=0)
+    total = 1
+    for title_vars in variables.titles.values():
+        title = title_vars.title
+        cast_rate = sum(scenario.actor_by_id[a].day_rate for a in title.cast)
+        total += title.shoot_days * (set_rate + crew_rate + cast_rate)
+    return total
+
+
+def maximise_priority_then_cheapest(
+    model: cp_model.CpModel, scenario: Scenario, variables: Variables
+) -> None:
+    """One objective for a neighbourhood: the most priority, and among equals the cheapest."""
+    weight = cost_ceiling(scenario, variables)
+    model.maximize(weight * priority_scheduled(variables) - cost(scenario, variables))

@@ -1,0 +1,99 @@
+"""Revising a plan after a change: keep what still works, re-plan only what broke.
+
+A producer who has sent out a plan and then learns that a crew is off for
+three days wants the titles that crew can no longer shoot moved, and the
+rest left alone: every changed title is a phone call. Solving the changed
+scenario from scratch finds about as much priority but moves hundreds of
+titles. So a revision:
+
+1. keeps every title of the old plan whose shoots still keep all nine rules
+   in the changed scenario (titles, crews, bases and sets that still exist,
+   days inside the horizon, no rule broken — asked of the independent
+   checker, title by title, until what is kept is clean);
+2. re-plans the titles it had to drop, with every title the old plan left
+   out, around the kept ones, with the exact model (a neighbourhood of
+   :mod:`solver.slate.lns` that frees exactly those titles).
+
+The kept titles keep their crew, base and days; their sets are assigned again
+from their pools, cheapest first, as in every plan the solver makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scheduler.check.checker import check_plan
+from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan, Shoot
+from solver.slate.choices import Choice
+from solver.slate.cpsat.model import choices_of_plan
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """What survives of an old plan in a changed scenario.
+
+    ``kept`` holds the choices of titles that still keep every rule;
+    ``dropped`` says, for each title the old plan scheduled and the revision
+    must move, why (Chinese first).
+    """
+
+    kept: dict[str, Choice]
+    dropped: dict[str, str]
+
+
+def repair(scenario: Scenario, plan: Plan) -> Repaired:
+    """What of ``plan`` still keeps the rules in ``scenario``, and why the rest does not."""
+    dropped: dict[str, str] = {}
+    by_title: dict[str, list[Shoot]] = {}
+    for shoot in plan.shoots:
+        by_title.setdefault(shoot.title_id, []).append(shoot)
+    shoots: list[Shoot] = []
+    for title_id, title_shoots in by_title.items():
+        reason = _missing(scenario, title_shoots)
+        if reason is None:
+            shoots.extend(title_shoots)
+        else:
+            dropped[title_id] = reason
+    current = Plan(tuple(shoots), {})
+    # each round drops at least one title, so this ends
+    while faults := [
+        v for v in check_plan(scenario, current) if v.title_id in current.scheduled_title_ids
+    ]:
+        for fault in faults:
+            dropped.setdefault(fault.title_id, f"{fault.message_zh}（{fault.message}）")
+        current = Plan(tuple(s for s in current.shoots if s.title_id not in dropped), {})
+    return Repaired(choices_of_plan(scenario, current), dropped)
+
+
+def _missing(scenario: Scenario, shoots: list[Shoot]) -> str | None:
+    """Why these shoots of one title cannot stand in ``scenario`` at all, or None."""
+    title_id = shoots[0].title_id
+    if title_id not in scenario.title_by_id:
+        return "剧目已不在场景中（title no longer in the scenario）"
+    first, last = scenario.dates[0], scenario.dates[-1]
+    for shoot in shoots:
+        if shoot.crew_id not in scenario.crew_by_id:
+            return f"剧组 {shoot.crew_id} 已不在场景中（crew no longer in the scenario）"
+        if shoot.base_id not in scenario.base_by_id:
+            return f"基地 {shoot.base_id} 已不在场景中（base no longer in the scenario）"
+        if shoot.set_id not in scenario.set_by_id:
+            return f"场景 {shoot.set_id} 已不在场景中（set no longer in the scenario）"
+        if not first <= shoot.date <= last:
+            return f"{shoot.date} 不在排期范围内（outside the horizon）"
+    return None
+
+
+# -- the figures of BENCHMARKS.md: revise against plan afresh --------------------------
+
+
+def titles_moved(scenario: Scenario, before: Plan, after: Plan) -> set[str]:
+    """Titles whose crew, base or days differ between two plans, or that only one holds."""
+    old, new = choices_of_plan(scenario, before), choices_of_plan(scenario, after)
+
+    def key(choice: Choice) -> tuple[str, str, int, int]:
+        p = choice.placement
+        return (choice.crew_id, p.base_id, p.start, p.length)
+
+    changed = {t for t in old.keys() & new.keys() if key(old[t]) != key(new[t])}
+    return changed | (old.keys() ^ new.keys())

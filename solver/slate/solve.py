@@ -1,0 +1,774 @@
+"""Solve a scenario with the exact CP-SAT slate model and large-neighbourhood search.
+
+Which search runs depends on the size:
+
+- small and medium scenarios (at most :data:`EXACT_MAX_TITLE_CREW_PAIRS` title ×
+  crew pairs) build the exact model. Phase 1 maximises the priority scheduled
+  (CP-SAT's best bound, with the LP bound of :mod:`solver.capacity.bound` when it is
+  ready, is reported as ``priority_bound``). When phase 1 proves its plan
+  optimal, phase 2 keeps that priority and minimises cost, then finishing
+  early. Otherwise the time phase 1 leaves goes to large-neighbourhood search
+  (:mod:`solver.slate.lns`) from its plan, which also lowers cost among plans of
+  equal priority;
+- big scenarios (cluster-x10: 13 M variables just for the exact model) search
+  neighbourhoods only, from the greedy plan.
+
+The greedy plan, when :mod:`solver.slate.greedy` is there, is the first hint. The
+returned plan is checked by :func:`scheduler.check.checker.check_plan`; a plan that
+fails it is never returned as good (status ``error``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Protocol
+
+from ortools.sat.python import cp_model
+
+from scheduler.check.checker import check_plan
+from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan
+from solver.result import ModelSize, SolveResult
+from solver.slate.candidates import (
+    DEFAULT_MAX_ORDERS,
+    Candidates,
+    capacity_reason,
+    enumerate_candidates,
+)
+from solver.slate.choices import Choice
+from solver.slate.cpsat.constraints import CONSTRAINT_FAMILIES, pinned_titles_are_scheduled
+from solver.slate.cpsat.model import SlateModel, choices_of_plan, plan_from_choices
+from solver.slate.cpsat.objective import (
+    finish_weight,
+    maximise_priority,
+    minimise_cost_then_finish,
+)
+from solver.slate.greedy import Group, greedy_plan
+from solver.slate.lns import Incumbent, LargeNeighbourhoodSearch
+from solver.slate.revise import repair
+from solver.slate.slices import make_groups, search_slices
+from solver.status import SolveStatus
+from solver.stopping import StopWatch
+
+PHASE_1_SHARE = 0.7
+"""Share of the time left after building that goes to maximising priority."""
+
+STALL_SHARE = 0.15
+STALL_MIN_SECONDS = 4.0
+"""Phase 1 hands over to neighbourhood search once it has found no better plan for this
+share of its time (at least this many seconds): core search gains most in its first
+seconds and then stalls (Zhengzhou month, 60 s: 1269 at 14 s, 1271 at 42 s), while
+neighbourhood search from its plan still climbs (1271 → 1287 in the 15 s left)."""
+
+WEAK_BOUND_RATIO = 1.5
+WEAK_BOUND_SHARE = 0.25
+"""Phase 1 gives up after this share of its time while CP-SAT's bound is still above this
+multiple of the priority of every title that can shoot (or it has no plan yet): its
+relaxation sees nothing of the rules that bind and its search stalls (Zhengzhou full
+rules, travel between three cities: bound 7,895 for 1,290 possible, 1087 after 20 s from
+greedy's 1084), while large-neighbourhood search from the plan keeps improving (1134 in
+40 s). On one city the bound is tight (1,307) and core search gains most."""
+
+LNS_MIN_SECONDS = 4.0
+"""Large-neighbourhood search runs only with at least this much time left."""
+
+EXACT_MAX_TITLE_CREW_PAIRS = 60_000
+"""Scenarios with more title × crew pairs skip the exact model (too big to build in
+time: cluster-x10 has 1.1 M pairs, 13 M variables) and search neighbourhoods only."""
+
+LNS_COST_SHARE = 0.15
+"""Share of the neighbourhood search's time whose sub-models also minimise cost; before,
+they maximise priority alone, which core-based search proves quickly (Zhengzhou full
+rules, 60 s from greedy: 1182 against 1134 with cost in every sub-model)."""
+
+SLICES_COST_SHARE = 0.05
+"""The same share when a cluster is searched by slices: every group round still gains
+priority (cluster-x10, 300 s: +20 in a last 24 s round, where the 42 s of cost-only
+moves gained 6), and a plan with more titles matters more than a cheaper one."""
+
+LP_BOUND_MAX_SECONDS = 15.0
+
+DAY_LP_MAX_TITLES = 1500
+"""Above this many titles only the capacity model's bound is computed: the day-indexed LP
+of :mod:`solver.capacity.bound` takes minutes on a cluster of 4,578 titles."""
+"""The LP bound runs beside the search for at most this long (and a tenth of the limit)."""
+
+FINISH_SECONDS_PER_TITLE = 0.002
+"""Time kept back per title in the neighbourhood-only search for reasons and the checker."""
+
+CORE_SEARCH_WORKERS = 3
+"""Up to this many workers, phase 1 runs CP-SAT's core-based search instead of its LP search.
+
+Maximising Σ priority over 0/1 titles is a weighted Max-SAT, where core-based
+search finds both better plans and better bounds than the default LP-based
+search (Zhengzhou month, 60 s on 2 workers: priority 1271–1274 against
+1222–1237, same bound); CP-SAT's large-neighbourhood searches still run
+interleaved. With more workers CP-SAT's own portfolio includes core search.
+"""
+
+RESERVE_SECONDS = 0.25
+RESERVE_SHARE = 0.01
+"""Time kept back for reading the solution and checking the plan, plus a share of the
+limit: CP-SAT overruns its own limit by up to half a second while presolving."""
+
+PHASE_2_MIN_SECONDS = 3.0
+"""Phase 2 runs only with at least this much time (plus the build time, a proxy for
+presolve) left; shorter, it ends in presolve without a plan and is just waiting."""
+
+
+class ProgressCallback(Protocol):
+    """Called on every improving solution.
+
+    ``objective`` and ``bound`` are the priority scheduled and its bound in
+    phase 1, the cost and its lower bound (CNY) in phase 2.
+    """
+
+    def __call__(self, elapsed: float, objective: float, bound: float) -> None: ...
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    workers: int = 2,
+    progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+    max_orders: int = DEFAULT_MAX_ORDERS,
+    warm_start: bool = True,
+    reference: Plan | None = None,
+) -> SolveResult:
+    """Plan ``scenario``: most priority first, then cheapest, then earliest.
+
+    Parameters
+    ----------
+    scenario
+        The planning question.
+    time_limit
+        Wall-clock seconds for the whole solve, model building included.
+    seed, workers
+        CP-SAT's random seed and number of search workers.
+    progress
+        Called with (elapsed seconds, objective, bound) on every improving solution.
+    stop
+        When set, the search stops and the best plan so far is returned.
+    max_orders
+        Most set-type orders enumerated per title (see :mod:`solver.slate.candidates`).
+    warm_start
+        Hint the greedy plan (when :mod:`solver.slate.greedy` exists).
+    reference
+        An earlier plan to revise rather than plan afresh (:mod:`solver.slate.revise`):
+        its titles that still keep every rule stay as they are, and only the
+        others, with the titles it left out, are planned again.
+    """
+    run = _Run(scenario, time_limit, seed, workers, progress, stop)
+    try:
+        if reference is not None:
+            return run.revise(reference, max_orders)
+        return run.solve(max_orders, warm_start)
+    finally:
+        run.close()
+
+
+@dataclass
+class _Phase:
+    """What one CP-SAT run gave."""
+
+    values: list[int] | None
+    objective: int | None
+    bound: int | None
+    proven: bool
+    infeasible: bool
+
+
+class _Run:
+    """One call of :func:`solve`: its clock, its log and its settings."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        time_limit: float,
+        seed: int,
+        workers: int,
+        progress: ProgressCallback | None,
+        stop: threading.Event | None,
+    ) -> None:
+        self.scenario = scenario
+        self.started = time.monotonic()
+        self.deadline = self.started + time_limit
+        self.reserve = RESERVE_SECONDS + RESERVE_SHARE * time_limit
+        self.seed = seed
+        self.workers = workers
+        self.progress = progress
+        self.stop = stop
+        self.lines: list[str] = []
+        self.lp_bound = _LpBound.start(self, min(LP_BOUND_MAX_SECONDS, 0.1 * time_limit))
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def close(self) -> None:
+        """Release what runs beside the search (the LP bound's process)."""
+        if self.lp_bound is not None:
+            self.lp_bound.close()
+
+    def log(self, line: str) -> None:
+        self.lines.append(f"[{self.elapsed():6.2f}s] {line}")
+
+    def stopped(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+    # -- the phases ----------------------------------------------------------
+
+    def solve(self, max_orders: int, warm_start: bool) -> SolveResult:
+        pairs = len(self.scenario.titles) * len(self.scenario.crews)
+        if pairs > EXACT_MAX_TITLE_CREW_PAIRS:
+            self.log(f"{pairs} title × crew pairs: neighbourhood search only")
+            return self._solve_by_lns(max_orders)
+        candidates = enumerate_candidates(self.scenario, max_orders)
+        self.log(f"candidates: {candidates.summary()}")
+        if candidates.contradictory_pins:
+            problems = tuple(
+                f"钉住的剧目 {t} 排不进去：{reason}"
+                for t, reason in candidates.contradictory_pins.items()
+            )
+            return self._infeasible(candidates, problems, ModelSize())
+
+        slate = SlateModel(self.scenario, candidates)
+        variables, constraints = slate.size
+        size = ModelSize(
+            variables,
+            constraints,
+            candidates.placement_count,
+            candidates.crew_option_count,
+            self.elapsed(),
+        )
+        self.log(
+            f"model: {variables} variables, {constraints} constraints "
+            f"({', '.join(f'{v} {k}' for k, v in slate.variables.counts.items())})"
+        )
+
+        greedy, greedy_priority = self._greedy(warm_start)
+        if greedy is not None:
+            choices, unmatched = slate.choices_from_plan(greedy)
+            slate.set_hint(slate.values_for(choices))
+            self.log(
+                f"greedy: priority {greedy_priority}, {len(choices)} titles hinted, "
+                f"{len(unmatched)} not matching any placement"
+            )
+
+        maximise_priority(slate.model, slate.variables)
+        phase_2_needs = PHASE_2_MIN_SECONDS + size.build_seconds + self.reserve
+        left = self.deadline - time.monotonic()
+        now, searching = time.monotonic(), left - self.reserve
+        # too short a limit for two useful phases: all of it goes to priority
+        share = PHASE_1_SHARE if searching * (1 - PHASE_1_SHARE) >= phase_2_needs else 1.0
+        phase_1_until = now + searching * share
+        # with a warm start, what phase 1 leaves goes to neighbourhood search, not phase 2
+        lns_until = self.deadline - self.reserve if warm_start else phase_1_until
+        possible = sum(c.title.priority for c in candidates.by_title.values() if c.possible)
+        first = self._run_phase(
+            slate,
+            "phase 1 (priority)",
+            phase_1_until,
+            core_search=True,
+            weak_bound=WEAK_BOUND_RATIO * possible if lns_until > phase_1_until else None,
+            stall=lns_until > phase_1_until,
+        )
+        if first.infeasible:
+            return self._infeasible(candidates, self._conflicting_pins(candidates), size)
+        # CP-SAT proves only over the set-type orders it was given; where a title's orders
+        # were capped its proof and bound say nothing of the full problem
+        exact = not any(c.orders_capped for c in candidates.by_title.values())
+        searches = lns_until - time.monotonic() >= LNS_MIN_SECONDS and not self.stopped()
+        if first.values is None or first.objective is None:
+            if greedy is None or greedy_priority is None or not searches:
+                cpsat_bound = _clamp(first.bound, candidates) if exact else None
+                return self._fallback(candidates, greedy, greedy_priority, cpsat_bound, size)
+            # no CP-SAT plan yet: the neighbourhood search starts from the greedy plan
+            values = slate.values_for(slate.choices_from_plan(greedy)[0])
+            priority = greedy_priority
+        else:
+            values, priority = first.values, first.objective
+        proven_by_cpsat = first.proven and exact
+        if exact:
+            bound = priority if first.proven else self._bound(_clamp(first.bound, candidates))
+        else:
+            bound = self._bound(sum(t.priority for t in self.scenario.titles))
+        if not proven_by_cpsat and priority < (bound or priority + 1) and searches:
+            choices = self._lns(slate.choices_from_values(values), max_orders, bound, lns_until)
+            values = slate.values_for(choices)
+            priority = sum(self.scenario.title_by_id[t].priority for t in choices)
+
+        if self.stopped() or self.deadline - time.monotonic() < phase_2_needs:
+            self.log("phase 2 skipped: stopped, searched neighbourhoods or too little time left")
+        else:
+            minimise_cost_then_finish(slate.model, self.scenario, slate.variables, priority)
+            slate.set_hint(values)
+            second = self._run_phase(
+                slate, "phase 2 (cost, then finish)", self.deadline - self.reserve, False
+            )
+            if second.values is not None:
+                before = plan_cost(
+                    self.scenario, slate.plan_for(slate.choices_from_values(values), {})
+                )
+                values = second.values
+                after = plan_cost(
+                    self.scenario, slate.plan_for(slate.choices_from_values(values), {})
+                )
+                self.log(f"phase 2: cost {before:,} → {after:,} CNY")
+
+        choices = slate.choices_from_values(values)
+        proven = proven_by_cpsat or priority == bound
+        status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+        plan = slate.plan_for(choices, self._reasons(candidates, choices, proven))
+        return self._finish(plan, status, priority, bound, greedy_priority, size)
+
+    def _run_phase(
+        self,
+        slate: SlateModel,
+        name: str,
+        until: float,
+        core_search: bool,
+        weak_bound: float | None = None,
+        stall: bool = False,
+    ) -> _Phase:
+        """One CP-SAT run on the whole model until ``until`` (a ``time.monotonic`` time).
+
+        With ``weak_bound``, the run gives up early while its bound stays above it
+        (see :data:`WEAK_BOUND_RATIO`); with ``stall``, once it has found nothing
+        better for a while (see :data:`STALL_SHARE`).
+        """
+        started = time.monotonic()
+        limit = max(0.01, until - started)
+        solver = cp_model.CpSolver()
+        # Ctrl-C belongs to the caller (CLI, app): CP-SAT's own handler aborts off the main thread
+        solver.parameters.catch_sigint_signal = False
+        solver.parameters.max_time_in_seconds = limit
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed
+        # symmetry breaking in presolve may fix variables against the hint; the hint matters more
+        solver.parameters.symmetry_level = 0
+        if core_search and self.workers <= CORE_SEARCH_WORKERS:
+            solver.parameters.subsolvers.append("core")
+        # phase 2 minimises cost × weight + finish days; progress reports the cost part
+        callback = _Callback(self, name, 1 if core_search else finish_weight(slate.variables))
+        hopeless = None
+        if weak_bound is not None or stall:
+            solver.best_bound_callback = callback.on_bound
+            give_up_at = started + WEAK_BOUND_SHARE * limit
+            patience = max(STALL_MIN_SECONDS, STALL_SHARE * limit)
+
+            def hopeless() -> bool:
+                now = time.monotonic()
+                if weak_bound is not None and now > give_up_at:
+                    bound = callback.bound
+                    if bound is None or bound > weak_bound:
+                        return True
+                last = callback.last_solution_at
+                return stall and last is not None and now - last > patience
+
+        with StopWatch(solver, self.stop, hopeless):
+            status = solver.solve(slate.model, callback)
+        response = solver.response_proto
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        phase = _Phase(
+            values=list(response.solution) if found else None,
+            objective=round(solver.objective_value) if found else None,
+            bound=_floor_bound(solver) if found else None,
+            proven=status == cp_model.OPTIMAL,
+            infeasible=status == cp_model.INFEASIBLE,
+        )
+        self.log(
+            f"{name}: {solver.status_name(status)} in {solver.wall_time:.2f}s of {limit:.2f}s, "
+            f"objective {phase.objective}, bound {solver.best_objective_bound:.0f}, "
+            f"{callback.solutions} solutions"
+        )
+        return phase
+
+    # -- large-neighbourhood search -------------------------------------------
+
+    def _lns(
+        self,
+        choices: Mapping[str, Choice],
+        max_orders: int,
+        bound: int | None,
+        until: float,
+        local: bool = False,
+        groups: Sequence[Group] = (),
+    ) -> dict[str, Choice]:
+        """Improve ``choices`` by large-neighbourhood search until ``until`` (monotonic).
+
+        With ``groups`` (a cluster split by :func:`solver.slate.slices.make_groups`), the
+        search re-plans whole groups first (:func:`solver.slate.slices.search_slices`).
+        """
+        search = LargeNeighbourhoodSearch(
+            self.scenario,
+            choices,
+            seed=self.seed,
+            workers=self.workers,
+            max_orders=max_orders,
+            local=local,
+        )
+        self.log(f"lns: from priority {search.incumbent.priority}, cost {search.incumbent.cost:,}")
+        best = float(bound) if bound is not None else float("nan")
+
+        def report(incumbent: Incumbent) -> None:
+            if self.progress is not None:
+                self.progress(self.elapsed(), float(incumbent.priority), best)
+
+        # priority first (the search's own objective), then a last stretch for cost
+        share = SLICES_COST_SHARE if groups else LNS_COST_SHARE
+        cost_from = until - share * (until - time.monotonic())
+        if groups:
+            search_slices(
+                search, groups, cost_from, stop=self.stop, on_improvement=report, log=self.log
+            )
+        search.run(cost_from, stop=self.stop, on_improvement=report)
+        self.log(f"lns: priority {search.incumbent.priority}; {search.stats.summary()}")
+        search.cheapest = True
+        found = search.run(until, stop=self.stop, on_improvement=report)
+        self.log(f"lns: priority {found.priority}, cost {found.cost:,}; {search.stats.summary()}")
+        return found.choices
+
+    def _solve_by_lns(self, max_orders: int) -> SolveResult:
+        """Search by slices and neighbourhoods, for scenarios too big for the exact model.
+
+        The start is the greedy rule with each crew kept to a group of bases
+        (:mod:`solver.slate.slices`); the groups are then re-planned exactly one by one.
+        Should the search end below the plain greedy plan (a very short limit),
+        the greedy plan is returned.
+        """
+        greedy, greedy_priority = self._greedy(True)
+        groups = make_groups(self.scenario)
+        sliced: Plan | None = greedy_plan(self.scenario, groups)
+        if sliced is not None and self._check(sliced):
+            self.log("greedy plan by groups breaks a rule; starting from the plain greedy plan")
+            sliced, groups = greedy, []
+        start = {} if sliced is None else choices_of_plan(self.scenario, sliced)
+        self.log(f"slices: {len(groups)} groups of bases with their own crews")
+        bound = self._bound(sum(t.priority for t in self.scenario.titles))
+        finish = self.reserve + FINISH_SECONDS_PER_TITLE * len(self.scenario.titles)
+        choices = self._lns(
+            start, max_orders, bound, self.deadline - finish, local=True, groups=groups
+        )
+        priority = sum(self.scenario.title_by_id[t].priority for t in choices)
+        if greedy is not None and greedy_priority is not None and priority < greedy_priority:
+            self.log(f"search ended at {priority}, below greedy's {greedy_priority}: greedy plan")
+            choices, priority = choices_of_plan(self.scenario, greedy), greedy_priority
+        waiting = [t.title_id for t in self.scenario.titles if t.title_id not in choices]
+        candidates = enumerate_candidates(self.scenario, max_orders, title_ids=waiting)
+        bound = self._bound(bound)
+        proven = priority == bound
+        reasons = {
+            t: candidates.by_title[t].reason
+            or capacity_reason(self.scenario, self.scenario.title_by_id[t], proven)
+            for t in waiting
+        }
+        plan = plan_from_choices(self.scenario, choices, reasons)
+        status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+        return self._finish(plan, status, priority, bound, greedy_priority, ModelSize())
+
+    def revise(self, reference: Plan, max_orders: int) -> SolveResult:
+        """Keep what still works of ``reference``; re-plan the rest around it exactly."""
+        repaired = repair(self.scenario, reference)
+        self.log(
+            f"revise: {len(repaired.kept)} titles kept as they were, "
+            f"{len(repaired.dropped)} to re-plan"
+        )
+        for title_id, reason in list(repaired.dropped.items())[:20]:
+            self.log(f"revise: {title_id} moves — {reason}")
+        search = LargeNeighbourhoodSearch(
+            self.scenario, repaired.kept, seed=self.seed, workers=self.workers,
+            max_orders=max_orders, cheapest=True,
+        )  # fmt: skip
+        waiting = search.state.unscheduled()
+        if len(waiting) * len(self.scenario.crews) > EXACT_MAX_TITLE_CREW_PAIRS:
+            self.log(f"revise: {len(waiting)} titles to re-plan is too many; planning afresh")
+            return self.solve(max_orders, True)
+        finish = self.reserve + FINISH_SECONDS_PER_TITLE * len(self.scenario.titles)
+        seconds = self.deadline - finish - time.monotonic()
+        outcome = search.move(waiting, seconds, self.stop, deadline=self.deadline - finish)
+        if outcome.choices is not None:
+            search.accept(outcome.choices)
+        choices = search.incumbent.choices
+        pinned_out = [t for t in self.scenario.pin_by_title if t not in choices]
+        if pinned_out:
+            self.log(f"revise: pinned titles {pinned_out} do not fit; planning afresh")
+            return self.solve(max_orders, True)
+        priority = search.incumbent.priority
+        if self.progress is not None:
+            self.progress(self.elapsed(), float(priority), float("nan"))
+        still_waiting = [t.title_id for t in self.scenario.titles if t.title_id not in choices]
+        candidates = enumerate_candidates(self.scenario, max_orders, title_ids=still_waiting)
+        bound = self._bound(None)
+        reasons = {
+            t: candidates.by_title[t].reason
+            or capacity_reason(self.scenario, self.scenario.title_by_id[t], False)
+            for t in still_waiting
+        }
+        self.log(f"revise: priority {priority}, {len(choices)} titles, proven {outcome.proven}")
+        plan = plan_from_choices(self.scenario, choices, reasons)
+        proven = bound is not None and priority == bound
+        status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
+        return self._finish(plan, status, priority, bound, None, ModelSize())
+
+    def _bound(self, bound: int | None) -> int | None:
+        """The lower of ``bound`` and the LP bound of :mod:`solver.capacity.bound`, if it is ready."""
+        found = self.lp_bound.result() if self.lp_bound is not None else None
+        if found is None:
+            return bound
+        self.log(f"LP bound: {found}")
+        return found if bound is None else min(bound, found)
+
+    # -- outcomes ------------------------------------------------------------
+
+    def _finish(
+        self,
+        plan: Plan,
+        status: SolveStatus,
+        priority: int,
+        bound: int | None,
+        greedy_priority: int | None,
+        size: ModelSize,
+    ) -> SolveResult:
+        problems = tuple(self._check(plan))
+        if problems:
+            status = SolveStatus.ERROR
+            self.log(f"checker: {len(problems)} violation(s); the plan is not to be used")
+        cost = plan_cost(self.scenario, plan)
+        self.log(f"done: {status.value}, priority {priority}, bound {bound}, cost {cost}")
+        return SolveResult(
+            plan=plan,
+            status=status,
+            priority_scheduled=priority,
+            priority_bound=bound,
+            solve_seconds=self.elapsed(),
+            cost=cost,
+            greedy_priority=greedy_priority,
+            model_size=size,
+            problems=problems,
+            log=tuple(self.lines),
+        )
+
+    def _fallback(
+        self,
+        candidates: Candidates,
+        greedy_plan: Plan | None,
+        greedy_priority: int | None,
+        bound: int | None,
+        size: ModelSize,
+    ) -> SolveResult:
+        """No CP-SAT plan in time (or stopped first): the greedy plan, else the empty plan.
+
+        The empty plan keeps every rule unless a title is pinned; then there is no
+        plan to give and the status is ``error``.
+        """
+        if greedy_plan is not None and greedy_priority is not None:
+            self.log("no CP-SAT solution in time; returning the greedy plan")
+            return self._finish(
+                greedy_plan, SolveStatus.FEASIBLE, greedy_priority, bound, greedy_priority, size
+            )
+        reasons = dict(candidates.impossible)
+        for title in self.scenario.titles:
+            reasons.setdefault(title.title_id, "求解在找到方案前被停止或超时，未排期")
+        if not self.scenario.pin_by_title:
+            self.log("no CP-SAT solution in time; returning the empty plan")
+            return self._finish(Plan((), reasons), SolveStatus.FEASIBLE, 0, bound, None, size)
+        result = self._finish(Plan((), reasons), SolveStatus.ERROR, 0, bound, None, size)
+        return _with_problems(
+            result, ("时限内没有算出任何方案（no plan found in the time limit）",)
+        )
+
+    def _infeasible(
+        self, candidates: Candidates, problems: Sequence[str], size: ModelSize
+    ) -> SolveResult:
+        """The pins cannot all be kept: no plan, and which pins are at fault."""
+        for problem in problems:
+            self.log(f"infeasible: {problem}")
+        reasons = dict(candidates.impossible)
+        for title in self.scenario.titles:
+            reasons.setdefault(title.title_id, "钉住的安排互相冲突，整个方案无解，未排期")
+        return SolveResult(
+            plan=Plan((), reasons),
+            status=SolveStatus.INFEASIBLE,
+            priority_scheduled=0,
+            priority_bound=None,
+            solve_seconds=self.elapsed(),
+            model_size=size,
+            problems=tuple(problems),
+            log=tuple(self.lines),
+        )
+
+    def _conflicting_pins(self, candidates: Candidates) -> list[str]:
+        """Which pinned titles cannot be scheduled together (a small infeasible core)."""
+        families = [f for f in CONSTRAINT_FAMILIES if f is not pinned_titles_are_scheduled]
+        slate = SlateModel(self.scenario, candidates, families)
+        pinned = {t: v.scheduled for t, v in slate.variables.titles.items() if v.pinned}
+        slate.model.add_assumptions(list(pinned.values()))
+        solver = cp_model.CpSolver()
+        # Ctrl-C belongs to the caller (CLI, app): CP-SAT's own handler aborts off the main thread
+        solver.parameters.catch_sigint_signal = False
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = max(1.0, self.deadline - time.monotonic())
+        if solver.solve(slate.model) != cp_model.INFEASIBLE:
+            return ["钉住的剧目无法同时排下（未能在时限内找出是哪几部）"]
+        core = set(solver.sufficient_assumptions_for_infeasibility())
+        titles = [t for t, v in pinned.items() if v.index in core]
+        names = "、".join(f"{t} {self.scenario.title_by_id[t].name}" for t in titles)
+        return [f"这些钉住的剧目无法同时排下（演员、剧组、场景或基地冲突）：{names}"]
+
+    # -- helpers -------------------------------------------------------------
+
+    def _greedy(self, warm_start: bool) -> tuple[Plan | None, int | None]:
+        if not warm_start:
+            return None, None
+        plan = greedy_plan(self.scenario)
+        if self._check(plan):
+            self.log("greedy plan breaks a rule; not used as a hint")
+            return None, None
+        priority = sum(self.scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)
+        return plan, priority
+
+    def _check(self, plan: Plan) -> list[str]:
+        return [str(violation) for violation in check_plan(self.scenario, plan)]
+
+    def _reasons(
+        self, candidates: Candidates, choices: Mapping[str, Choice], proven: bool
+    ) -> dict[str, str]:
+        reasons: dict[str, str] = {}
+        for title in self.scenario.titles:
+            if title.title_id in choices:
+                continue
+            reason = candidates.by_title[title.title_id].reason
+            reasons[title.title_id] = reason or capacity_reason(self.scenario, title, proven)
+        return reasons
+
+
+class _LpBound:
+    """The LP bound of :mod:`solver.capacity.bound`, computed in a child process while the search runs.
+
+    A process, not a thread: HiGHS keeps C++ threads of its own, and its banner
+    is kept off standard output by redirecting the whole process's descriptor;
+    in a child neither touches the caller, and a solve that ends early (time,
+    Ctrl-C, the stop button) can end the child instead of leaving HiGHS
+    running at interpreter exit, which aborts the process.
+    """
+
+    def __init__(self, run: _Run, seconds: float) -> None:
+        self.run = run
+        self.value: int | None = None
+        context = multiprocessing.get_context("spawn")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(
+            target=_lp_bound_in_child, args=(run.scenario, seconds, sender), daemon=True
+        )
+        self.process.start()
+        sender.close()
+
+    @classmethod
+    def start(cls, run: _Run, seconds: float) -> _LpBound | None:
+        return cls(run, seconds)
+
+    def result(self) -> int | None:
+        """The bound if it is ready (never waits)."""
+        if self.value is None and not self.receiver.closed and self.receiver.poll():
+            try:
+                found, summary = self.receiver.recv()
+            except (EOFError, OSError):
+                found, summary = None, "the LP process ended without a bound"
+            self.receiver.close()
+            self.value = found
+            self.run.log(f"LP bound: {summary}")
+        return self.value
+
+    def close(self) -> None:
+        """End the child if it is still working; the search no longer needs it."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+        if not self.receiver.closed:
+            self.receiver.close()
+
+
+def _lp_bound_in_child(scenario: Scenario, seconds: float, sender: Connection) -> None:
+    """Body of the LP bound's child process: compute, send (bound, summary), exit."""
+    # Ctrl-C goes to the whole process group; the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from solver.capacity.bound import priority_upper_bound
+    from solver.capacity.model import capacity_priority_bound
+
+    started = time.monotonic()
+    try:
+        # the week-bucketed capacity model first: seconds even for a cluster of 120 bases
+        bound, summary = capacity_priority_bound(scenario)
+        if len(scenario.titles) <= DAY_LP_MAX_TITLES:
+            left = seconds - (time.monotonic() - started)
+            found = priority_upper_bound(scenario, time_limit=max(left, 1.0))
+            if found is not None and (bound is None or found.bound <= bound):
+                bound, summary = found.bound, found.summary()
+    except Exception as error:  # a failed bound must never lose the plan
+        sender.send((None, f"failed: {error!r}"))
+        return
+    sender.send((bound, summary if bound is not None else "not proven in time"))
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    """Reports improving solutions to the log and the progress callback; honours the stop flag."""
+
+    def __init__(self, run: _Run, phase: str, scale: int) -> None:
+        super().__init__()
+        self.scale = scale
+        self.run = run
+        self.phase = phase
+        self.solutions = 0
+        self.bound: float | None = None
+        self.last_solution_at: float | None = None
+
+    def on_bound(self, bound: float) -> None:
+        """CP-SAT's best bound improved (called from its search threads)."""
+        self.bound = bound / self.scale
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        self.last_solution_at = time.monotonic()
+        objective = self.objective_value // self.scale
+        bound = self.best_objective_bound // self.scale
+        self.run.log(f"{self.phase}: solution {objective:.0f}, bound {bound:.0f}")
+        if self.run.progress is not None:
+            self.run.progress(self.run.elapsed(), objective, bound)
+        if self.run.stopped():
+            self.stop_search()
+
+
+def plan_cost(scenario: Scenario, plan: Plan) -> int:
+    """Σ set day_rate per booked set-day + Σ crew and actor day_rate per shoot day (CNY)."""
+    total = 0
+    for shoot in plan.shoots:
+        total += scenario.set_by_id[shoot.set_id].day_rate
+        total += scenario.crew_by_id[shoot.crew_id].day_rate
+        cast = scenario.title_by_id[shoot.title_id].cast
+        total += sum(scenario.actor_by_id[a].day_rate for a in cast)
+    return total
+
+
+def _clamp(bound: int | None, candidates: Candidates) -> int | None:
+    """CP-SAT's bound, or the priority of every title that could shoot at all if that is lower."""
+    possible = sum(c.title.priority for c in candidates.by_title.values() if c.possible)
+    return possible if bound is None else min(bound, possible)
+
+
+def _floor_bound(solver: cp_model.CpSolver) -> int:
+    return int(solver.best_objective_bound + 1e-6)
+
+
+def _with_problems(result: SolveResult, problems: Sequence[str]) -> SolveResult:
+    from dataclasses import replace
+
+    return replace(result, problems=(*result.problems, *problems))

@@ -1,0 +1,18 @@
+"""The solver's one status vocabulary: how good an answer is known to be."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SolveStatus(StrEnum):
+    """How good the plan is known to be (the SPEC's kpis.json ``status``)."""
+
+    OPTIMAL = "optimal"
+    """priority_scheduled is proven the most any plan can reach."""
+    FEASIBLE = "feasible"
+    """A plan that keeps every rule; better ones may exist (see priority_bound)."""
+    INFEASIBLE = "infeasible"
+    """No plan keeps every rule: the pins contradict each other or the rules."""
+    ERROR = "error"
+    """Something went wrong (a checker violation, no plan in time); see ``problems``."""
