@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
 
+from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from solver.status import SolveStatus
 
@@ -59,11 +63,53 @@ class SolveResult:
         )
 
 
-def reports_cost(objective: float, bound: float, total_priority: int) -> bool:
-    """Whether a progress report comes from the cost phase rather than a priority phase.
+class Phase(StrEnum):
+    """What a progress report's objective and bound measure."""
 
-    Priority phases maximise (objective ≤ bound, a NaN bound compares false);
-    the cost phase minimises a number larger than any priority total. Callers
-    keep it once seen: the cost phase is the last.
+    PRIORITY = "priority"
+    """Σ priority scheduled and its upper bound (maximised)."""
+    COST = "cost"
+    """The plan's cost in CNY and its lower bound, once the priority is settled (minimised)."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One improving plan, as the solver reports it while it searches.
+
+    ``bound`` is NaN when the phase has proved none yet.
     """
-    return objective > bound or objective > total_priority
+
+    elapsed: float
+    objective: float
+    bound: float
+    phase: Phase
+
+
+class ProgressCallback(Protocol):
+    """Called on every improving plan (from the solver's threads)."""
+
+    def __call__(self, progress: Progress) -> None: ...
+
+
+class RuleBreach(Protocol):
+    """One rule a plan breaks, as the plan checker reports it."""
+
+    @property
+    def title_id(self) -> str: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def message_zh(self) -> str: ...
+
+
+class PlanChecker(Protocol):
+    """The independent plan checker, handed in by the caller: every rule ``plan`` breaks.
+
+    The solver never imports the checker (it shares no code with the models it
+    checks); services pass :func:`scheduler.check.checker.check_plan`. An empty
+    answer means the plan keeps every rule.
+    """
+
+    def __call__(self, scenario: Scenario, plan: Plan) -> Sequence[RuleBreach]: ...

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from scheduler.check.checker import check_plan
 from scheduler.domain.model import (
     Actor,
     Base,
@@ -29,7 +30,7 @@ from scheduler.domain.model import (
     Unavailability,
 )
 from scheduler.domain.plan import Plan
-from solver.result import SolveResult
+from solver.result import Phase, Progress, SolveResult
 from solver.slate.candidates import enumerate_candidates, set_type_orders
 from solver.slate.solve import solve
 from solver.status import SolveStatus
@@ -39,7 +40,7 @@ from tests.factories import small_title as title
 
 
 def run(s: Scenario) -> SolveResult:
-    result = solve(s, time_limit=10.0, workers=1, warm_start=False)
+    result = solve(s, checker=check_plan, time_limit=10.0, workers=1, warm_start=False)
     assert result.status is not SolveStatus.ERROR, result.problems
     return result
 
@@ -431,7 +432,7 @@ def test_stop_flag_returns_the_best_plan_so_far() -> None:
     stop = threading.Event()
     stop.set()
     s = scenario([title("T1"), title("T2")])
-    result = solve(s, time_limit=10.0, stop=stop, warm_start=False)
+    result = solve(s, checker=check_plan, time_limit=10.0, stop=stop, warm_start=False)
     assert result.status in (SolveStatus.FEASIBLE, SolveStatus.OPTIMAL)
     assert result.solve_seconds < 5.0
 
@@ -445,7 +446,7 @@ def test_stop_flag_interrupts_a_long_solve() -> None:
     timer = threading.Timer(3.0, stop.set)
     timer.start()
     started = time.monotonic()
-    result = solve(month, time_limit=60.0, stop=stop)
+    result = solve(month, checker=check_plan, time_limit=60.0, stop=stop)
     timer.cancel()
     assert time.monotonic() - started < 8.0
     assert result.status is SolveStatus.FEASIBLE
@@ -454,17 +455,30 @@ def test_stop_flag_interrupts_a_long_solve() -> None:
 
 
 def test_progress_is_reported() -> None:
-    seen: list[tuple[float, float, float]] = []
+    seen: list[Progress] = []
     s = scenario([title("T1", priority=2), title("T2")])
-    solve(s, time_limit=10.0, progress=lambda e, o, b: seen.append((e, o, b)))
-    assert seen and seen[0][0] >= 0.0
+    solve(s, checker=check_plan, time_limit=10.0, progress=seen.append)
+    assert seen and seen[0].elapsed >= 0.0
+
+
+def test_progress_reports_say_their_phase(tutorial: Scenario) -> None:
+    # the tutorial is proven optimal at once (priority 17), so phase 2 then lowers its cost:
+    # every priority report comes before every cost report, and the last cost report is
+    # the plan's cost in CNY
+    seen: list[Progress] = []
+    result = solve(tutorial, checker=check_plan, time_limit=10.0, workers=1, progress=seen.append)
+    phases = [p.phase for p in seen]
+    assert Phase.PRIORITY in phases and Phase.COST in phases, result.log
+    assert phases == sorted(phases, key=[Phase.PRIORITY, Phase.COST].index)
+    assert all(p.objective <= 17 for p in seen if p.phase is Phase.PRIORITY)
+    assert [p.objective for p in seen if p.phase is Phase.COST][-1] == result.cost
 
 
 def test_tutorial_is_proven_optimal_fast() -> None:
     generate = pytest.importorskip("scheduler.samples.generate")
     tutorial = generate.generate("tutorial")
     started = time.monotonic()
-    result = solve(tutorial, time_limit=5.0)
+    result = solve(tutorial, checker=check_plan, time_limit=5.0)
     assert time.monotonic() - started < 5.0
     assert result.status is SolveStatus.OPTIMAL, result.log
     # the tutorial is built so that all six titles fit (one way only)

@@ -117,11 +117,11 @@ def zhengzhou_full() -> Scenario:
 
 def test_lns_never_worsens_the_incumbent(zhengzhou_full: Scenario) -> None:
     # From the greedy plan, every accepted move has more priority, or as much for less
-    # cost; check_moves runs the checker after each of them.
+    # cost; the checker runs after each of them.
     from solver.slate.greedy import greedy_plan
 
     start = choices_of_plan(zhengzhou_full, greedy_plan(zhengzhou_full))
-    lns = LargeNeighbourhoodSearch(zhengzhou_full, start, workers=2, check_moves=True)
+    lns = LargeNeighbourhoodSearch(zhengzhou_full, start, workers=2, checker=check_plan)
     seen: list[tuple[int, int]] = [(lns.incumbent.priority, lns.incumbent.cost)]
 
     def record(incumbent: Incumbent) -> None:
@@ -134,7 +134,7 @@ def test_lns_never_worsens_the_incumbent(zhengzhou_full: Scenario) -> None:
 
 
 def test_solve_on_the_full_rules_passes_the_checker(zhengzhou_full: Scenario) -> None:
-    result = solve(zhengzhou_full, time_limit=12.0)
+    result = solve(zhengzhou_full, checker=check_plan, time_limit=12.0)
     assert result.status is SolveStatus.FEASIBLE, result.problems
     assert check_plan(zhengzhou_full, result.plan) == []
     assert result.greedy_priority is not None

@@ -27,7 +27,7 @@ from tests.factories import SAMPLES
 
 @pytest.fixture(scope="module")
 def tutorial_plan(tutorial: Scenario) -> Plan:
-    result = solve(tutorial, time_limit=5.0)
+    result = solve(tutorial, checker=check_plan, time_limit=5.0)
     assert result.status is SolveStatus.OPTIMAL
     return result.plan
 
@@ -41,9 +41,9 @@ def crew_off(scenario: Scenario, crew_id: str, first_day: int, days: int) -> Sce
 def test_an_unchanged_scenario_keeps_every_title_where_it_was(
     tutorial: Scenario, tutorial_plan: Plan
 ) -> None:
-    repaired = repair(tutorial, tutorial_plan)
+    repaired = repair(tutorial, tutorial_plan, check_plan)
     assert repaired.dropped == {}
-    revised = solve(tutorial, time_limit=5.0, reference=tutorial_plan)
+    revised = solve(tutorial, checker=check_plan, time_limit=5.0, reference=tutorial_plan)
     assert check_plan(tutorial, revised.plan) == []
     assert titles_moved(tutorial, tutorial_plan, revised.plan) == set()
     assert any("revise:" in line for line in revised.log)
@@ -56,11 +56,11 @@ def test_a_crew_off_on_a_shoot_day_moves_that_title_and_no_other(
     # that title only, so only it is re-planned; every other title stays put.
     shoot = tutorial_plan.shoots[0]
     changed = crew_off(tutorial, shoot.crew_id, tutorial.day_index(shoot.date), 1)
-    repaired = repair(changed, tutorial_plan)
+    repaired = repair(changed, tutorial_plan, check_plan)
     assert set(repaired.dropped) == {shoot.title_id}
     assert shoot.crew_id in repaired.dropped[shoot.title_id]  # the reason names the crew
 
-    revised = solve(changed, time_limit=5.0, reference=tutorial_plan)
+    revised = solve(changed, checker=check_plan, time_limit=5.0, reference=tutorial_plan)
     assert check_plan(changed, revised.plan) == []
     assert titles_moved(tutorial, tutorial_plan, revised.plan) <= {shoot.title_id}
     for s in revised.plan.shoots:
@@ -74,10 +74,16 @@ def test_a_crew_no_longer_in_the_scenario_moves_its_titles_with_that_reason(
     titles = {s.title_id for s in tutorial_plan.shoots if s.crew_id == gone}
     others = tuple(c for c in tutorial.crews if c.crew_id != gone)
     without = replace(tutorial, crews=others, pins=())
-    repaired = repair(without, tutorial_plan)
+    repaired = repair(without, tutorial_plan, check_plan)
     assert set(repaired.dropped) == titles
     assert all(gone in reason for reason in repaired.dropped.values())
-    assert check_plan(without, solve(without, time_limit=3.0, reference=tutorial_plan).plan) == []
+    assert (
+        check_plan(
+            without,
+            solve(without, checker=check_plan, time_limit=3.0, reference=tutorial_plan).plan,
+        )
+        == []
+    )
 
 
 def test_a_three_day_crew_outage_on_the_month_moves_a_few_titles_not_hundreds() -> None:
@@ -93,7 +99,7 @@ def test_a_three_day_crew_outage_on_the_month_moves_a_few_titles_not_hundreds() 
         for s in before.shoots
         if s.crew_id == busiest and 2 <= month.day_index(s.date) <= 4
     }
-    revised = solve(changed, time_limit=8.0, reference=before)
+    revised = solve(changed, checker=check_plan, time_limit=8.0, reference=before)
     assert revised.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     assert check_plan(changed, revised.plan) == []
     untouched = choices_of_plan(month, before).keys() - hit

@@ -97,7 +97,7 @@ def test_a_group_move_uses_only_its_crews_and_bases_and_never_loses(
 ) -> None:
     groups = make_groups(zhengzhou_full, bases_per_group=3)
     start = choices_of_plan(zhengzhou_full, greedy_plan(zhengzhou_full, groups))
-    search = LargeNeighbourhoodSearch(zhengzhou_full, start, workers=2, check_moves=True)
+    search = LargeNeighbourhoodSearch(zhengzhou_full, start, workers=2, checker=check_plan)
     before = dict(search.incumbent.choices)
     group = groups[0]
     outcome = search.move_group(group, seconds=5.0)
@@ -115,7 +115,7 @@ def test_a_group_move_uses_only_its_crews_and_bases_and_never_loses(
 def test_search_by_slices_climbs_from_the_greedy_by_groups(zhengzhou_full: Scenario) -> None:
     groups = make_groups(zhengzhou_full, bases_per_group=6)
     start = choices_of_plan(zhengzhou_full, greedy_plan(zhengzhou_full, groups))
-    search = LargeNeighbourhoodSearch(zhengzhou_full, start, workers=2, check_moves=True)
+    search = LargeNeighbourhoodSearch(zhengzhou_full, start, workers=2, checker=check_plan)
     first = search.incumbent.priority
     found = search_slices(search, groups, time.monotonic() + 15.0)
     assert found.priority > first
@@ -126,7 +126,7 @@ def test_solve_by_slices_keeps_every_rule_and_beats_greedy(
 ) -> None:
     # Forced onto the path cluster-x10 takes (too big for the exact model).
     monkeypatch.setattr(solve_module, "EXACT_MAX_TITLE_CREW_PAIRS", 0)
-    result = solve_module.solve(zhengzhou_full, time_limit=15.0)
+    result = solve_module.solve(zhengzhou_full, checker=check_plan, time_limit=15.0)
     assert result.status is SolveStatus.FEASIBLE, result.problems
     assert check_plan(zhengzhou_full, result.plan) == []
     assert result.greedy_priority is not None
@@ -147,7 +147,7 @@ def test_slice_path_on_random_scenarios_passes_the_checker_and_beats_the_greedy(
     original = solve_module.EXACT_MAX_TITLE_CREW_PAIRS
     solve_module.EXACT_MAX_TITLE_CREW_PAIRS = 0
     try:
-        result = solve_module.solve(scenario, time_limit=2.0, workers=1)
+        result = solve_module.solve(scenario, checker=check_plan, time_limit=2.0, workers=1)
     finally:
         solve_module.EXACT_MAX_TITLE_CREW_PAIRS = original
     assert result.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE), result.problems

@@ -25,6 +25,7 @@ from scheduler.services.solve_jobs import (
     start_job,
 )
 from scheduler.storage import ScenarioStore
+from solver.result import Phase, Progress
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -52,7 +53,7 @@ def test_a_tutorial_job_finishes_with_a_checked_plan_and_progress(tutorial: Scen
     assert points, "the solver reports its improving plans"
     assert job.latest() == points[-1]
     assert [p.elapsed for p in points] == sorted(p.elapsed for p in points)
-    priority = [p for p in points if p.phase == "priority"]
+    priority = [p for p in points if p.phase is Phase.PRIORITY]
     assert priority and max(p.objective for p in priority) == 17
     assert "17" in kpi_line(outcome.kpis) and "最优" in kpi_line(outcome.kpis)
     assert job.elapsed < 5
@@ -128,17 +129,16 @@ def test_a_job_without_a_stored_scenario_cannot_save(
         save_job_plan(job, store)
 
 
-def test_progress_points_tell_the_cost_phase_from_the_priority_phase(tutorial: Scenario) -> None:
+def test_the_progress_line_follows_the_solvers_phase(tutorial: Scenario) -> None:
     job = SolveJob(tutorial, time_limit=30)
     assert "尚无方案" in progress_line(job)
-    job._on_progress(0.5, 12.0, 17.0)
-    job._on_progress(0.8, 14.0, math.nan)  # the neighbourhood search knows no bound
-    assert [p.phase for p in job.progress()] == ["priority", "priority"]
+    job._on_progress(Progress(0.5, 12.0, 17.0, Phase.PRIORITY))
+    job._on_progress(Progress(0.8, 14.0, math.nan, Phase.PRIORITY))  # LNS knows no bound
     assert "14" in progress_line(job) and "–" in progress_line(job)
-    job._on_progress(1.0, 310_000.0, 290_000.0)  # cost: minimised, above its bound
-    job._on_progress(1.2, 300_000.0, 300_000.0)  # equal to its bound: still cost
-    assert [p.phase for p in job.progress()][2:] == ["cost", "cost"]
-    assert "¥300,000" in progress_line(job)
+    assert "降成本" not in progress_line(job)
+    job._on_progress(Progress(1.2, 300_000.0, 290_000.0, Phase.COST))
+    assert "降成本" in progress_line(job) and "¥300,000" in progress_line(job)
+    assert [p.phase for p in job.progress()] == [Phase.PRIORITY, Phase.PRIORITY, Phase.COST]
 
 
 def test_month_size_scenarios_get_a_longer_default_time_limit(tutorial: Scenario) -> None:

@@ -23,6 +23,7 @@ import resource
 import time
 from collections.abc import Sequence
 
+from scheduler.check.checker import check_plan
 from scheduler.domain.model import Scenario
 from scheduler.samples.generate import sample_or_scenario
 from solver.result import SolveResult
@@ -136,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         started = time.monotonic()
         result = solve(
             scenario,
+            checker=check_plan,
             time_limit=args.time_limit,
             seed=args.solver_seed + run,
             workers=args.workers,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from scheduler.domain.errors import ScenarioError
 from scheduler.domain.model import Scenario
-from solver.result import reports_cost
+from solver.result import Phase, Progress
 
 if TYPE_CHECKING:
     from scheduler.services.planning import PlanOutcome
@@ -44,26 +44,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
-class _ProgressLine:
+def _print_progress(progress: Progress) -> None:
     """Prints one line to stderr per improving solution the solver reports.
 
-    The priority phases come first and maximise (objective ≤ bound); the cost
-    phase minimises (objective ≥ bound) a number larger than any priority
-    total, which tells them apart. A bound the solver does not know is NaN.
+    A bound the solver does not know is NaN.
     """
-
-    def __init__(self, total_priority: int) -> None:
-        self.total_priority = total_priority
-        self.cost_phase = False
-
-    def __call__(self, elapsed: float, objective: float, bound: float) -> None:
-        self.cost_phase = self.cost_phase or reports_cost(objective, bound, self.total_priority)
-        shown = "–" if math.isnan(bound) else f"{bound:,.0f}"
-        if self.cost_phase:
-            text = f"降成本 cost phase: 目标 objective {objective:,.0f}（下界 bound {shown}）"
-        else:
-            text = f"优先级合计 Σ priority {objective:.0f} / 上界 bound {shown}"
-        print(f"  [{elapsed:6.1f}s] {text}", file=sys.stderr, flush=True)
+    bound = progress.bound
+    shown = "–" if math.isnan(bound) else f"{bound:,.0f}"
+    if progress.phase is Phase.COST:
+        text = f"降成本 cost phase: 目标 objective {progress.objective:,.0f}（下界 bound {shown}）"
+    else:
+        text = f"优先级合计 Σ priority {progress.objective:.0f} / 上界 bound {shown}"
+    print(f"  [{progress.elapsed:6.1f}s] {text}", file=sys.stderr, flush=True)
 
 
 def _on_ctrl_c(stop: threading.Event) -> None:
@@ -140,7 +132,7 @@ def _solve_interruptibly(scenario: Scenario, args: argparse.Namespace) -> PlanOu
                 time_limit=args.time_limit,
                 seed=args.seed,
                 workers=args.workers,
-                progress=_ProgressLine(sum(t.priority for t in scenario.titles)),
+                progress=_print_progress,
                 stop=stop,
             )
         except BaseException as error:  # handed to the main thread, which re-raises it

@@ -25,8 +25,8 @@ from scheduler.check.checker import Violation, check_plan
 from scheduler.check.kpis import compute_kpis
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
-from solver.result import SolveResult
-from solver.slate.solve import ProgressCallback, solve
+from solver.result import ProgressCallback, SolveResult
+from solver.slate.solve import solve
 from solver.status import SolveStatus
 
 if TYPE_CHECKING:
@@ -137,8 +137,8 @@ def plan_scenario(
     seed, workers
         The solver's random seed and number of search workers.
     progress
-        Called with (elapsed seconds, objective, bound) on every improving
-        solution, from the solver's thread; see :class:`solver.slate.solve.ProgressCallback`.
+        Called with a :class:`solver.result.Progress` (elapsed seconds, objective,
+        bound and the solver's phase) on every improving solution, from the solver's thread.
     stop
         Set it (from any thread) to stop the search and get the best plan so far.
     reference
@@ -154,6 +154,7 @@ def plan_scenario(
     """
     result = solve(
         scenario,
+        checker=check_plan,
         time_limit=time_limit,
         seed=seed,
         workers=workers,

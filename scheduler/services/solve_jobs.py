@@ -12,7 +12,7 @@ module-level registry keyed by what the page chooses (the scenario id):
 
 >>> job = start_job(7, scenario, scenario_id=7, version=3, time_limit=30)  # doctest: +SKIP
 >>> job.latest()                                                          # doctest: +SKIP
-ProgressPoint(elapsed=1.2, objective=1250.0, bound=1292.0, phase='priority')
+Progress(elapsed=1.2, objective=1250.0, bound=1292.0, phase=<Phase.PRIORITY: 'priority'>)
 """
 
 from __future__ import annotations
@@ -22,19 +22,17 @@ import math
 import threading
 import time
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
-from solver.result import reports_cost
+from solver.result import Phase, Progress
 
 if TYPE_CHECKING:
     from scheduler.services.planning import PlanOutcome
     from scheduler.storage import ScenarioStore
 
 __all__ = [
-    "ProgressPoint",
     "SolveJob",
     "default_time_limit",
     "forget_job",
@@ -45,27 +43,10 @@ __all__ = [
     "start_job",
 ]
 
-Phase = Literal["priority", "cost"]
-
 MONTH_TITLES = 200
 """From this many titles (or a horizon of four weeks) a scenario is month-size."""
 
 STATUS_ZH = {"optimal": "最优", "feasible": "可行", "infeasible": "无解", "error": "出错"}
-
-
-@dataclass(frozen=True)
-class ProgressPoint:
-    """One improving plan reported by the solver.
-
-    ``phase`` is ``"priority"`` while the solver maximises Σ priority
-    (objective ≤ bound) and ``"cost"`` once it minimises cost (objective ≥
-    bound, in CNY). ``bound`` is NaN when the solver knows none.
-    """
-
-    elapsed: float
-    objective: float
-    bound: float
-    phase: Phase
 
 
 def default_time_limit(scenario: Scenario) -> int:
@@ -116,8 +97,7 @@ class SolveJob:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._done = threading.Event()
-        self._points: list[ProgressPoint] = []
-        self._cost_phase = False
+        self._points: list[Progress] = []
         self._outcome: PlanOutcome | None = None
         self._error: str | None = None
         self._saved_plan_id: int | None = None
@@ -181,25 +161,22 @@ class SolveJob:
         with self._lock:
             return self._saved_plan_id
 
-    def progress(self) -> list[ProgressPoint]:
+    def progress(self) -> list[Progress]:
         """Every improving plan reported so far, oldest first (a copy)."""
         with self._lock:
             return list(self._points)
 
-    def latest(self) -> ProgressPoint | None:
+    def latest(self) -> Progress | None:
         """The newest progress point, or None before the first plan."""
         with self._lock:
             return self._points[-1] if self._points else None
 
     # -- the thread ------------------------------------------------------------
 
-    def _on_progress(self, elapsed: float, objective: float, bound: float) -> None:
+    def _on_progress(self, progress: Progress) -> None:
         """The solver's progress callback (called from its threads)."""
         with self._lock:
-            if reports_cost(objective, bound, self.total_priority):
-                self._cost_phase = True
-            phase: Phase = "cost" if self._cost_phase else "priority"
-            self._points.append(ProgressPoint(elapsed, objective, bound, phase))
+            self._points.append(progress)
 
     def _run(self) -> None:
         from scheduler.services.planning import plan_scenario
@@ -303,7 +280,7 @@ def progress_line(job: SolveJob) -> str:
     if point is None:
         return f"{head} · 建模求解中，尚无方案 / building and searching, no plan yet"
     bound = "–" if math.isnan(point.bound) else f"{point.bound:,.0f}"
-    if point.phase == "cost":
+    if point.phase is Phase.COST:
         return (
             f"{head} · 降成本 cost phase：成本 cost ¥{point.objective:,.0f}（下界 bound ¥{bound}）"
         )

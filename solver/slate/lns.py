@@ -26,6 +26,7 @@ from typing import Protocol
 from ortools.sat.python import cp_model
 
 from scheduler.domain.model import Scenario
+from solver.result import PlanChecker
 from solver.slate.candidates import (
     DEFAULT_MAX_ORDERS,
     Candidates,
@@ -282,8 +283,9 @@ class LargeNeighbourhoodSearch:
         CP-SAT workers per sub-model.
     max_orders
         Set-type orders per title, as in the exact model.
-    check_moves
-        Run the independent checker after every accepted move (tests, debugging).
+    checker
+        When given, the independent plan checker runs after every accepted move
+        (tests, debugging).
     local
         Sub-models offer freed titles only the crews and bases of the freed scheduled
         titles and a few others at random (big scenarios: every title could go to
@@ -303,7 +305,7 @@ class LargeNeighbourhoodSearch:
         seed: int = 0,
         workers: int = 2,
         max_orders: int = DEFAULT_MAX_ORDERS,
-        check_moves: bool = False,
+        checker: PlanChecker | None = None,
         cheapest: bool = False,
         local: bool = False,
         neighbourhoods: Sequence[Neighbourhood] = NEIGHBOURHOODS,
@@ -312,7 +314,7 @@ class LargeNeighbourhoodSearch:
         self.seed = seed
         self.workers = workers
         self.max_orders = max_orders
-        self.check_moves = check_moves
+        self.checker = checker
         self.cheapest = cheapest
         self.local = local
         self.neighbourhoods = list(neighbourhoods)
@@ -476,13 +478,11 @@ class LargeNeighbourhoodSearch:
     # -- bookkeeping -----------------------------------------------------------
 
     def accept(self, choices: dict[str, Choice]) -> None:
-        if self.check_moves:
-            from scheduler.check.checker import check_plan
-
+        if self.checker is not None:
             waiting = {t.title_id: "" for t in self.scenario.titles if t.title_id not in choices}
             plan = plan_from_choices(self.scenario, choices, waiting)
-            violations = check_plan(self.scenario, plan)
-            assert not violations, [str(v) for v in violations[:5]]
+            violations = self.checker(self.scenario, plan)
+            assert not violations, [v.message for v in violations[:5]]
         self.state.incumbent = Incumbent(self.scenario, choices)
 
     def _pick_neighbourhood(self) -> Neighbourhood:

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scheduler.check.checker import check_plan
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan, Shoot
+from solver.result import PlanChecker
 from solver.slate.choices import Choice
 from solver.slate.cpsat.model import choices_of_plan
 
@@ -42,8 +42,11 @@ class Repaired:
     dropped: dict[str, str]
 
 
-def repair(scenario: Scenario, plan: Plan) -> Repaired:
-    """What of ``plan`` still keeps the rules in ``scenario``, and why the rest does not."""
+def repair(scenario: Scenario, plan: Plan, checker: PlanChecker) -> Repaired:
+    """What of ``plan`` still keeps the rules in ``scenario``, and why the rest does not.
+
+    ``checker`` judges which titles still keep every rule (the solver does not judge itself).
+    """
     dropped: dict[str, str] = {}
     by_title: dict[str, list[Shoot]] = {}
     for shoot in plan.shoots:
@@ -58,7 +61,7 @@ def repair(scenario: Scenario, plan: Plan) -> Repaired:
     current = Plan(tuple(shoots), {})
     # each round drops at least one title, so this ends
     while faults := [
-        v for v in check_plan(scenario, current) if v.title_id in current.scheduled_title_ids
+        v for v in checker(scenario, current) if v.title_id in current.scheduled_title_ids
     ]:
         for fault in faults:
             dropped.setdefault(fault.title_id, f"{fault.message_zh}（{fault.message}）")

@@ -14,8 +14,9 @@ Which search runs depends on the size:
   neighbourhoods only, from the greedy plan.
 
 The greedy plan, when :mod:`solver.slate.greedy` is there, is the first hint. The
-returned plan is checked by :func:`scheduler.check.checker.check_plan`; a plan that
-fails it is never returned as good (status ``error``).
+returned plan is checked by the plan checker the caller hands in (services pass
+:func:`scheduler.check.checker.check_plan`); a plan that fails it is never returned
+as good (status ``error``).
 """
 
 from __future__ import annotations
@@ -27,14 +28,12 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Protocol
 
 from ortools.sat.python import cp_model
 
-from scheduler.check.checker import check_plan
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
-from solver.result import ModelSize, SolveResult
+from solver.result import ModelSize, Phase, PlanChecker, Progress, ProgressCallback, SolveResult
 from solver.slate.candidates import (
     DEFAULT_MAX_ORDERS,
     Candidates,
@@ -122,19 +121,10 @@ PHASE_2_MIN_SECONDS = 3.0
 presolve) left; shorter, it ends in presolve without a plan and is just waiting."""
 
 
-class ProgressCallback(Protocol):
-    """Called on every improving solution.
-
-    ``objective`` and ``bound`` are the priority scheduled and its bound in
-    phase 1, the cost and its lower bound (CNY) in phase 2.
-    """
-
-    def __call__(self, elapsed: float, objective: float, bound: float) -> None: ...
-
-
 def solve(
     scenario: Scenario,
     *,
+    checker: PlanChecker,
     time_limit: float = 60.0,
     seed: int = 0,
     workers: int = 2,
@@ -150,12 +140,16 @@ def solve(
     ----------
     scenario
         The planning question.
+    checker
+        The independent plan checker (:class:`solver.result.PlanChecker`): it judges
+        the greedy hint, the kept titles of a revision and the plan returned.
     time_limit
         Wall-clock seconds for the whole solve, model building included.
     seed, workers
         CP-SAT's random seed and number of search workers.
     progress
-        Called with (elapsed seconds, objective, bound) on every improving solution.
+        Called with a :class:`solver.result.Progress` (elapsed seconds, objective, bound,
+        phase) on every improving solution.
     stop
         When set, the search stops and the best plan so far is returned.
     max_orders
@@ -167,7 +161,7 @@ def solve(
         its titles that still keep every rule stay as they are, and only the
         others, with the titles it left out, are planned again.
     """
-    run = _Run(scenario, time_limit, seed, workers, progress, stop)
+    run = _Run(scenario, checker, time_limit, seed, workers, progress, stop)
     try:
         if reference is not None:
             return run.revise(reference, max_orders)
@@ -193,6 +187,7 @@ class _Run:
     def __init__(
         self,
         scenario: Scenario,
+        checker: PlanChecker,
         time_limit: float,
         seed: int,
         workers: int,
@@ -200,6 +195,7 @@ class _Run:
         stop: threading.Event | None,
     ) -> None:
         self.scenario = scenario
+        self.checker = checker
         self.started = time.monotonic()
         self.deadline = self.started + time_limit
         self.reserve = RESERVE_SECONDS + RESERVE_SHARE * time_limit
@@ -277,7 +273,7 @@ class _Run:
             slate,
             "phase 1 (priority)",
             phase_1_until,
-            core_search=True,
+            Phase.PRIORITY,
             weak_bound=WEAK_BOUND_RATIO * possible if lns_until > phase_1_until else None,
             stall=lns_until > phase_1_until,
         )
@@ -312,7 +308,7 @@ class _Run:
             minimise_cost_then_finish(slate.model, self.scenario, slate.variables, priority)
             slate.set_hint(values)
             second = self._run_phase(
-                slate, "phase 2 (cost, then finish)", self.deadline - self.reserve, False
+                slate, "phase 2 (cost, then finish)", self.deadline - self.reserve, Phase.COST
             )
             if second.values is not None:
                 before = plan_cost(
@@ -335,12 +331,14 @@ class _Run:
         slate: SlateModel,
         name: str,
         until: float,
-        core_search: bool,
+        phase: Phase,
         weak_bound: float | None = None,
         stall: bool = False,
     ) -> _Phase:
         """One CP-SAT run on the whole model until ``until`` (a ``time.monotonic`` time).
 
+        ``phase`` says what the model's objective is: a priority phase runs core-based
+        search (see :data:`CORE_SEARCH_WORKERS`), and its progress reports say which.
         With ``weak_bound``, the run gives up early while its bound stays above it
         (see :data:`WEAK_BOUND_RATIO`); with ``stall``, once it has found nothing
         better for a while (see :data:`STALL_SHARE`).
@@ -355,10 +353,11 @@ class _Run:
         solver.parameters.random_seed = self.seed
         # symmetry breaking in presolve may fix variables against the hint; the hint matters more
         solver.parameters.symmetry_level = 0
-        if core_search and self.workers <= CORE_SEARCH_WORKERS:
+        if phase is Phase.PRIORITY and self.workers <= CORE_SEARCH_WORKERS:
             solver.parameters.subsolvers.append("core")
         # phase 2 minimises cost × weight + finish days; progress reports the cost part
-        callback = _Callback(self, name, 1 if core_search else finish_weight(slate.variables))
+        scale = 1 if phase is Phase.PRIORITY else finish_weight(slate.variables)
+        callback = _Callback(self, name, phase, scale)
         hopeless = None
         if weak_bound is not None or stall:
             solver.best_bound_callback = callback.on_bound
@@ -378,7 +377,7 @@ class _Run:
             status = solver.solve(slate.model, callback)
         response = solver.response_proto
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        phase = _Phase(
+        outcome = _Phase(
             values=list(response.solution) if found else None,
             objective=round(solver.objective_value) if found else None,
             bound=_floor_bound(solver) if found else None,
@@ -387,10 +386,10 @@ class _Run:
         )
         self.log(
             f"{name}: {solver.status_name(status)} in {solver.wall_time:.2f}s of {limit:.2f}s, "
-            f"objective {phase.objective}, bound {solver.best_objective_bound:.0f}, "
+            f"objective {outcome.objective}, bound {solver.best_objective_bound:.0f}, "
             f"{callback.solutions} solutions"
         )
-        return phase
+        return outcome
 
     # -- large-neighbourhood search -------------------------------------------
 
@@ -421,7 +420,7 @@ class _Run:
 
         def report(incumbent: Incumbent) -> None:
             if self.progress is not None:
-                self.progress(self.elapsed(), float(incumbent.priority), best)
+                self.progress(Progress(self.elapsed(), incumbent.priority, best, Phase.PRIORITY))
 
         # priority first (the search's own objective), then a last stretch for cost
         share = SLICES_COST_SHARE if groups else LNS_COST_SHARE
@@ -477,7 +476,7 @@ class _Run:
 
     def revise(self, reference: Plan, max_orders: int) -> SolveResult:
         """Keep what still works of ``reference``; re-plan the rest around it exactly."""
-        repaired = repair(self.scenario, reference)
+        repaired = repair(self.scenario, reference, self.checker)
         self.log(
             f"revise: {len(repaired.kept)} titles kept as they were, "
             f"{len(repaired.dropped)} to re-plan"
@@ -504,7 +503,7 @@ class _Run:
             return self.solve(max_orders, True)
         priority = search.incumbent.priority
         if self.progress is not None:
-            self.progress(self.elapsed(), float(priority), float("nan"))
+            self.progress(Progress(self.elapsed(), priority, float("nan"), Phase.PRIORITY))
         still_waiting = [t.title_id for t in self.scenario.titles if t.title_id not in choices]
         candidates = enumerate_candidates(self.scenario, max_orders, title_ids=still_waiting)
         bound = self._bound(None)
@@ -637,7 +636,7 @@ class _Run:
         return plan, priority
 
     def _check(self, plan: Plan) -> list[str]:
-        return [str(violation) for violation in check_plan(self.scenario, plan)]
+        return [violation.message for violation in self.checker(self.scenario, plan)]
 
     def _reasons(
         self, candidates: Candidates, choices: Mapping[str, Choice], proven: bool
@@ -722,10 +721,11 @@ def _lp_bound_in_child(scenario: Scenario, seconds: float, sender: Connection) -
 class _Callback(cp_model.CpSolverSolutionCallback):
     """Reports improving solutions to the log and the progress callback; honours the stop flag."""
 
-    def __init__(self, run: _Run, phase: str, scale: int) -> None:
+    def __init__(self, run: _Run, name: str, phase: Phase, scale: int) -> None:
         super().__init__()
         self.scale = scale
         self.run = run
+        self.name = name
         self.phase = phase
         self.solutions = 0
         self.bound: float | None = None
@@ -740,9 +740,9 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.last_solution_at = time.monotonic()
         objective = self.objective_value // self.scale
         bound = self.best_objective_bound // self.scale
-        self.run.log(f"{self.phase}: solution {objective:.0f}, bound {bound:.0f}")
+        self.run.log(f"{self.name}: solution {objective:.0f}, bound {bound:.0f}")
         if self.run.progress is not None:
-            self.run.progress(self.run.elapsed(), objective, bound)
+            self.run.progress(Progress(self.run.elapsed(), objective, bound, self.phase))
         if self.run.stopped():
             self.stop_search()
 
