@@ -1,16 +1,18 @@
 """The 产能规划 Capacity planning page in streamlit.testing.
 
 On the Zhengzhou month (the app's default scenario): nothing is computed until 计算; then
-the bound is the one :func:`scheduler.services.capacity_report.capacity_report` computes, and reruns do
-not compute it again. A candidate row with a bad day rate and one with an unknown base
-are both named, by row and column as the editor shows them, and nothing is computed. On
-the month with only 20 of its 24 crews the scenario's targets need nothing, and raised
+the report computes in the background (计算中… meanwhile), the bound is the one
+:func:`scheduler.services.capacity_report.capacity_report` computes, and reruns do not
+compute it again. A candidate row with a bad day rate and one with an unknown base are
+both named, by row and column as the editor shows them, and nothing is computed. On the
+month with only 20 of its 24 crews the scenario's targets need nothing, and raised
 targets need new crews. On the tutorial with a stored plan, the plan is a share of the
-bound.
+bound; a computation that fails says so, and the last report stays.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,14 +23,24 @@ from streamlit.testing.v1 import AppTest
 import scheduler.services.capacity_report
 from scheduler.app.support import open_store
 from scheduler.io.validation import load_scenario
+from scheduler.services.candidates import default_candidates
+from scheduler.services.capacity_jobs import forget_job, job_for
 from scheduler.services.capacity_report import capacity_report
 from scheduler.services.planning import plan_scenario, save_outcome
 from scheduler.storage import ScenarioInfo, ScenarioStore
-from solver.capacity.model import default_candidates
 from tests.app_pages import open_page as open_app_page
 from tests.factories import SAMPLES
 
 CREWS_KEPT = 20
+REPORT_SECONDS = 120
+
+
+@pytest.fixture(autouse=True)
+def no_jobs_left() -> Iterator[None]:
+    """Every test starts without capacity jobs (they are kept across sessions)."""
+    forget_job()
+    yield
+    forget_job()
 
 
 @pytest.fixture
@@ -46,7 +58,7 @@ def month_db(
 
 @pytest.fixture
 def reports(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Every report the page computes (the page imports capacity_report on each run)."""
+    """Every report the page computes (each job looks capacity_report up when it starts)."""
     made: list[object] = []
 
     def counted(
@@ -70,8 +82,18 @@ def prefix(info: ScenarioInfo, version: int = 1) -> str:
     return f"capacity_{info.scenario_id}_v{version}"
 
 
-def compute(app: AppTest) -> None:
+def press_compute(app: AppTest) -> None:
     app.button(key="capacity_compute").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def compute(app: AppTest, info: ScenarioInfo, version: int = 1) -> None:
+    """Press 计算, wait for the background job, rerun: the page shows how it ended."""
+    press_compute(app)
+    job = job_for((info.scenario_id, version))
+    assert job is not None, "计算 starts a job for the scenario version"
+    assert job.wait(REPORT_SECONDS)
+    app.run()
     assert not app.exception, [e.value for e in app.exception]
 
 
@@ -98,7 +120,12 @@ def test_the_month_shows_the_bound_capacity_report_computes(
     assert app.number_input(key=f"{prefix(info)}_titles").value == 400
     assert app.number_input(key=f"{prefix(info)}_parallel").value == 20
 
-    compute(app)
+    press_compute(app)
+    assert any("计算中" in info.value for info in app.info), "the progress line shows"
+    assert app.button(key="capacity_compute").disabled, "one job at a time"
+    job = job_for((info.scenario_id, 1))
+    assert job is not None and job.wait(REPORT_SECONDS)
+    app.run()
     expected = capacity_report(scenario).answer
     shown = metrics(app)
     assert shown["优先级上界 priority bound"] == f"{expected.priority_bound:,}"
@@ -127,13 +154,13 @@ def test_bad_candidate_rows_are_named_and_nothing_is_computed(
         "deleted_rows": [],
     }
     app.run()
-    compute(app)
+    press_compute(app)
     (error,) = app.error
     assert "2 个问题" in error.value
     assert "第 1 行 row 1 · 日租（元/天）day rate：-5 不可用" in error.value
     assert "第 3 行 row 3 · 基地 base：未知基地“B99”" in error.value
     assert not reports and not app.metric
-    assert f"{prefix(info)}_report" not in app.session_state
+    assert job_for((info.scenario_id, 1)) is None
 
 
 def test_raised_targets_need_new_crews(month_db: tuple[ScenarioStore, ScenarioInfo]) -> None:
@@ -143,13 +170,13 @@ def test_raised_targets_need_new_crews(month_db: tuple[ScenarioStore, ScenarioIn
         replace(scenario, name="郑州 12月 · 20 个剧组", crews=scenario.crews[:CREWS_KEPT])
     )
     app = open_page(fewer)
-    compute(app)
+    compute(app, fewer)
     assert "现有产能已能达标，无需追加" in text(app)
 
     app.number_input(key=f"{prefix(fewer)}_titles").set_value(420)
     app.number_input(key=f"{prefix(fewer)}_parallel").set_value(22).run()
     assert any("点「重新计算」" in info.value for info in app.info)  # the report is stale
-    compute(app)
+    compute(app, fewer)
     assert "目标：每月 420 部、日均 22.0 场并行拍摄" in text(app)
     steps = next(table.value for table in app.dataframe if "数量" in table.value.columns)
     assert steps["追加"].tolist() == ["新剧组"] and steps["数量"].iloc[0] > 0
@@ -165,8 +192,27 @@ def test_a_stored_plan_is_shown_as_a_share_of_the_bound(
     outcome = plan_scenario(scenario, time_limit=5)
     save_outcome(store, info.scenario_id, version, outcome, "基准")
     app = open_page(info)
-    compute(app)
+    compute(app, info)
     shown = metrics(app)
     assert shown["优先级上界 priority bound"] == "17"  # all six titles fit
     assert shown["当前方案/上界 plan/bound"] == "100.0%"
     assert "达到上界的 100.0%" in "\n".join(c.value for c in app.caption)
+
+
+def test_a_failed_computation_is_shown_and_the_last_report_kept(
+    tutorial_db: tuple[ScenarioStore, ScenarioInfo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _store, info = tutorial_db
+    app = open_page(info)
+    compute(app, info)
+    assert metrics(app)["优先级上界 priority bound"] == "17"
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("求解器不见了 the solver is gone")
+
+    monkeypatch.setattr(scheduler.services.capacity_report, "capacity_report", broken)
+    compute(app, info)
+    (error,) = app.error
+    assert "产能计算出错" in error.value and "RuntimeError: 求解器不见了" in error.value
+    assert metrics(app)["优先级上界 priority bound"] == "17", "the last report is still shown"
+    assert app.button(key="capacity_compute").label == "重新计算 Re-compute"

@@ -126,8 +126,9 @@ def test_solve_in_the_browser_shows_the_gantt_chart(
 
 
 def test_capacity_page_computes_the_bound_in_chinese(app: StreamlitApp, page: Any) -> None:
-    """产能规划 on the month (the scenario the app opens on): 计算 draws the bound and the
-    weekly and idle-capacity charts, with Chinese labels, in about a second."""
+    """产能规划 on the month (the scenario the app opens on): 计算 computes in the background
+    (计算中… meanwhile, seconds at most) and then draws the bound and the weekly and
+    idle-capacity charts, with Chinese labels."""
     open_page(page, app, "capacity")
     assert MONTH_NAME in current_scenario(page)
     assert page.locator(".js-plotly-plot").count() == 0, "nothing is computed before 计算"

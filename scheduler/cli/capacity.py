@@ -20,7 +20,8 @@ from scheduler.domain.model import Scenario
 
 def _cmd_capacity(args: argparse.Namespace) -> int:
     from scheduler.io.validation import load_scenario
-    from scheduler.services.capacity_report import capacity_report, load_candidates
+    from scheduler.services.candidates import load_candidates
+    from scheduler.services.capacity_report import capacity_report
 
     try:
         scenario = load_scenario(Path(args.scenario))

@@ -20,12 +20,12 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-import time
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
+from scheduler.services.background import BackgroundJob, JobRegistry
 from solver.result import Phase, Progress
 
 if TYPE_CHECKING:
@@ -55,10 +55,7 @@ def default_time_limit(scenario: Scenario) -> int:
     return 60 if month_size else 30
 
 
-_job_ids = itertools.count(1)
-
-
-class SolveJob:
+class SolveJob(BackgroundJob["PlanOutcome"]):
     """One solve of a scenario on a background thread.
 
     Parameters
@@ -74,6 +71,8 @@ class SolveJob:
     Every property may be read from any thread while the solve runs.
     """
 
+    name = "solve"
+
     def __init__(
         self,
         scenario: Scenario,
@@ -85,7 +84,7 @@ class SolveJob:
         workers: int = 2,
         reference: Plan | None = None,
     ) -> None:
-        self.job_id = next(_job_ids)
+        super().__init__()
         self.reference = reference
         self.scenario = scenario
         self.scenario_id = scenario_id
@@ -94,41 +93,13 @@ class SolveJob:
         self.seed = seed
         self.workers = workers
         self.total_priority = sum(title.priority for title in scenario.titles)
-        self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._done = threading.Event()
         self._points: list[Progress] = []
-        self._outcome: PlanOutcome | None = None
-        self._error: str | None = None
         self._saved_plan_id: int | None = None
-        self._started: float | None = None
-        self._ended: float | None = None
-        self._thread = threading.Thread(
-            target=self._run, name=f"shootplan-solve-{self.job_id}", daemon=True
-        )
-
-    # -- control ---------------------------------------------------------------
-
-    def start(self) -> SolveJob:
-        """Start the solve; return the job."""
-        self._started = time.monotonic()
-        self._thread.start()
-        return self
 
     def stop(self) -> None:
         """Ask the solver to stop; it returns the best plan so far (checked) shortly after."""
         self._stop.set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait until the solve ends (at most ``timeout`` seconds); whether it has ended."""
-        return self._done.wait(timeout)
-
-    # -- state -----------------------------------------------------------------
-
-    @property
-    def running(self) -> bool:
-        """Whether the solve has started and not yet ended."""
-        return self._started is not None and not self._done.is_set()
 
     @property
     def stopping(self) -> bool:
@@ -136,24 +107,9 @@ class SolveJob:
         return self._stop.is_set()
 
     @property
-    def elapsed(self) -> float:
-        """Seconds since the start (until the end, once ended)."""
-        if self._started is None:
-            return 0.0
-        end = self._ended if self._ended is not None else time.monotonic()
-        return end - self._started
-
-    @property
     def outcome(self) -> PlanOutcome | None:
         """The checked plan and KPIs, once the solve has ended without an exception."""
-        with self._lock:
-            return self._outcome
-
-    @property
-    def error(self) -> str | None:
-        """What went wrong, when the solve raised instead of returning."""
-        with self._lock:
-            return self._error
+        return self.result
 
     @property
     def saved_plan_id(self) -> int | None:
@@ -171,35 +127,23 @@ class SolveJob:
         with self._lock:
             return self._points[-1] if self._points else None
 
-    # -- the thread ------------------------------------------------------------
-
     def _on_progress(self, progress: Progress) -> None:
         """The solver's progress callback (called from its threads)."""
         with self._lock:
             self._points.append(progress)
 
-    def _run(self) -> None:
+    def work(self) -> PlanOutcome:
         from scheduler.services.planning import plan_scenario
 
-        try:
-            outcome = plan_scenario(
-                self.scenario,
-                time_limit=self.time_limit,
-                seed=self.seed,
-                workers=self.workers,
-                progress=self._on_progress,
-                stop=self._stop,
-                reference=self.reference,
-            )
-        except Exception as error:  # shown on the page; the app itself keeps running
-            with self._lock:
-                self._error = f"{type(error).__name__}: {error}"
-        else:
-            with self._lock:
-                self._outcome = outcome
-        finally:
-            self._ended = time.monotonic()
-            self._done.set()
+        return plan_scenario(
+            self.scenario,
+            time_limit=self.time_limit,
+            seed=self.seed,
+            workers=self.workers,
+            progress=self._on_progress,
+            stop=self._stop,
+            reference=self.reference,
+        )
 
 
 def save_job_plan(job: SolveJob, store: ScenarioStore, label: str = "") -> int | None:
@@ -223,7 +167,7 @@ def save_job_plan(job: SolveJob, store: ScenarioStore, label: str = "") -> int |
     with job._lock:  # one save, however many reruns ask at once
         if job._saved_plan_id is not None:
             return job._saved_plan_id
-        outcome = job._outcome
+        outcome = job._result
         if outcome is None or not outcome.ok:
             return None
         plan_id = save_outcome(store, job.scenario_id, job.version, outcome, label)
@@ -233,8 +177,7 @@ def save_job_plan(job: SolveJob, store: ScenarioStore, label: str = "") -> int |
 
 # -- the registry ----------------------------------------------------------------
 
-_jobs: dict[Hashable, SolveJob] = {}
-_jobs_lock = threading.Lock()
+_registry: JobRegistry[SolveJob] = JobRegistry("a solve")
 
 
 def start_job(key: Hashable, scenario: Scenario, **options: Any) -> SolveJob:
@@ -245,29 +188,17 @@ def start_job(key: Hashable, scenario: Scenario, **options: Any) -> SolveJob:
     RuntimeError
         A job under ``key`` is still running (stop it or wait).
     """
-    with _jobs_lock:
-        previous = _jobs.get(key)
-        if previous is not None and previous.running:
-            raise RuntimeError(f"a solve under {key!r} is still running")
-        job = SolveJob(scenario, **options)
-        _jobs[key] = job
-    return job.start()
+    return _registry.start(key, lambda: SolveJob(scenario, **options))
 
 
 def job_for(key: Hashable) -> SolveJob | None:
     """The latest job started under ``key`` (running or ended), or None."""
-    with _jobs_lock:
-        return _jobs.get(key)
+    return _registry.latest(key)
 
 
 def forget_job(key: Hashable | None = None) -> None:
     """Drop the job under ``key`` (every job when None), stopping it if it runs."""
-    with _jobs_lock:
-        keys = list(_jobs) if key is None else [key]
-        for each in keys:
-            job = _jobs.pop(each, None)
-            if job is not None:
-                job.stop()
+    _registry.forget(key)
 
 
 # -- words for the page ----------------------------------------------------------

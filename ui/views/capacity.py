@@ -3,76 +3,49 @@
 How much the bases can shoot (a proven upper bound), what binds it, what one more set or
 crew would add, the cheapest additions that reach the targets (and the most titles for a
 budget), and the idle set-days each base could sell. The targets, the budget and the
-candidate additions are edited above; 计算 runs :func:`scheduler.services.capacity_report.capacity_report`
-and the last report of each scenario version is kept in ``st.session_state``, so reruns
-and visits to other pages do not compute it again.
+candidate additions are edited above; 计算 starts the report in the background
+(:mod:`scheduler.services.capacity_jobs`), the page shows 计算中… until it is done, and the
+last report of each scenario version is kept there, so reruns and visits to other pages
+do not compute it again. Candidates are read by :mod:`scheduler.services.candidates`,
+the rest is shaped by :mod:`scheduler.app.capacity`.
 """
 
 from __future__ import annotations
 
-import json
-import re
+from contextlib import suppress
 from dataclasses import replace
-from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
 
-from scheduler.domain.errors import Problem, ScenarioError
-from scheduler.domain.model import Scenario
-from scheduler.services.capacity_report import (
-    CapacityReport,
-    candidates_frame,
-    capacity_report,
-    per_month,
-    read_candidates,
+from scheduler.app.capacity import (
+    COLUMN_LABELS,
+    budget_yuan,
+    bullet_markdown,
+    editor_candidates,
+    metric_cards,
+    report_file_name,
+    report_json,
+    weekly_targets,
 )
-from solver.capacity.model import Candidate, default_candidates
+from scheduler.domain.model import Scenario
+from scheduler.services.candidates import KIND_SHOWN, base_labels, candidate_table
+from scheduler.services.capacity_jobs import (
+    CapacityInputs,
+    CapacityJob,
+    job_for,
+    last_report,
+    progress_line,
+    start_job,
+)
+from scheduler.services.capacity_report import CapacityReport, per_month
 from ui import capacity_charts as charts
 from ui.current import Current, pick_plan, pick_scenario
 
-CANDIDATES_FILE = "候选追加"
-KIND_SHOWN = {"set": "棚", "crew": "剧组"}
-COLUMN_LABELS = {
-    "kind": "类型 kind",
-    "base_id": "基地 base",
-    "set_type": "场景类型 set type",
-    "day_rate": "日租（元/天）day rate",
-    "max_count": "最多追加 at most",
-}
-WAN = 10_000
-
-
-class Inputs(NamedTuple):
-    """What a report was computed with: shown beside it, and compared with the page's inputs.
-
-    A tuple, not a dataclass: each run of the page defines the class anew, and a kept
-    report's inputs must still compare equal to this run's.
-    """
-
-    candidates: tuple[Candidate, ...]
-    titles_per_month: int
-    parallel_shoots: int
-    budget: int | None
+LIVE_KEY = "capacity_page_live_job"  # the job the progress fragment last saw running
 
 
 # -- the inputs -----------------------------------------------------------------------------
-
-
-def base_labels(scenario: Scenario) -> dict[str, str]:
-    """``B01`` → ``B01 郑州金水影视基地``: what the editor's base column shows."""
-    return {b.base_id: f"{b.base_id} {b.name}" for b in scenario.bases}
-
-
-def editor_frame(scenario: Scenario) -> pd.DataFrame:
-    """The scenario's default candidates as the editor shows them, rows numbered from 1."""
-    frame = candidates_frame(default_candidates(scenario))
-    labels = base_labels(scenario)
-    frame["kind"] = frame["kind"].map(KIND_SHOWN)
-    frame["base_id"] = frame["base_id"].map(lambda base_id: labels.get(base_id, base_id))
-    frame["set_type"] = frame["set_type"].replace("", None)
-    frame.index = pd.RangeIndex(1, len(frame) + 1)
-    return frame
 
 
 def candidate_editor(prefix: str, scenario: Scenario) -> tuple[pd.DataFrame, int]:
@@ -85,7 +58,7 @@ def candidate_editor(prefix: str, scenario: Scenario) -> tuple[pd.DataFrame, int
     key = f"{prefix}_candidates"
     if key not in st.session_state or f"{prefix}_given" not in st.session_state:
         st.session_state[f"{prefix}_given"] = st.session_state.get(
-            f"{prefix}_edited", editor_frame(scenario)
+            f"{prefix}_edited", candidate_table(scenario)
         )
     given: pd.DataFrame = st.session_state[f"{prefix}_given"]
     set_types = sorted({s.set_type for s in scenario.sets})
@@ -136,52 +109,6 @@ def reset_candidates(prefix: str) -> None:
         st.session_state.pop(f"{prefix}_{part}", None)
 
 
-def row_text(row: object, last_row: int) -> str:
-    """A row as the editor shows it; rows added since it was drawn have no number yet."""
-    number = int(row)  # type: ignore[call-overload]
-    if number > last_row:
-        return f"新增第 {number - last_row} 行 new row {number - last_row}"
-    return f"第 {number} 行 row {number}"
-
-
-def checked_candidates(
-    edited: pd.DataFrame, scenario: Scenario, last_row: int
-) -> tuple[list[Candidate], list[str]]:
-    """The edited rows as candidates, or every problem as a line naming row and column.
-
-    Rows left wholly blank (an added row not filled in) are skipped.
-    """
-    ids = {label: base_id for base_id, label in base_labels(scenario).items()}
-    blank = edited.apply(lambda row: all(pd.isna(v) or str(v).strip() == "" for v in row), axis=1)
-    kept = edited[~blank] if len(edited) else edited
-    rows = [
-        {
-            **row,
-            "base_id": ids.get(str(row["base_id"]), row["base_id"]),
-            **{column: whole_number(row[column]) for column in ("day_rate", "max_count")},
-        }
-        for row in kept.to_dict("records")
-    ]
-    try:
-        return read_candidates(rows, scenario, CANDIDATES_FILE), []
-    except ScenarioError as error:
-        return [], [problem_line(p, kept.index, last_row) for p in error.problems]
-
-
-def whole_number(value: object) -> object:
-    """``1500.0`` (a number column after an edit) as ``1500``, so messages quote what was typed."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def problem_line(problem: Problem, index: pd.Index, last_row: int) -> str:
-    """``第 3 行 row 3 · 日租（元/天）day rate：…`` — row numbers as the editor shows them."""
-    where = row_text(index[problem.row - 2], last_row) if problem.row >= 2 else ""
-    column = "整行 whole row" if problem.column == "*" else COLUMN_LABELS.get(problem.column, "")
-    return f"{where} · {column}：{problem.message_zh}（{problem.message}）"
-
-
 def page_inputs(prefix: str, current: Current) -> tuple[int, int, int | None, int | None]:
     """Targets, budget (yuan) and the compared plan's priority (None without a usable plan)."""
     targets = current.scenario.targets
@@ -211,8 +138,7 @@ def page_inputs(prefix: str, current: Current) -> tuple[int, int, int | None, in
     )
     with plan_column:
         plan_priority = compared_plan_priority(current)
-    yuan = None if budget is None else round(budget * WAN)
-    return int(titles), int(parallel), yuan, plan_priority
+    return int(titles), int(parallel), budget_yuan(budget), plan_priority
 
 
 def compared_plan_priority(current: Current) -> int | None:
@@ -238,7 +164,7 @@ def compared_plan_priority(current: Current) -> int | None:
 
 def bullets(lines: list[str]) -> None:
     """Sentences as a list; a numbered step (``1. 新剧组 ×4…``) keeps its number as text."""
-    st.markdown("\n".join("- " + re.sub(r"^(\d+)\.", r"\1\\.", line) for line in lines))
+    st.markdown(bullet_markdown(lines))
 
 
 def steps_table(frame: pd.DataFrame) -> None:
@@ -252,57 +178,19 @@ def steps_table(frame: pd.DataFrame) -> None:
 
 def metrics(report: CapacityReport) -> None:
     """The bound, titles a month, the plan's share of the bound and the sellable set-days."""
-    answer, scenario = report.answer, report.scenario
-    by_base = report.sellable_by_base()
-    sellable, open_days = answer.sellable_together, int(by_base["开放棚日"].sum())
-    share = (
-        f"{report.plan_priority / answer.priority_bound:.1%}"
-        if report.plan_priority is not None and answer.priority_bound
-        else "–"
-    )
-    cards = (
-        (
-            "优先级上界 priority bound",
-            f"{answer.priority_bound:,}",
-            f"全部剧目合计 {answer.total_priority:,}",
-            "任何排期排进的优先级之和都不会超过它 / no plan can schedule more priority",
-        ),
-        (
-            "剧目数上界 titles bound",
-            f"{answer.titles_bound} 部",
-            f"折合每月 {per_month(scenario, answer.titles_bound or 0):.0f} 部 · "
-            f"共 {answer.total_titles} 部待拍",
-            f"{scenario.days} 天内最多能拍完的剧目数 / titles in {scenario.days} days at most",
-        ),
-        (
-            "当前方案/上界 plan/bound",
-            share,
-            "还没有可比的方案"
-            if report.plan_priority is None
-            else f"方案优先级 {report.plan_priority:,}",
-            "所选方案排进的优先级占上界的比例 / the chosen plan's priority over the bound",
-        ),
-        (
-            "可出租闲置棚日 to sell",
-            f"{sellable:,}",
-            f"占开放棚日 {sellable / open_days:.0%}" if open_days else "",
-            "所有基地同时出租这些棚日也不会降低优先级上界 / all bases renting these out at once "
-            "keep the bound",
-        ),
-    )
-    for column, (label, value, note, help_text) in zip(st.columns(4), cards, strict=True):
+    for column, card in zip(st.columns(4), metric_cards(report), strict=True):
         column.metric(
-            label,
-            value,
-            note,
+            card.label,
+            card.value,
+            card.note,
             delta_color="off",
             delta_arrow="off",
-            help=help_text,
+            help=card.help,
             border=True,
         )
 
 
-def show_report(report: CapacityReport, inputs: Inputs) -> None:
+def show_report(report: CapacityReport, inputs: CapacityInputs) -> None:
     """Every answer of the report, in the order a base manager asks them."""
     answer, scenario = report.answer, report.scenario
     if answer.priority_bound is None:
@@ -320,7 +208,7 @@ def show_report(report: CapacityReport, inputs: Inputs) -> None:
         "虚线为目标（日均并行场数 × 天数）。"
     )
     loads = report.loads_frame()
-    target = [inputs.parallel_shoots * len(load.bucket) for load in answer.loads]
+    target = weekly_targets(report, inputs.parallel_shoots)
     st.plotly_chart(charts.weekly_capacity_chart(loads, target))
 
     bottleneck_column, gain_column = st.columns(2)
@@ -382,8 +270,8 @@ def show_report(report: CapacityReport, inputs: Inputs) -> None:
     )
     st.download_button(
         "下载报告 JSON / download the report",
-        json.dumps(report.to_json(), ensure_ascii=False, indent=2),
-        file_name=f"{safe_name(scenario.name)}_产能规划.json",
+        report_json(report),
+        file_name=report_file_name(scenario),
         mime="application/json",
         icon=":material/download:",
         on_click="ignore",
@@ -391,8 +279,24 @@ def show_report(report: CapacityReport, inputs: Inputs) -> None:
     )
 
 
-def safe_name(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|]+', "_", name).strip() or "scenario"
+def live_progress(key: tuple[int, int]) -> None:
+    """计算中… while the job runs; a full rerun when it ends, so the page shows the report."""
+    job = job_for(key)
+    if job is None:
+        return
+    if job.running:
+        st.session_state[LIVE_KEY] = job.job_id
+        st.info(progress_line(job), icon=":material/hourglass_top:")
+    elif st.session_state.get(LIVE_KEY) == job.job_id:
+        st.session_state.pop(LIVE_KEY, None)
+        st.rerun(scope="app")  # the page shows the new report
+
+
+def finished_job(job: CapacityJob) -> None:
+    """A job that has ended: this run shows it, and what went wrong if it raised."""
+    st.session_state.pop(LIVE_KEY, None)
+    if job.error is not None:
+        st.error(f"产能计算出错 / the capacity computation failed: {job.error}")
 
 
 # -- the page -------------------------------------------------------------------------------
@@ -409,7 +313,9 @@ if current is None:
 
 scenario = current.scenario
 prefix = f"capacity_{current.info.scenario_id}_v{current.version}"
-report_key = f"{prefix}_report"
+job_key = (current.info.scenario_id, current.version)
+job = job_for(job_key)
+running = job is not None and job.running
 
 st.subheader("目标与候选追加 Targets and candidate additions")
 titles, parallel, budget, plan_priority = page_inputs(prefix, current)
@@ -418,7 +324,7 @@ st.caption(
     "可增删行。/ Additions the planner may choose: edit prices and counts, add or delete rows."
 )
 edited, last_row = candidate_editor(prefix, scenario)
-candidates, problems = checked_candidates(edited, scenario, last_row)
+candidates, problems = editor_candidates(edited, scenario, last_row)
 if problems:
     st.error(
         f"候选追加有 {len(problems)} 个问题，修正后才能计算 / "
@@ -426,14 +332,15 @@ if problems:
         + "\n".join(f"- {line}" for line in problems)
     )
 
-kept: tuple[Inputs, CapacityReport] | None = st.session_state.get(report_key)
-inputs = Inputs(tuple(candidates), titles, parallel, budget)
+kept = last_report(job_key)
+inputs = CapacityInputs(tuple(candidates), titles, parallel, budget)
 compute_column, reset_column = st.columns([1, 4])
 compute = compute_column.button(
-    "重新计算 Re-compute" if kept else "计算 Compute",
+    "计算 Compute" if kept is None else "重新计算 Re-compute",
     type="primary",
     icon=":material/calculate:",
     key="capacity_compute",
+    disabled=running,
 )
 reset_column.button(
     "恢复默认候选 Default candidates",
@@ -442,21 +349,20 @@ reset_column.button(
     args=(prefix,),
 )
 if compute and not problems:
-    with st.spinner("计算产能… / computing the capacity…"):
-        computed = capacity_report(
-            scenario,
-            candidates=candidates,
-            target_titles_per_month=titles,
-            target_parallel_shoots=parallel,
-            budget=budget,
-        )
-    st.session_state[report_key] = (inputs, computed)
-    st.rerun()  # the button now reads 重新计算
+    with suppress(RuntimeError):  # another session's job runs: the page shows it
+        start_job(job_key, scenario, inputs)
+    st.rerun()  # the progress line, then the report
+if job is not None and not job.running:
+    finished_job(job)
+st.fragment(live_progress, run_every=1.0 if running else None)(job_key)
 
-if kept is None:
-    st.info("设好目标和候选后点「计算」。/ Set the targets and candidates, then press Compute.")
+if kept is None or kept.report is None:
+    if not running:  # while it computes, the progress line says enough
+        st.info(
+            "设好目标和候选后点「计算」。/ Set the targets and candidates, then press Compute."
+        )
     st.stop()
-shown_inputs, report = kept
+report, shown_inputs = kept.report, kept.inputs
 if shown_inputs != inputs:
     st.info(
         "目标、预算或候选已修改：下面仍是上次计算的结果，点「重新计算」更新。"

@@ -26,6 +26,7 @@ from scheduler.app.editing import (
     edited_settings,
     editor_frames,
 )
+from scheduler.app.rows import row_text
 from scheduler.domain.model import UNAVAILABLE_KINDS, Scenario
 from scheduler.io.tables import SETTINGS_SHEET
 from scheduler.storage import StaleScenarioError, StorageError
@@ -110,15 +111,6 @@ def sheet_editor(prefix: str, sheet: str, original: pd.DataFrame) -> pd.DataFram
     return frame
 
 
-def row_text(row: int, last_row: int) -> str:
-    """A problem's row as the editor shows it; rows added since it was drawn have no number."""
-    if row == 0:
-        return ""
-    if row > last_row:
-        return f"新增第 {row - last_row} 行 new row {row - last_row}"
-    return str(row)
-
-
 def show_problems(problems: list[SheetProblem], shown: pd.DataFrame | None = None) -> None:
     """A sheet's problems, as rows of a table: row, column, what is wrong.
 
@@ -133,7 +125,9 @@ def show_problems(problems: list[SheetProblem], shown: pd.DataFrame | None = Non
     st.dataframe(
         pd.DataFrame(
             {
-                "行 row": [row_text(problem.row, last_row) for problem in problems],
+                "行 row": [
+                    row_text(problem.row, last_row, in_column=True) for problem in problems
+                ],
                 "列 column": [
                     "" if problem.column == "*" else problem.column_label for problem in problems
                 ],
