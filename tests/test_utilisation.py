@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from scheduler.app import utilisation as u
+from scheduler.domain.money import format_cny
 from scheduler.check.kpis import compute_kpis
 from scheduler.domain.model import Scenario, Unavailability
 from scheduler.domain.plan import Plan, Shoot
@@ -142,9 +143,9 @@ def test_kpi_cards_without_a_bound_show_no_delta(tutorial: Scenario) -> None:
 
 
 def test_format_cny_uses_wan_above_ten_thousand() -> None:
-    assert u.format_cny(8500) == "¥8,500"
-    assert u.format_cny(1_234_567) == "123.5 万元"
-    assert u.format_cny(206_217_000) == "20,621.7 万元"
+    assert format_cny(8500) == "¥8,500"
+    assert format_cny(1_234_567) == "123.5 万元"
+    assert format_cny(206_217_000) == "20,621.7 万元"
 
 
 def test_parallel_shoots_against_the_target(tutorial: Scenario) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from scheduler.domain.money import format_cny
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan, Shoot
 
@@ -56,13 +57,6 @@ DeltaColor = Literal["normal", "inverse", "off"]
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its known columns renamed to ``"中文 English"`` headers."""
     return frame.rename(columns=COLUMN_LABELS)
-
-
-def format_cny(amount: float) -> str:
-    """An amount of CNY as people read it: ``"¥8,500"`` below 1万, else ``"123.4 万元"``."""
-    if abs(amount) < 10_000:
-        return f"¥{amount:,.0f}"
-    return f"{amount / 10_000:,.1f} 万元"
 
 
 @dataclass(frozen=True)
