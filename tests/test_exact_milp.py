@@ -38,7 +38,8 @@ from scheduler.domain.model import (
 )
 from scheduler.io.tables import scenario_to_tables
 from scheduler.io.validation import find_problems
-from solver.capacity.exact_milp import ExactResult, ExactSolver, exact_priority_optimum
+from solver.capacity.exact_milp import ExactResult, exact_priority_optimum
+from solver.capacity.lp import CapacitySolver
 from solver.result import SolveResult
 from solver.slate.greedy import greedy_plan
 from solver.slate.solve import solve
@@ -48,7 +49,7 @@ from tests.factories import day, small_scenario, small_title, tiny_scenario
 # the MILP's titles default to a three-day window; its scenarios are the small ones
 title = partial(small_title, last=2)
 scenario = small_scenario
-SOLVERS: tuple[ExactSolver, ...] = ("highs", "cbc")
+SOLVERS: tuple[CapacitySolver, ...] = ("highs", "cbc")
 CITIES = ("郑州", "开封")
 SET_TYPES = ("办公室", "别墅", "医院")
 GENRES = ("都市", "甜宠", "古装")
@@ -144,7 +145,7 @@ def random_scenario(seed: int, titles: tuple[int, int] = (4, 7)) -> Scenario:
     return made
 
 
-def milp(s: Scenario, solver: ExactSolver = "highs", time_limit: float = 20.0) -> ExactResult:
+def milp(s: Scenario, solver: CapacitySolver = "highs", time_limit: float = 20.0) -> ExactResult:
     """The MILP's optimum; whatever plan it returns passes the independent checker."""
     result = exact_priority_optimum(s, solver=solver, time_limit=time_limit)
     if result.plan is not None:
@@ -153,7 +154,7 @@ def milp(s: Scenario, solver: ExactSolver = "highs", time_limit: float = 20.0) -
 
 
 def cpsat(s: Scenario) -> SolveResult:
-    result = solve(s, time_limit=20.0, workers=1)
+    result = solve(s, checker=check_plan, time_limit=20.0, workers=1)
     assert result.status is not SolveStatus.ERROR, result.problems
     return result
 
@@ -162,7 +163,7 @@ def optimum(s: Scenario, time_limit: float = 20.0) -> int | None:
     """The MILP optimum, the same by HiGHS and by CBC (``None``: infeasible)."""
     highs, cbc = milp(s, "highs", time_limit), milp(s, "cbc", time_limit)
     assert highs.status == cbc.status, (highs.summary(), cbc.summary())
-    assert highs.status != "not proven", highs.summary()
+    assert highs.status.proven, highs.summary()
     assert highs.priority == cbc.priority, (highs.summary(), cbc.summary())
     return highs.priority
 
@@ -421,12 +422,12 @@ def crowded() -> Scenario:
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
-def test_time_limit_is_not_proven_optimal(solver: ExactSolver) -> None:
+def test_time_limit_is_not_proven_optimal(solver: CapacitySolver) -> None:
     # Stopped long before the proof (PuLP itself says "Optimal" once it has a plan):
     # no optimum is claimed, and a plan found on the way still keeps the rules.
     s = crowded()
     result = exact_priority_optimum(s, solver=solver, time_limit=0.3)
-    assert (result.status, result.priority) == ("not proven", None)
+    assert (result.status.proven, result.priority) == (False, None)
     if result.plan is not None:
         assert check_plan(s, result.plan) == []
 
@@ -439,6 +440,6 @@ def test_crowded_highs_and_cbc_agree() -> None:
 @pytest.mark.benchmark
 def test_crowded_cpsat_agrees() -> None:
     # off by default: CP-SAT on one worker needs one to two minutes to prove 131
-    result = solve(crowded(), time_limit=180.0, workers=1)
+    result = solve(crowded(), checker=check_plan, time_limit=180.0, workers=1)
     assert result.status is SolveStatus.OPTIMAL, result.summary()
     assert result.priority_scheduled == 131

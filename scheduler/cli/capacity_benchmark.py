@@ -36,7 +36,7 @@ def _expansion(answer: CapacityAnswer) -> str:
     assert expansion is not None
     adds = ", ".join(f"{s.candidate.key}×{s.count}" for s in expansion.steps) or "nothing"
     met = "met" if expansion.met else "not reachable"
-    return f"{adds}; {expansion.total_cost:,} CNY; {met}; {expansion.status}"
+    return f"{adds}; {expansion.total_cost:,} CNY; {met}; {expansion.status_text}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

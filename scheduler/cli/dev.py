@@ -59,7 +59,7 @@ def capacity_model(args: argparse.Namespace) -> int:
         solution = solve_lp(model.problem, solver=args.solver)
         value = solution.objective
         shown = "–" if value is None else f"{math.floor(value + ROUNDING_SLACK)} (LP {value:.2f})"
-        print(f"{objective} bound {shown}, {solution.status}, {solution.seconds:.1f} s")
+        print(f"{objective} bound {shown}, {solution.status_text}, {solution.seconds:.1f} s")
     return 0
 
 

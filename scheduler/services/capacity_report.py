@@ -3,26 +3,20 @@
 :func:`capacity_report` asks :func:`solver.capacity.questions.plan_capacity`
 every question and turns the answers into Chinese sentences, tables for the
 app and a JSON document for ``python -m scheduler capacity``. Candidate
-additions come from the scenario (one more set of every type a base has, one
-more crew, at the scenario's prices) or from a ``candidates.csv`` the user
-edits: ``kind, base_id, set_type, day_rate, max_count``.
+additions come from the scenario or a ``candidates.csv`` the user edits: see
+:mod:`scheduler.services.candidates` (its readers are importable from here too).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from scheduler.app.utilisation import format_cny
-from scheduler.domain.errors import Problem, ScenarioError
+from scheduler.domain.money import format_cny
 from scheduler.domain.model import Scenario
 from solver.capacity.lp import CapacitySolver
 from solver.capacity.model import WEEK, Bucket, Candidate, default_candidates
@@ -34,172 +28,8 @@ from solver.capacity.questions import (
     plan_capacity,
 )
 
-CANDIDATE_COLUMNS = ("kind", "base_id", "set_type", "day_rate", "max_count")
-CANDIDATE_KINDS = {"set": "set", "crew": "crew", "棚": "set", "场景": "set", "剧组": "crew"}
-
 GAIN_SHOWN = 0.05
 """Gains below this many titles a month are reported as none."""
-
-
-# -- candidate additions ---------------------------------------------------------------
-
-
-def candidates_frame(candidates: Sequence[Candidate]) -> pd.DataFrame:
-    """Candidates as an editable table (English column names, as in the CSV)."""
-    return pd.DataFrame(
-        [
-            {
-                "kind": c.kind,
-                "base_id": c.base_id,
-                "set_type": c.set_type,
-                "day_rate": c.day_rate,
-                "max_count": c.max_count,
-            }
-            for c in candidates
-        ],
-        columns=list(CANDIDATE_COLUMNS),
-    )
-
-
-def read_candidates(
-    rows: Sequence[Mapping[str, Any]], scenario: Scenario, file: str = "candidates.csv"
-) -> list[Candidate]:
-    """Candidates from table rows, every problem named at ``file:row:column``.
-
-    Row numbers count the header as line 1, as in the scenario files.
-
-    Raises
-    ------
-    ScenarioError
-        With every problem found, when any row is wrong.
-    """
-    problems: list[Problem] = []
-    candidates: list[Candidate] = []
-    seen: dict[str, int] = {}
-    for line, row in enumerate(rows, start=2):
-
-        def text(column: str, row: Mapping[str, Any] = row) -> str:
-            value = row.get(column)
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                return ""
-            return str(value).strip()
-
-        def whole(column: str, low: int, line: int = line) -> int | None:
-            raw = text(column)
-            try:
-                value = int(float(raw))
-            except ValueError:
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        column,
-                        f"{raw!r} is not a whole number; expected an integer ≥ {low}",
-                        f"“{raw}”不是整数；应为 ≥ {low} 的整数",
-                    )
-                )
-                return None
-            if value < low or value != float(raw):
-                problems.append(
-                    Problem(
-                        file,
-                        line,
-                        column,
-                        f"{raw} is not allowed; expected an integer ≥ {low}",
-                        f"{raw} 不可用；应为 ≥ {low} 的整数",
-                    )
-                )
-                return None
-            return value
-
-        kind = CANDIDATE_KINDS.get(text("kind"))
-        if kind is None:
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "kind",
-                    f"{text('kind')!r} is not a kind of addition; expected set or crew",
-                    f"“{text('kind')}”不是可追加的类型；应为 set（棚）或 crew（剧组）",
-                )
-            )
-        base_id = text("base_id")
-        if kind == "set" and not base_id:
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "base_id",
-                    "empty; a set addition needs the base it is added to",
-                    "为空；追加棚需要写明加在哪个基地",
-                )
-            )
-        elif base_id and base_id not in scenario.base_by_id:
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "base_id",
-                    f"unknown base {base_id!r}; expected the id of a base of the scenario",
-                    f"未知基地“{base_id}”；应为场景中已有的基地编号",
-                )
-            )
-        set_type = text("set_type")
-        if kind == "set" and not set_type:
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "set_type",
-                    "empty; a set addition needs its set type",
-                    "为空；追加棚需要写明场景类型",
-                )
-            )
-        day_rate = whole("day_rate", 0)
-        max_count = whole("max_count", 0)
-        if kind is None or day_rate is None or max_count is None:
-            continue
-        if kind == "crew":
-            set_type = ""
-            base_id = base_id or (scenario.bases[0].base_id if scenario.bases else "")
-        candidate = Candidate(kind, base_id, set_type, day_rate, max_count)  # type: ignore[arg-type]
-        if candidate.key in seen:
-            problems.append(
-                Problem(
-                    file,
-                    line,
-                    "*",
-                    f"the same addition as line {seen[candidate.key]}; expected each once",
-                    f"与第 {seen[candidate.key]} 行重复；每种追加只写一行",
-                )
-            )
-            continue
-        seen[candidate.key] = line
-        candidates.append(candidate)
-    if problems:
-        raise ScenarioError(problems)
-    return candidates
-
-
-def load_candidates(path: Path, scenario: Scenario) -> list[Candidate]:
-    """Candidates from a CSV file (UTF-8, header row); see :func:`read_candidates`."""
-    text = path.read_text(encoding="utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CANDIDATE_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ScenarioError(
-            [
-                Problem(
-                    path.name,
-                    1,
-                    column,
-                    f"missing column {column}; expected {', '.join(CANDIDATE_COLUMNS)}",
-                    f"缺少列 {column}；应有 {', '.join(CANDIDATE_COLUMNS)}",
-                )
-                for column in missing
-            ]
-        )
-    return read_candidates(list(reader), scenario, path.name)
 
 
 # -- the report ------------------------------------------------------------------------
@@ -352,7 +182,7 @@ class CapacityReport:
                 f"日均 {reach_days:.1f} 场（剧目数、交期或演员档期不够，需要更多订单或放宽交期）"
             )
         if not e.proven:
-            lines.append(f"（求解器未证明费用最低：{e.status}）")
+            lines.append(f"（求解器未证明费用最低：{e.status_text}）")
         return lines
 
     def step_sentence(self, number: int, step: Step) -> str:
@@ -544,7 +374,7 @@ class CapacityReport:
                 "reachable_shoot_days": expansion.reachable_shoot_days,
                 "met": expansion.met,
                 "proven": expansion.proven,
-                "status": expansion.status,
+                "status": expansion.status_text,
                 "total_cost": expansion.total_cost,
                 "steps": [_step_json(step) for step in expansion.steps],
                 "sentences": self.expansion_sentences(),
@@ -557,7 +387,7 @@ class CapacityReport:
                 "titles": round(budget.titles, 2),
                 "baseline_titles": round(budget.baseline_titles, 2),
                 "proven": budget.proven,
-                "status": budget.status,
+                "status": budget.status_text,
                 "steps": [_step_json(step) for step in budget.steps],
                 "sentences": self.budget_sentences(),
             },

@@ -28,26 +28,20 @@ the figures of one sample.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
-import os
-import sys
 import time
-import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import pulp
 
-from scheduler.domain.model import Crew, Scenario, Title
-
-BoundSolver = Literal["highs", "cbc"]
-
-ROUNDING_SLACK = 1e-6
-"""Added before rounding the relaxation's optimum down, for the solver's tolerances."""
+from scheduler.domain.model import Scenario, Title
+from solver.calendar import Calendar
+from solver.capacity.groups import genre_groups, host_groups
+from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, pulp_name, solve_lp
+from solver.status import SolveStatus
 
 
 @dataclass(frozen=True)
@@ -99,36 +93,7 @@ class ShootOption:
         return range(self.start, self.start + self.length)
 
 
-class _Calendar:
-    """Open sets per (base, type, day) and free runs of crews and actors."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        self.scenario = scenario
-        self.open_sets: dict[tuple[str, str], list[int]] = {}
-        for key, film_sets in scenario.sets_by_base_and_type.items():
-            counts = [0] * scenario.days
-            for film_set in film_sets:
-                closed = scenario.unavailable_days("set", film_set.set_id)
-                for day in range(scenario.days):
-                    counts[day] += day not in closed
-            self.open_sets[key] = counts
-        self.crew_run = {c.crew_id: self._free_run("crew", c.crew_id) for c in scenario.crews}
-        self.actor_run = {a.actor_id: self._free_run("actor", a.actor_id) for a in scenario.actors}
-
-    def _free_run(self, kind: Literal["crew", "actor"], resource_id: str) -> list[int]:
-        """``run[d]``: consecutive free days from day ``d`` on."""
-        closed = self.scenario.unavailable_days(kind, resource_id)
-        run = [0] * (self.scenario.days + 1)
-        for day in range(self.scenario.days - 1, -1, -1):
-            run[day] = 0 if day in closed else run[day + 1] + 1
-        return run
-
-    def open_at_base(self, base_id: str, day: int) -> int:
-        """Sets of any type open at the base on ``day``."""
-        return sum(counts[day] for (b, _), counts in self.open_sets.items() if b == base_id)
-
-
-def shoot_options(scenario: Scenario, title: Title, calendar: _Calendar) -> list[ShootOption]:
+def shoot_options(scenario: Scenario, title: Title, calendar: Calendar) -> list[ShootOption]:
     """Every first day on which ``title`` could shoot, with the bases that could host it.
 
     Kept: inside the window and horizon (rule 1); a base with every needed set
@@ -150,13 +115,7 @@ def shoot_options(scenario: Scenario, title: Title, calendar: _Calendar) -> list
     if pin is not None and pin.crew_id is not None:
         crews = [c for c in crews if c.crew_id == pin.crew_id]
     needs = title.days_by_set_type()
-    bases = [
-        b.base_id
-        for b in scenario.bases
-        if b.max_crews != 0
-        and (pin is None or pin.base_id is None or pin.base_id == b.base_id)
-        and all((b.base_id, t) in calendar.open_sets for t in needs)
-    ]
+    bases = calendar.bases_for(title)
     options: list[ShootOption] = []
     for start in starts:
         if any(calendar.actor_run[a][start] < length for a in title.cast):
@@ -198,40 +157,6 @@ def _types_fit(needs: dict[str, int], open_by_day: Sequence[tuple[str, ...]]) ->
 # -- crew pool capacities ------------------------------------------------------------
 
 
-def crew_work_days(crew: Crew, closed: frozenset[int], first: int, last: int) -> int:
-    """Most days ``crew`` can shoot on ``first`` … ``last`` (closed days and rest days kept).
-
-    A free run of ``m`` days holds at most ``m - m // (n + 1)`` shoot days
-    when the crew rests after ``n`` days in a row.
-    """
-    total, run = 0, 0
-    for day in range(first, last + 2):
-        if day <= last and day not in closed:
-            run += 1
-            continue
-        limit = crew.max_days_in_row
-        total += run if limit is None else run - run // (limit + 1)
-        run = 0
-    return total
-
-
-def genre_groups(scenario: Scenario, genres: Iterable[str]) -> list[tuple[str, ...]]:
-    """Groups of genres whose Hall condition on crews is not implied by a larger group.
-
-    A group is kept only when adding any other genre would bring in more crews;
-    otherwise the larger group's constraint is at least as strong.
-    """
-    genres = sorted(set(genres))
-    able = {g: frozenset(c.crew_id for c in scenario.crews if c.can_shoot(g)) for g in genres}
-    groups: list[tuple[str, ...]] = []
-    for size in range(1, len(genres) + 1):
-        for group in itertools.combinations(genres, size):
-            crews = frozenset().union(*(able[g] for g in group))
-            if all(not able[g] <= crews for g in genres if g not in group):
-                groups.append(group)
-    return groups
-
-
 def _longest_that_overflow(longest_first: list[Title], days: int, most: int) -> list[Title]:
     """The longest titles, as many as keep any ``most + 1`` of them longer than ``days``."""
     for size in range(len(longest_first), most, -1):
@@ -248,18 +173,12 @@ MOST_IN_A_RUN = (1, 2)
 # -- the relaxation ------------------------------------------------------------------
 
 
-def pulp_name(*parts: object) -> str:
-    """A constraint or variable name PuLP and the MPS format accept."""
-    text = "_".join(str(p) for p in parts)
-    return "".join(ch if ch.isalnum() or ch in "_." else "_" for ch in text)
-
-
 class _Relaxation:
     """The bound's LP or MIP, built family by family (see the module docstring)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.calendar = _Calendar(scenario)
+        self.calendar = Calendar(scenario)
         self.problem = pulp.LpProblem("priority_bound", pulp.LpMaximize)
         self.feasible = True
         self.options: dict[str, list[tuple[ShootOption, pulp.LpVariable]]] = {}
@@ -322,8 +241,7 @@ class _Relaxation:
 
     def _host_groups(self) -> list[frozenset[str]]:
         """Groups of bases that are exactly where some title can shoot, largest first."""
-        groups = {hosts for hosts in self.hosts.values() if hosts}
-        return sorted(groups, key=lambda g: (-len(g), sorted(g)))
+        return host_groups(self.hosts.values())
 
     def _group_label(self, group: frozenset[str]) -> str:
         """``all``, the base ids of a small group, or the group's number and size."""
@@ -444,11 +362,7 @@ class _Relaxation:
         for group in self._host_groups():
             inside = [t for t, hosts in self.hosts.items() if hosts and hosts <= group]
             for day in range(self.scenario.days):
-                capacity = 0
-                for base_id in group:
-                    cap = self.scenario.base_by_id[base_id].max_crews
-                    open_sets = calendar.open_at_base(base_id, day)
-                    capacity += open_sets if cap is None else min(cap, open_sets)
+                capacity = sum(calendar.base_title_days(b, day, day) for b in group)
                 shooting = [v for t in inside for v in self.shooting.get((t, day), ())]
                 if len({t for t in inside if (t, day) in self.shooting}) > capacity:
                     self._add(
@@ -499,15 +413,13 @@ class _Relaxation:
                     genre,
                     f"d{day}",
                 )
-        closed = {c.crew_id: scenario.unavailable_days("crew", c.crew_id) for c in scenario.crews}
+        calendar = self.calendar
         for group in genre_groups(scenario, genres):
             crews = [c for c in scenario.crews if any(c.can_shoot(g) for g in group)]
             label = "+".join(group)
             # work[(first, last)]: crew-days the group's crews can shoot in the run
             work = {
-                (first, last): sum(
-                    crew_work_days(c, closed[c.crew_id], first, last) for c in crews
-                )
+                (first, last): sum(calendar.crew_days(c, first, last) for c in crews)
                 for first in range(horizon)
                 for last in range(first, horizon)
             }
@@ -545,7 +457,7 @@ def priority_upper_bound(
     *,
     time_limit: float = 10.0,
     integer: bool = False,
-    solver: BoundSolver | None = None,
+    solver: CapacitySolver | None = None,
 ) -> BoundResult | None:
     """A proven upper bound on Σ priority of the titles any plan can schedule.
 
@@ -577,18 +489,18 @@ def priority_upper_bound(
         return None
     problem = relaxation.problem
     columns, rows = len(problem.variables()), problem.numConstraints()
-    if solver == "cbc":
-        lp_value = _solve_lp_cbc(problem, time_limit)
-        method = "lp-cbc"
-    else:
-        lp_value = _solve_lp_highs(problem, time_limit)
-        method = "lp-highs"
-    if lp_value is None:
+    # interior point then crossover: several times faster than simplex on these LPs,
+    # which are highly degenerate (many titles tie on every day)
+    lp = solve_lp(problem, solver=solver, time_limit=time_limit, interior_point=True)
+    method = f"lp-{solver}"
+    # only a proven optimum bounds anything: a time-limited LP gives no bound
+    if lp.objective is None or lp.status is not SolveStatus.OPTIMAL:
         return None
+    lp_value = lp.objective
     bound = math.floor(lp_value + ROUNDING_SLACK)
     time_left = time_limit - (time.perf_counter() - started)
     if integer and solver == "highs" and time_left > 0:
-        mip_bound = _solve_mip_highs(problem, time_left)
+        mip_bound = _mip_bound(problem, time_left)
         if mip_bound is not None and math.floor(mip_bound + ROUNDING_SLACK) <= bound:
             bound = math.floor(mip_bound + ROUNDING_SLACK)
             method = "mip-highs"
@@ -602,80 +514,17 @@ def priority_upper_bound(
     )
 
 
-@contextlib.contextmanager
-def highs_banner_hidden() -> Iterator[None]:
-    """Keep HiGHS's start-up banner off standard output.
-
-    HiGHS prints it from C++ when PuLP creates the solver, before ``msg=False``
-    takes effect, and it would land in the middle of the CLI's report.
-    """
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _solve_lp_highs(problem: pulp.LpProblem, time_limit: float) -> float | None:
-    """Optimum of the LP, or ``None`` when HiGHS did not prove one."""
-    import highspy
-
-    # interior point then crossover: several times faster than simplex on these LPs,
-    # which are highly degenerate (many titles tie on every day)
-    solver = pulp.HiGHS(mip=False, msg=False, timeLimit=max(time_limit, 0.1), solver="ipm")
-    with highs_banner_hidden():
-        problem.solve(solver)
-    highs = problem.solverModel
-    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        return None
-    # PuLP hands HiGHS the negated objective of a maximisation
-    return float(-highs.getInfo().objective_function_value)
-
-
-def _solve_mip_highs(problem: pulp.LpProblem, time_limit: float) -> float | None:
+def _mip_bound(problem: pulp.LpProblem, time_limit: float) -> float | None:
     """HiGHS's proven dual bound on the MIP, also when stopped at the time limit."""
-    import highspy
-
-    # only the bound matters: HiGHS's primal heuristics would take half the time
-    solver = pulp.HiGHS(
-        msg=False,
-        timeLimit=max(time_limit, 0.1),
-        mip_heuristic_effort=0.0,
-        mip_heuristic_run_feasibility_jump=False,
-        mip_heuristic_run_rins=False,
-        mip_heuristic_run_rens=False,
-    )
-    with highs_banner_hidden():
-        problem.solve(solver)
-    highs = problem.solverModel
-    status = highs.getModelStatus()
-    if status == highspy.HighsModelStatus.kInfeasible:
+    # only the bound matters, not a solution; HiGHS's own gap
+    mip = solve_lp(problem, integer=True, time_limit=time_limit, gap=None, bound_only=True)
+    if mip.status is SolveStatus.INFEASIBLE:
         return 0.0
-    dual_bound = float(highs.getInfo().mip_dual_bound)
-    if not math.isfinite(dual_bound):
-        return None
-    return -dual_bound
-
-
-def _solve_lp_cbc(problem: pulp.LpProblem, time_limit: float) -> float | None:
-    """Optimum of the LP by CBC (PuLP's bundled solver), or ``None``."""
-    with warnings.catch_warnings():
-        # PuLP 3.3 marks its bundled CBC as deprecated for 4.0; it is the fallback
-        # that needs no install, so keep it and keep the test output clean.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        command = pulp.PULP_CBC_CMD(mip=False, msg=False, timeLimit=time_limit)
-    status = problem.solve(command)
-    if pulp.LpStatus[status] != "Optimal":
-        return None
-    return float(pulp.value(problem.objective) or 0.0)
+    return mip.bound
 
 
 def shoot_option_counts(scenario: Scenario) -> Iterator[int]:
     """How many first days (with their bases) each title could shoot on, title by title."""
-    calendar = _Calendar(scenario)
+    calendar = Calendar(scenario)
     for title in scenario.titles:
         yield len(shoot_options(scenario, title, calendar))

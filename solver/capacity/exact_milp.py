@@ -25,9 +25,7 @@ the optimum; ``--compare`` also runs the CP-SAT scheduler.
 
 from __future__ import annotations
 
-import math
 import time
-import warnings
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,13 +35,8 @@ import pulp
 
 from scheduler.domain.model import Scenario, Title
 from scheduler.domain.plan import Plan, Shoot
-from solver.capacity.bound import highs_banner_hidden, pulp_name
-
-ExactSolver = Literal["highs", "cbc"]
-ExactStatus = Literal["optimal", "infeasible", "not proven"]
-
-ROUNDING_SLACK = 1e-6
-"""Tolerance when reading an integer objective or bound from a solver's floats."""
+from solver.capacity.lp import CapacitySolver, pulp_name, solve_lp
+from solver.status import SolveStatus
 
 
 @dataclass(frozen=True)
@@ -51,26 +44,28 @@ class ExactResult:
     """What the exact MILP proved about a scenario.
 
     ``priority`` is the proven optimum of Σ priority of scheduled titles, or
-    ``None`` when the solver proved none (``status`` "infeasible": the pins
-    cannot all be kept; "not proven": time ran out). ``scheduled`` and
-    ``plan`` are the solver's best plan, also when not proven (empty when it
-    has none). ``columns`` and ``rows`` give the model's size.
+    ``None`` when the solver proved none (``status`` ``infeasible``: the pins
+    cannot all be kept; ``feasible``: time ran out with a plan, ``error``:
+    with none). ``scheduled`` and ``plan`` are the solver's best plan, also
+    when not proven (empty when it has none). ``columns`` and ``rows`` give
+    the model's size.
     """
 
     priority: int | None
-    status: ExactStatus
+    status: SolveStatus
     scheduled: frozenset[str]
     seconds: float
     columns: int
     rows: int
-    solver: ExactSolver = "highs"
+    solver: CapacitySolver = "highs"
     plan: Plan | None = None
 
     def summary(self) -> str:
         """One line for a log or a test failure."""
         value = "–" if self.priority is None else str(self.priority)
+        status = self.status.value if self.status.proven else "not proven"
         return (
-            f"exact MILP ({self.solver}): {self.status}, priority {value}, "
+            f"exact MILP ({self.solver}): {status}, priority {value}, "
             f"{len(self.scheduled)} titles, {self.columns} columns × {self.rows} rows, "
             f"{self.seconds:.1f} s"
         )
@@ -440,7 +435,7 @@ def _is_one(value: float | None) -> bool:
 
 
 def exact_priority_optimum(
-    scenario: Scenario, *, solver: ExactSolver = "highs", time_limit: float = 60.0
+    scenario: Scenario, *, solver: CapacitySolver = "highs", time_limit: float = 60.0
 ) -> ExactResult:
     """The proven optimum of Σ priority of scheduled titles, by the exact MILP.
 
@@ -456,31 +451,38 @@ def exact_priority_optimum(
     Returns
     -------
     ExactResult
-        ``status`` is "optimal" only when the solver itself says it proved
+        ``status`` is ``optimal`` only when the solver itself says it proved
         the optimum (HiGHS: model status optimal and its dual bound rounds to
         the plan's priority; CBC: an optimal solution, not one stopped at the
-        time limit).
+        time limit; see :func:`solver.capacity.lp.solve_lp`).
     """
     started = time.perf_counter()
     model = ExactModel(scenario)
     model.build()
     problem = model.problem
     columns, rows = len(problem.variables()), problem.numConstraints()
-    if solver == "cbc":
-        status, found = _solve_cbc(problem, time_limit)
-    else:
-        status, found = _solve_highs(problem, time_limit)
-    plan = model.plan() if found else None
+    # the solvers' own gaps; priorities are whole, so HiGHS's optimum is proven once
+    # its dual bound rounds down onto the plan
+    solution = solve_lp(
+        problem,
+        solver=solver,
+        integer=True,
+        time_limit=time_limit,
+        gap=None,
+        whole_objective=True,
+    )
+    status = solution.status
+    plan = model.plan() if solution.objective is not None else None
     scheduled = frozenset() if plan is None else plan.scheduled_title_ids
     priority = sum(scenario.title_by_id[t].priority for t in scheduled)
-    if status == "optimal":
+    if status is SolveStatus.OPTIMAL:
         objective = pulp.value(problem.objective) or 0.0
         if abs(objective - priority) > 0.5:
             raise RuntimeError(
                 f"exact MILP: objective {objective} but the plan's titles sum to {priority}"
             )
     return ExactResult(
-        priority=priority if status == "optimal" else None,
+        priority=priority if status is SolveStatus.OPTIMAL else None,
         status=status,
         scheduled=scheduled,
         seconds=time.perf_counter() - started,
@@ -489,50 +491,3 @@ def exact_priority_optimum(
         solver=solver,
         plan=plan,
     )
-
-
-def _solve_highs(problem: pulp.LpProblem, time_limit: float) -> tuple[ExactStatus, bool]:
-    """Solve with HiGHS and read its own status: PuLP calls a time-limited run "Optimal".
-
-    Returns the status and whether HiGHS has a plan (an integer solution) to read.
-    """
-    import highspy
-
-    command = pulp.HiGHS(msg=False, timeLimit=max(time_limit, 0.1))
-    with highs_banner_hidden():
-        problem.solve(command)
-    highs = problem.solverModel
-    status = highs.getModelStatus()
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return "infeasible", False
-    info = highs.getInfo()
-    found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-    if status != highspy.HighsModelStatus.kOptimal or not found:
-        return "not proven", found
-    # PuLP hands HiGHS the negated objective of a maximisation; priorities are
-    # integers, so the optimum is proven when the bound rounds down onto the plan
-    best = -float(info.objective_function_value)
-    bound = -float(info.mip_dual_bound)
-    if not math.isfinite(bound) or math.floor(bound + ROUNDING_SLACK) > round(best):
-        return "not proven", found
-    return "optimal", found
-
-
-def _solve_cbc(problem: pulp.LpProblem, time_limit: float) -> tuple[ExactStatus, bool]:
-    """Solve with CBC; a run stopped at the time limit is "Optimal" to PuLP but not proven.
-
-    Returns the status and whether CBC has a plan (an integer solution) to read.
-    """
-    with warnings.catch_warnings():
-        # PuLP 3.3 marks its bundled CBC as deprecated for 4.0 (see solver.capacity.bound)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        command = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(time_limit, 0.1))
-        status = pulp.LpStatus[problem.solve(command)]
-    # CBC stopped by its time limit before any plan also says "Infeasible"; only the
-    # solution status tells a proof of infeasibility from that
-    if status == "Infeasible" and problem.sol_status == pulp.LpSolutionInfeasible:
-        return "infeasible", False
-    found = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
-    if status == "Optimal" and problem.sol_status == pulp.LpSolutionOptimal:
-        return "optimal", True
-    return "not proven", found

@@ -1,51 +1,99 @@
-"""Solving a PuLP model again and again, and reading what the solver proved.
+"""Solving the capacity side's PuLP models, and reading what the solver proved.
 
-:func:`solve_lp` solves once (HiGHS through highspy, or PuLP's CBC) and
-reads the solver's own status: a run stopped at its time limit is never
-"proven", whatever PuLP's status says. :class:`LpSession` keeps a HiGHS
-model loaded and re-solves it as bounds, costs and a few rows change, from
-the last basis where that pays.
+Every LP and MILP of :mod:`solver.capacity` is solved here. :func:`solve_lp`
+solves once (HiGHS through highspy, or PuLP's CBC) and reads the solver's own
+status into :class:`solver.status.SolveStatus`: a run stopped at its time
+limit is never "proven", whatever PuLP's status says, and a time-limited LP
+gives no bound. :class:`LpSession` keeps a HiGHS model loaded and re-solves
+it as bounds, costs and a few rows change, from the last basis where that pays.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
+import sys
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pulp
 
-from solver.capacity.bound import highs_banner_hidden
+from solver.status import SolveStatus
 
 CapacitySolver = Literal["highs", "cbc"]
 
 ROUNDING_SLACK = 1e-6
-"""Added before rounding an optimum down, for the solver's tolerances."""
+"""Added before rounding an optimum or a bound down, for the solver's tolerances."""
 
 WARM_START_MAX_SWING = 4
 """Units the additions' bounds may move in all (lower and upper, summed) for a re-solve to
 start from the last basis; beyond it HiGHS starts afresh."""
 
+SHORTEST_TIME_LIMIT = 0.1
+"""Seconds a solver is given at the least, whatever time is left."""
+
+
+def pulp_name(*parts: object) -> str:
+    """A constraint or variable name PuLP and the MPS format accept."""
+    text = "_".join(str(p) for p in parts)
+    return "".join(ch if ch.isalnum() or ch in "_." else "_" for ch in text)
+
+
+@contextlib.contextmanager
+def highs_banner_hidden() -> Iterator[None]:
+    """Keep HiGHS's start-up banner off standard output.
+
+    HiGHS prints it from C++ when PuLP creates the solver, before ``msg=False``
+    takes effect, and it would land in the middle of the CLI's report.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
 
 @dataclass(frozen=True)
 class LpSolution:
-    """One solve of the capacity model, read from the solver's own status.
+    """One solve of an LP or MILP, read from the solver's own status.
 
-    ``proven`` is True only when the solver proved the optimum (an LP solved
-    to optimality, or a MIP closed to its gap); a run stopped by the time
-    limit is not proven, whatever PuLP's status says.
+    ``status`` is ``optimal`` only when the solver proved the optimum (an LP
+    solved to optimality, or a MIP closed to its gap) and ``infeasible`` only
+    when it proved there is no solution; a run stopped by the time limit is
+    ``feasible`` with the solution it has, or ``error`` with none, whatever
+    PuLP's status says. ``bound``: for a MIP, the solver's proven bound on the
+    objective (HiGHS's dual bound), also when stopped early. ``said``: when
+    nothing was proven, how the solver put it (HiGHS's model status such as
+    "Time limit reached", CBC's "stopped" or PuLP's "Not Solved").
     """
 
     objective: float | None
-    proven: bool
-    status: str
+    status: SolveStatus
     seconds: float
     mip_gap: float | None = None
     values: Mapping[str, float] = field(default_factory=dict)
     duals: Mapping[str, float] = field(default_factory=dict)
     reduced: Mapping[str, float] = field(default_factory=dict)
+    bound: float | None = None
+    said: str = ""
+
+    @property
+    def proven(self) -> bool:
+        """Whether the solver proved its answer (the optimum, or that there is none)."""
+        return self.status.proven
+
+    @property
+    def status_text(self) -> str:
+        """The status for a report: ``optimal``, ``infeasible``, or the solver's own words."""
+        return self.said or self.status.value
 
 
 def solve_lp(
@@ -54,99 +102,184 @@ def solve_lp(
     solver: CapacitySolver = "highs",
     integer: bool = False,
     time_limit: float = 30.0,
-    gap: float = 1e-4,
+    gap: float | None = 1e-4,
     presolve: bool = True,
     interior_point: bool = False,
+    whole_objective: bool = False,
+    bound_only: bool = False,
 ) -> LpSolution:
-    """Solve ``problem`` (a maximisation) and say what was proven.
+    """Solve ``problem`` and say what was proven.
 
-    With ``integer`` the integer columns stay integer (a MIP); otherwise the
-    LP relaxation is solved and duals and reduced costs come back.
-    ``interior_point`` solves the LP by HiGHS's interior point method (then
-    crossover), much faster than simplex on a highly degenerate objective.
+    Parameters
+    ----------
+    integer
+        Keep the integer columns integer (a MIP); otherwise the LP relaxation
+        is solved and duals and reduced costs come back.
+    gap
+        Relative gap at which a MIP counts as solved; ``None`` leaves the
+        solver's own default.
+    interior_point
+        Solve the LP by HiGHS's interior point method (then crossover), much
+        faster than simplex on a highly degenerate objective.
+    whole_objective
+        The objective only takes whole values (Σ priority): a HiGHS MIP is
+        proven once its proven bound rounds down onto the best solution,
+        whatever the relative gap.
+    bound_only
+        Only the MIP's proven bound matters: HiGHS skips its primal heuristics,
+        which would take half the time.
     """
     started = time.perf_counter()
+    time_limit = max(time_limit, SHORTEST_TIME_LIMIT)
     if solver == "highs":
-        return _solve_highs(problem, integer, time_limit, gap, started, presolve, interior_point)
+        return _solve_highs(
+            problem,
+            integer,
+            time_limit,
+            gap,
+            started,
+            presolve=presolve,
+            interior_point=interior_point,
+            whole_objective=whole_objective,
+            bound_only=bound_only,
+        )
     return _solve_cbc(problem, integer, time_limit, gap, started)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What a solver run proved, before its solution is read."""
+
+    status: SolveStatus
+    said: str = ""
+    mip_gap: float | None = None
+    bound: float | None = None
+
+    @property
+    def found(self) -> bool:
+        """Whether there is a solution to read."""
+        return self.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+def _highs_outcome(
+    highs: Any, *, integer: bool, gap: float | None, maximise: bool, whole_objective: bool
+) -> _Outcome:
+    """Read HiGHS's own model status: PuLP calls a time-limited run "Optimal"."""
+    import highspy
+
+    status = highs.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return _Outcome(SolveStatus.INFEASIBLE)
+    info = highs.getInfo()
+    # HiGHS minimises: PuLP, and LpSession, hand it the negated objective of a maximisation
+    sign = -1.0 if maximise else 1.0
+    mip_gap = float(info.mip_gap) if integer else None
+    bound = None
+    if integer and math.isfinite(float(info.mip_dual_bound)):
+        bound = sign * float(info.mip_dual_bound)
+    found = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    proven = status == highspy.HighsModelStatus.kOptimal
+    if integer and whole_objective:
+        # the optimum is proven when the bound rounds down onto the best solution
+        best = sign * float(info.objective_function_value)
+        proven = (
+            proven
+            and found
+            and bound is not None
+            and math.floor(bound + ROUNDING_SLACK) <= round(best)
+        )
+    elif integer and gap is not None and mip_gap is not None and mip_gap > gap + 1e-9:
+        proven = False
+    words = highs.modelStatusToString(status)
+    if not found:
+        return _Outcome(SolveStatus.ERROR, words, mip_gap, bound)
+    if proven:
+        return _Outcome(SolveStatus.OPTIMAL, "", mip_gap, bound)
+    return _Outcome(SolveStatus.FEASIBLE, words, mip_gap, bound)
 
 
 def _solve_highs(
     problem: pulp.LpProblem,
     integer: bool,
     time_limit: float,
-    gap: float,
+    gap: float | None,
     started: float,
-    presolve: bool = True,
-    interior_point: bool = False,
+    *,
+    presolve: bool,
+    interior_point: bool,
+    whole_objective: bool,
+    bound_only: bool,
 ) -> LpSolution:
-    import highspy
-
-    options: dict[str, object] = {"msg": False, "timeLimit": max(time_limit, 0.1), "mip": integer}
-    if integer:
+    options: dict[str, object] = {"msg": False, "timeLimit": time_limit, "mip": integer}
+    if integer and gap is not None:
         options["gapRel"] = gap
     if not presolve:
         options["presolve"] = "off"
     if interior_point and not integer:
         options["solver"] = "ipm"
+    if integer and bound_only:
+        options.update(
+            mip_heuristic_effort=0.0,
+            mip_heuristic_run_feasibility_jump=False,
+            mip_heuristic_run_rins=False,
+            mip_heuristic_run_rens=False,
+        )
     command = pulp.HiGHS(**options)
     with highs_banner_hidden():
         problem.solve(command)
-    highs = problem.solverModel
-    status = highs.getModelStatus()
-    seconds = time.perf_counter() - started
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return LpSolution(None, True, "infeasible", seconds)
-    info = highs.getInfo()
-    proven = status == highspy.HighsModelStatus.kOptimal
-    mip_gap = float(info.mip_gap) if integer else None
-    if integer and mip_gap is not None and mip_gap > gap + 1e-9:
-        proven = False
-    objective = _objective_value(problem) if info.primal_solution_status == 2 else None
-    if objective is None:
-        return LpSolution(None, False, highs.modelStatusToString(status), seconds, mip_gap)
-    return LpSolution(
-        objective,
-        proven,
-        "optimal" if proven else highs.modelStatusToString(status),
-        seconds,
-        mip_gap,
-        *_read_solution(problem, duals=not integer, highs=True),
+    outcome = _highs_outcome(
+        problem.solverModel,
+        integer=integer,
+        gap=gap,
+        maximise=problem.sense == pulp.LpMaximize,
+        whole_objective=whole_objective,
     )
+    return _solution(problem, outcome, integer, started, highs=True)
 
 
 def _solve_cbc(
-    problem: pulp.LpProblem, integer: bool, time_limit: float, gap: float, started: float
+    problem: pulp.LpProblem, integer: bool, time_limit: float, gap: float | None, started: float
 ) -> LpSolution:
     with warnings.catch_warnings():
         # PuLP 3.3 marks its bundled CBC as deprecated for 4.0; it is the fallback
         # that needs no install
         warnings.simplefilter("ignore", DeprecationWarning)
         command = pulp.PULP_CBC_CMD(
-            mip=integer, msg=False, timeLimit=max(time_limit, 1), gapRel=gap if integer else None
+            mip=integer, msg=False, timeLimit=time_limit, gapRel=gap if integer else None
         )
-    status = problem.solve(command)
-    seconds = time.perf_counter() - started
+        status = pulp.LpStatus[problem.solve(command)]
     # CBC stopped by its time limit before any solution also says "Infeasible"; only the
     # solution status tells a proof of infeasibility from that
-    if pulp.LpStatus[status] == "Infeasible" and problem.sol_status == pulp.LpSolutionInfeasible:
-        return LpSolution(None, True, "infeasible", seconds)
+    if status == "Infeasible" and problem.sol_status == pulp.LpSolutionInfeasible:
+        outcome = _Outcome(SolveStatus.INFEASIBLE)
+    elif problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        outcome = _Outcome(SolveStatus.ERROR, status)
     # a CBC run stopped at its limit still reports "Optimal"; its solution status does not
-    proven = problem.sol_status == pulp.LpSolutionOptimal
-    if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-        return LpSolution(None, False, pulp.LpStatus[status], seconds)
+    elif problem.sol_status == pulp.LpSolutionOptimal:
+        outcome = _Outcome(SolveStatus.OPTIMAL)
+    else:
+        outcome = _Outcome(SolveStatus.FEASIBLE, "stopped")
+    return _solution(problem, outcome, integer, started, highs=False)
+
+
+def _solution(
+    problem: pulp.LpProblem, outcome: _Outcome, integer: bool, started: float, *, highs: bool
+) -> LpSolution:
+    """The solve's outcome with PuLP's copy of the solution, when there is one."""
+    seconds = time.perf_counter() - started
+    if not outcome.found:
+        return LpSolution(
+            None, outcome.status, seconds, outcome.mip_gap, bound=outcome.bound, said=outcome.said
+        )
     return LpSolution(
-        _objective_value(problem),
-        proven,
-        "optimal" if proven else "stopped",
+        float(pulp.value(problem.objective) or 0.0),
+        outcome.status,
         seconds,
-        None,
-        *_read_solution(problem, duals=not integer, highs=False),
+        outcome.mip_gap,
+        *_read_solution(problem, duals=not integer, highs=highs),
+        bound=outcome.bound,
+        said=outcome.said,
     )
-
-
-def _objective_value(problem: pulp.LpProblem) -> float:
-    return float(pulp.value(problem.objective) or 0.0)
 
 
 def _read_solution(
@@ -330,20 +463,22 @@ class LpSession:
         highs.setOptionValue("presolve", "on" if presolve else "off")
         with highs_banner_hidden():
             highs.run()
-        status = highs.getModelStatus()
+        outcome = _highs_outcome(
+            highs, integer=integer, gap=gap, maximise=maximise, whole_objective=False
+        )
         seconds = time.perf_counter() - started
-        if status == highspy.HighsModelStatus.kInfeasible:
-            return LpSolution(None, True, "infeasible", seconds)
-        info = highs.getInfo()
-        proven = status == highspy.HighsModelStatus.kOptimal
-        mip_gap = float(info.mip_gap) if integer else None
-        if integer and mip_gap is not None and mip_gap > gap + 1e-9:
-            proven = False
-        if info.primal_solution_status != 2:
-            return LpSolution(None, False, highs.modelStatusToString(status), seconds, mip_gap)
+        if not outcome.found:
+            return LpSolution(
+                None,
+                outcome.status,
+                seconds,
+                outcome.mip_gap,
+                bound=outcome.bound,
+                said=outcome.said,
+            )
         solution = highs.getSolution()
         values = dict(zip((v.name for v in columns), solution.col_value, strict=True))
-        value = sign * float(info.objective_function_value)
+        value = sign * float(highs.getInfo().objective_function_value)
         duals: dict[str, float] = {}
         reduced: dict[str, float] = {}
         if not integer:
@@ -355,11 +490,12 @@ class LpSession:
             }
         return LpSolution(
             value,
-            proven,
-            "optimal" if proven else highs.modelStatusToString(status),
+            outcome.status,
             seconds,
-            mip_gap,
+            outcome.mip_gap,
             values,
             duals,
             reduced,
+            bound=outcome.bound,
+            said=outcome.said,
         )

@@ -44,8 +44,9 @@ from typing import Literal
 import pulp
 
 from scheduler.domain.model import Crew, Scenario, Title
-from solver.capacity.bound import crew_work_days, genre_groups, pulp_name
-from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, solve_lp
+from solver.calendar import Calendar, crew_work_days
+from solver.capacity.groups import genre_groups, host_groups
+from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, pulp_name, solve_lp
 
 Objective = Literal["priority", "titles"]
 Goal = Literal["priority", "titles", "shoot_days", "cost", "sold", "titles_then_cost"]
@@ -147,65 +148,6 @@ def make_buckets(horizon: int, bucket_days: int = WEEK) -> list[Bucket]:
 # -- what the model can see of the scenario ---------------------------------------------
 
 
-class _Calendar:
-    """Open sets, base days, free crew and actor days, per day."""
-
-    def __init__(self, scenario: Scenario) -> None:
-        self.scenario = scenario
-        days = scenario.days
-        self.open_sets: dict[tuple[str, str], list[int]] = {}
-        for key, film_sets in scenario.sets_by_base_and_type.items():
-            counts = [0] * days
-            for film_set in film_sets:
-                closed = scenario.unavailable_days("set", film_set.set_id)
-                for day in range(days):
-                    counts[day] += day not in closed
-            self.open_sets[key] = counts
-        self.open_at_base = {b.base_id: [0] * days for b in scenario.bases}
-        for (base_id, _), counts in self.open_sets.items():
-            for day, count in enumerate(counts):
-                self.open_at_base[base_id][day] += count
-        self.base_open = {
-            b.base_id: [d not in scenario.unavailable_days("base", b.base_id) for d in range(days)]
-            for b in scenario.bases
-        }
-        self.crew_closed = {
-            c.crew_id: scenario.unavailable_days("crew", c.crew_id) for c in scenario.crews
-        }
-        # crews with the same closed days and rest rule work the same days: cache by those
-        self._crew_days: dict[tuple[frozenset[int], int | None, int, int], int] = {}
-        self.actor_closed = {
-            a.actor_id: scenario.unavailable_days("actor", a.actor_id) for a in scenario.actors
-        }
-
-    def set_days(self, base_id: str, set_type: str, first: int, last: int) -> int:
-        """Open set-days of one type at one base on days ``first`` … ``last``."""
-        counts = self.open_sets.get((base_id, set_type))
-        return 0 if counts is None else sum(counts[first : last + 1])
-
-    def base_days(self, base_id: str, first: int, last: int) -> int:
-        """Days the base is open on ``first`` … ``last`` (an added set works on those)."""
-        return sum(self.base_open[base_id][first : last + 1])
-
-    def base_title_days(self, base_id: str, first: int, last: int) -> int:
-        """Most title-days the base can host on ``first`` … ``last`` (rule 6 and its open sets)."""
-        cap = self.scenario.base_by_id[base_id].max_crews
-        open_sets = self.open_at_base[base_id][first : last + 1]
-        return sum(open_sets) if cap is None else sum(min(cap, n) for n in open_sets)
-
-    def crew_days(self, crew: Crew, first: int, last: int) -> int:
-        """Days ``crew`` can shoot on ``first`` … ``last``, rest days kept."""
-        key = (self.crew_closed[crew.crew_id], crew.max_days_in_row, first, last)
-        days = self._crew_days.get(key)
-        if days is None:
-            days = self._crew_days[key] = crew_work_days(crew, key[0], first, last)
-        return days
-
-    def actor_days(self, actor_id: str, first: int, last: int) -> int:
-        closed = self.actor_closed.get(actor_id, frozenset())
-        return sum(1 for day in range(first, last + 1) if day not in closed)
-
-
 @dataclass(slots=True)
 class _TitleColumns:
     """A title's columns: how much of it is scheduled, and its days per bucket."""
@@ -228,7 +170,7 @@ class _TitleColumns:
 
 
 def _free_days(
-    scenario: Scenario, calendar: _Calendar, title: Title, crews_can_be_added: bool
+    scenario: Scenario, calendar: Calendar, title: Title, crews_can_be_added: bool
 ) -> list[int]:
     """Days of the title's window on which its whole cast and some able crew are free.
 
@@ -283,7 +225,7 @@ class CapacityModel:
     ) -> None:
         self.scenario = scenario
         self.buckets = make_buckets(scenario.days, bucket_days)
-        self.calendar = _Calendar(scenario)
+        self.calendar = Calendar(scenario)
         self.candidates = list(candidates)
         self.problem = pulp.LpProblem("capacity", pulp.LpMaximize)
         self.feasible = True
@@ -321,13 +263,7 @@ class CapacityModel:
             tid = title.title_id
             needs = title.days_by_set_type()
             pin = scenario.pin_by_title.get(tid)
-            hosts = frozenset(
-                b.base_id
-                for b in scenario.bases
-                if b.max_crews != 0
-                and (pin is None or pin.base_id is None or pin.base_id == b.base_id)
-                and all((b.base_id, t) in calendar.open_sets for t in needs)
-            )
+            hosts = frozenset(calendar.bases_for(title))
             # free: days a crew of today's could shoot it; free_hiring: also a crew hired
             free = _free_days(scenario, calendar, title, False)
             free_hiring = _free_days(scenario, calendar, title, hiring) if hiring else free
@@ -487,8 +423,7 @@ class CapacityModel:
 
     def _host_groups(self) -> list[frozenset[str]]:
         """Groups of bases that are exactly where some title can shoot."""
-        groups = {c.hosts for c in self.titles.values() if c.hosts and c.shoot_days}
-        return sorted(groups, key=lambda g: (-len(g), sorted(g)))
+        return host_groups(c.hosts for c in self.titles.values() if c.shoot_days)
 
     def _inside(self, group: frozenset[str]) -> list[_TitleColumns]:
         return [c for c in self.titles.values() if c.shoot_days and c.hosts <= group]
@@ -845,7 +780,7 @@ def capacity_priority_bound(
     model.set_objective("priority")
     solution = solve_lp(model.problem, solver=solver)
     if solution.objective is None or not solution.proven:
-        return None, f"capacity model: {solution.status}"
+        return None, f"capacity model: {solution.status_text}"
     bound = max(0, math.floor(solution.objective + ROUNDING_SLACK))
     columns, rows = model.size
     summary = (

@@ -35,6 +35,7 @@ from solver.capacity.model import (
     RowMeaning,
     default_candidates,
 )
+from solver.status import SolveStatus
 
 TOP_CANDIDATES = 8
 """Candidates whose gain is measured by re-solving (the rest are estimated)."""
@@ -108,7 +109,8 @@ class Expansion:
     ``reachable_*`` what all candidates together allow; ``met`` whether the
     targets were reached by the chosen additions (``reachable_*`` is ``None``
     when nothing had to be added); ``proven`` whether
-    the MIP proved the cost minimal.
+    the MIP proved the cost minimal; ``status_text`` the MIP's status for the
+    report (see :attr:`solver.capacity.lp.LpSolution.status_text`).
     """
 
     target_titles: float
@@ -121,13 +123,18 @@ class Expansion:
     total_cost: int
     met: bool
     proven: bool
-    status: str
+    status: SolveStatus
     seconds: float
+    status_text: str
 
 
 @dataclass(frozen=True)
 class BudgetAnswer:
-    """With ``budget`` yuan, the additions that allow the most titles."""
+    """With ``budget`` yuan, the additions that allow the most titles.
+
+    ``status_text``: the MIP's status for the report (see
+    :attr:`solver.capacity.lp.LpSolution.status_text`).
+    """
 
     budget: int
     steps: tuple[Step, ...]
@@ -135,7 +142,8 @@ class BudgetAnswer:
     titles: float
     baseline_titles: float
     proven: bool
-    status: str
+    status: SolveStatus
+    status_text: str
 
 
 @dataclass(frozen=True)
@@ -279,7 +287,7 @@ class _Planner:
         solution = session.solve(
             objective, maximise=maximise, integer=True, time_limit=MIP_TIME_LIMIT, gap=gap
         )
-        if solution.status == "infeasible" and self.solver == "highs":
+        if solution.status is SolveStatus.INFEASIBLE and self.solver == "highs":
             solution = session.solve(
                 objective,
                 maximise=maximise,
@@ -375,8 +383,9 @@ class _Planner:
                 0,
                 met=True,
                 proven=True,
-                status="optimal",
+                status=SolveStatus.OPTIMAL,
                 seconds=time.perf_counter() - started,
+                status_text=SolveStatus.OPTIMAL.value,
             )
         reachable_titles, reachable_days = self.titles_with(
             {c.key: c.max_count for c in model.candidates}
@@ -409,6 +418,7 @@ class _Planner:
             proven=solution.proven,
             status=solution.status,
             seconds=time.perf_counter() - started,
+            status_text=solution.status_text,
         )
 
     def budget(self, budget: int) -> BudgetAnswer:
@@ -430,6 +440,7 @@ class _Planner:
             baseline_titles,
             solution.proven,
             solution.status,
+            solution.status_text,
         )
 
     def idle(self, priority_lp: float) -> tuple[list[IdleCell], int, bool]:

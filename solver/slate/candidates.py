@@ -29,9 +29,9 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
 
 from scheduler.domain.model import Scenario, Title
+from solver.calendar import Calendar
 from solver.slate.choices import CrewOption, Placement
 from solver.slate.residual import Residual
 
@@ -164,50 +164,6 @@ def _md(day: date) -> str:
     return f"{day.month:02d}-{day.day:02d}"
 
 
-class _Calendar:
-    """Open days of every set pool, crew and actor, computed once per scenario.
-
-    With a residual, the sets and base places that fixed titles take are not open.
-    """
-
-    def __init__(self, scenario: Scenario, residual: Residual | None = None) -> None:
-        self.scenario = scenario
-        horizon = range(scenario.days)
-        # open_sets[(base, type)][day] = number of sets of that type open at the base that day
-        self.open_sets: dict[tuple[str, str], list[int]] = {}
-        for key, film_sets in scenario.sets_by_base_and_type.items():
-            counts = [0] * scenario.days
-            for film_set in film_sets:
-                closed = scenario.unavailable_days("set", film_set.set_id)
-                for day in horizon:
-                    if day not in closed:
-                        counts[day] += 1
-            if residual is not None:
-                for day in horizon:
-                    counts[day] -= residual.pool_taken.get((key[0], key[1], day), 0)
-            self.open_sets[key] = counts
-        # base_full[base] = days on which fixed titles fill the base's cap (rule 6)
-        self.base_full: dict[str, frozenset[int]] = {}
-        if residual is not None:
-            for base in scenario.bases:
-                caps = {d: residual.cap_left(base.base_id, d) for d in horizon}
-                full = {d for d, left in caps.items() if left is not None and left <= 0}
-                self.base_full[base.base_id] = frozenset(full)
-        self.types_at: dict[str, frozenset[str]] = {}
-        for base_id, set_type in scenario.sets_by_base_and_type:
-            self.types_at[base_id] = self.types_at.get(base_id, frozenset()) | {set_type}
-
-    def free_run(self, closed: frozenset[int]) -> list[int]:
-        """``run[d]`` = number of consecutive free days starting on day ``d``."""
-        run = [0] * (self.scenario.days + 1)
-        for day in range(self.scenario.days - 1, -1, -1):
-            run[day] = 0 if day in closed else run[day + 1] + 1
-        return run
-
-    def span(self, first: int, last: int) -> str:
-        return f"{_md(self.scenario.date_of(first))}–{_md(self.scenario.date_of(last))}"
-
-
 def enumerate_candidates(
     scenario: Scenario,
     max_orders: int = DEFAULT_MAX_ORDERS,
@@ -229,21 +185,10 @@ def enumerate_candidates(
         Only these crews and bases (a slice of a big cluster); pinned titles keep
         every crew and base their pin allows.
     """
-    calendar = _Calendar(scenario, residual)
-
-    def closed(kind: Literal["crew", "actor"], who: str) -> frozenset[int]:
-        days = scenario.unavailable_days(kind, who)
-        if residual is None:
-            return days
-        return days | frozenset(residual.busy_days(kind, who))
-
-    crew_runs = {
-        crew.crew_id: calendar.free_run(closed("crew", crew.crew_id)) for crew in scenario.crews
-    }
-    actor_runs = {
-        actor.actor_id: calendar.free_run(closed("actor", actor.actor_id))
-        for actor in scenario.actors
-    }
+    # the residual's sets, base places, crew and actor days are not open
+    calendar = Calendar(scenario, residual)
+    crew_runs = calendar.crew_run
+    actor_runs = calendar.actor_run
     titles = (
         scenario.titles
         if title_ids is None
@@ -295,7 +240,7 @@ def _without_travel_clashes(found: TitleCandidates, residual: Residual) -> Title
 
 def _title_candidates(
     scenario: Scenario,
-    calendar: _Calendar,
+    calendar: Calendar,
     crew_runs: dict[str, list[int]],
     actor_runs: dict[str, list[int]],
     title: Title,
