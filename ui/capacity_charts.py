@@ -1,6 +1,6 @@
 """Plotly figures of the 产能规划 Capacity planning page, drawn from the tables of
-:class:`scheduler.services.capacity_report.CapacityReport`. No data is computed here beyond pivoting a
-table into a chart's grid."""
+:class:`scheduler.services.capacity_report.CapacityReport`. No data is computed here beyond
+pivoting a table into a chart's grid."""
 
 from __future__ import annotations
 

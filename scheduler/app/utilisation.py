@@ -3,8 +3,9 @@ base manager's grid of sets by day, idle set-days and parallel shoots against th
 
 Streamlit-free. Frames use short English column names (``base_id``, ``date`` …) that charts
 read; :func:`labelled` renames them to the ``"中文 English"`` headers people see. Words as in
-:mod:`scheduler.check.kpis`: a set-day is *available* unless the set or its base is closed that day,
-*booked* if a shoot uses it, *idle* if available and not booked, *closed* otherwise.
+:mod:`scheduler.check.kpis`: a set-day is *available* unless the set or its base is closed
+that day, *booked* if a shoot uses it, *idle* if available and not booked, *closed*
+otherwise.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from scheduler.domain.money import format_cny
 from scheduler.domain.model import Scenario
+from scheduler.domain.money import format_cny
 from scheduler.domain.plan import Plan, Shoot
 
 BOOKED = "booked"

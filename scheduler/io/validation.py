@@ -1,4 +1,5 @@
-"""From raw sheets to a trusted :class:`~scheduler.domain.model.Scenario`, or every problem at once.
+"""From raw sheets to a trusted :class:`~scheduler.domain.model.Scenario`, or every problem
+at once.
 
 :func:`build_scenario` runs one small check per family of rules (each states
 its rule in its docstring), collects every :class:`~scheduler.domain.errors.Problem`

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from scheduler.domain.money import format_cny
 from scheduler.domain.model import Scenario
+from scheduler.domain.money import format_cny
 from solver.capacity.lp import CapacitySolver
 from solver.capacity.model import WEEK, Bucket, Candidate, default_candidates
 from solver.capacity.questions import (

@@ -17,7 +17,6 @@ Progress(elapsed=1.2, objective=1250.0, bound=1292.0, phase=<Phase.PRIORITY: 'pr
 
 from __future__ import annotations
 
-import itertools
 import math
 import threading
 from collections.abc import Hashable, Mapping

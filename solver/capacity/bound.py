@@ -22,7 +22,7 @@ rounded down (priorities are integers), bounds ``priority_scheduled``. The
 LP solves in well under a second on a month; the MIP, given time, closes
 most of the LP's gap and HiGHS's proven dual bound is used.
 
-Run ``python -m solver.capacity.bound zhengzhou-month --integer --time-limit 30`` for
+Run ``python -m scheduler.cli.dev bound zhengzhou-month --integer --time-limit 30`` for
 the figures of one sample.
 """
 

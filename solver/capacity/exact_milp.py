@@ -19,7 +19,7 @@ per city, for travel) are sums of start variables, not extra columns. The set
 types used per day are free (rule 2: order free), which the CP-SAT model
 only enumerates up to :data:`solver.slate.candidates.DEFAULT_MAX_ORDERS` orders.
 
-Run ``python -m solver.capacity.exact_milp tutorial`` (or a scenario folder) to print
+Run ``python -m scheduler.cli.dev exact tutorial`` (or a scenario folder) to print
 the optimum; ``--compare`` also runs the CP-SAT scheduler.
 """
 

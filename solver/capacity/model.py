@@ -27,7 +27,7 @@ are fixed at zero for the bound; the expansion questions let them move.
 Because every capacity row is linear in the additions, a row's dual or a
 candidate's reduced cost says what one more unit is worth.
 
-``python -m solver.capacity.model zhengzhou-month`` prints the figures of a sample.
+``python -m scheduler.cli.dev capacity-model zhengzhou-month`` prints the figures of a sample.
 """
 
 from __future__ import annotations

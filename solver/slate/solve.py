@@ -519,7 +519,7 @@ class _Run:
         return self._finish(plan, status, priority, bound, None, ModelSize())
 
     def _bound(self, bound: int | None) -> int | None:
-        """The lower of ``bound`` and the LP bound of :mod:`solver.capacity.bound`, if it is ready."""
+        """The lower of ``bound`` and the LP bound (:mod:`solver.capacity.bound`) once ready."""
         found = self.lp_bound.result() if self.lp_bound is not None else None
         if found is None:
             return bound
@@ -651,7 +651,7 @@ class _Run:
 
 
 class _LpBound:
-    """The LP bound of :mod:`solver.capacity.bound`, computed in a child process while the search runs.
+    """The LP bound (:mod:`solver.capacity.bound`), computed in a child process during the search.
 
     A process, not a thread: HiGHS keeps C++ threads of its own, and its banner
     is kept off standard output by redirecting the whole process's descriptor;
