@@ -6,13 +6,20 @@ import pytest
 
 from scheduler.domain.model import Scenario
 from scheduler.io.validation import load_scenario
+from scheduler.samples.generate import generate
 from tests.app_pages import tutorial_db
 from tests.factories import SAMPLES
 
-__all__ = ["tutorial", "tutorial_db"]
+__all__ = ["tutorial", "tutorial_db", "zhengzhou_full"]
 
 
 @pytest.fixture(scope="module")
 def tutorial() -> Scenario:
     """The tutorial: B1 (S1 办公室, S2 别墅), B2 (S3 医院, S4 办公室); C1, C2; 12-01…12-07."""
     return load_scenario(SAMPLES / "tutorial")
+
+
+@pytest.fixture(scope="module")
+def zhengzhou_full() -> Scenario:
+    """The generated zhengzhou-full sample (12 bases in 3 cities)."""
+    return generate("zhengzhou-full")

@@ -1,12 +1,30 @@
-"""Small hand-built scenarios for tests, made directly from the model classes."""
+"""Builders of test inputs, made directly from the model classes: the one place tests get them.
+
+- dates: :func:`day` (day ``n`` of the small scenarios), :func:`dec` (12-``n``);
+- parts: :func:`small_title`, :func:`small_crew`, :func:`numbered_sets`,
+  :func:`numbered_actors`, :func:`outage`;
+- scenarios: :func:`small_scenario` (any small case), :func:`tiny_scenario`,
+  :func:`checker_scenario`, :func:`storage_scenario`, :func:`big_month`;
+- plans: :func:`shoot_run`, :func:`shoot_plan`, :func:`storage_plan`;
+- random scenarios: :func:`random_scenario` (seeded), the Hypothesis strategies
+  :func:`random_scenarios` (solvable) and :func:`file_scenarios` (for file round trips);
+- editor tables: :func:`scenario_frames`; of a plan, :func:`days_of` and :func:`priority_of`.
+"""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date, time, timedelta
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from hypothesis import strategies as st
 
 from scheduler.domain.model import (
+    UNAVAILABLE_KINDS,
     Actor,
     Base,
     Crew,
@@ -18,7 +36,11 @@ from scheduler.domain.model import (
     Title,
     Travel,
     Unavailability,
+    UnavailableKind,
 )
+from scheduler.domain.plan import Plan, Shoot
+from scheduler.io.tables import scenario_to_tables
+from solver.slate.greedy import greedy_plan
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 """The committed sample scenarios (tutorial, zhengzhou-month, zhengzhou-full, cluster-x10)."""
@@ -26,10 +48,18 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 START = date(2026, 12, 1)
 """Day 0 of the small scenarios."""
 
+CITIES = ("郑州", "开封")
+"""The cities of the random scenarios."""
+
 
 def day(n: int) -> date:
     """Date of day ``n`` of the horizon (day 0 is 12-01)."""
     return START + timedelta(days=n)
+
+
+def dec(n: int) -> date:
+    """12-``n``, a date in December 2026 by its day of the month (``dec(1)`` is ``day(0)``)."""
+    return date(2026, 12, n)
 
 
 def small_title(
@@ -41,7 +71,10 @@ def small_title(
     cast: Sequence[str] = (),
     genre: str = "都市",
 ) -> Title:
-    """A title that may shoot on days ``first`` … ``last`` (one 办公室 day by default)."""
+    """Title ``剧目{title_id}`` that may shoot on days ``first`` … ``last``.
+
+    ``needs`` are (set type, days) pairs, in order: one 办公室 day by default.
+    """
     return Title(
         title_id,
         f"剧目{title_id}",
@@ -54,9 +87,46 @@ def small_title(
     )
 
 
+def small_crew(
+    crew_id: str,
+    genres: tuple[str, ...] = (),
+    max_days_in_row: int | None = None,
+    *,
+    home_base_id: str = "B1",
+    day_rate: int = 10000,
+) -> Crew:
+    """Crew ``{crew_id}导剧组`` at ``home_base_id``: any genre and no limit by default."""
+    return Crew(crew_id, f"{crew_id}导剧组", home_base_id, day_rate, genres, max_days_in_row)
+
+
+def numbered_sets(
+    set_types: Sequence[str], *, base_id: str = "B1", day_rate: int = 1000, width: int = 1
+) -> tuple[FilmSet, ...]:
+    """One set of each of ``set_types`` at ``base_id``: S1, S2 … (``width=2``: S01, S02 …)."""
+    return tuple(
+        FilmSet(f"S{n:0{width}d}", base_id, set_type, day_rate)
+        for n, set_type in enumerate(set_types, 1)
+    )
+
+
+def numbered_actors(count: int, *, day_rate: int = 1000, width: int = 1) -> tuple[Actor, ...]:
+    """``count`` actors 演员1, 演员2 …: A1, A2 … (``width=2``: A01, A02 …)."""
+    return tuple(Actor(f"A{n:0{width}d}", f"演员{n}", day_rate) for n in range(1, count + 1))
+
+
+def outage(
+    kind: UnavailableKind, resource_id: str, first: int, last: int | None = None, note: str = ""
+) -> Unavailability:
+    """``resource_id`` (a ``kind``) unavailable on days ``first`` … ``last`` (``first`` alone)."""
+    return Unavailability(
+        kind, resource_id, day(first), day(first if last is None else last), note
+    )
+
+
 def small_scenario(
     titles: Sequence[Title],
     *,
+    name: str = "测试",
     days: int = 3,
     bases: Sequence[Base] = (Base("B1", "金水基地", "郑州"),),
     sets: Sequence[FilmSet] = (FilmSet("S1", "B1", "办公室", 1000),),
@@ -65,10 +135,15 @@ def small_scenario(
     unavailable: Sequence[Unavailability] = (),
     travel: Sequence[Travel] = (),
     pins: Sequence[Pin] = (),
+    targets: Targets | None = None,
 ) -> Scenario:
-    """``titles`` over ``days`` days; by default one base, one 办公室 set and one crew."""
+    """``titles`` over ``days`` days from 12-01.
+
+    By default one base B1 in 郑州, one 办公室 set S1, one crew C1, no actors and
+    the default targets.
+    """
     return Scenario(
-        name="测试",
+        name=name,
         start_date=START,
         days=days,
         bases=tuple(bases),
@@ -79,6 +154,7 @@ def small_scenario(
         unavailable=tuple(unavailable),
         travel=tuple(travel),
         pins=tuple(pins),
+        targets=Targets() if targets is None else targets,
     )
 
 
@@ -171,3 +247,630 @@ def tiny_scenario() -> Scenario:
         pins=(Pin("T02", start_date=date(2026, 12, 2), base_id="B02"),),
         targets=Targets(parallel_shoots_per_day=2, titles_per_month=8),
     )
+
+
+def checker_scenario(**changes: Any) -> Scenario:
+    """The checker's scenario: 3 titles, 2 bases in 2 cities, 5 sets, 3 crews, 3 actors, 10 days.
+
+    - B01 郑州影视基地 (郑州): S01 办公室, S02 医院, S03 办公室
+    - B02 横店影视城 (东阳): S04 古装宫殿, S05 办公室
+    - C01 张导组 any genre; C02 李导组 古装 only; C03 王导组 都市;甜宠
+    - T01 都市, 办公室 ×2 + 医院 ×1, cast A01; T02 古装, 古装宫殿 ×2, cast A02;
+      T03 甜宠, 办公室 ×2, cast A03; all may shoot 12-01 … 12-10.
+
+    ``changes`` replace fields of the scenario.
+    """
+    base = Scenario(
+        name="郑州横店 检查器测试",
+        start_date=dec(1),
+        days=10,
+        bases=(Base("B01", "郑州影视基地", "郑州"), Base("B02", "横店影视城", "东阳")),
+        sets=(
+            FilmSet("S01", "B01", "办公室", 800),
+            FilmSet("S02", "B01", "医院", 1200),
+            FilmSet("S03", "B01", "办公室", 800),
+            FilmSet("S04", "B02", "古装宫殿", 3000),
+            FilmSet("S05", "B02", "办公室", 900),
+        ),
+        crews=(
+            Crew("C01", "张导组", "B01", 6000),
+            Crew("C02", "李导组", "B02", 5000, genres=("古装",)),
+            Crew("C03", "王导组", "B01", 5500, genres=("都市", "甜宠")),
+        ),
+        actors=(
+            Actor("A01", "刘思雨", 3000),
+            Actor("A02", "陈浩然", 2500),
+            Actor("A03", "赵欣怡", 2000),
+        ),
+        titles=(
+            Title("T01", "霸道总裁的契约新娘", "都市", 3, dec(1), dec(10),
+                  (Need("办公室", 2), Need("医院", 1)), cast=("A01",)),
+            Title("T02", "深宫凤华录", "古装", 2, dec(1), dec(10),
+                  (Need("古装宫殿", 2),), cast=("A02",)),
+            Title("T03", "闪婚后大佬宠我上天", "甜宠", 1, dec(1), dec(10),
+                  (Need("办公室", 2),), cast=("A03",)),
+        ),
+        targets=Targets(parallel_shoots_per_day=3, titles_per_month=9),
+    )  # fmt: skip
+    return replace(base, **changes)
+
+
+def storage_scenario(
+    name: str = "郑州基地群 12月 测试", *, optional_sheets: bool = True
+) -> Scenario:
+    """The storage tests' scenario: 2 bases in 2 cities, 4 sets, 2 crews, 3 actors, 3 titles.
+
+    Ids are deliberately out of sorted order (B2 before B1 …) so that a store
+    returning rows by id instead of by file position is caught. With
+    ``optional_sheets`` it also has unavailability, travel, pins (one with
+    every field ``None``), extra columns and unknown settings; without, all of
+    those are empty.
+    """
+    extra = optional_sheets
+    return Scenario(
+        name=name,
+        start_date=date(2026, 12, 1),
+        days=31,
+        targets=Targets(parallel_shoots_per_day=20, titles_per_month=400) if extra else Targets(),
+        settings_extra={
+            "owner": "王统筹",
+            "published_until": date(2026, 12, 7),
+            "call_time": time(7, 30),
+            "notes": {"weekly": [1, 2.5, "周一"], "flag": True},
+        }
+        if extra
+        else {},
+        bases=(
+            Base("B2", "开封清明上河园基地", "开封", extra={"联系人": "刘经理"} if extra else {}),
+            Base("B1", "郑州影视城", "郑州", max_crews=3),
+        ),
+        sets=(
+            FilmSet("S3", "B1", "办公室", 3000),
+            FilmSet("S1", "B1", "别墅", 5200, extra={"面积": "800㎡"} if extra else {}),
+            FilmSet("S2", "B2", "古装宫殿", 8800),
+            FilmSet("S4", "B2", "医院", 4100),
+        ),
+        crews=(
+            Crew("C2", "陈导剧组", "B2", 9000, genres=("古装", "甜宠"), max_days_in_row=6),
+            Crew("C1", "张导剧组", "B1", 8000),
+        ),
+        actors=(
+            Actor("A3", "林小雨", 6000),
+            Actor("A1", "赵子轩", 12000, extra={"经纪公司": "星河"} if extra else {}),
+            Actor("A2", "苏晴", 7000),
+        ),
+        titles=(
+            Title(
+                "T3",
+                "霸道总裁的契约新娘",
+                "都市",
+                3,
+                date(2026, 12, 1),
+                date(2026, 12, 20),
+                needs=(
+                    Need("办公室", 2),
+                    Need("别墅", 3, extra={"备注": "夜戏"} if extra else {}),
+                ),
+                cast=("A1", "A3"),
+                extra={"平台": "抖音"} if extra else {},
+            ),
+            Title(
+                "T1",
+                "凤临天下",
+                "古装",
+                5,
+                date(2026, 12, 3),
+                date(2026, 12, 31),
+                needs=(Need("古装宫殿", 4),),
+                cast=("A2",),
+            ),
+            Title(
+                "T2",
+                "急诊室的春天",
+                "都市",
+                1,
+                date(2026, 12, 10),
+                date(2026, 12, 28),
+                needs=(Need("医院", 2), Need("办公室", 1)),
+            ),
+        ),
+        unavailable=(
+            Unavailability("actor", "A1", date(2026, 12, 8), date(2026, 12, 9), "综艺录制"),
+            Unavailability("base", "B2", date(2026, 12, 24), date(2026, 12, 25)),
+        )
+        if extra
+        else (),
+        travel=(Travel("郑州", "开封", 1, extra={"交通": "高铁"}),) if extra else (),
+        pins=(
+            Pin("T1", start_date=date(2026, 12, 5), base_id="B2", crew_id="C2"),
+            Pin("T3"),
+            Pin("T2", crew_id="C1"),
+        )
+        if extra
+        else (),
+    )
+
+
+def big_month(crews: int = 250) -> tuple[Scenario, Plan]:
+    """About 4,600 titles and 7,000 shoots over 28 days of a 31-day horizon.
+
+    Each crew owns one set and one actor at one base and shoots a chain of 1- and
+    2-day titles back to back; crews and actors are away on the last 3 days, and
+    every crew's first title is pinned.
+    """
+    start, horizon_end = dec(1), dec(31)
+    bases = tuple(Base(f"B{b:02d}", f"基地{b}", f"城市{b % 5}", max_crews=30) for b in range(10))
+    sets, crew_rows, actors, titles, shoots, away, pins = [], [], [], [], [], [], []
+    for c in range(crews):
+        base_id, set_id, crew_id, actor_id = (
+            f"B{c % 10:02d}",
+            f"S{c:03d}",
+            f"C{c:03d}",
+            f"A{c:03d}",
+        )
+        sets.append(FilmSet(set_id, base_id, "办公室", 800))
+        crew_rows.append(Crew(crew_id, f"剧组{c}", base_id, 5000, max_days_in_row=28))
+        actors.append(Actor(actor_id, f"演员{c}", 2000))
+        away += [Unavailability("crew", crew_id, dec(29), horizon_end)]
+        away += [Unavailability("actor", actor_id, dec(29), horizon_end)]
+        pins.append(Pin(f"T{c:03d}-00", start_date=start, base_id=base_id, crew_id=crew_id))
+        offset, n = 0, 0
+        while offset < 28:
+            length = 1 if offset == 27 else 1 + (n + c) % 2
+            title_id = f"T{c:03d}-{n:02d}"
+            needs = (Need("办公室", length),)
+            titles.append(Title(title_id, "剧", "都市", 1, start, horizon_end, needs, (actor_id,)))
+            for k in range(length):
+                when = start + timedelta(days=offset + k)
+                shoots.append(Shoot(title_id, when, base_id, set_id, crew_id))
+            offset, n = offset + length, n + 1
+    sc = Scenario(
+        "大月份", start, 31, bases, tuple(sets), tuple(crew_rows), tuple(actors), tuple(titles),
+        unavailable=tuple(away), pins=tuple(pins),
+    )  # fmt: skip
+    return sc, Plan(tuple(shoots), {})
+
+
+def shoot_run(
+    title_id: str, first_day: int, base_id: str, set_ids: Sequence[str], crew_id: str
+) -> list[Shoot]:
+    """Shoots of one title on consecutive days from 12-``first_day``, one set a day."""
+    return [
+        Shoot(title_id, dec(first_day + i), base_id, set_id, crew_id)
+        for i, set_id in enumerate(set_ids)
+    ]
+
+
+def shoot_plan(*runs: list[Shoot], unscheduled: dict[str, str] | None = None) -> Plan:
+    """A plan of the shoots of ``runs``, in that order, and ``unscheduled``."""
+    return Plan(tuple(s for r in runs for s in r), unscheduled or {})
+
+
+def storage_plan() -> Plan:
+    """A plan of :func:`storage_scenario`: T1 on 12-05 … 12-08 at B2 with C2.
+
+    T3 and T2 are left out with a reason.
+    """
+    shoots = tuple(
+        Shoot("T1", dec(n), "B2", "S2", "C2") for n in (8, 5, 6, 7)
+    )  # not in date order: the store keeps the plan's own order
+    return Plan(
+        shoots=shoots,
+        unscheduled={
+            "T3": "12-08 至 12-09 主演赵子轩不可用 (lead actor A1 unavailable 12-08 … 12-09)",
+            "T2": "没有空闲的医院场景 (no 医院 set free between 12-10 and 12-28)",
+        },
+    )
+
+
+def random_scenario(
+    seed: int,
+    titles: tuple[int, int] = (4, 7),
+    *,
+    set_types: tuple[str, ...] = ("办公室", "别墅", "医院"),
+    genres: tuple[str, ...] = ("都市", "甜宠", "古装"),
+) -> Scenario:
+    """A random valid scenario: 7–12 days, 2–3 bases in 1–2 cities, 3–5 sets, 1–3 crews,
+    2–4 actors and ``titles`` (fewest, most) titles.
+
+    Windows, casts, outages, travel days, crew genres and days-in-a-row limits are
+    random; sometimes one title is pinned (start, and maybe base and crew) as the
+    greedy plan shoots it, so some plan keeps the pin. A title needs at most two set
+    types of 1–2 days each: at most 6 orders of set types, all of which CP-SAT
+    enumerates (see ``test_set_types_interleave`` for more).
+    """
+    rng = random.Random(seed)
+    days = rng.randint(7, 12)
+    cities = CITIES[: rng.randint(1, 2)]
+    bases = []
+    for i in range(1, rng.randint(2, 3) + 1):
+        city = rng.choice(cities)
+        bases.append(Base(f"B{i}", f"{city}{i}号基地", city, max_crews=rng.choice((None, 1, 2))))
+    sets = tuple(
+        FilmSet(
+            f"S{i}", rng.choice(bases).base_id, rng.choice(set_types), rng.randint(5, 50) * 100
+        )
+        for i in range(1, rng.randint(3, 5) + 1)
+    )
+    crews = tuple(
+        Crew(
+            f"C{i}",
+            f"剧组{i}",
+            rng.choice(bases).base_id,
+            rng.randint(50, 200) * 100,
+            genres=tuple(rng.sample(genres, rng.randint(1, 2))) if rng.random() < 0.5 else (),
+            max_days_in_row=rng.choice((None, 2, 3, 4)),
+        )
+        for i in range(1, rng.randint(1, 3) + 1)
+    )
+    actors = tuple(Actor(f"A{i}", f"演员{i}", 1000) for i in range(1, rng.randint(2, 4) + 1))
+    actor_ids = [a.actor_id for a in actors]
+    have_types = sorted({s.set_type for s in sets})
+    title_list = []
+    for i in range(1, rng.randint(*titles) + 1):
+        first = rng.randint(0, days - 2)
+        last = rng.randint(first, min(days - 1, first + 6))
+        types = rng.sample(have_types, min(len(have_types), rng.randint(1, 2)))
+        title_list.append(
+            Title(
+                f"T{i}",
+                f"剧目{i}",
+                rng.choice(genres),
+                rng.randint(1, 5),
+                day(first),
+                day(last),
+                tuple(Need(t, rng.randint(1, 2)) for t in types),
+                cast=tuple(rng.sample(actor_ids, rng.randint(0, 2))),
+            )
+        )
+    ids_of = {
+        "set": [s.set_id for s in sets],
+        "crew": [c.crew_id for c in crews],
+        "actor": actor_ids,
+        "base": [b.base_id for b in bases],
+    }
+    unavailable = []
+    for _ in range(rng.randint(0, 3)):
+        kind = rng.choice(UNAVAILABLE_KINDS)
+        first = rng.randint(0, days - 1)
+        last = min(days - 1, first + rng.randint(0, 2))
+        unavailable.append(Unavailability(kind, rng.choice(ids_of[kind]), day(first), day(last)))
+    travel: tuple[Travel, ...] = ()
+    if len(cities) == 2 and rng.random() < 0.7:
+        travel = (Travel(CITIES[0], CITIES[1], rng.randint(0, 3)),)
+    made = small_scenario(
+        title_list,
+        days=days,
+        bases=bases,
+        sets=sets,
+        crews=crews,
+        actors=actors,
+        unavailable=unavailable,
+        travel=travel,
+    )
+    if rng.random() < 0.4:
+        greedy = greedy_plan(made)
+        scheduled = sorted(greedy.scheduled_title_ids)
+        if scheduled:
+            shoot = greedy.shoots_of(rng.choice(scheduled))[0]
+            base_id = shoot.base_id if rng.random() < 0.5 else None
+            crew_id = shoot.crew_id if rng.random() < 0.5 else None
+            made = replace(made, pins=(Pin(shoot.title_id, shoot.date, base_id, crew_id),))
+    return made
+
+
+@st.composite
+def random_scenarios(
+    draw: st.DrawFn,
+    set_types: tuple[str, ...] = ("办公室", "别墅", "医院", "街道"),
+    genres: tuple[str, ...] = ("都市", "甜宠", "古装", "悬疑"),
+) -> Scenario:
+    """A random valid scenario with a plan: 2–3 bases in 1–2 cities, 2–5 sets, 1–3 crews,
+    2–4 actors, 2–6 titles over 7–14 days from 2026-12-01.
+
+    Windows, needs, casts, outages, travel days, crew genres and days-in-a-row limits
+    are random; sometimes one title is pinned (some of start, base and crew) as the
+    greedy plan shoots it, so that at least one plan keeps every pin.
+    """
+    days = draw(st.integers(7, 14))
+    cities = CITIES[: draw(st.integers(1, 2))]
+    bases = []
+    for i in range(1, draw(st.integers(2, 3)) + 1):
+        city = draw(st.sampled_from(cities))
+        max_crews = draw(st.one_of(st.none(), st.integers(1, 2)))
+        bases.append(Base(f"B{i}", f"{city}{i}号基地", city, max_crews=max_crews))
+    sets = tuple(
+        FilmSet(
+            f"S{i}",
+            draw(st.sampled_from(bases)).base_id,
+            draw(st.sampled_from(set_types)),
+            draw(st.integers(5, 50)) * 100,
+        )
+        for i in range(1, draw(st.integers(2, 5)) + 1)
+    )
+    crews = tuple(
+        Crew(
+            f"C{i}",
+            f"剧组{i}",
+            draw(st.sampled_from(bases)).base_id,
+            draw(st.integers(50, 200)) * 100,
+            genres=tuple(
+                draw(
+                    st.one_of(
+                        st.just([]),
+                        st.lists(st.sampled_from(genres), min_size=1, max_size=3, unique=True),
+                    )
+                )
+            ),
+            max_days_in_row=draw(st.one_of(st.none(), st.integers(2, 5))),
+        )
+        for i in range(1, draw(st.integers(1, 3)) + 1)
+    )
+    actors = tuple(
+        Actor(f"A{i}", f"演员{i}", draw(st.integers(10, 50)) * 100)
+        for i in range(1, draw(st.integers(2, 4)) + 1)
+    )
+    actor_ids = [a.actor_id for a in actors]
+    have_types = sorted({s.set_type for s in sets})  # a need must be a type some base has
+
+    titles = []
+    for i in range(1, draw(st.integers(2, 6)) + 1):
+        first = draw(st.integers(0, days - 1))
+        last = draw(st.integers(first, days - 1))
+        types = draw(st.lists(st.sampled_from(have_types), min_size=1, max_size=2, unique=True))
+        titles.append(
+            Title(
+                f"T{i}",
+                f"剧目{i}",
+                draw(st.sampled_from(genres)),
+                draw(st.integers(1, 5)),
+                day(first),
+                day(last),
+                tuple(Need(t, draw(st.integers(1, 3))) for t in types),
+                cast=tuple(draw(st.lists(st.sampled_from(actor_ids), max_size=2, unique=True))),
+            )
+        )
+
+    ids_of: dict[str, list[str]] = {
+        "set": [s.set_id for s in sets],
+        "crew": [c.crew_id for c in crews],
+        "actor": actor_ids,
+        "base": [b.base_id for b in bases],
+    }
+    unavailable = []
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(UNAVAILABLE_KINDS))
+        first = draw(st.integers(0, days - 1))
+        last = draw(st.integers(first, min(days - 1, first + 3)))
+        unavailable.append(
+            Unavailability(kind, draw(st.sampled_from(ids_of[kind])), day(first), day(last))
+        )
+    travel: tuple[Travel, ...] = ()
+    if len(cities) == 2 and draw(st.booleans()):
+        travel = (Travel(cities[0], cities[1], draw(st.integers(0, 2))),)
+
+    scenario = Scenario(
+        name="随机小场景",
+        start_date=START,
+        days=days,
+        bases=tuple(bases),
+        sets=sets,
+        crews=crews,
+        actors=actors,
+        titles=tuple(titles),
+        unavailable=tuple(unavailable),
+        travel=travel,
+        targets=Targets(parallel_shoots_per_day=2, titles_per_month=10),
+    )
+    if draw(st.booleans()):
+        # A pin copied from a plan that keeps every rule, so some plan keeps the pin.
+        greedy = greedy_plan(scenario)
+        scheduled = sorted(greedy.scheduled_title_ids)
+        if scheduled:
+            first_shoot = greedy.shoots_of(draw(st.sampled_from(scheduled)))[0]
+            keep = draw(
+                st.lists(
+                    st.sampled_from(("start", "base", "crew")), min_size=1, max_size=3, unique=True
+                )
+            )
+            pin = Pin(
+                first_shoot.title_id,
+                start_date=first_shoot.date if "start" in keep else None,
+                base_id=first_shoot.base_id if "base" in keep else None,
+                crew_id=first_shoot.crew_id if "crew" in keep else None,
+            )
+            scenario = replace(scenario, pins=(pin,))
+    return scenario
+
+
+# the parts of file_scenarios
+_HANZI = (
+    "张王李刘陈杨赵黄周吴郑州开封洛阳影视基地城宫殿别墅总裁新娘重生穿越凤鸣九天闪婚傅少宠甜大老板"
+)
+_FILE_SET_TYPES = ("办公室", "别墅", "医院", "古装宫殿", "街道", "学校")
+_FILE_GENRES = ("都市", "甜宠", "古装", "悬疑", "战神")
+_EXTRA_COLUMNS = ("备注", "联系人", "platform")
+_names = st.text(alphabet=_HANZI + " ·", min_size=1, max_size=8).map(str.strip).filter(bool)
+_notes = st.text(alphabet=_HANZI + " ", max_size=6).map(str.strip)
+_day_rates = st.integers(0, 30_000)
+
+
+def _ids(prefix: str, min_size: int, max_size: int) -> st.SearchStrategy[list[str]]:
+    """Unique ids such as ``基地3`` or ``棚郑A``: a prefix and any short text, not only digits."""
+    one = st.text(alphabet=_HANZI + "0123456789ABC-_", min_size=1, max_size=3).map(
+        lambda text: prefix + text
+    )
+    return st.lists(one, min_size=min_size, max_size=max_size, unique=True)
+
+
+@st.composite
+def _extras(draw: st.DrawFn, count: int) -> list[dict[str, str]]:
+    """Extra columns of one sheet: the same columns on every row, values may be blank."""
+    columns = draw(st.lists(st.sampled_from(_EXTRA_COLUMNS), max_size=2, unique=True))
+    return [{column: draw(_notes) for column in columns} for _ in range(count)]
+
+
+@st.composite
+def file_scenarios(draw: st.DrawFn) -> Scenario:
+    """A small valid scenario for file round trips, with Chinese names and ids.
+
+    1–3 bases, 1–6 sets, 1–3 crews, 0–4 actors and 1–5 titles over 1–60 days from
+    any date of 2025 … 2027; some unknown columns, outages, travel rows and pins.
+    """
+    start = draw(st.dates(date(2025, 1, 1), date(2027, 12, 31)))
+    days = draw(st.integers(1, 60))
+
+    def some_date() -> date:
+        return start + timedelta(days=draw(st.integers(-10, 70)))
+
+    cities = draw(
+        st.lists(
+            st.sampled_from(("郑州", "开封", "洛阳", "横店")), min_size=1, max_size=3, unique=True
+        )
+    )
+    base_ids = draw(_ids("基地", 1, 3))
+    base_extra = draw(_extras(len(base_ids)))
+    bases = tuple(
+        Base(
+            base_id,
+            draw(_names),
+            draw(st.sampled_from(cities)),
+            draw(st.none() | st.integers(1, 5)),
+            extra,
+        )
+        for base_id, extra in zip(base_ids, base_extra, strict=True)
+    )
+
+    set_ids = draw(_ids("棚", 1, 6))
+    set_extra = draw(_extras(len(set_ids)))
+    sets = tuple(
+        FilmSet(
+            set_id,
+            draw(st.sampled_from(base_ids)),
+            draw(st.sampled_from(_FILE_SET_TYPES)),
+            draw(_day_rates),
+            extra,
+        )
+        for set_id, extra in zip(set_ids, set_extra, strict=True)
+    )
+    present_types = sorted({film_set.set_type for film_set in sets})
+
+    crew_ids = draw(_ids("组", 1, 3))
+    crews = tuple(
+        Crew(
+            crew_id,
+            draw(_names) + "剧组",
+            draw(st.sampled_from(base_ids)),
+            draw(_day_rates),
+            genres=tuple(draw(st.lists(st.sampled_from(_FILE_GENRES), max_size=3, unique=True))),
+            max_days_in_row=draw(st.none() | st.integers(1, 7)),
+        )
+        for crew_id in crew_ids
+    )
+
+    actor_ids = draw(_ids("演员", 0, 4))
+    actors = tuple(Actor(actor_id, draw(_names), draw(_day_rates)) for actor_id in actor_ids)
+
+    title_ids = draw(_ids("剧", 1, 5))
+    title_extra = draw(_extras(len(title_ids)))
+    need_columns = draw(st.lists(st.sampled_from(_EXTRA_COLUMNS), max_size=1, unique=True))
+    titles = []
+    for title_id, extra in zip(title_ids, title_extra, strict=True):
+        earliest = some_date()
+        types = draw(st.lists(st.sampled_from(present_types), min_size=1, unique=True))
+        cast = draw(st.lists(st.sampled_from(actor_ids), unique=True)) if actor_ids else []
+        needs = tuple(
+            Need(
+                set_type,
+                draw(st.integers(1, 5)),
+                {column: draw(_notes) for column in need_columns},
+            )
+            for set_type in types
+        )
+        titles.append(
+            Title(
+                title_id,
+                draw(_names),
+                draw(st.sampled_from(_FILE_GENRES)),
+                draw(st.integers(1, 9)),
+                earliest,
+                earliest + timedelta(days=draw(st.integers(0, 20))),
+                needs,
+                cast=tuple(cast),
+                extra=extra,
+            )
+        )
+
+    ids_by_kind = {"set": set_ids, "crew": crew_ids, "actor": actor_ids, "base": base_ids}
+    outages = []
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from([k for k in UNAVAILABLE_KINDS if ids_by_kind[k]]))
+        first = some_date()
+        outages.append(
+            Unavailability(
+                kind,
+                draw(st.sampled_from(ids_by_kind[kind])),
+                first,
+                first + timedelta(days=draw(st.integers(0, 5))),
+                draw(_notes),
+            )
+        )
+
+    pairs = draw(
+        st.lists(
+            st.tuples(st.sampled_from(cities), st.sampled_from(cities)), max_size=3, unique=True
+        )
+    )
+    travel = tuple(Travel(a, b, draw(st.integers(0, 3))) for a, b in pairs)
+
+    pinned = draw(st.lists(st.sampled_from(title_ids), max_size=2, unique=True))
+    pins = tuple(
+        Pin(
+            title_id,
+            draw(st.none() | st.just(some_date())),
+            draw(st.none() | st.sampled_from(base_ids)),
+            draw(st.none() | st.sampled_from(crew_ids)),
+        )
+        for title_id in pinned
+    )
+
+    return Scenario(
+        name=draw(_names),
+        start_date=start,
+        days=days,
+        bases=bases,
+        sets=sets,
+        crews=crews,
+        actors=actors,
+        titles=tuple(titles),
+        unavailable=tuple(outages),
+        travel=travel,
+        pins=pins,
+        targets=Targets(draw(st.integers(1, 40)), draw(st.integers(1, 800))),
+        settings_extra=draw(st.just({}) | st.builds(lambda note: {"备注": note}, _names)),
+    )
+
+
+def scenario_frames(scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """Sheets as DataFrames with typed columns, as an editor would hold them."""
+    frames: dict[str, pd.DataFrame] = {}
+    for name, table in scenario_to_tables(scenario).tables.items():
+        frame = pd.DataFrame(table.rows, columns=table.columns)
+        for column in ("day_rate", "priority", "days", "max_crews", "max_days_in_row"):
+            if column in frame:
+                frame[column] = pd.to_numeric(frame[column].replace("", None))  # blank -> NaN
+        for column in ("earliest_start", "due_date", "from_date", "to_date"):
+            if column in frame:
+                frame[column] = pd.to_datetime(frame[column])
+        frames[name] = frame
+    return frames
+
+
+def days_of(plan: Plan, title_id: str) -> list[int]:
+    """The day numbers (day 0 is 12-01) of a title's shoots, in the plan's order."""
+    return [(shoot.date - START).days for shoot in plan.shoots_of(title_id)]
+
+
+def priority_of(scenario: Scenario, plan: Plan) -> int:
+    """The sum of the priorities of the titles ``plan`` schedules."""
+    return sum(scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)

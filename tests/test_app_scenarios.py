@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from factories import tiny_scenario
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import TextInput
@@ -16,6 +15,7 @@ from streamlit.testing.v1.element_tree import TextInput
 from scheduler.app.support import open_store
 from scheduler.io.scenario_files import scenario_to_xlsx_bytes, scenario_to_zip_bytes
 from scheduler.storage import ScenarioStore
+from tests.factories import tiny_scenario
 from ui.current import SCENARIO_KEY
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")

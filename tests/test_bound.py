@@ -2,72 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
+from functools import partial
 
 import pytest
 
-from scheduler.domain.model import Actor, Base, Crew, FilmSet, Need, Pin, Scenario, Title
-from scheduler.domain.plan import Plan
+from scheduler.domain.model import Base, Crew, Pin, Scenario
 from scheduler.samples.generate import generate, generate_with_reference
 from solver.capacity.bound import BoundResult, priority_upper_bound
 from solver.slate.greedy import greedy_plan
+from tests.factories import (
+    START,
+    numbered_actors,
+    numbered_sets,
+    priority_of,
+    small_scenario,
+    small_title,
+)
 
-START = date(2026, 12, 1)
-
-
-def _title(
-    title_id: str,
-    priority: int,
-    *,
-    days: int = 1,
-    cast: tuple[str, ...] = (),
-    genre: str = "都市",
-    window: tuple[int, int] = (0, 0),
-    needs: tuple[tuple[str, int], ...] = (),
-) -> Title:
-    return Title(
-        title_id=title_id,
-        name=f"剧目{title_id}",
-        genre=genre,
-        priority=priority,
-        earliest_start=START + timedelta(days=window[0]),
-        due_date=START + timedelta(days=window[1]),
-        needs=tuple(Need(t, n) for t, n in needs) or (Need("办公室", days),),
-        cast=cast,
-    )
-
-
-def _scenario(
-    titles: tuple[Title, ...],
-    *,
-    days: int = 1,
-    crews: tuple[Crew, ...] = (Crew("C01", "张导组", "B01", 1000),),
-    sets: tuple[tuple[str, str], ...] = (("S01", "办公室"), ("S02", "办公室")),
-    max_crews: int | None = None,
-    pins: tuple[Pin, ...] = (),
-) -> Scenario:
-    """One base in 郑州 with ``sets`` (id, type); actors A01–A03."""
-    return Scenario(
-        name="测试",
-        start_date=START,
-        days=days,
-        bases=(Base("B01", "郑州金水影视基地", "郑州", max_crews),),
-        sets=tuple(FilmSet(set_id, "B01", set_type, 1000) for set_id, set_type in sets),
-        crews=crews,
-        actors=tuple(Actor(f"A0{i}", f"演员{i}", 500) for i in (1, 2, 3)),
-        titles=titles,
-        pins=pins,
-    )
+# One-day titles on day 0 (one 办公室 day by default), in a one-day scenario at B01 in 郑州
+# with two 办公室 sets S01 and S02, one crew C01 and actors A01–A03.
+_title = partial(small_title, last=0)
+_scenario = partial(
+    small_scenario,
+    days=1,
+    bases=(Base("B01", "郑州金水影视基地", "郑州"),),
+    sets=numbered_sets(["办公室", "办公室"], base_id="B01", width=2),
+    crews=(Crew("C01", "张导组", "B01", 1000),),
+    actors=numbered_actors(3, day_rate=500, width=2),
+)
 
 
 def _bound(scenario: Scenario, **options: object) -> int:
     result = priority_upper_bound(scenario, **options)  # type: ignore[arg-type]
     assert result is not None
     return result.bound
-
-
-def _priority(scenario: Scenario, plan: Plan) -> int:
-    return sum(scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)
 
 
 # -- tiny scenarios, the optimum reasoned by hand ----------------------------------------
@@ -111,7 +80,7 @@ def test_one_set_hosts_one_shoot_a_day() -> None:
     scenario = _scenario(
         (_title("T2", 2), _title("T5", 5)),
         crews=(Crew("C01", "张导组", "B01", 1000), Crew("C02", "李导组", "B01", 1000)),
-        sets=(("S01", "办公室"),),
+        sets=numbered_sets(["办公室"], base_id="B01", width=2),
     )
     assert _bound(scenario) == 5
 
@@ -120,8 +89,8 @@ def test_title_needing_a_set_type_the_base_lacks_never_shoots() -> None:
     # T5 needs 办公室 + 别墅 over two days; the base has offices only -> 2
     scenario = _scenario(
         (
-            _title("T2", 2, window=(0, 1)),
-            _title("T5", 5, days=2, window=(0, 1), needs=(("办公室", 1), ("别墅", 1))),
+            _title("T2", 2, first=0, last=1),
+            _title("T5", 5, first=0, last=1, needs=(("办公室", 1), ("别墅", 1))),
         ),
         days=2,
     )
@@ -133,14 +102,14 @@ def test_base_max_crews_caps_titles_a_day() -> None:
     scenario = _scenario(
         (_title("T2", 2), _title("T5", 5)),
         crews=(Crew("C01", "张导组", "B01", 1000), Crew("C02", "李导组", "B01", 1000)),
-        max_crews=1,
+        bases=(Base("B01", "郑州金水影视基地", "郑州", max_crews=1),),
     )
     assert _bound(scenario) == 5
 
 
 def test_max_days_in_row_forces_a_rest_day() -> None:
     # one crew that shoots at most 1 day in a row, two days, two 1-day titles: one shoots -> 5
-    titles = (_title("T2", 2, window=(0, 1)), _title("T5", 5, window=(0, 1)))
+    titles = (_title("T2", 2, first=0, last=1), _title("T5", 5, first=0, last=1))
     rested = Crew("C01", "张导组", "B01", 1000, max_days_in_row=1)
     assert _bound(_scenario(titles, days=2, crews=(rested,))) == 5
     # without the limit both shoot -> 7
@@ -166,8 +135,8 @@ def test_two_day_title_and_one_day_title_sharing_an_actor() -> None:
     # two days; T4 shoots both, T3 one of them, both with A01: one of them -> 4
     scenario = _scenario(
         (
-            _title("T4", 4, days=2, cast=("A01",), window=(0, 1)),
-            _title("T3", 3, cast=("A01",), window=(0, 1)),
+            _title("T4", 4, needs=[("办公室", 2)], cast=("A01",), first=0, last=1),
+            _title("T3", 3, cast=("A01",), first=0, last=1),
         ),
         days=2,
         crews=(Crew("C01", "张导组", "B01", 1000), Crew("C02", "李导组", "B01", 1000)),
@@ -185,7 +154,7 @@ def test_mip_closes_the_odd_cycle_the_lp_leaves_open() -> None:
     )
     crews = tuple(Crew(f"C0{i}", f"导演{i}组", "B01", 1000) for i in (1, 2, 3))
     scenario = _scenario(
-        titles, crews=crews, sets=(("S01", "办公室"), ("S02", "办公室"), ("S03", "办公室"))
+        titles, crews=crews, sets=numbered_sets(["办公室"] * 3, base_id="B01", width=2)
     )
     lp = priority_upper_bound(scenario)
     mip = priority_upper_bound(scenario, integer=True)
@@ -220,5 +189,5 @@ def test_month_bound_is_above_every_known_plan(kind: str) -> None:
     result = priority_upper_bound(scenario, time_limit=15.0)
     assert result is not None
     total = sum(t.priority for t in scenario.titles)
-    assert _priority(scenario, reference) <= result.bound <= total
-    assert _priority(scenario, greedy_plan(scenario)) <= result.bound
+    assert priority_of(scenario, reference) <= result.bound <= total
+    assert priority_of(scenario, greedy_plan(scenario)) <= result.bound

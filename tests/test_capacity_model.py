@@ -25,20 +25,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from functools import partial
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from scheduler.check.checker import check_plan
 from scheduler.domain.model import (
-    Actor,
     Base,
     Crew,
     FilmSet,
-    Need,
     Pin,
     Scenario,
     Targets,
-    Title,
     Unavailability,
     UnavailableKind,
 )
@@ -49,8 +48,19 @@ from solver.capacity.model import Candidate, CapacityModel, Objective
 from solver.capacity.questions import CapacityAnswer, _Planner, plan_capacity
 from solver.slate.greedy import greedy_plan
 from solver.slate.solve import solve
-from tests.factories import SAMPLES, START, day, tiny_scenario
-from tests.test_solve_properties import scenarios
+from tests.factories import (
+    SAMPLES,
+    day,
+    numbered_actors,
+    numbered_sets,
+    outage,
+    priority_of,
+    random_scenarios,
+    small_crew,
+    small_scenario,
+    small_title,
+    tiny_scenario,
+)
 
 BUCKETS = pytest.mark.parametrize("bucket_days", [7, 1], ids=["week", "day"])
 RANDOM = settings(
@@ -61,60 +71,22 @@ RANDOM = settings(
 )
 
 
-def title(
-    title_id: str,
-    first: int,
-    last: int,
-    needs: tuple[tuple[str, int], ...] = (("医院", 1),),
-    *,
-    priority: int = 1,
-    genre: str = "都市",
-    cast: tuple[str, ...] = (),
-) -> Title:
-    """A title that may shoot on days ``first`` … ``last``."""
-    return Title(
-        title_id,
-        f"剧目{title_id}",
-        genre,
-        priority,
-        day(first),
-        day(last),
-        tuple(Need(t, n) for t, n in needs),
-        cast,
-    )
+ZHENGZHOU = Base("B1", "郑州金水影视基地", "郑州")
+TWO_CREWS = (small_crew("C1"), small_crew("C2"))
 
-
-def crew(crew_id: str, genres: tuple[str, ...] = (), max_days_in_row: int | None = None) -> Crew:
-    return Crew(crew_id, f"{crew_id}导剧组", "B1", 10000, genres, max_days_in_row)
-
-
-TWO_CREWS = (crew("C1"), crew("C2"))
-
-
-def scenario(
-    titles: tuple[Title, ...],
-    *,
-    sets: tuple[str, ...] = ("医院",),
-    crews: tuple[Crew, ...] = TWO_CREWS,
-    max_crews: int | None = None,
-    days: int = 7,
-    unavailable: tuple[Unavailability, ...] = (),
-    pins: tuple[Pin, ...] = (),
-) -> Scenario:
-    """One base B1 in 郑州 with one set of each type in ``sets`` (S1, S2 …); actors A1–A3."""
-    return Scenario(
-        name="产能测试",
-        start_date=START,
-        days=days,
-        bases=(Base("B1", "郑州金水影视基地", "郑州", max_crews),),
-        sets=tuple(FilmSet(f"S{i}", "B1", t, 1000) for i, t in enumerate(sets, 1)),
-        crews=crews,
-        actors=tuple(Actor(f"A{i}", f"演员{i}", 500) for i in (1, 2, 3)),
-        titles=titles,
-        unavailable=unavailable,
-        pins=pins,
-        targets=Targets(parallel_shoots_per_day=1, titles_per_month=10),
-    )
+# Titles of one 医院 day by default, in a week at ZHENGZHOU (B1) with one 医院 set S1,
+# TWO_CREWS and actors A1–A3.
+title = partial(small_title, needs=(("医院", 1),))
+scenario = partial(
+    small_scenario,
+    name="产能测试",
+    days=7,
+    bases=(ZHENGZHOU,),
+    sets=numbered_sets(["医院"]),
+    crews=TWO_CREWS,
+    actors=numbered_actors(3, day_rate=500),
+    targets=Targets(parallel_shoots_per_day=1, titles_per_month=10),
+)
 
 
 def bounds(
@@ -143,10 +115,6 @@ def titles_bound(scenario: Scenario, bucket_days: int = 7) -> int | None:
     return bounds(scenario, bucket_days)[1]
 
 
-def priority_of(scenario: Scenario, plan: Plan) -> int:
-    return sum(scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)
-
-
 def assert_bound_holds(scenario: Scenario, plan: Plan, bucket_days: int) -> None:
     """The plan schedules no more priority and no more titles than the bound allows."""
     priority_bound, most_titles = bounds(scenario, bucket_days)
@@ -162,14 +130,24 @@ def assert_bound_holds(scenario: Scenario, plan: Plan, bucket_days: int) -> None
 def test_one_set_hosts_one_shoot_a_day_kept(bucket_days: int) -> None:
     # two 2-day 医院 titles, one 医院 set, window 12-01…12-03: 4 set-days wanted, 3 open
     # in the window -> the set row over the window allows 1.5 titles -> bound 1
-    s = scenario((title("T1", 0, 2, (("医院", 2),)), title("T2", 0, 2, (("医院", 2),))))
+    s = scenario(
+        (
+            title("T1", first=0, last=2, needs=(("医院", 2),)),
+            title("T2", first=0, last=2, needs=(("医院", 2),)),
+        )
+    )
     assert titles_bound(s, bucket_days) == 1
 
 
 @BUCKETS
 def test_one_set_hosts_one_shoot_a_day_broken(bucket_days: int) -> None:
     # the same with a 4-day window: 4 set-days fit (back to back) -> 2
-    s = scenario((title("T1", 0, 3, (("医院", 2),)), title("T2", 0, 3, (("医院", 2),))))
+    s = scenario(
+        (
+            title("T1", first=0, last=3, needs=(("医院", 2),)),
+            title("T2", first=0, last=3, needs=(("医院", 2),)),
+        )
+    )
     assert titles_bound(s, bucket_days) == 2
 
 
@@ -177,8 +155,11 @@ def test_one_set_hosts_one_shoot_a_day_broken(bucket_days: int) -> None:
 def test_titles_share_only_sets_of_their_type(bucket_days: int) -> None:
     # as the kept case, but T2 needs 办公室 and the base has one of each: no sharing -> 2
     s = scenario(
-        (title("T1", 0, 2, (("医院", 2),)), title("T2", 0, 2, (("办公室", 2),))),
-        sets=("医院", "办公室"),
+        (
+            title("T1", first=0, last=2, needs=(("医院", 2),)),
+            title("T2", first=0, last=2, needs=(("办公室", 2),)),
+        ),
+        sets=numbered_sets(["医院", "办公室"]),
     )
     assert titles_bound(s, bucket_days) == 2
 
@@ -187,9 +168,12 @@ def base_limit(max_crews: int | None) -> Scenario:
     # a 医院 and an 办公室 set, two crews, two 4-day titles of different types over the
     # whole week: sets and crews allow both, only max_crews keeps them apart
     return scenario(
-        (title("T1", 0, 6, (("医院", 4),)), title("T2", 0, 6, (("办公室", 4),))),
-        sets=("医院", "办公室"),
-        max_crews=max_crews,
+        (
+            title("T1", first=0, last=6, needs=(("医院", 4),)),
+            title("T2", first=0, last=6, needs=(("办公室", 4),)),
+        ),
+        sets=numbered_sets(["医院", "办公室"]),
+        bases=(replace(ZHENGZHOU, max_crews=max_crews),),
     )
 
 
@@ -214,9 +198,9 @@ def test_a_base_with_max_crews_zero_hosts_nothing() -> None:
 def genre_scenario(second_crew_genres: tuple[str, ...]) -> Scenario:
     # two 1-day 古装 titles on 12-01 only, two 医院 sets; C1 shoots any genre
     return scenario(
-        (title("T1", 0, 0, genre="古装"), title("T2", 0, 0, genre="古装")),
-        sets=("医院", "医院"),
-        crews=(crew("C1"), crew("C2", second_crew_genres)),
+        (title("T1", first=0, last=0, genre="古装"), title("T2", first=0, last=0, genre="古装")),
+        sets=numbered_sets(["医院", "医院"]),
+        crews=(small_crew("C1"), small_crew("C2", second_crew_genres)),
     )
 
 
@@ -235,9 +219,9 @@ def test_crew_genres_broken(bucket_days: int) -> None:
 def rest_scenario(max_days_in_row: int | None) -> Scenario:
     # three 1-day titles on 12-01…12-03, three 医院 sets, one crew
     return scenario(
-        tuple(title(f"T{i}", 0, 2) for i in (1, 2, 3)),
-        sets=("医院", "医院", "医院"),
-        crews=(crew("C1", max_days_in_row=max_days_in_row),),
+        tuple(title(f"T{i}", first=0, last=2) for i in (1, 2, 3)),
+        sets=numbered_sets(["医院", "医院", "医院"]),
+        crews=(small_crew("C1", max_days_in_row=max_days_in_row),),
     )
 
 
@@ -257,8 +241,11 @@ def test_a_title_longer_than_a_crew_may_shoot_in_a_row_keeps_a_valid_bound() -> 
     # A 3-day title and one crew that rests after 2 days: no plan can shoot it (rules 1
     # and 9). The relaxation pools crew-days (5 of the week) and drops the order of
     # days, so it need not see that; it must only stay at or above the plan's 0.
-    s = scenario((title("T1", 0, 6, (("医院", 3),)),), crews=(crew("C1", max_days_in_row=2),))
-    result = solve(s, time_limit=5, workers=1)
+    s = scenario(
+        (title("T1", first=0, last=6, needs=(("医院", 3),)),),
+        crews=(small_crew("C1", max_days_in_row=2),),
+    )
+    result = solve(s, checker=check_plan, time_limit=5, workers=1)
     assert result.plan.scheduled_title_ids == frozenset()
     most = titles_bound(s)
     assert most is not None and 0 <= most <= 1
@@ -268,10 +255,10 @@ def actor_scenario(cast_of_t2: tuple[str, ...]) -> Scenario:
     # two 2-day titles on 12-01…12-03, two 医院 sets, two crews; T1 has A1
     return scenario(
         (
-            title("T1", 0, 2, (("医院", 2),), cast=("A1",)),
-            title("T2", 0, 2, (("医院", 2),), cast=cast_of_t2),
+            title("T1", first=0, last=2, needs=(("医院", 2),), cast=("A1",)),
+            title("T2", first=0, last=2, needs=(("医院", 2),), cast=cast_of_t2),
         ),
-        sets=("医院", "医院"),
+        sets=numbered_sets(["医院", "医院"]),
     )
 
 
@@ -290,7 +277,9 @@ def test_actor_shoots_one_title_a_day_broken(bucket_days: int) -> None:
 def pin_scenario(*pins: Pin) -> Scenario:
     # T1 (priority 5) and T2 (priority 1), 1 day of 医院 each on 12-01, one 医院 set
     return scenario(
-        (title("T1", 0, 0, priority=5), title("T2", 0, 0, priority=1)), days=3, pins=pins
+        (title("T1", first=0, last=0, priority=5), title("T2", first=0, last=0, priority=1)),
+        days=3,
+        pins=pins,
     )
 
 
@@ -335,18 +324,14 @@ def test_a_pin_no_plan_can_keep_makes_the_model_infeasible(pin: Pin) -> None:
     assert answer.expansion is None
 
 
-def closed(kind: UnavailableKind, resource_id: str, on: int) -> Unavailability:
-    return Unavailability(kind, resource_id, day(on), day(on))
-
-
 WHO = [("set", "S1"), ("base", "B1"), ("actor", "A1"), ("crew", "C1")]
 
 
 def outage_scenario(*unavailable: Unavailability) -> Scenario:
     # one 7-day 医院 title that must shoot 12-01…12-07 (of 8 days), one set, one crew, A1
     return scenario(
-        (title("T1", 0, 6, (("医院", 7),), cast=("A1",)),),
-        crews=(crew("C1"),),
+        (title("T1", first=0, last=6, needs=(("医院", 7),), cast=("A1",)),),
+        crews=(small_crew("C1"),),
         days=8,
         unavailable=unavailable,
     )
@@ -358,7 +343,7 @@ def test_closed_outside_the_window_keeps_the_title(
     bucket_days: int, kind: UnavailableKind, resource_id: str
 ) -> None:
     # closed on 12-08, after the window -> 1
-    assert titles_bound(outage_scenario(closed(kind, resource_id, 7)), bucket_days) == 1
+    assert titles_bound(outage_scenario(outage(kind, resource_id, 7)), bucket_days) == 1
 
 
 @BUCKETS
@@ -367,7 +352,7 @@ def test_closed_inside_the_window_blocks_the_title(
     bucket_days: int, kind: UnavailableKind, resource_id: str
 ) -> None:
     # closed on 12-04: six of the seven days left -> 0
-    assert titles_bound(outage_scenario(closed(kind, resource_id, 3)), bucket_days) == 0
+    assert titles_bound(outage_scenario(outage(kind, resource_id, 3)), bucket_days) == 0
 
 
 @pytest.mark.parametrize(("kind", "resource_id"), [("set", "S1"), ("base", "B1")])
@@ -379,9 +364,9 @@ def test_a_closed_set_inside_a_week_is_seen_by_day_buckets(
     # set-days for 2 wanted, and a lone title gets no window row, so it may say 1: valid,
     # only loose. A closed actor or crew is in the title's free days and is always seen.
     s = scenario(
-        (title("T1", 0, 1, (("医院", 2),)),),
-        crews=(crew("C1"),),
-        unavailable=(closed(kind, resource_id, 1),),
+        (title("T1", first=0, last=1, needs=(("医院", 2),)),),
+        crews=(small_crew("C1"),),
+        unavailable=(outage(kind, resource_id, 1),),
     )
     assert titles_bound(s, 1) == 0
     assert titles_bound(s, 7) in (0, 1)
@@ -394,7 +379,7 @@ def test_a_closed_set_inside_a_week_is_seen_by_day_buckets(
 def test_tutorial_bound_holds_for_cp_sat_and_greedy(tutorial: Scenario, bucket_days: int) -> None:
     # CP-SAT finds the hand-made optimum (all six titles, 17); greedy 14. The relaxation
     # cannot go above all six titles, so it is exact here.
-    result = solve(tutorial, time_limit=5, workers=1)
+    result = solve(tutorial, checker=check_plan, time_limit=5, workers=1)
     greedy = greedy_plan(tutorial)
     assert result.priority_scheduled == 17
     assert priority_of(tutorial, greedy) == 14
@@ -406,15 +391,15 @@ def test_tutorial_bound_holds_for_cp_sat_and_greedy(tutorial: Scenario, bucket_d
 @BUCKETS
 def test_tiny_bound_holds_for_cp_sat_and_greedy(bucket_days: int) -> None:
     s = tiny_scenario()
-    result = solve(s, time_limit=5, workers=1)
+    result = solve(s, checker=check_plan, time_limit=5, workers=1)
     for plan in (result.plan, greedy_plan(s)):
         assert_bound_holds(s, plan, bucket_days)
 
 
 @RANDOM
-@given(scenarios())
+@given(random_scenarios())
 def test_bound_holds_on_random_scenarios(s: Scenario) -> None:
-    result = solve(s, time_limit=5, workers=1)
+    result = solve(s, checker=check_plan, time_limit=5, workers=1)
     greedy = greedy_plan(s)
     for bucket_days in (7, 1):
         for plan in (result.plan, greedy):
@@ -553,10 +538,13 @@ def trade_off() -> Scenario:
       shoot days, or T1 alone = 1 title and 4 shoot days; never 1.5 titles and 4 days.
     """
     return scenario(
-        (title("T1", 5, 8, (("街道", 4),)), title("T2", 8, 8, (("街道", 1),))),
-        sets=("街道", "街道"),
-        crews=(crew("C1", max_days_in_row=1),),
-        max_crews=1,
+        (
+            title("T1", first=5, last=8, needs=(("街道", 4),)),
+            title("T2", first=8, last=8, needs=(("街道", 1),)),
+        ),
+        sets=numbered_sets(["街道", "街道"]),
+        crews=(small_crew("C1", max_days_in_row=1),),
+        bases=(replace(ZHENGZHOU, max_crews=1),),
         days=9,
     )
 
@@ -616,26 +604,24 @@ def presolve_trap() -> Scenario:
     As it is the bound is 4 titles, 7 shoot days; with the default candidates at most 5
     titles and 9 shoot days, and one more 医院 set (2200 × 12 days = 26,400) reaches both.
     """
-    return Scenario(
+    return small_scenario(
+        (
+            title("T3", first=4, last=6, needs=(("医院", 2),), genre="甜宠", priority=5),
+            title("T4", first=9, last=10, needs=(("医院", 2),), genre="古装", priority=4),
+            title("T6", first=5, last=7, needs=(("医院", 2),)),
+            title("T7", first=7, last=8, needs=(("医院", 2),), genre="古装"),
+            title("T8", first=9, last=11, needs=(("医院", 1),), priority=4),
+        ),
         name="预解陷阱",
-        start_date=START,
         days=12,
-        bases=(Base("B1", "郑州金水影视基地", "郑州"),),
+        bases=(ZHENGZHOU,),
         sets=(FilmSet("S1", "B1", "医院", 2200),),
         crews=(
             Crew("C2", "C2导剧组", "B1", 14400, ("古装",), 1),
             Crew("C3", "C3导剧组", "B1", 15500),
             Crew("C4", "C4导剧组", "B1", 13000, ("都市",), 3),
         ),
-        actors=(),
-        titles=(
-            title("T3", 4, 6, (("医院", 2),), genre="甜宠", priority=5),
-            title("T4", 9, 10, (("医院", 2),), genre="古装", priority=4),
-            title("T6", 5, 7, (("医院", 2),)),
-            title("T7", 7, 8, (("医院", 2),), genre="古装"),
-            title("T8", 9, 11, (("医院", 1),), priority=4),
-        ),
-        unavailable=(closed("set", "S1", 6),),
+        unavailable=(outage("set", "S1", 6),),
         targets=Targets(parallel_shoots_per_day=1, titles_per_month=21),
     )
 
@@ -721,7 +707,9 @@ def test_a_set_type_nobody_needs_is_idle_all_week(solver: CapacitySolver) -> Non
     # one 2-day 医院 title in the week; B1 also has a 古装宫殿 nobody needs: its 7 set-days
     # are all unusable (and so sellable); the 医院 set can serve at most 2 of its 7 -> 5
     s = scenario(
-        (title("T1", 0, 6, (("医院", 2),)),), sets=("医院", "古装宫殿"), crews=(crew("C1"),)
+        (title("T1", first=0, last=6, needs=(("医院", 2),)),),
+        sets=numbered_sets(["医院", "古装宫殿"]),
+        crews=(small_crew("C1"),),
     )
     answer = plan_capacity(s, solver=solver)
     cells = {c.set_type: (c.open_days, c.unusable, c.sellable) for c in answer.idle}
@@ -760,7 +748,7 @@ def test_asking_the_questions_leaves_the_bound_unchanged(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(scenarios())
+@given(random_scenarios())
 def test_cbc_answers_agree_with_highs_and_keep_their_promises(s: Scenario) -> None:
     # every question through both solvers: the same bounds, the same least expansion cost and
     # budget titles, and every answer keeps its promise

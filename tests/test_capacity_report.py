@@ -1,4 +1,7 @@
-"""``python -m scheduler capacity`` and :mod:`scheduler.services.capacity_report`: the report a base manager reads.
+"""``python -m scheduler capacity`` and its report: what a base manager reads.
+
+:mod:`scheduler.services.capacity_report` makes the report and
+:mod:`scheduler.services.candidates` reads the candidates file.
 
 The month sample has sets to spare and actors that bind: its bound (1294,
 455 titles) leaves room for the targets (400 a month, 20 a day), so nothing
@@ -19,14 +22,13 @@ from scheduler.domain.errors import ScenarioError
 from scheduler.domain.model import Scenario
 from scheduler.io.plan_io import write_plan
 from scheduler.io.validation import load_scenario
-from scheduler.services.capacity_report import (
-    binding_sentence,
+from scheduler.services.candidates import (
     candidates_frame,
-    capacity_report,
+    default_candidates,
     load_candidates,
     read_candidates,
 )
-from solver.capacity.model import default_candidates
+from scheduler.services.capacity_report import binding_sentence, capacity_report
 from solver.slate.greedy import greedy_plan
 from tests.factories import SAMPLES
 

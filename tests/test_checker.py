@@ -1,7 +1,8 @@
 """The independent plan checker: one pair of tests per rule (kept / broken).
 
-Every test starts from one small scenario (3 titles, 2 bases in 2 cities) and
-the valid plan ``BASELINE``, then changes one thing. The comments say why the
+Every test starts from one small scenario (3 titles, 2 bases in 2 cities:
+:func:`tests.factories.checker_scenario`) and the valid plan ``BASELINE``, then
+changes one thing. The comments say why the
 plan keeps or breaks the rule, so that the expected answer can be checked by
 hand.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,70 +19,15 @@ import pytest
 
 from scheduler.check.checker import Violation, check, check_plan
 from scheduler.cli.main import main
-from scheduler.domain.model import (
-    Actor,
-    Base,
-    Crew,
-    FilmSet,
-    Need,
-    Pin,
-    Scenario,
-    Targets,
-    Title,
-    Travel,
-    Unavailability,
-)
-from scheduler.domain.plan import Plan, Shoot
+from scheduler.domain.model import Base, Pin, Scenario, Travel, Unavailability
+from scheduler.domain.plan import Plan
 from scheduler.io.plan_io import PLAN_FILE, PlanError, read_plan, write_plan
-
-
-def d(day: int) -> date:
-    """A date in December 2026 (the horizon is 12-01 … 12-10)."""
-    return date(2026, 12, day)
-
-
-def scenario(**changes: Any) -> Scenario:
-    """3 titles, 2 bases in 2 cities, 5 sets, 3 crews, 3 actors; 10 days from 2026-12-01.
-
-    - B01 郑州影视基地 (郑州): S01 办公室, S02 医院, S03 办公室
-    - B02 横店影视城 (东阳): S04 古装宫殿, S05 办公室
-    - C01 张导组 any genre; C02 李导组 古装 only; C03 王导组 都市;甜宠
-    - T01 都市, 办公室 ×2 + 医院 ×1, cast A01; T02 古装, 古装宫殿 ×2, cast A02;
-      T03 甜宠, 办公室 ×2, cast A03; all may shoot 12-01 … 12-10.
-    """
-    base = Scenario(
-        name="郑州横店 检查器测试",
-        start_date=d(1),
-        days=10,
-        bases=(Base("B01", "郑州影视基地", "郑州"), Base("B02", "横店影视城", "东阳")),
-        sets=(
-            FilmSet("S01", "B01", "办公室", 800),
-            FilmSet("S02", "B01", "医院", 1200),
-            FilmSet("S03", "B01", "办公室", 800),
-            FilmSet("S04", "B02", "古装宫殿", 3000),
-            FilmSet("S05", "B02", "办公室", 900),
-        ),
-        crews=(
-            Crew("C01", "张导组", "B01", 6000),
-            Crew("C02", "李导组", "B02", 5000, genres=("古装",)),
-            Crew("C03", "王导组", "B01", 5500, genres=("都市", "甜宠")),
-        ),
-        actors=(
-            Actor("A01", "刘思雨", 3000),
-            Actor("A02", "陈浩然", 2500),
-            Actor("A03", "赵欣怡", 2000),
-        ),
-        titles=(
-            Title("T01", "霸道总裁的契约新娘", "都市", 3, d(1), d(10),
-                  (Need("办公室", 2), Need("医院", 1)), cast=("A01",)),
-            Title("T02", "深宫凤华录", "古装", 2, d(1), d(10),
-                  (Need("古装宫殿", 2),), cast=("A02",)),
-            Title("T03", "闪婚后大佬宠我上天", "甜宠", 1, d(1), d(10),
-                  (Need("办公室", 2),), cast=("A03",)),
-        ),
-        targets=Targets(parallel_shoots_per_day=3, titles_per_month=9),
-    )  # fmt: skip
-    return replace(base, **changes)
+from scheduler.io.tables import write_scenario
+from tests.factories import big_month
+from tests.factories import checker_scenario as scenario
+from tests.factories import dec as d
+from tests.factories import shoot_plan as plan
+from tests.factories import shoot_run as run
 
 
 def with_title(sc: Scenario, title_id: str, **changes: Any) -> Scenario:
@@ -90,23 +36,9 @@ def with_title(sc: Scenario, title_id: str, **changes: Any) -> Scenario:
     return replace(sc, titles=titles)
 
 
-def run(
-    title_id: str, first_day: int, base_id: str, set_ids: list[str], crew_id: str
-) -> list[Shoot]:
-    """Shoots of one title on consecutive days from ``first_day``, one set per day."""
-    return [
-        Shoot(title_id, d(first_day + i), base_id, set_id, crew_id)
-        for i, set_id in enumerate(set_ids)
-    ]
-
-
 T01 = run("T01", 1, "B01", ["S01", "S01", "S02"], "C01")
 T02 = run("T02", 1, "B02", ["S04", "S04"], "C02")
 T03 = run("T03", 1, "B01", ["S03", "S03"], "C03")
-
-
-def plan(*runs: list[Shoot], unscheduled: dict[str, str] | None = None) -> Plan:
-    return Plan(tuple(s for r in runs for s in r), unscheduled or {})
 
 
 # Every title has its own crew, sets and actor, at the base of its set types.
@@ -420,46 +352,6 @@ def test_report_summary_counts_violations_by_rule() -> None:
     assert report.violations[0].format("both").splitlines()[0].startswith("规则5：")
 
 
-def big_month(crews: int = 250) -> tuple[Scenario, Plan]:
-    """About 4,600 titles and 7,000 shoots over 28 days of a 31-day horizon.
-
-    Each crew owns one set and one actor at one base and shoots a chain of 1- and
-    2-day titles back to back; crews and actors are away on the last 3 days, and
-    every crew's first title is pinned.
-    """
-    start, horizon_end = d(1), d(31)
-    bases = tuple(Base(f"B{b:02d}", f"基地{b}", f"城市{b % 5}", max_crews=30) for b in range(10))
-    sets, crew_rows, actors, titles, shoots, away, pins = [], [], [], [], [], [], []
-    for c in range(crews):
-        base_id, set_id, crew_id, actor_id = (
-            f"B{c % 10:02d}",
-            f"S{c:03d}",
-            f"C{c:03d}",
-            f"A{c:03d}",
-        )
-        sets.append(FilmSet(set_id, base_id, "办公室", 800))
-        crew_rows.append(Crew(crew_id, f"剧组{c}", base_id, 5000, max_days_in_row=28))
-        actors.append(Actor(actor_id, f"演员{c}", 2000))
-        away += [Unavailability("crew", crew_id, d(29), horizon_end)]
-        away += [Unavailability("actor", actor_id, d(29), horizon_end)]
-        pins.append(Pin(f"T{c:03d}-00", start_date=start, base_id=base_id, crew_id=crew_id))
-        day, n = 0, 0
-        while day < 28:
-            length = 1 if day == 27 else 1 + (n + c) % 2
-            title_id = f"T{c:03d}-{n:02d}"
-            needs = (Need("办公室", length),)
-            titles.append(Title(title_id, "剧", "都市", 1, start, horizon_end, needs, (actor_id,)))
-            for k in range(length):
-                when = start + timedelta(days=day + k)
-                shoots.append(Shoot(title_id, when, base_id, set_id, crew_id))
-            day, n = day + length, n + 1
-    sc = Scenario(
-        "大月份", start, 31, bases, tuple(sets), tuple(crew_rows), tuple(actors), tuple(titles),
-        unavailable=tuple(away), pins=tuple(pins),
-    )  # fmt: skip
-    return sc, Plan(tuple(shoots), {})
-
-
 def test_checker_is_fast_on_a_month_of_4600_titles() -> None:
     sc, big = big_month()
     assert len(sc.titles) > 4500 and len(big.shoots) == 7000
@@ -534,9 +426,6 @@ def test_plan_folder_missing_plan_csv(tmp_path: Path) -> None:
 
 
 def test_cli_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("scheduler.io.validation")
-    from scheduler.io.tables import write_scenario
-
     sc = scenario(unavailable=(Unavailability("actor", "A03", d(1), d(1), note="生病"),))
     write_scenario(sc, tmp_path / "scenario")
     kept = plan(T01, T02, run("T03", 2, "B01", ["S03", "S03"], "C03"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 from scheduler.app import compare as c
@@ -14,26 +13,17 @@ from scheduler.domain.model import Need, Scenario, Title
 from scheduler.domain.plan import Plan, Shoot
 from scheduler.services.planning import plan_scenario, save_outcome
 from scheduler.storage import ScenarioStore, get_engine
+from tests.factories import dec, shoot_run
 
 
-def day(n: int) -> date:
-    return date(2026, 12, n)
+def shoots_t1(crew: str = "C1", first: int = 1) -> list[Shoot]:
+    """T1 (办公室 + 别墅) at B1: S1 on 12-``first``, S2 the day after."""
+    return shoot_run("T1", first, "B1", ["S1", "S2"], crew)
 
 
-def shoots_t1(crew: str = "C1", first: int = 1) -> tuple[Shoot, ...]:
-    """T1 (办公室 + 别墅) at B1: S1 on day ``first``, S2 the day after."""
-    return (
-        Shoot("T1", day(first), "B1", "S1", crew),
-        Shoot("T1", day(first + 1), "B1", "S2", crew),
-    )
-
-
-def shoots_t2(base: str = "B2", sets: tuple[str, str] = ("S3", "S3")) -> tuple[Shoot, ...]:
+def shoots_t2(base: str = "B2", sets: tuple[str, str] = ("S3", "S3")) -> list[Shoot]:
     """T2 (医院 × 2) by C2 on 12-01 and 12-02."""
-    return (
-        Shoot("T2", day(1), base, sets[0], "C2"),
-        Shoot("T2", day(2), base, sets[1], "C2"),
-    )
+    return shoot_run("T2", 1, base, sets, "C2")
 
 
 REFERENCE = Plan((*shoots_t1(), *shoots_t2()), {"T3": "no 医院 set free 12-01~12-02"})
@@ -93,7 +83,7 @@ def test_crew_and_dates_both_changed_give_two_rows(tutorial: Scenario) -> None:
 
 
 def test_titles_dropped_and_newly_scheduled(tutorial: Scenario) -> None:
-    t3 = (Shoot("T3", day(1), "B2", "S4", "C1"), Shoot("T3", day(2), "B2", "S3", "C1"))
+    t3 = (Shoot("T3", dec(1), "B2", "S4", "C1"), Shoot("T3", dec(2), "B2", "S3", "C1"))
     swapped = Plan((*shoots_t1(first=3), *t3), {"T2": "C2 休假 off"})
     changes = c.changed_titles(REFERENCE, swapped, tutorial, tutorial)
     assert kinds(changes) == {"T1": [c.DATES], "T2": [c.DROPPED], "T3": [c.NEW]}
@@ -108,9 +98,9 @@ def test_titles_dropped_and_newly_scheduled(tutorial: Scenario) -> None:
 
 
 def test_a_rush_title_only_the_other_scenario_has(tutorial: Scenario) -> None:
-    rush = Title("R1", "加急：总裁的契约新娘", "甜宠", 3, day(1), day(7), (Need("办公室", 1),))
+    rush = Title("R1", "加急：总裁的契约新娘", "甜宠", 3, dec(1), dec(7), (Need("办公室", 1),))
     rushed = replace(tutorial, titles=(*tutorial.titles, rush))
-    plan_b = Plan((*REFERENCE.shoots, Shoot("R1", day(3), "B1", "S1", "C1")))
+    plan_b = Plan((*REFERENCE.shoots, Shoot("R1", dec(3), "B1", "S1", "C1")))
     changes = c.changed_titles(REFERENCE, plan_b, tutorial, rushed)
     assert kinds(changes) == {"R1": [c.NEW]}
     assert changes.iloc[0]["之前 before"] == "不在该场景中 not in this scenario"
@@ -134,7 +124,7 @@ def test_the_same_kpis_have_zero_deltas(tutorial: Scenario) -> None:
 
 
 def test_kpi_deltas_are_against_the_first_plan(tutorial: Scenario) -> None:
-    more = Plan((*REFERENCE.shoots, Shoot("T4", day(3), "B1", "S2", "C2")))
+    more = Plan((*REFERENCE.shoots, Shoot("T4", dec(3), "B1", "S2", "C2")))
     a, b = kpis_of(tutorial, REFERENCE), kpis_of(tutorial, more)
     table = c.compare_kpis({"A": a, "B": b, "A again": a}).set_index(c.KPI_COLUMN)
     cost = table.loc["成本 cost (CNY)"]
@@ -147,7 +137,7 @@ def test_kpi_deltas_are_against_the_first_plan(tutorial: Scenario) -> None:
 
 
 def test_utilisation_by_base_delta(tutorial: Scenario) -> None:
-    more = Plan((*REFERENCE.shoots, Shoot("T4", day(3), "B1", "S2", "C2")))
+    more = Plan((*REFERENCE.shoots, Shoot("T4", dec(3), "B1", "S2", "C2")))
     names = {b.base_id: b.name for b in tutorial.bases}
     table = c.utilisation_by_base_delta(
         {"A": kpis_of(tutorial, REFERENCE), "B": kpis_of(tutorial, more)}, names
@@ -201,7 +191,7 @@ def test_plans_of_two_scenarios_load_with_their_own_scenario(
     store = ScenarioStore(get_engine(f"sqlite:///{tmp_path}/c.db"))
     first = store.create(tutorial)
     clone = store.clone(first.scenario_id, "教程 加急")
-    rush = Title("R1", "加急：总裁的契约新娘", "甜宠", 3, day(1), day(7), (Need("办公室", 1),))
+    rush = Title("R1", "加急：总裁的契约新娘", "甜宠", 3, dec(1), dec(7), (Need("办公室", 1),))
     version = store.save(
         clone.scenario_id, replace(tutorial, name="教程 加急", titles=(*tutorial.titles, rush)), 1
     )

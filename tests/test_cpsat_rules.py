@@ -15,8 +15,6 @@ import threading
 import time
 from collections.abc import Sequence
 
-import pytest
-
 from scheduler.check.checker import check_plan
 from scheduler.domain.model import (
     Actor,
@@ -29,12 +27,12 @@ from scheduler.domain.model import (
     Travel,
     Unavailability,
 )
-from scheduler.domain.plan import Plan
+from scheduler.samples.generate import generate, generate_with_reference
 from solver.result import Phase, Progress, SolveResult
 from solver.slate.candidates import enumerate_candidates, set_type_orders
 from solver.slate.solve import solve
 from solver.status import SolveStatus
-from tests.factories import START, day
+from tests.factories import day, days_of
 from tests.factories import small_scenario as scenario
 from tests.factories import small_title as title
 
@@ -43,10 +41,6 @@ def run(s: Scenario) -> SolveResult:
     result = solve(s, checker=check_plan, time_limit=10.0, workers=1, warm_start=False)
     assert result.status is not SolveStatus.ERROR, result.problems
     return result
-
-
-def days_of(plan: Plan, title_id: str) -> list[int]:
-    return [(shoot.date - START).days for shoot in plan.shoots_of(title_id)]
 
 
 # -- rule 1: exact, consecutive days inside the window -------------------------------------
@@ -440,8 +434,7 @@ def test_stop_flag_returns_the_best_plan_so_far() -> None:
 def test_stop_flag_interrupts_a_long_solve() -> None:
     # Zhengzhou month with a 60 s limit, stopped after 3 s: the solve returns within a
     # second or so with a checked plan at least as good as the greedy warm start.
-    generate = pytest.importorskip("scheduler.samples.generate")
-    month = generate.generate("zhengzhou-month")
+    month = generate("zhengzhou-month")
     stop = threading.Event()
     timer = threading.Timer(3.0, stop.set)
     timer.start()
@@ -475,8 +468,7 @@ def test_progress_reports_say_their_phase(tutorial: Scenario) -> None:
 
 
 def test_tutorial_is_proven_optimal_fast() -> None:
-    generate = pytest.importorskip("scheduler.samples.generate")
-    tutorial = generate.generate("tutorial")
+    tutorial = generate("tutorial")
     started = time.monotonic()
     result = solve(tutorial, checker=check_plan, time_limit=5.0)
     assert time.monotonic() - started < 5.0
@@ -491,13 +483,12 @@ def test_reference_plans_fit_the_model() -> None:
     # Every one of its titles must be one of the model's candidates (same base, start,
     # set-type order and crew), and on the tutorial the plan, fixed variable by variable,
     # must satisfy every constraint of the model.
-    generate = pytest.importorskip("scheduler.samples.generate")
     from ortools.sat.python import cp_model
 
     from solver.slate.cpsat.model import SlateModel
 
     for kind in ("zhengzhou-month", "tutorial"):
-        s, reference = generate.generate_with_reference(kind)
+        s, reference = generate_with_reference(kind)
         slate = SlateModel(s, enumerate_candidates(s))
         choices, unmatched = slate.choices_from_plan(reference)
         assert unmatched == [], kind

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from factories import tiny_scenario
 
 from scheduler.app.editing import (
     SHEET_TITLES,
@@ -27,8 +25,9 @@ from scheduler.app.editing import (
 from scheduler.domain.model import Scenario, Unavailability
 from scheduler.io.tables import SHEETS, scenario_settings
 from scheduler.io.validation import load_scenario
+from tests.factories import SAMPLES, tiny_scenario
 
-MONTH = Path(__file__).resolve().parents[1] / "sample_data" / "zhengzhou-month"
+MONTH = SAMPLES / "zhengzhou-month"
 
 
 def check(scenario: Scenario, frames: dict[str, pd.DataFrame]) -> EditCheck:

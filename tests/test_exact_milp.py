@@ -17,22 +17,18 @@ filled fixes nothing, in all three.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from functools import partial
 
 import pytest
 
 from scheduler.check.checker import check_plan
 from scheduler.domain.model import (
-    UNAVAILABLE_KINDS,
     Actor,
     Base,
     Crew,
     FilmSet,
-    Need,
     Pin,
     Scenario,
-    Title,
     Travel,
     Unavailability,
 )
@@ -41,108 +37,15 @@ from scheduler.io.validation import find_problems
 from solver.capacity.exact_milp import ExactResult, exact_priority_optimum
 from solver.capacity.lp import CapacitySolver
 from solver.result import SolveResult
-from solver.slate.greedy import greedy_plan
 from solver.slate.solve import solve
 from solver.status import SolveStatus
-from tests.factories import day, small_scenario, small_title, tiny_scenario
+from tests.factories import day, random_scenario, small_scenario, small_title, tiny_scenario
 
 # the MILP's titles default to a three-day window; its scenarios are the small ones
 title = partial(small_title, last=2)
 scenario = small_scenario
 SOLVERS: tuple[CapacitySolver, ...] = ("highs", "cbc")
-CITIES = ("郑州", "开封")
 SET_TYPES = ("办公室", "别墅", "医院")
-GENRES = ("都市", "甜宠", "古装")
-
-
-def random_scenario(seed: int, titles: tuple[int, int] = (4, 7)) -> Scenario:
-    """A random valid scenario: 7–12 days, 2–3 bases in 1–2 cities, 3–5 sets, 1–3 crews,
-    2–4 actors and ``titles`` (fewest, most) titles.
-
-    Windows, casts, outages, travel days, crew genres and days-in-a-row limits are
-    random; sometimes one title is pinned (start, and maybe base and crew) as the
-    greedy plan shoots it, so some plan keeps the pin. A title needs at most two set
-    types of 1–2 days each: at most 6 orders of set types, all of which CP-SAT
-    enumerates (see ``test_set_types_interleave`` for more).
-    """
-    rng = random.Random(seed)
-    days = rng.randint(7, 12)
-    cities = CITIES[: rng.randint(1, 2)]
-    bases = []
-    for i in range(1, rng.randint(2, 3) + 1):
-        city = rng.choice(cities)
-        bases.append(Base(f"B{i}", f"{city}{i}号基地", city, max_crews=rng.choice((None, 1, 2))))
-    sets = tuple(
-        FilmSet(
-            f"S{i}", rng.choice(bases).base_id, rng.choice(SET_TYPES), rng.randint(5, 50) * 100
-        )
-        for i in range(1, rng.randint(3, 5) + 1)
-    )
-    crews = tuple(
-        Crew(
-            f"C{i}",
-            f"剧组{i}",
-            rng.choice(bases).base_id,
-            rng.randint(50, 200) * 100,
-            genres=tuple(rng.sample(GENRES, rng.randint(1, 2))) if rng.random() < 0.5 else (),
-            max_days_in_row=rng.choice((None, 2, 3, 4)),
-        )
-        for i in range(1, rng.randint(1, 3) + 1)
-    )
-    actors = tuple(Actor(f"A{i}", f"演员{i}", 1000) for i in range(1, rng.randint(2, 4) + 1))
-    actor_ids = [a.actor_id for a in actors]
-    have_types = sorted({s.set_type for s in sets})
-    title_list = []
-    for i in range(1, rng.randint(*titles) + 1):
-        first = rng.randint(0, days - 2)
-        last = rng.randint(first, min(days - 1, first + 6))
-        types = rng.sample(have_types, min(len(have_types), rng.randint(1, 2)))
-        title_list.append(
-            Title(
-                f"T{i}",
-                f"剧目{i}",
-                rng.choice(GENRES),
-                rng.randint(1, 5),
-                day(first),
-                day(last),
-                tuple(Need(t, rng.randint(1, 2)) for t in types),
-                cast=tuple(rng.sample(actor_ids, rng.randint(0, 2))),
-            )
-        )
-    ids_of = {
-        "set": [s.set_id for s in sets],
-        "crew": [c.crew_id for c in crews],
-        "actor": actor_ids,
-        "base": [b.base_id for b in bases],
-    }
-    unavailable = []
-    for _ in range(rng.randint(0, 3)):
-        kind = rng.choice(UNAVAILABLE_KINDS)
-        first = rng.randint(0, days - 1)
-        last = min(days - 1, first + rng.randint(0, 2))
-        unavailable.append(Unavailability(kind, rng.choice(ids_of[kind]), day(first), day(last)))
-    travel: tuple[Travel, ...] = ()
-    if len(cities) == 2 and rng.random() < 0.7:
-        travel = (Travel(CITIES[0], CITIES[1], rng.randint(0, 3)),)
-    made = scenario(
-        title_list,
-        days=days,
-        bases=bases,
-        sets=sets,
-        crews=crews,
-        actors=actors,
-        unavailable=unavailable,
-        travel=travel,
-    )
-    if rng.random() < 0.4:
-        greedy = greedy_plan(made)
-        scheduled = sorted(greedy.scheduled_title_ids)
-        if scheduled:
-            shoot = greedy.shoots_of(rng.choice(scheduled))[0]
-            base_id = shoot.base_id if rng.random() < 0.5 else None
-            crew_id = shoot.crew_id if rng.random() < 0.5 else None
-            made = replace(made, pins=(Pin(shoot.title_id, shoot.date, base_id, crew_id),))
-    return made
 
 
 def milp(s: Scenario, solver: CapacitySolver = "highs", time_limit: float = 20.0) -> ExactResult:

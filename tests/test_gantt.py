@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -16,14 +15,8 @@ from scheduler.domain.model import Pin, Scenario
 from scheduler.domain.plan import Plan, Shoot
 from scheduler.io.validation import load_scenario
 from solver.slate.greedy import greedy_plan
+from tests.factories import SAMPLES, day
 from ui.gantt_charts import gantt_figure
-
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
-D = date(2026, 12, 1)
-
-
-def day(n: int) -> date:
-    return D + timedelta(days=n)
 
 
 @pytest.fixture(scope="module")

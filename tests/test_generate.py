@@ -20,8 +20,7 @@ from scheduler.io.tables import write_scenario
 from scheduler.io.validation import load_scenario
 from scheduler.samples.generate import KINDS, generate, generate_with_reference
 from solver.slate.greedy import greedy_plan
-
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+from tests.factories import SAMPLES
 
 
 @cache

@@ -9,91 +9,37 @@ code with the greedy.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
+from functools import partial
 
 import pytest
 
 from scheduler.check.checker import check_plan
 from scheduler.domain.model import (
-    Actor,
     Base,
     Crew,
     FilmSet,
-    Need,
     Pin,
     Scenario,
     Title,
     Travel,
-    Unavailability,
     UnavailableKind,
 )
 from scheduler.domain.plan import Plan
 from scheduler.samples.generate import generate
 from solver.slate.greedy import greedy_plan
+from tests.factories import day, days_of, numbered_actors, outage, small_scenario, small_title
 
-START = date(2026, 12, 1)
-
-
-def day(number: int) -> date:
-    return START + timedelta(days=number)
-
-
-def title(
-    title_id: str,
-    *,
-    priority: int = 3,
-    window: tuple[int, int] = (0, 6),
-    needs: dict[str, int] | None = None,
-    cast: tuple[str, ...] = (),
-    genre: str = "都市",
-) -> Title:
-    """A title shooting ``needs`` (default one 办公室 day) between days ``window``."""
-    needs = needs or {"办公室": 1}
-    return Title(
-        title_id,
-        f"剧目{title_id}",
-        genre,
-        priority,
-        day(window[0]),
-        day(window[1]),
-        tuple(Need(set_type, days) for set_type, days in needs.items()),
-        cast,
-    )
-
-
-def scenario(
-    titles: list[Title],
-    *,
-    sets: list[tuple[str, str, str, int]] | None = None,
-    bases: list[Base] | None = None,
-    crews: list[Crew] | None = None,
-    actors: int = 3,
-    unavailable: Sequence[tuple[UnavailableKind, str, int, int]] = (),
-    travel: Sequence[Travel] = (),
-    pins: Sequence[Pin] = (),
-    days: int = 7,
-) -> Scenario:
-    """A one-week scenario; by default one base B1 in 郑州 with one 办公室 set and one crew."""
-    bases = bases or [Base("B1", "郑州金水影视基地", "郑州")]
-    sets = sets or [("S1", "B1", "办公室", 1000)]
-    crews = crews or [Crew("C1", "张导剧组", "B1", 20000)]
-    return Scenario(
-        name="测试",
-        start_date=START,
-        days=days,
-        bases=tuple(bases),
-        sets=tuple(FilmSet(*row) for row in sets),
-        crews=tuple(crews),
-        actors=tuple(Actor(f"A{n}", f"演员{n}", 1000) for n in range(1, actors + 1)),
-        titles=tuple(titles),
-        unavailable=tuple(
-            Unavailability(kind, resource, day(first), day(last))
-            for kind, resource, first, last in unavailable
-        ),
-        travel=tuple(travel),
-        pins=tuple(pins),
-    )
+# Titles of priority 3 that may shoot all week (one 办公室 day by default), in a week at
+# B1 in 郑州 with one 办公室 set S1, one crew C1 and actors A1–A3.
+title = partial(small_title, priority=3, last=6)
+scenario = partial(
+    small_scenario,
+    days=7,
+    bases=(Base("B1", "郑州金水影视基地", "郑州"),),
+    crews=(Crew("C1", "张导剧组", "B1", 20000),),
+    actors=numbered_actors(3),
+)
 
 
 def plan_of(s: Scenario) -> Plan:
@@ -102,10 +48,6 @@ def plan_of(s: Scenario) -> Plan:
     assert [str(v) for v in check_plan(s, plan)] == []
     assert set(plan.scheduled_title_ids) | set(plan.unscheduled) == {t.title_id for t in s.titles}
     return plan
-
-
-def days_of(plan: Plan, title_id: str) -> list[int]:
-    return [(shoot.date - START).days for shoot in plan.shoots_of(title_id)]
 
 
 def where(plan: Plan, title_id: str) -> tuple[str, str, list[str]]:
@@ -122,9 +64,9 @@ def test_titles_go_by_priority_then_due_date_each_at_its_earliest_start() -> Non
     # T1 and T2 tie on priority 2, T2 is due earlier so it takes day 1, T1 day 2.
     s = scenario(
         [
-            title("T1", priority=2, window=(0, 6)),
-            title("T2", priority=2, window=(0, 4)),
-            title("T3", priority=5, window=(0, 6)),
+            title("T1", priority=2, first=0, last=6),
+            title("T2", priority=2, first=0, last=4),
+            title("T3", priority=5, first=0, last=6),
         ]
     )
     plan = plan_of(s)
@@ -140,15 +82,15 @@ def test_rule1_shoot_days_are_consecutive_and_skip_a_closed_day() -> None:
     # The only set is closed on day 1, so a 3-day shoot cannot start on day 0
     # (it would straddle day 1): the earliest consecutive run is days 2-4.
     s = scenario(
-        [title("T1", needs={"办公室": 3})],
-        unavailable=[("set", "S1", 1, 1)],
+        [title("T1", needs=[("办公室", 3)])],
+        unavailable=[outage("set", "S1", 1, 1)],
     )
     assert days_of(plan_of(s), "T1") == [2, 3, 4]
 
 
 def test_rule1_window_shorter_than_the_shoot_is_unscheduled_with_a_reason() -> None:
     # Three shoot days do not fit in a two-day window, whatever else is free.
-    s = scenario([title("T1", window=(2, 3), needs={"办公室": 3})])
+    s = scenario([title("T1", first=2, last=3, needs=[("办公室", 3)])])
     plan = plan_of(s)
     assert plan.unscheduled["T1"] == "可拍期 12-03 至 12-04 只有 2 天，不够拍 3 天"
 
@@ -158,8 +100,8 @@ def test_rule1_shoots_stay_inside_the_window_or_not_at_all() -> None:
     # days 2-3, so it is left out rather than moved outside its window.
     s = scenario(
         [
-            title("T1", priority=5, window=(2, 3), needs={"办公室": 2}),
-            title("T2", priority=1, window=(2, 3)),
+            title("T1", priority=5, first=2, last=3, needs=[("办公室", 2)]),
+            title("T2", priority=1, first=2, last=3),
         ]
     )
     plan = plan_of(s)
@@ -174,13 +116,13 @@ def test_rule2_one_base_that_has_every_needed_set_type() -> None:
     # T1 needs 医院 and 别墅: B1 has only 医院, B2 only 别墅, B3 both -> B3,
     # one day on each of B3's sets.
     s = scenario(
-        [title("T1", needs={"医院": 1, "别墅": 1})],
+        [title("T1", needs=[("医院", 1), ("别墅", 1)])],
         bases=[Base(b, f"基地{b}", "郑州") for b in ("B1", "B2", "B3")],
         sets=[
-            ("S1", "B1", "医院", 1000),
-            ("S2", "B2", "别墅", 1000),
-            ("S3", "B3", "医院", 3000),
-            ("S4", "B3", "别墅", 3000),
+            FilmSet("S1", "B1", "医院", 1000),
+            FilmSet("S2", "B2", "别墅", 1000),
+            FilmSet("S3", "B3", "医院", 3000),
+            FilmSet("S4", "B3", "别墅", 3000),
         ],
     )
     base_id, _, set_ids = where(plan_of(s), "T1")
@@ -190,9 +132,9 @@ def test_rule2_one_base_that_has_every_needed_set_type() -> None:
 
 def test_rule2_no_base_with_all_set_types_is_unscheduled_with_a_reason() -> None:
     s = scenario(
-        [title("T1", needs={"医院": 1, "别墅": 1})],
+        [title("T1", needs=[("医院", 1), ("别墅", 1)])],
         bases=[Base(b, f"基地{b}", "郑州") for b in ("B1", "B2")],
-        sets=[("S1", "B1", "医院", 1000), ("S2", "B2", "别墅", 1000)],
+        sets=[FilmSet("S1", "B1", "医院", 1000), FilmSet("S2", "B2", "别墅", 1000)],
     )
     assert plan_of(s).unscheduled["T1"] == "没有一个基地同时有医院、别墅场景"
 
@@ -202,10 +144,10 @@ def test_rule2_set_type_order_inside_a_title_is_chosen_to_fit() -> None:
     # needs 别墅 + 办公室: only the order 办公室 (day 0) then 别墅 (day 1) fits.
     s = scenario(
         [
-            title("T1", priority=5, window=(0, 0), needs={"别墅": 1}),
-            title("T2", priority=1, window=(0, 1), needs={"别墅": 1, "办公室": 1}),
+            title("T1", priority=5, first=0, last=0, needs=[("别墅", 1)]),
+            title("T2", priority=1, first=0, last=1, needs=[("别墅", 1), ("办公室", 1)]),
         ],
-        sets=[("S1", "B1", "办公室", 1000), ("S2", "B1", "别墅", 3000)],
+        sets=[FilmSet("S1", "B1", "办公室", 1000), FilmSet("S2", "B1", "别墅", 3000)],
         crews=[Crew("C1", "张导剧组", "B1", 20000), Crew("C2", "李导剧组", "B1", 20000)],
     )
     plan = plan_of(s)
@@ -218,10 +160,10 @@ def test_rule2_set_types_may_interleave_when_no_grouped_order_fits() -> None:
     # 别墅 (day 0), 办公室 (day 1), 别墅 (day 2) does.
     s = scenario(
         [
-            title("T1", priority=5, window=(1, 1), needs={"别墅": 1}),
-            title("T2", priority=1, window=(0, 2), needs={"别墅": 2, "办公室": 1}),
+            title("T1", priority=5, first=1, last=1, needs=[("别墅", 1)]),
+            title("T2", priority=1, first=0, last=2, needs=[("别墅", 2), ("办公室", 1)]),
         ],
-        sets=[("S1", "B1", "办公室", 1000), ("S2", "B1", "别墅", 3000)],
+        sets=[FilmSet("S1", "B1", "办公室", 1000), FilmSet("S2", "B1", "别墅", 3000)],
         crews=[Crew("C1", "张导剧组", "B1", 20000), Crew("C2", "李导剧组", "B1", 20000)],
     )
     assert where(plan_of(s), "T2")[2] == ["S2", "S1", "S2"]
@@ -232,7 +174,7 @@ def test_rule2_prefers_the_cheaper_base() -> None:
     s = scenario(
         [title("T1")],
         bases=[Base("B1", "基地一", "郑州"), Base("B2", "基地二", "郑州")],
-        sets=[("S1", "B1", "办公室", 2500), ("S2", "B2", "办公室", 1200)],
+        sets=[FilmSet("S1", "B1", "办公室", 2500), FilmSet("S2", "B2", "办公室", 1200)],
     )
     assert where(plan_of(s), "T1")[:1] == ("B2",)
 
@@ -281,10 +223,10 @@ def test_rule4_an_actor_shared_by_two_titles_never_shoots_both_the_same_day() ->
     # both casts: T1 (higher priority) takes days 0-1, T2 waits until day 2.
     s = scenario(
         [
-            title("T1", priority=5, needs={"办公室": 2}, cast=("A1", "A2")),
+            title("T1", priority=5, needs=[("办公室", 2)], cast=("A1", "A2")),
             title("T2", priority=3, cast=("A1", "A3")),
         ],
-        sets=[("S1", "B1", "办公室", 1000), ("S2", "B1", "办公室", 1000)],
+        sets=[FilmSet("S1", "B1", "办公室", 1000), FilmSet("S2", "B1", "办公室", 1000)],
         crews=[Crew("C1", "张导剧组", "B1", 20000), Crew("C2", "李导剧组", "B1", 20000)],
     )
     plan = plan_of(s)
@@ -303,10 +245,10 @@ def test_rule4_a_busy_actor_in_a_tight_window_is_named_in_the_reason() -> None:
     # A1 shoots T1 on days 0-1; T2 needs A1 within days 0-1 as well.
     s = scenario(
         [
-            title("T1", priority=5, window=(0, 1), needs={"办公室": 2}, cast=("A1",)),
-            title("T2", priority=1, window=(0, 1), cast=("A1",)),
+            title("T1", priority=5, first=0, last=1, needs=[("办公室", 2)], cast=("A1",)),
+            title("T2", priority=1, first=0, last=1, cast=("A1",)),
         ],
-        sets=[("S1", "B1", "办公室", 1000), ("S2", "B1", "办公室", 1000)],
+        sets=[FilmSet("S1", "B1", "办公室", 1000), FilmSet("S2", "B1", "办公室", 1000)],
         crews=[Crew("C1", "张导剧组", "B1", 20000), Crew("C2", "李导剧组", "B1", 20000)],
     )
     assert plan_of(s).unscheduled["T2"] == "演员演员1在 12-01 至 12-02 之间没有空档"
@@ -323,8 +265,8 @@ def test_rule5_nothing_is_booked_while_unavailable(kind: UnavailableKind, resour
     # Whichever of set, base, crew or cast member is out on days 0-2, the
     # 2-day shoot starts on day 3, the first day everything is back.
     s = scenario(
-        [title("T1", needs={"办公室": 2}, cast=("A1",))],
-        unavailable=[(kind, resource, 0, 2)],
+        [title("T1", needs=[("办公室", 2)], cast=("A1",))],
+        unavailable=[outage(kind, resource, 0, 2)],
     )
     assert days_of(plan_of(s), "T1") == [3, 4]
 
@@ -339,9 +281,9 @@ def test_rule6_base_hosts_at_most_max_crews_titles_a_day() -> None:
         [title("T1", priority=5), title("T2", priority=3)],
         bases=[Base("B1", "基地一", "郑州", max_crews=1), Base("B2", "基地二", "郑州")],
         sets=[
-            ("S1", "B1", "办公室", 1000),
-            ("S2", "B1", "办公室", 1000),
-            ("S3", "B2", "办公室", 5000),
+            FilmSet("S1", "B1", "办公室", 1000),
+            FilmSet("S2", "B1", "办公室", 1000),
+            FilmSet("S3", "B2", "办公室", 5000),
         ],
         crews=[Crew("C1", "张导剧组", "B1", 20000), Crew("C2", "李导剧组", "B1", 20000)],
     )
@@ -358,7 +300,7 @@ def two_cities(titles: list[Title], **options: object) -> Scenario:
     return scenario(
         titles,
         bases=[Base("B1", "郑州金水影视基地", "郑州"), Base("B2", "开封宋都影视城", "开封")],
-        sets=[("S1", "B1", "办公室", 1000), ("S2", "B2", "古装宫殿", 4000)],
+        sets=[FilmSet("S1", "B1", "办公室", 1000), FilmSet("S2", "B2", "古装宫殿", 4000)],
         travel=[Travel("郑州", "开封", 2)],
         **options,  # type: ignore[arg-type]
     )
@@ -369,8 +311,8 @@ def test_rule7_crew_needs_travel_days_before_a_title_in_another_city() -> None:
     # 郑州→开封 takes 2 free days: T2 starts on day 3, not day 1.
     s = two_cities(
         [
-            title("T1", priority=5, window=(0, 0)),
-            title("T2", priority=3, needs={"古装宫殿": 1}, genre="古装"),
+            title("T1", priority=5, first=0, last=0),
+            title("T2", priority=3, needs=[("古装宫殿", 1)], genre="古装"),
         ]
     )
     assert days_of(plan_of(s), "T2") == [3]
@@ -383,8 +325,8 @@ def test_rule7_an_actor_needs_travel_days_before_a_later_title_in_another_city()
     # follows 开封 with no free day. So T2 is left out, and the reason says why.
     s = two_cities(
         [
-            title("T1", priority=5, window=(5, 5), needs={"古装宫殿": 1}, cast=("A1",)),
-            title("T2", priority=3, window=(3, 6), cast=("A1",)),
+            title("T1", priority=5, first=5, last=5, needs=[("古装宫殿", 1)], cast=("A1",)),
+            title("T2", priority=3, first=3, last=6, cast=("A1",)),
         ],
         crews=[Crew("C1", "张导剧组", "B1", 20000), Crew("C2", "李导剧组", "B2", 20000)],
     )
@@ -412,7 +354,7 @@ def test_rule8_pins_are_kept_and_pinned_titles_go_first() -> None:
     s = scenario(
         [title("T1", priority=5), title("T2", priority=1)],
         bases=[Base("B1", "基地一", "郑州"), Base("B2", "基地二", "郑州")],
-        sets=[("S1", "B1", "办公室", 1000), ("S2", "B2", "办公室", 5000)],
+        sets=[FilmSet("S1", "B1", "办公室", 1000), FilmSet("S2", "B2", "办公室", 5000)],
         crews=[Crew("C1", "张导剧组", "B1", 10000), Crew("C2", "李导剧组", "B1", 30000)],
         pins=[Pin("T2", start_date=day(0), base_id="B2", crew_id="C1")],
     )
@@ -426,7 +368,7 @@ def test_rule8_a_pin_outside_the_window_is_unscheduled_with_a_reason() -> None:
     # placed by anyone (the checker counts an unscheduled pin as a broken rule
     # 8, so no plan is valid here); the greedy says why instead of moving it.
     s = scenario(
-        [title("T1", window=(0, 2), needs={"办公室": 2})],
+        [title("T1", first=0, last=2, needs=[("办公室", 2)])],
         pins=[Pin("T1", start_date=day(2))],
     )
     plan = greedy_plan(s)
@@ -442,7 +384,7 @@ def test_rule9_crew_with_max_two_days_in_row_rests() -> None:
     # shoots days 0 and 1, must rest on day 2, and shoots the third on day 3.
     s = scenario(
         [title(f"T{n}", priority=6 - n) for n in (1, 2, 3)],
-        sets=[("S1", "B1", "办公室", 1000), ("S2", "B1", "办公室", 1000)],
+        sets=[FilmSet("S1", "B1", "办公室", 1000), FilmSet("S2", "B1", "办公室", 1000)],
         crews=[Crew("C1", "张导剧组", "B1", 20000, max_days_in_row=2)],
     )
     plan = plan_of(s)
@@ -455,8 +397,8 @@ def test_rule9_runs_count_across_neighbouring_titles() -> None:
     # 4-5 would join T1's run: 2 + 2 = 4).
     s = scenario(
         [
-            title("T1", priority=5, window=(2, 3), needs={"办公室": 2}),
-            title("T2", priority=3, needs={"办公室": 2}),
+            title("T1", priority=5, first=2, last=3, needs=[("办公室", 2)]),
+            title("T2", priority=3, needs=[("办公室", 2)]),
         ],
         crews=[Crew("C1", "张导剧组", "B1", 20000, max_days_in_row=3)],
     )
@@ -466,7 +408,7 @@ def test_rule9_runs_count_across_neighbouring_titles() -> None:
 
 def test_rule9_a_crew_that_may_not_shoot_long_enough_is_not_used() -> None:
     s = scenario(
-        [title("T1", needs={"办公室": 3})],
+        [title("T1", needs=[("办公室", 3)])],
         crews=[Crew("C1", "张导剧组", "B1", 20000, max_days_in_row=2)],
     )
     assert plan_of(s).unscheduled["T1"] == "可拍都市剧的剧组最多连拍不到 3 天"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
 
 import pytest
 
@@ -22,11 +21,7 @@ from scheduler.domain.model import (
     Unavailability,
 )
 from scheduler.domain.plan import Plan, Shoot
-
-
-def d(day: int) -> date:
-    return date(2026, 12, day)
-
+from tests.factories import dec as d
 
 # 10 days, 12-01 … 12-10: week 1 is 12-01~12-07 (7 days), week 2 is 12-08~12-10 (3 days).
 # Available set-days: S01 10; S02 8 (broken 12-09 … 12-10); S03 9 (base B02 shut 12-08) = 27.

@@ -9,48 +9,34 @@ from __future__ import annotations
 
 import itertools
 import time
-from datetime import date, timedelta
-
-import pytest
 
 from scheduler.check.checker import check_plan
-from scheduler.domain.model import Base, Crew, FilmSet, Need, Scenario, Title, Travel
+from scheduler.domain.model import Base, FilmSet, Scenario, Travel
 from solver.slate.choices import Choice, Placement
 from solver.slate.cpsat.model import choices_of_plan
 from solver.slate.lns import Incumbent, LargeNeighbourhoodSearch
 from solver.slate.solve import solve
 from solver.status import SolveStatus
+from tests.factories import small_scenario, small_title
 
-START = date(2026, 12, 1)
 ZHENGZHOU = Base("B1", "金水基地", "郑州")
 KAIFENG = Base("B2", "开封基地", "开封")
-
-
-def title(title_id: str, first: int, last: int, days: int = 2, priority: int = 1) -> Title:
-    return Title(
-        title_id,
-        f"剧目{title_id}",
-        "都市",
-        priority,
-        START + timedelta(days=first),
-        START + timedelta(days=last),
-        (Need("办公室", days),),
-    )
+TWO_OFFICE_DAYS = (("办公室", 2),)
 
 
 def two_titles(t2_last: int, *, travel: int | None = None) -> Scenario:
-    """T1 and T2 share the one crew; T1 shoots at B1 (郑州), T2 anywhere it can."""
+    """T1 and T2 (2 办公室 days each) share the one crew C1; T1 shoots at B1 (郑州) on days
+    0–1, T2 anywhere it can on days 0 … ``t2_last``; with ``travel``, B2 in 开封 too."""
     bases = (ZHENGZHOU,) if travel is None else (ZHENGZHOU, KAIFENG)
     sets = tuple(FilmSet(f"S{b.base_id}", b.base_id, "办公室", 1000) for b in bases)
-    return Scenario(
-        name="测试",
-        start_date=START,
+    return small_scenario(
+        (
+            small_title("T1", 5, last=1, needs=TWO_OFFICE_DAYS),
+            small_title("T2", last=t2_last, needs=TWO_OFFICE_DAYS),
+        ),
         days=8,
         bases=bases,
         sets=sets,
-        crews=(Crew("C1", "张导剧组", "B1", 10000),),
-        actors=(),
-        titles=(title("T1", 0, 1, priority=5), title("T2", 0, t2_last)),
         travel=() if travel is None else (Travel("郑州", "开封", travel),),
     )
 
@@ -81,7 +67,7 @@ def test_fixed_title_keeps_travel_days() -> None:
     # days 0–1; travel 郑州 → 开封 is 3 days. T2 (1 day, window 0–7) goes to B1 on day 2
     # (same city, no travel) rather than 开封, where day 5 would be the earliest.
     s = two_titles(7, travel=3)
-    s = Scenario(**{**s.__dict__, "titles": (s.titles[0], title("T2", 0, 7, days=1))})
+    s = Scenario(**{**s.__dict__, "titles": (s.titles[0], small_title("T2", last=7))})
     lns = LargeNeighbourhoodSearch(s, t1_fixed_on_days_0_1(), workers=1)
     outcome = lns.move(["T2"], 2.0)
     assert outcome.choices is not None
@@ -97,22 +83,11 @@ def test_fixed_title_blocks_travel_too_short_for_the_window() -> None:
         **{
             **s.__dict__,
             "sets": (FilmSet("SB1", "B1", "办公室", 1000), FilmSet("SB2", "B2", "医院", 1000)),
-            "titles": (
-                s.titles[0],
-                Title(
-                    "T2", "剧目T2", "都市", 1, START, START + timedelta(days=3), (Need("医院", 1),)
-                ),
-            ),
+            "titles": (s.titles[0], small_title("T2", last=3, needs=[("医院", 1)])),
         }
     )
     lns = LargeNeighbourhoodSearch(only_b2_for_t2, t1_fixed_on_days_0_1(), workers=1)
     assert lns.move(["T2"], 2.0).choices is None
-
-
-@pytest.fixture(scope="module")
-def zhengzhou_full() -> Scenario:
-    generate = pytest.importorskip("scheduler.samples.generate")
-    return generate.generate("zhengzhou-full")
 
 
 def test_lns_never_worsens_the_incumbent(zhengzhou_full: Scenario) -> None:

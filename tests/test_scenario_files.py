@@ -8,7 +8,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from factories import tiny_scenario
 from openpyxl import load_workbook
 
 from scheduler.domain.errors import ScenarioError
@@ -20,8 +19,9 @@ from scheduler.io.scenario_files import (
 )
 from scheduler.io.tables import write_scenario
 from scheduler.io.validation import load_scenario
+from tests.factories import SAMPLES, tiny_scenario
 
-MONTH = Path(__file__).resolve().parents[1] / "sample_data" / "zhengzhou-month"
+MONTH = SAMPLES / "zhengzhou-month"
 
 
 @pytest.fixture(scope="module")

@@ -24,14 +24,7 @@ from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import LargeNeighbourhoodSearch
 from solver.slate.slices import make_groups, rounds, search_slices
 from solver.status import SolveStatus
-from tests.test_solve_properties import priority_of, scenarios
-
-
-@pytest.fixture(scope="module")
-def zhengzhou_full() -> Scenario:
-    from scheduler.samples.generate import generate
-
-    return generate("zhengzhou-full")
+from tests.factories import priority_of, random_scenarios
 
 
 def crews_off_their_group(scenario: Scenario, plan: Plan, groups: list[Group]) -> list[str]:
@@ -140,7 +133,7 @@ def test_solve_by_slices_keeps_every_rule_and_beats_greedy(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(scenarios())
+@given(random_scenarios())
 def test_slice_path_on_random_scenarios_passes_the_checker_and_beats_the_greedy(
     scenario: Scenario,
 ) -> None:

@@ -1,4 +1,5 @@
-"""``python -m scheduler solve`` and :mod:`scheduler.services.planning` on the tutorial and the month.
+"""``python -m scheduler solve`` and :mod:`scheduler.services.planning` on the tutorial and
+the month.
 
 The tutorial (7 days, 6 titles) has one best plan, priority 17, found by hand
 in its README; the solver proves it in well under a second, so a 10 s limit

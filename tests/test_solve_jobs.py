@@ -26,8 +26,7 @@ from scheduler.services.solve_jobs import (
 )
 from scheduler.storage import ScenarioStore
 from solver.result import Phase, Progress
-
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+from tests.factories import SAMPLES
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +30,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from scheduler.app import support as app_support
 from scheduler.cli.main import main
 from scheduler.domain.errors import Problem, ScenarioError
-from scheduler.domain.model import (
-    Actor,
-    Base,
-    Crew,
-    FilmSet,
-    Need,
-    Pin,
-    Scenario,
-    Targets,
-    Title,
-    Travel,
-    Unavailability,
-)
-from scheduler.domain.plan import Plan, Shoot
+from scheduler.domain.model import Crew, Pin, Scenario
+from scheduler.domain.plan import Plan
 from scheduler.io.tables import write_scenario
 from scheduler.storage import (
     DuplicateNameError,
@@ -56,6 +44,7 @@ from scheduler.storage import (
 )
 from scheduler.storage.engine import alembic_config, create_database_engine, upgrade
 from scheduler.storage.rows import CONTENT_ROWS, TitleRow, metadata
+from tests.factories import storage_plan, storage_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get(
@@ -70,117 +59,6 @@ EMPTYING_ORDER = (
 )
 """Every ShootPlan table, children before parents."""
 TABLES = set(EMPTYING_ORDER)
-
-# -- scenarios built from the model classes -----------------------------------------
-
-
-def make_scenario(name: str = "郑州基地群 12月 测试", *, optional_sheets: bool = True) -> Scenario:
-    """A small valid scenario: 2 bases in 2 cities, 4 sets, 2 crews, 3 actors, 3 titles.
-
-    Ids are deliberately out of sorted order (B2 before B1 …) so that a store
-    returning rows by id instead of by file position is caught. With
-    ``optional_sheets`` it also has unavailability, travel, pins (one with
-    every field ``None``), extra columns and unknown settings; without, all of
-    those are empty.
-    """
-    extra = optional_sheets
-    return Scenario(
-        name=name,
-        start_date=date(2026, 12, 1),
-        days=31,
-        targets=Targets(parallel_shoots_per_day=20, titles_per_month=400) if extra else Targets(),
-        settings_extra={
-            "owner": "王统筹",
-            "published_until": date(2026, 12, 7),
-            "call_time": time(7, 30),
-            "notes": {"weekly": [1, 2.5, "周一"], "flag": True},
-        }
-        if extra
-        else {},
-        bases=(
-            Base("B2", "开封清明上河园基地", "开封", extra={"联系人": "刘经理"} if extra else {}),
-            Base("B1", "郑州影视城", "郑州", max_crews=3),
-        ),
-        sets=(
-            FilmSet("S3", "B1", "办公室", 3000),
-            FilmSet("S1", "B1", "别墅", 5200, extra={"面积": "800㎡"} if extra else {}),
-            FilmSet("S2", "B2", "古装宫殿", 8800),
-            FilmSet("S4", "B2", "医院", 4100),
-        ),
-        crews=(
-            Crew("C2", "陈导剧组", "B2", 9000, genres=("古装", "甜宠"), max_days_in_row=6),
-            Crew("C1", "张导剧组", "B1", 8000),
-        ),
-        actors=(
-            Actor("A3", "林小雨", 6000),
-            Actor("A1", "赵子轩", 12000, extra={"经纪公司": "星河"} if extra else {}),
-            Actor("A2", "苏晴", 7000),
-        ),
-        titles=(
-            Title(
-                "T3",
-                "霸道总裁的契约新娘",
-                "都市",
-                3,
-                date(2026, 12, 1),
-                date(2026, 12, 20),
-                needs=(
-                    Need("办公室", 2),
-                    Need("别墅", 3, extra={"备注": "夜戏"} if extra else {}),
-                ),
-                cast=("A1", "A3"),
-                extra={"平台": "抖音"} if extra else {},
-            ),
-            Title(
-                "T1",
-                "凤临天下",
-                "古装",
-                5,
-                date(2026, 12, 3),
-                date(2026, 12, 31),
-                needs=(Need("古装宫殿", 4),),
-                cast=("A2",),
-            ),
-            Title(
-                "T2",
-                "急诊室的春天",
-                "都市",
-                1,
-                date(2026, 12, 10),
-                date(2026, 12, 28),
-                needs=(Need("医院", 2), Need("办公室", 1)),
-            ),
-        ),
-        unavailable=(
-            Unavailability("actor", "A1", date(2026, 12, 8), date(2026, 12, 9), "综艺录制"),
-            Unavailability("base", "B2", date(2026, 12, 24), date(2026, 12, 25)),
-        )
-        if extra
-        else (),
-        travel=(Travel("郑州", "开封", 1, extra={"交通": "高铁"}),) if extra else (),
-        pins=(
-            Pin("T1", start_date=date(2026, 12, 5), base_id="B2", crew_id="C2"),
-            Pin("T3"),
-            Pin("T2", crew_id="C1"),
-        )
-        if extra
-        else (),
-    )
-
-
-def make_plan() -> Plan:
-    """T1 on 12-05 … 12-08 at B2 with C2; T3 and T2 left out with a reason."""
-    shoots = tuple(
-        Shoot("T1", date(2026, 12, day), "B2", "S2", "C2") for day in (8, 5, 6, 7)
-    )  # not in date order: the store keeps the plan's own order
-    return Plan(
-        shoots=shoots,
-        unscheduled={
-            "T3": "12-08 至 12-09 主演赵子轩不可用 (lead actor A1 unavailable 12-08 … 12-09)",
-            "T2": "没有空闲的医院场景 (no 医院 set free between 12-10 and 12-28)",
-        },
-    )
-
 
 # -- databases ------------------------------------------------------------------------
 
@@ -293,7 +171,7 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_round_trip_keeps_everything(store: ScenarioStore) -> None:
-    scenario = make_scenario()
+    scenario = storage_scenario()
     info = store.create(scenario)
 
     loaded, version = store.load(info.scenario_id)
@@ -311,7 +189,7 @@ def test_round_trip_keeps_everything(store: ScenarioStore) -> None:
 
 
 def test_round_trip_with_empty_optional_sheets(store: ScenarioStore) -> None:
-    scenario = make_scenario("空白可选表", optional_sheets=False)
+    scenario = storage_scenario("空白可选表", optional_sheets=False)
     info = store.create(scenario)
 
     loaded, _version = store.load(info.scenario_id)
@@ -322,7 +200,7 @@ def test_round_trip_with_empty_optional_sheets(store: ScenarioStore) -> None:
 
 
 def test_info_counts_titles_and_bases(store: ScenarioStore) -> None:
-    info = store.create(make_scenario())
+    info = store.create(storage_scenario())
 
     assert (info.name, info.version, info.title_count, info.base_count) == (
         "郑州基地群 12月 测试",
@@ -338,8 +216,8 @@ def test_info_counts_titles_and_bases(store: ScenarioStore) -> None:
 
 def test_list_and_find(store: ScenarioStore) -> None:
     assert store.list() == []
-    first = store.create(make_scenario("乙 场景"))
-    second = store.create(make_scenario("甲 场景", optional_sheets=False))
+    first = store.create(storage_scenario("乙 场景"))
+    second = store.create(storage_scenario("甲 场景", optional_sheets=False))
 
     assert {info.name for info in store.list()} == {"甲 场景", "乙 场景"}
     assert store.find("甲 场景") == second
@@ -348,7 +226,7 @@ def test_list_and_find(store: ScenarioStore) -> None:
 
 
 def test_clone_is_a_separate_copy(store: ScenarioStore) -> None:
-    original = store.create(make_scenario("基准方案"))
+    original = store.create(storage_scenario("基准方案"))
 
     copy = store.clone(original.scenario_id, "基准方案 加一个剧组")
     scenario, version = store.load(copy.scenario_id)
@@ -357,28 +235,28 @@ def test_clone_is_a_separate_copy(store: ScenarioStore) -> None:
 
     assert copy.scenario_id != original.scenario_id
     assert copy.version == 1
-    assert scenario == replace(make_scenario("基准方案"), name="基准方案 加一个剧组")
-    assert store.load(original.scenario_id) == (make_scenario("基准方案"), 1)
+    assert scenario == replace(storage_scenario("基准方案"), name="基准方案 加一个剧组")
+    assert store.load(original.scenario_id) == (storage_scenario("基准方案"), 1)
     assert len(store.load(copy.scenario_id)[0].crews) == 3
 
 
 def test_rename_changes_the_name_and_the_version(store: ScenarioStore) -> None:
-    info = store.create(make_scenario("旧名"))
+    info = store.create(storage_scenario("旧名"))
 
     renamed = store.rename(info.scenario_id, "新名")
 
     assert (renamed.name, renamed.version) == ("新名", 2)
     assert store.find("旧名") is None
-    assert store.load(info.scenario_id) == (make_scenario("新名"), 2)
+    assert store.load(info.scenario_id) == (storage_scenario("新名"), 2)
 
 
 def test_delete_removes_the_scenario_its_content_and_its_plans(
     store: ScenarioStore, engine: Engine
 ) -> None:
-    kept = store.create(make_scenario("保留"))
-    gone = store.create(make_scenario("删除"))
-    store.save_plan(gone.scenario_id, 1, make_plan(), {"status": "feasible"}, "草稿")
-    kept_plan = store.save_plan(kept.scenario_id, 1, make_plan(), {"status": "optimal"}, "")
+    kept = store.create(storage_scenario("保留"))
+    gone = store.create(storage_scenario("删除"))
+    store.save_plan(gone.scenario_id, 1, storage_plan(), {"status": "feasible"}, "草稿")
+    kept_plan = store.save_plan(kept.scenario_id, 1, storage_plan(), {"status": "optimal"}, "")
     before = snapshot(engine)
 
     store.delete(gone.scenario_id)
@@ -401,7 +279,7 @@ def test_missing_ids_raise_not_found(store: ScenarioStore) -> None:
     with pytest.raises(NotFoundError, match="找不到场景"):
         store.load(404)
     with pytest.raises(NotFoundError):
-        store.save(404, make_scenario(), 1)
+        store.save(404, storage_scenario(), 1)
     with pytest.raises(NotFoundError):
         store.rename(404, "无")
     with pytest.raises(NotFoundError):
@@ -410,10 +288,10 @@ def test_missing_ids_raise_not_found(store: ScenarioStore) -> None:
 
 def test_deleted_ids_are_not_reused(store: ScenarioStore) -> None:
     # An app page still holding the deleted id must not reach a newer scenario.
-    first = store.create(make_scenario("甲"))
+    first = store.create(storage_scenario("甲"))
     store.delete(first.scenario_id)
 
-    second = store.create(make_scenario("乙"))
+    second = store.create(storage_scenario("乙"))
 
     assert second.scenario_id != first.scenario_id
 
@@ -424,18 +302,18 @@ def test_deleted_ids_are_not_reused(store: ScenarioStore) -> None:
 def test_duplicate_name_is_refused_in_chinese_and_english(
     store: ScenarioStore, engine: Engine
 ) -> None:
-    first = store.create(make_scenario("重名"))
-    other = store.create(make_scenario("另一个"))
+    first = store.create(storage_scenario("重名"))
+    other = store.create(storage_scenario("另一个"))
     before = snapshot(engine)
 
     with pytest.raises(DuplicateNameError) as created:
-        store.create(make_scenario("重名", optional_sheets=False))
+        store.create(storage_scenario("重名", optional_sheets=False))
     with pytest.raises(DuplicateNameError):
         store.clone(other.scenario_id, "重名")
     with pytest.raises(DuplicateNameError):
         store.rename(other.scenario_id, "重名")
     with pytest.raises(DuplicateNameError):
-        store.save(other.scenario_id, make_scenario("重名"), 1)
+        store.save(other.scenario_id, storage_scenario("重名"), 1)
 
     assert "已有名为「重名」的场景" in str(created.value)
     assert "a scenario named '重名' is already stored" in str(created.value)
@@ -447,7 +325,7 @@ def test_duplicate_name_is_refused_in_chinese_and_english(
 
 
 def test_second_save_of_the_same_version_is_refused(store: ScenarioStore) -> None:
-    info = store.create(make_scenario("并发编辑"))
+    info = store.create(storage_scenario("并发编辑"))
     mine, my_version = store.load(info.scenario_id)
     theirs, their_version = store.load(info.scenario_id)
     my_edit = replace(mine, days=28)
@@ -469,10 +347,10 @@ def test_concurrent_saves_cannot_both_win(db_url: str) -> None:
     # Two engines, as two app processes would have; both saves start together.
     engines = [get_engine(db_url), get_engine(db_url)]
     stores = [ScenarioStore(engine) for engine in engines]
-    info = stores[0].create(make_scenario("同时保存"))
+    info = stores[0].create(storage_scenario("同时保存"))
     edits = [
-        make_scenario("同时保存", optional_sheets=False),
-        replace(make_scenario("同时保存"), days=30),
+        storage_scenario("同时保存", optional_sheets=False),
+        replace(storage_scenario("同时保存"), days=30),
     ]
     start = threading.Barrier(2)
     outcomes: list[object] = [None, None]
@@ -503,8 +381,8 @@ def test_concurrent_saves_cannot_both_win(db_url: str) -> None:
 def test_failure_halfway_through_a_save_leaves_the_database_as_before(
     store: ScenarioStore, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    info = store.create(make_scenario("保存失败"))
-    store.save_plan(info.scenario_id, 1, make_plan(), {"status": "feasible"}, "")
+    info = store.create(storage_scenario("保存失败"))
+    store.save_plan(info.scenario_id, 1, storage_plan(), {"status": "feasible"}, "")
     before = snapshot(engine)
     real_insert = repository.insert_rows
 
@@ -516,17 +394,17 @@ def test_failure_halfway_through_a_save_leaves_the_database_as_before(
         real_insert(session, row_class, records)
 
     monkeypatch.setattr(repository, "insert_rows", insert_then_fail)
-    edited = replace(make_scenario("保存失败 改名"), days=20)
+    edited = replace(storage_scenario("保存失败 改名"), days=20)
     with pytest.raises(RuntimeError, match="磁盘已满"):
         store.save(info.scenario_id, edited, 1)
     with pytest.raises(RuntimeError):
-        store.create(make_scenario("新建失败"))
+        store.create(storage_scenario("新建失败"))
     with pytest.raises(RuntimeError):
         store.clone(info.scenario_id, "复制失败")
 
     assert snapshot(engine) == before
     monkeypatch.undo()
-    assert store.load(info.scenario_id) == (make_scenario("保存失败"), 1)
+    assert store.load(info.scenario_id) == (storage_scenario("保存失败"), 1)
     assert store.save(info.scenario_id, edited, 1) == 2  # and the store still works
 
 
@@ -553,11 +431,11 @@ def test_a_database_made_by_the_first_revision_opens_after_later_ones(empty_db_u
     engine = create_database_engine(empty_db_url)
     try:
         upgrade(engine, "0001")
-        info = ScenarioStore(engine).create(make_scenario())
+        info = ScenarioStore(engine).create(storage_scenario())
 
         reopened = get_engine(empty_db_url)  # what a newer ShootPlan does on start
         try:
-            assert ScenarioStore(reopened).load(info.scenario_id) == (make_scenario(), 1)
+            assert ScenarioStore(reopened).load(info.scenario_id) == (storage_scenario(), 1)
             with reopened.connect() as connection:
                 context = MigrationContext.configure(connection, opts={"compare_type": True})
                 assert compare_metadata(context, metadata) == []
@@ -576,11 +454,11 @@ def test_migrations_match_the_models(engine: Engine) -> None:
 
 
 def test_reopening_keeps_the_data(db_url: str, store: ScenarioStore) -> None:
-    info = store.create(make_scenario())
+    info = store.create(storage_scenario())
 
     reopened = get_engine(db_url)
     try:
-        assert ScenarioStore(reopened).load(info.scenario_id) == (make_scenario(), 1)
+        assert ScenarioStore(reopened).load(info.scenario_id) == (storage_scenario(), 1)
     finally:
         reopened.dispose()
 
@@ -605,8 +483,8 @@ def test_default_database_is_a_sqlite_file_under_the_working_folder(
 
 
 def test_plan_round_trip(store: ScenarioStore) -> None:
-    info = store.create(make_scenario())
-    plan = make_plan()
+    info = store.create(storage_scenario())
+    plan = storage_plan()
     kpis = {
         "status": "feasible",
         "scheduled_titles": 1,
@@ -636,12 +514,12 @@ def test_plan_round_trip(store: ScenarioStore) -> None:
 
 
 def test_plans_survive_a_save_of_their_scenario(store: ScenarioStore) -> None:
-    info = store.create(make_scenario())
-    plan_id = store.save_plan(info.scenario_id, 1, make_plan(), {"status": "optimal"}, "")
+    info = store.create(storage_scenario())
+    plan_id = store.save_plan(info.scenario_id, 1, storage_plan(), {"status": "optimal"}, "")
 
-    store.save(info.scenario_id, make_scenario(optional_sheets=False), 1)
+    store.save(info.scenario_id, storage_scenario(optional_sheets=False), 1)
 
-    assert store.load_plan(plan_id)[0] == make_plan()
+    assert store.load_plan(plan_id)[0] == storage_plan()
     assert store.load_plan(plan_id)[2].scenario_version == 1
 
 
@@ -650,7 +528,7 @@ def test_plans_survive_a_save_of_their_scenario(store: ScenarioStore) -> None:
 
 @pytest.fixture
 def fake_validation(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``scheduler.io.validation.load_scenario`` reading our test scenarios: folder name → scenario.
+    """``scheduler.io.validation.load_scenario`` reading test scenarios: folder name → scenario.
 
     A stand-in, so these tests check the ``db`` commands and not the validator.
     """
@@ -659,7 +537,7 @@ def fake_validation(monkeypatch: pytest.MonkeyPatch) -> None:
         if path.name == "坏的":
             raise ScenarioError([Problem("titles.csv", 3, "due_date", "bad date", "日期无效")])
         # Plain settings: a workbook's settings sheet holds no lists.
-        return replace(make_scenario(path.name), settings_extra={"owner": "王统筹"})
+        return replace(storage_scenario(path.name), settings_extra={"owner": "王统筹"})
 
     module = types.ModuleType("scheduler.io.validation")
     module.load_scenario = load_scenario  # type: ignore[attr-defined]
@@ -702,9 +580,8 @@ def test_db_commands(
 
 
 def test_empty_database_gets_the_samples(store: ScenarioStore, tmp_path: Path) -> None:
-    pytest.importorskip("scheduler.io.validation")
-    write_scenario(make_scenario("郑州样例"), tmp_path / "zhengzhou-month")
-    write_scenario(make_scenario("教程样例", optional_sheets=False), tmp_path / "tutorial")
+    write_scenario(storage_scenario("郑州样例"), tmp_path / "zhengzhou-month")
+    write_scenario(storage_scenario("教程样例", optional_sheets=False), tmp_path / "tutorial")
 
     assert app_support.ensure_sample_loaded(store, tmp_path) == ["郑州样例", "教程样例"]
     assert app_support.ensure_sample_loaded(store, tmp_path) == []  # only when empty
@@ -720,7 +597,7 @@ def test_app_lists_stored_scenarios(
 ) -> None:
     from streamlit.testing.v1 import AppTest
 
-    store.create(make_scenario("郑州基地群 12月"))
+    store.create(storage_scenario("郑州基地群 12月"))
     monkeypatch.setenv("DATABASE_URL", db_url)
 
     app = AppTest.from_file(str(REPO / "ui" / "app.py"), default_timeout=30).run()

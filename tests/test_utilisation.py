@@ -5,32 +5,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from datetime import date
 
 import pytest
 
 from scheduler.app import utilisation as u
-from scheduler.domain.money import format_cny
 from scheduler.check.kpis import compute_kpis
 from scheduler.domain.model import Scenario, Unavailability
+from scheduler.domain.money import format_cny
 from scheduler.domain.plan import Plan, Shoot
 from scheduler.services.planning import plan_scenario
-
-
-def day(n: int) -> date:
-    return date(2026, 12, n)
+from tests.factories import dec, shoot_plan, shoot_run
 
 
 def two_titles() -> Plan:
     """T1 at B1 (S1 on 12-01, S2 on 12-02) by C1; T2 at B2 on S3, 12-01 and 12-02, by C2."""
-    return Plan(
-        (
-            Shoot("T1", day(1), "B1", "S1", "C1"),
-            Shoot("T1", day(2), "B1", "S2", "C1"),
-            Shoot("T2", day(1), "B2", "S3", "C2"),
-            Shoot("T2", day(2), "B2", "S3", "C2"),
-        ),
-        {"T3": "no 医院 set free", "T4": "x", "T5": "x", "T6": "x"},
+    return shoot_plan(
+        shoot_run("T1", 1, "B1", ["S1", "S2"], "C1"),
+        shoot_run("T2", 1, "B2", ["S3", "S3"], "C2"),
+        unscheduled={"T3": "no 医院 set free", "T4": "x", "T5": "x", "T6": "x"},
     )
 
 
@@ -58,7 +50,7 @@ def test_set_days_by_base_day_counts_booked_and_available_sets(tutorial: Scenari
 
 
 def test_a_closed_base_has_nothing_available(tutorial: Scenario) -> None:
-    closed = replace(tutorial, unavailable=(Unavailability("base", "B2", day(3), day(4)),))
+    closed = replace(tutorial, unavailable=(Unavailability("base", "B2", dec(3), dec(4)),))
     frame = u.set_days_by_base_day(closed, two_titles())
     row = cell(frame, base_id="B2", date="2026-12-03")
     assert (row["booked"], row["available"]) == (0, 0)
@@ -91,7 +83,7 @@ def test_base_grid_shows_who_books_each_set_day(tutorial: Scenario) -> None:
 
 
 def test_base_grid_marks_closed_set_days_closed_even_if_booked(tutorial: Scenario) -> None:
-    closed = replace(tutorial, unavailable=(Unavailability("set", "S1", day(1), day(1)),))
+    closed = replace(tutorial, unavailable=(Unavailability("set", "S1", dec(1), dec(1)),))
     grid = u.base_grid(closed, two_titles(), "B1")
     assert cell(grid, set_id="S1", date="2026-12-01")["state"] == u.CLOSED
     assert cell(grid, set_id="S1", date="2026-12-02")["state"] == u.IDLE
@@ -156,7 +148,7 @@ def test_parallel_shoots_against_the_target(tutorial: Scenario) -> None:
 
 
 def test_crew_utilisation_lowest_first(tutorial: Scenario) -> None:
-    plan = Plan((*two_titles().shoots, Shoot("T4", day(3), "B1", "S2", "C2")))
+    plan = Plan((*two_titles().shoots, Shoot("T4", dec(3), "B1", "S2", "C2")))
     frame = u.crew_utilisation_frame(kpis_of(tutorial, plan), tutorial)
     assert frame["crew_id"].tolist() == ["C1", "C2"]  # C1 2 days, C2 3 days of 7
     assert frame["utilisation"].tolist() == [round(2 / 7, 4), round(3 / 7, 4)]

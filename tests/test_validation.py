@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from factories import tiny_scenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduler.cli.main import main
 from scheduler.domain.errors import ScenarioError
-from scheduler.domain.model import Scenario
 from scheduler.io.tables import (
     SHEETS,
     read_tables,
@@ -29,6 +27,7 @@ from scheduler.io.tables import (
     write_tables,
 )
 from scheduler.io.validation import build_scenario, load_scenario, split_list, tables_from_frames
+from tests.factories import scenario_frames, tiny_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -588,24 +587,9 @@ def test_any_bad_cells_give_problems_in_file_order_never_a_crash(
 # -- the editors' DataFrames ------------------------------------------------------------
 
 
-def frames_of(scenario: Scenario) -> dict[str, pd.DataFrame]:
-    """Sheets as DataFrames with typed columns, as an editor would hold them."""
-    frames: dict[str, pd.DataFrame] = {}
-    for name, table in scenario_to_tables(scenario).tables.items():
-        frame = pd.DataFrame(table.rows, columns=table.columns)
-        for column in ("day_rate", "priority", "days", "max_crews", "max_days_in_row"):
-            if column in frame:
-                frame[column] = pd.to_numeric(frame[column].replace("", None))  # blank -> NaN
-        for column in ("earliest_start", "due_date", "from_date", "to_date"):
-            if column in frame:
-                frame[column] = pd.to_datetime(frame[column])
-        frames[name] = frame
-    return frames
-
-
 def test_edited_frames_build_the_same_scenario() -> None:
     scenario = tiny_scenario()
-    frames = frames_of(scenario)
+    frames = scenario_frames(scenario)
     frames["bases"]["max_crews"] = frames["bases"]["max_crews"].astype(float)  # 2.0 and NaN
     settings = {
         "name": scenario.name,
@@ -618,7 +602,7 @@ def test_edited_frames_build_the_same_scenario() -> None:
 
 def test_edited_frames_report_problems_by_file_and_line() -> None:
     scenario = tiny_scenario()
-    frames = frames_of(scenario)
+    frames = scenario_frames(scenario)
     frames["titles"].loc[1, "priority"] = -1
     empty_row = pd.DataFrame(
         [[None] * len(frames["actors"].columns)], columns=frames["actors"].columns
