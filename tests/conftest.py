@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from scheduler.domain.model import Scenario
 from scheduler.io.validation import load_scenario
 from scheduler.samples.generate import generate
+from scheduler.services import capacity_jobs
 from tests.app_pages import tutorial_db
 from tests.factories import SAMPLES
 
@@ -23,3 +26,11 @@ def tutorial() -> Scenario:
 def zhengzhou_full() -> Scenario:
     """The generated zhengzhou-full sample (12 bases in 3 cities)."""
     return generate("zhengzhou-full")
+
+
+@pytest.fixture
+def no_capacity_jobs_left() -> Iterator[None]:
+    """The test starts and ends without capacity jobs (they are kept across sessions)."""
+    capacity_jobs.forget_job()
+    yield
+    capacity_jobs.forget_job()

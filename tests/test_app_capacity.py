@@ -12,7 +12,6 @@ bound; a computation that fails says so, and the last report stays.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import scheduler.services.capacity_report
 from scheduler.app.support import open_store
 from scheduler.io.validation import load_scenario
 from scheduler.services.candidates import default_candidates
-from scheduler.services.capacity_jobs import forget_job, job_for
+from scheduler.services.capacity_jobs import job_for
 from scheduler.services.capacity_report import capacity_report
 from scheduler.services.planning import plan_scenario, save_outcome
 from scheduler.storage import ScenarioInfo, ScenarioStore
@@ -35,12 +34,7 @@ CREWS_KEPT = 20
 REPORT_SECONDS = 120
 
 
-@pytest.fixture(autouse=True)
-def no_jobs_left() -> Iterator[None]:
-    """Every test starts without capacity jobs (they are kept across sessions)."""
-    forget_job()
-    yield
-    forget_job()
+pytestmark = pytest.mark.usefixtures("no_capacity_jobs_left")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ one job runs per key, and the last report of a key is kept while the next one co
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,7 +13,6 @@ from scheduler.services import capacity_jobs
 from scheduler.services.candidates import default_candidates
 from scheduler.services.capacity_jobs import (
     CapacityInputs,
-    forget_job,
     job_for,
     last_report,
     progress_line,
@@ -24,11 +22,7 @@ from scheduler.services.capacity_jobs import (
 KEY = (1, 1)
 
 
-@pytest.fixture(autouse=True)
-def no_jobs_left() -> Iterator[None]:
-    forget_job()
-    yield
-    forget_job()
+pytestmark = pytest.mark.usefixtures("no_capacity_jobs_left")
 
 
 @pytest.fixture
