@@ -7,6 +7,7 @@ which is what the browser sends when a cell is changed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -73,6 +74,14 @@ def edit(
         "added_rows": added or [],
         "deleted_rows": deleted or [],
     }
+
+
+def picker(at: AppTest, sheet: str, column: str) -> dict[str, str]:
+    """What a choice column of a sheet's editor offers: stored value → label shown."""
+    drawn = next(e for e in at.data_editor if e.key == editor(at, sheet))
+    config = json.loads(drawn.proto.columns)[column]["type_config"]
+    assert config["type"] == "selectbox"
+    return {option["value"]: option["label"] for option in config["options"]}
 
 
 def status(at: AppTest) -> str:
@@ -208,4 +217,88 @@ def test_edits_survive_a_visit_to_another_page(page: AppTest, store: ScenarioSto
 def test_nothing_changed_saves_nothing(page: AppTest, store: ScenarioStore) -> None:
     save(page)
     assert "没有修改" in page.info[0].value
+    assert store.load(tutorial_id(store))[1] == 1
+
+
+def test_the_outage_editor_offers_kinds_in_chinese_and_every_resource_by_name(
+    page: AppTest,
+) -> None:
+    assert picker(page, "unavailable", "kind") == {
+        "actor": "演员 actor",
+        "crew": "剧组 crew",
+        "set": "场景/棚 set",
+        "base": "基地 base",
+    }
+    ids = picker(page, "unavailable", "id")
+    assert ids["A1"] == "A1 林婉儿" and ids["C2"] == "C2 李导剧组"
+    assert ids["S3"] == "S3 医院 B2" and ids["B1"] == "B1 郑州金水影视基地"
+    assert picker(page, "pins", "title_id")["T2"] == "T2 神医下山"
+    assert picker(page, "pins", "crew_id") == {"C1": "C1 张导剧组", "C2": "C2 李导剧组"}
+    assert set(picker(page, "pins", "base_id")) == {"B1", "B2"}
+
+
+def test_an_outage_added_by_picking_a_name_is_saved_with_the_actor_id(
+    page: AppTest, store: ScenarioStore
+) -> None:
+    # the browser sends the picked option's value, the id behind the label shown
+    kind = next(
+        code for code, label in picker(page, "unavailable", "kind").items() if "演员" in label
+    )
+    actor = next(i for i, label in picker(page, "unavailable", "id").items() if "苏晴" in label)
+    added = {"kind": kind, "id": actor, "from_date": "2026-12-03", "to_date": "2026-12-04"}
+    edit(page, "unavailable", added=[added])
+    save(page)
+    scenario, version = store.load(tutorial_id(store))
+    assert version == 2
+    assert scenario.unavailable == (
+        Unavailability("actor", "A3", date(2026, 12, 3), date(2026, 12, 4)),
+    )
+
+
+def test_an_outage_typed_in_chinese_by_name_is_saved_with_the_codes(
+    page: AppTest, store: ScenarioStore
+) -> None:
+    added = {"kind": "演员", "id": "苏晴", "from_date": "2026-12-03", "to_date": "2026-12-03"}
+    edit(page, "unavailable", added=[added])
+    save(page)
+    scenario, _version = store.load(tutorial_id(store))
+    assert scenario.unavailable == (
+        Unavailability("actor", "A3", date(2026, 12, 3), date(2026, 12, 3)),
+    )
+
+
+def test_an_outage_of_a_name_nobody_carries_is_named_and_not_saved(
+    page: AppTest, store: ScenarioStore
+) -> None:
+    added = {"kind": "actor", "id": "邵强宇", "from_date": "2026-12-03", "to_date": "2026-12-03"}
+    edit(page, "unavailable", added=[added])
+    save(page)
+    problems = problem_table(page.tabs[6])
+    assert list(problems["列 column"]) == ["编号 id"]
+    assert store.load(tutorial_id(store))[1] == 1
+
+
+def test_a_date_typed_as_2026_12_03_is_stored_as_2026_12_03(
+    page: AppTest, store: ScenarioStore
+) -> None:
+    added = {"kind": "crew", "id": "C2", "from_date": "2026-12-03", "to_date": "2026-12-03"}
+    edit(page, "unavailable", added=[added])
+    page.run()
+    assert not page.tabs[6].error
+    save(page)
+    scenario, _version = store.load(tutorial_id(store))
+    assert scenario.unavailable == (
+        Unavailability("crew", "C2", date(2026, 12, 3), date(2026, 12, 3)),
+    )
+    shown = next(e for e in page.data_editor if e.key == editor(page, "unavailable")).value
+    assert shown.loc[1, "from_date"] == date(2026, 12, 3)
+
+
+def test_a_date_the_browser_misread_is_not_stored(page: AppTest, store: ScenarioStore) -> None:
+    # 2026-12-03 typed into an mm/dd/yyyy date editor came back as year 61203
+    added = {"kind": "crew", "id": "C2", "from_date": "+061203-02-02", "to_date": "2026-12-03"}
+    edit(page, "unavailable", added=[added])
+    save(page)
+    problems = problem_table(page.tabs[6])
+    assert list(problems["列 column"]) == ["开始日期 from_date"]
     assert store.load(tutorial_id(store))[1] == 1

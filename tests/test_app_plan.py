@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,11 +12,13 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
+from scheduler.app.plan_view import plan_name
 from scheduler.app.support import open_store
 from scheduler.domain.model import Scenario
 from scheduler.io.validation import load_scenario
 from scheduler.services.solve_jobs import forget_job, job_for
 from scheduler.storage import ScenarioStore
+from ui.current import PLAN_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL = ROOT / "sample_data" / "tutorial"
@@ -166,3 +170,62 @@ def test_revise_mode_hands_the_stored_plan_to_the_solve(store: ScenarioStore) ->
     assert job.outcome is not None and job.outcome.ok
     assert any(line.startswith("[") and "revise:" in line for line in job.outcome.result.log)
     assert len(store.list_plans(scenario_id)) == 2
+    first_label, second_label = (info.label for info in store.list_plans(scenario_id))
+    assert first_label.startswith("全新排期 fresh · 场景 v1 · ")
+    assert second_label.startswith("修改 revised · 场景 v1 · ")
+    assert first_label.endswith(" · 3s") and second_label.endswith(" · 3s")
+
+
+def test_a_plan_name_says_how_it_was_made_for_which_version_and_when() -> None:
+    made = datetime(2026, 12, 3, 1, 14, tzinfo=UTC)  # 09:14 in Beijing
+    assert plan_name("revised", 3, made, 30.0) == "修改 revised · 场景 v3 · 12-03 09:14 · 30s"
+    assert plan_name("fresh", 1, made, 7.5, stopped=True) == (
+        "全新排期 fresh · 场景 v1 · 12-03 09:14 · 7.5s · 已停止 stopped"
+    )
+
+
+STALE = "此方案是按场景版本"
+
+
+def test_a_plan_of_the_current_version_shows_no_version_warning(store: ScenarioStore) -> None:
+    at = plan_page()
+    solve(at, store)
+    assert not [w for w in at.warning if STALE in w.value]
+
+
+def test_a_plan_made_for_an_older_version_is_warned_about(store: ScenarioStore) -> None:
+    at = plan_page()
+    scenario_id = solve(at, store)
+    scenario, version = store.load(scenario_id)
+    store.save(scenario_id, replace(scenario, name="教程 改过"), version)  # v2, e.g. an outage
+    at.run()
+    assert not at.exception, at.exception
+    warnings = [w.value for w in at.warning if STALE in w.value]
+    assert len(warnings) == 1
+    assert "v1" in warnings[0] and "当前场景已是 v2" in warnings[0]
+    assert warnings[0].index("此方案") < warnings[0].index("This plan")  # Chinese first
+
+
+def test_a_saved_message_shows_only_with_its_plan(store: ScenarioStore) -> None:
+    at = plan_page()
+    scenario_id = solve(at, store)
+    first = store.list_plans(scenario_id)[0].plan_id
+    solve(at, store)
+    second = store.list_plans(scenario_id)[-1].plan_id
+    assert any(f"#{second}" in s.value for s in at.success)  # the new plan is shown
+    at.selectbox(key=PLAN_KEY).set_value(first).run()
+    assert not at.exception, at.exception
+    assert not [s for s in at.success if "已保存为方案" in s.value]
+    at.selectbox(key=PLAN_KEY).set_value(second).run()
+    assert any(f"已保存为方案 #{second}" in s.value for s in at.success)
+
+
+def test_the_time_limit_is_kept_across_pages(store: ScenarioStore) -> None:
+    at = plan_page()
+    scenario_id = store.list()[0].scenario_id
+    at.number_input(key=f"plan_time_limit_{scenario_id}").set_value(7).run()
+    at.switch_page("views/scenarios.py").run()
+    assert not at.exception, at.exception
+    at.switch_page("views/plan.py").run()
+    assert not at.exception, at.exception
+    assert at.number_input(key=f"plan_time_limit_{scenario_id}").value == 7

@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 from scheduler.app.editing import (
+    DATE_DTYPE,
+    KIND_LABELS,
     SHEET_TITLES,
     EditCheck,
     SheetProblem,
@@ -21,8 +23,11 @@ from scheduler.app.editing import (
     column_label,
     edited_settings,
     editor_frames,
+    id_choices,
+    kind_code,
+    typed_dates,
 )
-from scheduler.domain.model import Scenario, Unavailability
+from scheduler.domain.model import UNAVAILABLE_KINDS, Pin, Scenario, Unavailability
 from scheduler.io.tables import SHEETS, scenario_settings
 from scheduler.io.validation import load_scenario
 from tests.factories import SAMPLES, tiny_scenario
@@ -164,6 +169,139 @@ def test_an_added_row_left_all_blank_is_skipped() -> None:
     frames = editor_frames(scenario)
     frames["actors"] = add_row(frames["actors"])
     assert check(scenario, frames).scenario == scenario
+
+
+# -- dates: the ISO date typed is the date stored --------------------------------------------
+
+
+def test_date_columns_hold_dates_even_in_a_sheet_without_rows() -> None:
+    scenario = replace(tiny_scenario(), unavailable=())
+    frames = editor_frames(scenario)
+    assert frames["unavailable"].empty
+    assert frames["unavailable"]["from_date"].dtype == DATE_DTYPE  # the editor parses dates
+    assert frames["titles"]["due_date"].dtype == DATE_DTYPE
+    assert frames["titles"].loc[1, "due_date"] == date(2026, 12, 10)
+
+
+def test_a_date_typed_as_2026_12_03_is_stored_as_2026_12_03() -> None:
+    scenario = replace(tiny_scenario(), unavailable=())
+    frames = editor_frames(scenario)
+    frames["unavailable"] = add_row(
+        frames["unavailable"],
+        kind="actor",
+        id="A01",
+        from_date=date(2026, 12, 3),
+        to_date=date(2026, 12, 3),
+    )
+    assert frames["unavailable"].loc[1, "from_date"] == date(2026, 12, 3)  # stays that date
+    result = check(scenario, frames)
+    assert result.scenario is not None
+    assert result.scenario.unavailable == (
+        Unavailability("actor", "A01", date(2026, 12, 3), date(2026, 12, 3)),
+    )
+
+
+def test_a_date_the_browser_misread_is_named_and_not_stored() -> None:
+    scenario = replace(tiny_scenario(), unavailable=())
+    frames = editor_frames(scenario)
+    frames["unavailable"] = add_row(
+        frames["unavailable"],
+        kind="actor",
+        id="A01",
+        from_date="+061203-02-02",  # 2026-12-03 typed into an mm/dd/yyyy editor
+        to_date=date(2026, 12, 3),
+    )
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("unavailable", 1, "from_date")
+
+
+def test_a_date_column_widened_by_a_blank_row_is_typed_again() -> None:
+    frames = editor_frames(replace(tiny_scenario(), unavailable=()))
+    widened = frames["unavailable"].astype(object)
+    widened.loc[1] = {"kind": "actor", "id": "A01", "from_date": None, "to_date": "2026-12-03"}
+    typed = typed_dates(widened)
+    assert typed["from_date"].dtype == DATE_DTYPE
+    assert pd.isna(typed.loc[1, "from_date"]) and typed.loc[1, "to_date"] == date(2026, 12, 3)
+    assert typed_dates(frames["unavailable"]) is frames["unavailable"]
+
+
+# -- pairs: kinds and ids picked by name ------------------------------------------------------
+
+
+def test_kinds_are_offered_in_chinese_and_map_to_the_codes() -> None:
+    assert set(KIND_LABELS) == set(UNAVAILABLE_KINDS)
+    assert KIND_LABELS["actor"].startswith("演员")
+    assert [kind_code(label) for label in KIND_LABELS.values()] == list(KIND_LABELS)
+    assert [kind_code(word) for word in ("演员", "剧组", "场景", "基地")] == [
+        "actor",
+        "crew",
+        "set",
+        "base",
+    ]
+
+
+def test_the_outage_id_column_offers_every_resource_by_name() -> None:
+    frames = editor_frames(tiny_scenario())
+    offered = id_choices("unavailable", frames)["id"]
+    assert offered["A01"] == "A01 张雨桐"
+    assert offered["C02"] == "C02 李导剧组"
+    assert offered["B01"] == "B01 郑州影视基地"
+    assert offered["S03"] == "S03 古装宫殿 B02"
+    pins = id_choices("pins", frames)
+    assert set(pins) == {"title_id", "base_id", "crew_id"}
+    assert pins["crew_id"]["C01"] == "C01 王导剧组"
+    assert id_choices("crews", frames) == {}
+
+
+def test_an_outage_picked_in_chinese_by_name_is_stored_with_the_codes() -> None:
+    scenario = replace(tiny_scenario(), unavailable=())
+    frames = editor_frames(scenario)
+    frames["unavailable"] = add_row(
+        frames["unavailable"],
+        kind="演员 actor",
+        id="A01 张雨桐",  # a picker's label
+        from_date=date(2026, 12, 3),
+        to_date=date(2026, 12, 4),
+    )
+    frames["unavailable"] = add_row(
+        frames["unavailable"],
+        kind="剧组",
+        id="李导剧组",  # the name typed
+        from_date=date(2026, 12, 5),
+        to_date=date(2026, 12, 5),
+    )
+    result = check(scenario, frames)
+    assert result.scenario is not None
+    assert result.scenario.unavailable == (
+        Unavailability("actor", "A01", date(2026, 12, 3), date(2026, 12, 4)),
+        Unavailability("crew", "C02", date(2026, 12, 5), date(2026, 12, 5)),
+    )
+
+
+def test_an_outage_of_a_name_nobody_carries_names_unavailable_id() -> None:
+    scenario = replace(tiny_scenario(), unavailable=())
+    frames = editor_frames(scenario)
+    frames["unavailable"] = add_row(
+        frames["unavailable"],
+        kind="演员 actor",
+        id="邵强宇",  # not an actor of this scenario
+        from_date=date(2026, 12, 3),
+        to_date=date(2026, 12, 4),
+    )
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("unavailable", 1, "id")
+
+
+def test_a_pin_picked_by_names_is_stored_with_the_ids() -> None:
+    scenario = replace(tiny_scenario(), pins=())
+    frames = editor_frames(scenario)
+    title = scenario.titles[0]
+    frames["pins"] = add_row(
+        frames["pins"], title_id=f"{title.title_id} {title.name}", crew_id="王导剧组"
+    )
+    result = check(scenario, frames)
+    assert result.scenario is not None
+    assert result.scenario.pins == (Pin(title.title_id, crew_id="C01"),)
 
 
 # -- pairs: deleted rows -------------------------------------------------------------------

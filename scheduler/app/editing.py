@@ -2,8 +2,11 @@
 
 The Inputs page shows each sheet of :data:`scheduler.io.tables.SHEETS` in a table
 editor. :func:`editor_frames` gives one DataFrame per sheet with typed cells
-(whole numbers as nullable integers, dates as dates, the rest as text, extra
-columns kept) and rows numbered from 1, as the editor shows them.
+(whole numbers as nullable integers, dates as ``datetime.date`` in a typed date
+column, the rest as text, extra columns kept) and rows numbered from 1, as the
+editor shows them. The outage and pin sheets pick kinds and ids by name
+(:data:`KIND_LABELS`, :func:`id_choices`); :func:`resolve_choices` maps what was
+picked or typed back to the stored codes.
 :func:`check_edits` runs the edited frames and settings through the same
 validation as files (:mod:`scheduler.io.validation`) and returns either the new
 :class:`~scheduler.domain.model.Scenario` or every problem, grouped by sheet and
@@ -12,15 +15,17 @@ naming the editor's row and column.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
 
 from scheduler.domain.errors import Problem, ScenarioError
-from scheduler.domain.model import Scenario
+from scheduler.domain.model import UNAVAILABLE_KINDS, Scenario
 from scheduler.io.tables import (
     SETTINGS_SHEET,
     SHEETS,
@@ -63,6 +68,39 @@ DATE_COLUMNS = frozenset({"earliest_start", "due_date", "from_date", "to_date", 
 
 ColumnKind = Literal["whole", "date", "text"]
 
+DATE_DTYPE = pd.ArrowDtype(pa.date32())
+"""The dtype of date columns: ``datetime.date`` cells, blank as ``pd.NA``.
+
+A typed column (not ``object``) lets the table editor parse every edit as a date,
+even in a sheet with no rows yet; an ``object`` column of an empty sheet would keep
+whatever text the browser sent (e.g. ``+061203-02-02``).
+"""
+
+KIND_LABELS: dict[str, str] = {
+    "actor": "演员 actor",
+    "crew": "剧组 crew",
+    "set": "场景/棚 set",
+    "base": "基地 base",
+}
+"""The choices of the outage sheet's ``kind`` column, Chinese first; stored as the code."""
+assert set(KIND_LABELS) == set(UNAVAILABLE_KINDS)
+
+_KIND_WORDS: dict[str, str] = {
+    **{label: code for code, label in KIND_LABELS.items()},
+    **{label.split()[0]: code for code, label in KIND_LABELS.items()},
+    "场景": "set",
+    "棚": "set",
+    **{code: code for code in KIND_LABELS},
+}
+
+_RESOURCE_SHEETS: dict[str, tuple[str, str]] = {
+    "actor": ("actors", "actor_id"),
+    "crew": ("crews", "crew_id"),
+    "set": ("sets", "set_id"),
+    "base": ("bases", "base_id"),
+}
+"""Where the resources of each outage kind are listed: sheet and id column."""
+
 
 def column_kind(column: str) -> ColumnKind:
     """What an editor cell of ``column`` holds: a whole number, a date or text."""
@@ -88,8 +126,39 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
             )
         elif kind == "date":
             frame[column] = pd.Series(
-                [parse_date(text) for text in frame[column]], index=frame.index, dtype=object
+                [parse_date(text) for text in frame[column]], index=frame.index, dtype=DATE_DTYPE
             )
+    return frame
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    return None
+
+
+def typed_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its date columns back in :data:`DATE_DTYPE` (a copy if any changed).
+
+    pandas widens a date column to another dtype when a row of blank dates is added;
+    an editor handed that frame would no longer parse what is typed as dates.
+    """
+    loose = [
+        column
+        for column in frame.columns
+        if column_kind(str(column)) == "date" and frame[column].dtype != DATE_DTYPE
+    ]
+    if not loose:
+        return frame
+    frame = frame.copy()
+    for column in loose:
+        frame[column] = pd.Series(
+            [_as_date(value) for value in frame[column]], index=frame.index, dtype=DATE_DTYPE
+        )
     return frame
 
 
@@ -104,6 +173,117 @@ def editor_frames(scenario: Scenario) -> dict[str, pd.DataFrame]:
         frame.index = pd.RangeIndex(1, len(frame) + 1)
         frames[name] = _typed(frame)
     return frames
+
+
+def kind_code(text: object) -> object:
+    """The stored code of an outage kind given as a choice or a word (``演员`` → ``actor``).
+
+    Anything else is returned unchanged, for validation to report.
+    """
+    if isinstance(text, str):
+        return _KIND_WORDS.get(text.strip(), text)
+    return text
+
+
+def _text(value: object) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value).strip()
+
+
+def _labels(frame: pd.DataFrame | None, id_column: str) -> dict[str, str]:
+    """``id → "A004 邵强宇"`` for the rows of a resource sheet (sets: id, type and base)."""
+    if frame is None or id_column not in frame.columns:
+        return {}
+    labels: dict[str, str] = {}
+    for _, row in frame.iterrows():
+        resource_id = _text(row[id_column])
+        if not resource_id or resource_id in labels:
+            continue
+        if "name" in frame.columns:
+            words = [_text(row["name"])]
+        else:  # sets have no name: their type and base say which one
+            words = [_text(row.get("set_type")), _text(row.get("base_id"))]
+        labels[resource_id] = " ".join([resource_id, *(word for word in words if word)])
+    return labels
+
+
+def resource_labels(frames: Mapping[str, pd.DataFrame], kind: str) -> dict[str, str]:
+    """``id → label`` of every resource of one outage kind in ``frames`` (as edited)."""
+    sheet, id_column = _RESOURCE_SHEETS[kind]
+    return _labels(frames.get(sheet), id_column)
+
+
+def id_choices(sheet: str, frames: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, str]]:
+    """The id columns of ``sheet`` picked by name: column → ``{id: "A004 邵强宇"}``.
+
+    The outage sheet's ``id`` column holds ids of every kind, so it offers every actor,
+    crew, set and base; the pins sheet offers titles, bases and crews. Other sheets: none.
+    """
+    if sheet == "unavailable":
+        every: dict[str, str] = {}
+        for kind in KIND_LABELS:
+            for resource_id, label in resource_labels(frames, kind).items():
+                every.setdefault(resource_id, label)
+        return {"id": every}
+    if sheet == "pins":
+        return {
+            "title_id": _labels(frames.get("titles"), "title_id"),
+            "base_id": resource_labels(frames, "base"),
+            "crew_id": resource_labels(frames, "crew"),
+        }
+    return {}
+
+
+def _picked_id(value: object, labels: Mapping[str, str]) -> object:
+    """An id typed as its label (``A004 邵强宇``) or its unique name (``邵强宇``) → the id."""
+    text = _text(value)
+    if not text or text in labels:
+        return value
+    matches = [
+        resource_id
+        for resource_id, label in labels.items()
+        if text == label or text == label.removeprefix(resource_id).strip()
+    ]
+    return matches[0] if len(matches) == 1 else value
+
+
+def _column(frame: pd.DataFrame, values: Iterable[object]) -> pd.Series:
+    return pd.Series(list(values), index=frame.index, dtype=object)
+
+
+def resolve_choices(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``frames`` with the outage and pin sheets' choices as the stored codes.
+
+    A kind given in Chinese becomes its code; an id given by its label or by a name
+    that only one resource (of the row's kind, if known) carries becomes the id.
+    Typed ids and everything else are left as they are.
+    """
+    resolved = dict(frames)
+    outages = frames.get("unavailable")
+    if outages is not None and {"kind", "id"} <= set(outages.columns):
+        outages = outages.copy()
+        outages["kind"] = _column(outages, (kind_code(kind) for kind in outages["kind"]))
+        every = id_choices("unavailable", frames)["id"]
+        by_kind = {kind: resource_labels(frames, kind) for kind in KIND_LABELS}
+        outages["id"] = _column(
+            outages,
+            (
+                _picked_id(value, by_kind.get(str(kind), every))
+                for kind, value in zip(outages["kind"], outages["id"], strict=True)
+            ),
+        )
+        resolved["unavailable"] = outages
+    pins = frames.get("pins")
+    if pins is not None:
+        pins = pins.copy()
+        for column, labels in id_choices("pins", frames).items():
+            if column in pins.columns:
+                pins[column] = _column(pins, (_picked_id(value, labels) for value in pins[column]))
+        resolved["pins"] = pins
+    return resolved
 
 
 def edited_settings(
@@ -221,8 +401,9 @@ def check_edits(frames: Mapping[str, pd.DataFrame], settings: Mapping[str, objec
     EditCheck
         The new scenario if every rule holds, otherwise every problem by sheet.
     """
+    resolved = resolve_choices(frames)
     try:
-        scenario = build_scenario(tables_from_frames(frames, settings, source="editor"))
+        scenario = build_scenario(tables_from_frames(resolved, settings, source="editor"))
     except ScenarioError as error:
-        return EditCheck(None, problems_by_sheet(error.problems, frames))
+        return EditCheck(None, problems_by_sheet(error.problems, resolved))
     return EditCheck(scenario)

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from scheduler.app.editing import (
+    KIND_LABELS,
     SETTING_LABELS,
     SETTINGS_TITLE,
     SHEET_TITLES,
@@ -25,9 +26,11 @@ from scheduler.app.editing import (
     column_label,
     edited_settings,
     editor_frames,
+    id_choices,
+    typed_dates,
 )
 from scheduler.app.rows import row_text
-from scheduler.domain.model import UNAVAILABLE_KINDS, Scenario
+from scheduler.domain.model import Scenario
 from scheduler.io.tables import SETTINGS_SHEET
 from scheduler.storage import StaleScenarioError, StorageError
 from ui.current import pick_scenario
@@ -69,25 +72,55 @@ def reload(scenario_id: int) -> None:
     st.session_state[f"inputs_generation_{scenario_id}"] = generation
 
 
-def column_config(frame: pd.DataFrame) -> dict[str, Any]:
-    """Chinese headers, whole numbers as integers, dates with a picker, kinds as a choice."""
+def _picker(label: str, choices: dict[str, str], hint: str) -> Any:
+    """A choice by label (``A004 邵强宇``) that stores the id; an id not listed is kept."""
+    return st.column_config.SelectboxColumn(
+        label,
+        options=list(choices),
+        format_func=lambda value: choices.get(str(value), str(value)),
+        help=hint,
+    )
+
+
+def column_config(frame: pd.DataFrame, pickers: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """Chinese headers, whole numbers as integers, ISO dates, kinds and ids as choices.
+
+    ``pickers``: the id columns chosen by name (:func:`scheduler.app.editing.id_choices`).
+    """
     config: dict[str, Any] = {"_index": st.column_config.Column("行 row")}  # problems name it
     for column in frame.columns:
         label = column_label(str(column))
         kind = column_kind(str(column))
         if column == "kind":
-            config[column] = st.column_config.SelectboxColumn(label, options=UNAVAILABLE_KINDS)
+            config[column] = _picker(
+                label, KIND_LABELS, "演员、剧组、场景/棚或基地 / actor, crew, set or base"
+            )
+        elif column in pickers:
+            config[column] = _picker(
+                label, pickers[column], "按编号或名称选择 / pick by id or name"
+            )
         elif kind == "whole":
             config[column] = st.column_config.NumberColumn(label, step=1, format="%d")
         elif kind == "date":
-            config[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+            config[column] = st.column_config.DateColumn(
+                label,
+                format="YYYY-MM-DD",
+                min_value=date(2000, 1, 1),
+                max_value=date(2099, 12, 31),
+                help="日期 YYYY-MM-DD，可在日历中选择 / an ISO date, or pick it",
+            )
         else:
             config[column] = st.column_config.TextColumn(label)
     return config
 
 
-def sheet_editor(prefix: str, sheet: str, original: pd.DataFrame) -> pd.DataFrame:
-    """One sheet's editor; the edited frame.
+def sheet_editor(
+    prefix: str,
+    sheet: str,
+    original: pd.DataFrame,
+    pickers: dict[str, dict[str, str]] | None = None,
+) -> pd.DataFrame:
+    """One sheet's editor; the edited frame (``pickers``: id columns chosen by name).
 
     The editor is handed the frame it was created with for as long as its widget lives
     (its edits are kept relative to that frame); a new widget (after visiting another
@@ -102,12 +135,12 @@ def sheet_editor(prefix: str, sheet: str, original: pd.DataFrame) -> pd.DataFram
         given[sheet],
         key=key,
         num_rows="dynamic",
-        column_config=column_config(given[sheet]),
+        column_config=column_config(given[sheet], pickers or {}),
         width="stretch",
         hide_index=False,
         placeholder="",  # a blank cell: no limit, no pin, nothing listed
     )
-    edited[sheet] = frame
+    edited[sheet] = typed_dates(frame)  # a later editor still parses dates as dates
     return frame
 
 
@@ -266,7 +299,9 @@ frames: dict[str, pd.DataFrame] = {}
 slots = {}
 for sheet, tab in zip(SHEET_TITLES, st.tabs(list(SHEET_TITLES.values())), strict=True):
     with tab:
-        frames[sheet] = sheet_editor(prefix, sheet, originals[sheet])
+        # the resource sheets come first, so their edits are offered by name already
+        pickers = id_choices(sheet, {**originals, **frames})
+        frames[sheet] = sheet_editor(prefix, sheet, originals[sheet], pickers)
         slots[sheet] = st.container()
 
 check = check_edits(frames, settings)

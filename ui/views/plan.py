@@ -7,13 +7,14 @@ saved and shown.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from scheduler.app import gantt
 from scheduler.app.compare import plan_choices
+from scheduler.app.plan_view import PlanMessage, plan_name, saved_message, stale_plan_warning
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.services.pinning import PinError, pin_from_plan, unpin
@@ -32,7 +33,15 @@ from ui.gantt_charts import gantt_figure
 
 LIVE_KEY = "plan_page_live_job"  # the job the progress fragment last saw running
 SHOWN_KEY = "plan_page_shown_job"  # the finished job whose plan this session has selected
-FLASH_KEY = "plan_page_flash"  # a message that survives the rerun after a pin is saved
+FLASH_KEY = "plan_page_flash"  # a PlanMessage that survives the rerun after a pin is saved
+
+
+def time_limit_key(scenario_id: int) -> str:
+    """Session key (not a widget's) keeping the time limit while other pages run.
+
+    Streamlit drops a widget's state once a page without the widget ran; this one stays.
+    """
+    return f"plan_time_limit_kept_{scenario_id}"
 
 
 def solve_controls(current: Current, job: SolveJob | None) -> None:
@@ -40,14 +49,16 @@ def solve_controls(current: Current, job: SolveJob | None) -> None:
     running = job is not None and job.running
     reference_id = revise_choice(current)
     left, right = st.columns([1, 3], vertical_alignment="bottom")
+    widget_key = f"plan_time_limit_{current.info.scenario_id}"
+    kept_key = time_limit_key(current.info.scenario_id)
+    if widget_key not in st.session_state:  # back from another page: the last value
+        st.session_state[widget_key] = st.session_state.get(
+            kept_key, default_time_limit(current.scenario)
+        )
     limit = left.number_input(
-        "时限（秒）Time limit (s)",
-        min_value=1,
-        max_value=3600,
-        value=default_time_limit(current.scenario),
-        step=5,
-        key=f"plan_time_limit_{current.info.scenario_id}",
+        "时限（秒）Time limit (s)", min_value=1, max_value=3600, step=5, key=widget_key
     )
+    st.session_state[kept_key] = limit
     if right.button(
         "开始排期 Solve", type="primary", icon=":material/play_arrow:", disabled=running
     ):
@@ -117,15 +128,18 @@ def live_progress(key: int) -> None:
         st.rerun(scope="app")  # the page shows the new plan
 
 
-def finished_job(current: Current, job: SolveJob) -> None:
-    """Save a finished job's checked plan (once) and say what came of it."""
+def finished_job(current: Current, job: SolveJob) -> PlanMessage | None:
+    """Save a finished job's checked plan (once); the message for that plan, shown with it.
+
+    Errors and a plan the checker rejected belong to no stored plan: they show here.
+    """
     st.session_state.pop(LIVE_KEY, None)
     if job.error is not None:
         st.error(f"排期出错 / the solve failed: {job.error}")
-        return
+        return None
     outcome = job.outcome
     if outcome is None:
-        return
+        return None
     if not outcome.ok:
         st.error(
             f"排期方案未通过独立检查，未保存也不显示（状态 {outcome.status.value}）/ "
@@ -133,20 +147,25 @@ def finished_job(current: Current, job: SolveJob) -> None:
         )
         for problem in outcome.problems:
             st.markdown(f"- {problem}")
-        return
-    stopped = "，已停止 stopped" if job.stopping else ""
-    label = f"排期 {job.time_limit:g}s{stopped}"
+        return None
+    label = plan_name(
+        "fresh" if job.reference is None else "revised",
+        job.version,
+        datetime.now(UTC),
+        job.time_limit,
+        stopped=job.stopping,
+    )
     try:
-        plan_id = save_job_plan(job, current.store, label)
+        plan_id = save_job_plan(job, current.store, label)  # later calls: the same id
     except StorageError as error:
         st.error(error.format())
-        return
+        return None
     if plan_id is None:
-        return
+        return None
     if st.session_state.get(SHOWN_KEY) != job.job_id:
         st.session_state[SHOWN_KEY] = job.job_id
         st.session_state[PLAN_KEY] = plan_id  # before the picker is drawn
-    st.success(f"排期完成，已保存为方案 #{plan_id} / done, saved as plan #{plan_id}")
+    return saved_message(plan_id)
 
 
 @st.cache_data(show_spinner="绘制甘特图 / drawing the Gantt charts…", max_entries=32)
@@ -254,14 +273,17 @@ def unscheduled(current: Current, shown: CurrentPlan) -> None:
         st.dataframe(table, hide_index=True, column_config={"原因 reason": reason})
 
 
-def save_pins(current: Current, scenario: Scenario, message: str) -> None:
-    """Store the scenario with changed pins (version check); rerun on success."""
+def save_pins(current: Current, scenario: Scenario, shown_id: int, message: str) -> None:
+    """Store the scenario with changed pins (version check); rerun on success.
+
+    The message belongs to the plan shown (``shown_id``), and shows with it only.
+    """
     try:
         current.store.save(current.info.scenario_id, scenario, current.version)
     except StorageError as error:  # a stale version among them: nothing saved
         st.error(error.format())
         return
-    st.session_state[FLASH_KEY] = message
+    st.session_state[FLASH_KEY] = PlanMessage(shown_id, message)
     st.rerun()
 
 
@@ -272,8 +294,9 @@ def pins(current: Current, shown: CurrentPlan) -> None:
     st.caption(
         "钉住的剧目下次排期保持所选的剧组、基地或开机日 / the next solve keeps what you pin"
     )
-    if (flash := st.session_state.pop(FLASH_KEY, None)) is not None:
-        st.success(flash)
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if isinstance(flash, PlanMessage) and (text := flash.for_plan(shown.info.plan_id)):
+        st.success(text)
     scheduled = sorted(shown.plan.scheduled_title_ids)
     if scheduled:
         title_id = st.selectbox(
@@ -298,7 +321,10 @@ def pins(current: Current, shown: CurrentPlan) -> None:
                 st.error(str(error))
             else:
                 save_pins(
-                    current, pinned, f"已钉住 {gantt.title_label(scenario, title_id)} / pinned"
+                    current,
+                    pinned,
+                    shown.info.plan_id,
+                    f"已钉住 {gantt.title_label(scenario, title_id)} / pinned",
                 )
     if scenario.pins:
         st.dataframe(gantt.pins_table(scenario), hide_index=True)
@@ -310,7 +336,9 @@ def pins(current: Current, shown: CurrentPlan) -> None:
             key="plan_unpin_title",
         )
         if cols[1].button("取消钉住 Unpin", icon=":material/close:"):
-            save_pins(current, unpin(scenario, drop), f"已取消钉住 {drop} / unpinned")
+            save_pins(
+                current, unpin(scenario, drop), shown.info.plan_id, f"已取消钉住 {drop} / unpinned"
+            )
 
 
 st.title("排期 Plan")
@@ -322,8 +350,7 @@ job = job_for(scenario_key)
 
 st.caption(current.scenario.summary())
 solve_controls(current, job)
-if job is not None and not job.running:
-    finished_job(current, job)
+message = finished_job(current, job) if job is not None and not job.running else None
 st.fragment(live_progress, run_every=1.0 if job is not None and job.running else None)(
     scenario_key
 )
@@ -336,6 +363,10 @@ if shown is None:
             " / no plan yet: set a time limit and press Solve"
         )
     st.stop()
+if message is not None and (text := message.for_plan(shown.info.plan_id)):
+    st.success(text)
+if warning := stale_plan_warning(shown.info.scenario_version, current.version):
+    st.warning(warning, icon=":material/history:")
 st.markdown(kpi_line(shown.kpis))
 charts(current, shown)
 unscheduled(current, shown)
