@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -43,6 +43,8 @@ class SolveResult:
     model_size: ModelSize = field(default_factory=ModelSize)
     problems: tuple[str, ...] = ()
     log: tuple[str, ...] = ()
+    broken: Mapping[str, str] = field(default_factory=dict)
+    """In a re-plan: titles of the earlier plan that no longer kept every rule, and why."""
 
     @property
     def gap(self) -> float | None:

@@ -1,9 +1,12 @@
-"""Revising a plan after a change: what still keeps the rules stays, only the rest moves.
+"""Re-planning after a change: priority first, then fewest changed titles.
 
 Pairs: an unchanged scenario keeps every title where it was (kept); a crew
-off on a day one of its titles shoots moves that title and no other (broken);
+off on a day one of its titles shoots moves that title, and others only where
+that lets more priority in (broken); published titles that keep every rule
+never move, and a published title that breaks one is reported in ``broken``;
 a crew that no longer exists moves its titles with that reason. On the month
-sample, a three-day crew outage moves only titles that crew shot on those days.
+sample, a three-day crew outage from a greedy plan moves a small share of the
+titles it did not touch, each for priority.
 """
 
 from __future__ import annotations
@@ -49,11 +52,12 @@ def test_an_unchanged_scenario_keeps_every_title_where_it_was(
     assert any("revise:" in line for line in revised.log)
 
 
-def test_a_crew_off_on_a_shoot_day_moves_that_title_and_no_other(
+def test_a_crew_off_on_a_shoot_day_moves_that_title_and_others_only_for_priority(
     tutorial: Scenario, tutorial_plan: Plan
 ) -> None:
-    # The first shoot of the plan loses its crew that day: rule 5 breaks for
-    # that title only, so only it is re-planned; every other title stays put.
+    # The first shoot of the plan loses its crew that day: rule 5 breaks for that
+    # title only. The re-plan may move other titles, but only to let more priority
+    # in than leaving the broken title out would (priority first, changes second).
     shoot = tutorial_plan.shoots[0]
     changed = crew_off(tutorial, shoot.crew_id, tutorial.day_index(shoot.date), 1)
     repaired = repair(changed, tutorial_plan, check_plan)
@@ -62,9 +66,52 @@ def test_a_crew_off_on_a_shoot_day_moves_that_title_and_no_other(
 
     revised = solve(changed, checker=check_plan, time_limit=5.0, reference=tutorial_plan)
     assert check_plan(changed, revised.plan) == []
-    assert titles_moved(tutorial, tutorial_plan, revised.plan) <= {shoot.title_id}
+    assert set(revised.broken) == {shoot.title_id}
+    by_id = tutorial.title_by_id
+    frozen_priority = sum(by_id[t].priority for t in repaired.kept)
+    others_moved = titles_moved(tutorial, tutorial_plan, revised.plan) - {shoot.title_id}
+    if others_moved:
+        assert revised.priority_scheduled > frozen_priority
+    else:
+        assert revised.priority_scheduled >= frozen_priority
     for s in revised.plan.shoots:
         assert not (s.crew_id == shoot.crew_id and s.date == shoot.date)
+
+
+def test_published_titles_that_keep_every_rule_never_move(
+    tutorial: Scenario, tutorial_plan: Plan
+) -> None:
+    # the same disruption, every other title published: none of them may move,
+    # even where dropping one would let the broken title back in
+    shoot = tutorial_plan.shoots[0]
+    changed = crew_off(tutorial, shoot.crew_id, tutorial.day_index(shoot.date), 1)
+    published = tutorial_plan.scheduled_title_ids - {shoot.title_id}
+    revised = solve(
+        changed,
+        checker=check_plan,
+        time_limit=5.0,
+        reference=tutorial_plan,
+        published=published,
+    )
+    assert check_plan(changed, revised.plan) == []
+    assert titles_moved(tutorial, tutorial_plan, revised.plan) <= {shoot.title_id}
+
+
+def test_a_published_title_that_breaks_a_rule_is_reported_not_kept(
+    tutorial: Scenario, tutorial_plan: Plan
+) -> None:
+    shoot = tutorial_plan.shoots[0]
+    changed = crew_off(tutorial, shoot.crew_id, tutorial.day_index(shoot.date), 1)
+    revised = solve(
+        changed,
+        checker=check_plan,
+        time_limit=5.0,
+        reference=tutorial_plan,
+        published=tutorial_plan.scheduled_title_ids,
+    )
+    assert check_plan(changed, revised.plan) == []
+    assert set(revised.broken) == {shoot.title_id}
+    assert titles_moved(tutorial, tutorial_plan, revised.plan) <= {shoot.title_id}
 
 
 def test_a_crew_no_longer_in_the_scenario_moves_its_titles_with_that_reason(
@@ -103,6 +150,13 @@ def test_a_three_day_crew_outage_on_the_month_moves_a_few_titles_not_hundreds() 
     assert revised.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
     assert check_plan(changed, revised.plan) == []
     untouched = choices_of_plan(month, before).keys() - hit
-    # every title the outage did not touch keeps its crew, base and days
-    assert titles_moved(month, before, revised.plan) & untouched == set()
+    # the greedy plan leaves priority on the table: the re-plan takes it (priority comes
+    # first), yet moves a small share of the titles the outage did not touch
+    # (measured: 57 of 394 for +50 priority in 8 s), where planning afresh moves nearly all
+    moved = titles_moved(month, before, revised.plan) & untouched
+    kept_priority = sum(month.title_by_id[t].priority for t in untouched)
+    assert revised.priority_scheduled >= kept_priority
+    if moved:
+        assert revised.priority_scheduled > kept_priority
+    assert len(moved) <= len(untouched) // 4
     assert hit, "the busiest crew shoots on days 2-4"

@@ -35,9 +35,14 @@ from solver.slate.candidates import (
     enumerate_candidates,
     set_type_orders,
 )
+from solver.slate.changes import Reference
 from solver.slate.choices import Choice
 from solver.slate.cpsat.model import SlateModel, choices_cost, plan_from_choices
-from solver.slate.cpsat.objective import maximise_priority, maximise_priority_then_cheapest
+from solver.slate.cpsat.objective import (
+    maximise_priority,
+    maximise_priority_then_cheapest,
+    maximise_priority_then_fewest_changes,
+)
 from solver.slate.greedy import Group
 from solver.slate.residual import Residual
 from solver.stopping import StopWatch
@@ -52,20 +57,27 @@ MAX_SIZE = 300
 
 @dataclass
 class Incumbent:
-    """The best plan so far, as choices, with its Σ priority and cost (CNY)."""
+    """The best plan so far, as choices, with its Σ priority, changes and cost (CNY).
+
+    ``changes`` is the weight of the titles it moves away from a re-plan's
+    :class:`solver.slate.changes.Reference` (0 without one).
+    """
 
     scenario: Scenario
     choices: dict[str, Choice]
+    reference: Reference | None = None
     priority: int = 0
+    changes: int = 0
     cost: int = 0
 
     def __post_init__(self) -> None:
         self.priority = sum(self.scenario.title_by_id[t].priority for t in self.choices)
+        self.changes = 0 if self.reference is None else self.reference.penalty(self.choices)
         self.cost = choices_cost(self.scenario, self.choices)
 
-    def better_than(self, priority: int, cost: int) -> bool:
-        """Whether (priority, cost) beats (more priority, or as much for less) this plan."""
-        return priority > self.priority or (priority == self.priority and cost < self.cost)
+    def better_than(self, priority: int, cost: int, changes: int = 0) -> bool:
+        """Whether a plan beats this one: more priority, else fewer changes, else cheaper."""
+        return (-priority, changes, cost) < (-self.priority, self.changes, self.cost)
 
 
 @dataclass
@@ -295,6 +307,11 @@ class LargeNeighbourhoodSearch:
         Sub-models minimise cost among plans of equal priority. Without, they
         maximise priority only (and stop as soon as that is proven), and a
         cheaper plan of equal priority is still accepted when one turns up.
+    reference
+        A re-plan's earlier plan (:class:`solver.slate.changes.Reference`): sub-models
+        maximise priority, then keep the most of it unchanged, and a move is accepted
+        for more priority, else fewer changes, else less cost. Its published titles
+        stay fixed.
     """
 
     def __init__(
@@ -309,6 +326,7 @@ class LargeNeighbourhoodSearch:
         cheapest: bool = False,
         local: bool = False,
         neighbourhoods: Sequence[Neighbourhood] = NEIGHBOURHOODS,
+        reference: Reference | None = None,
     ) -> None:
         self.scenario = scenario
         self.seed = seed
@@ -319,13 +337,17 @@ class LargeNeighbourhoodSearch:
         self.local = local
         self.neighbourhoods = list(neighbourhoods)
         self.rng = random.Random(seed)
+        self.reference = reference
         frozen = frozenset(
             t
             for t, c in choices.items()
             if c.placement.set_types
             not in set_type_orders(scenario.title_by_id[t].days_by_set_type(), max_orders)
         )
-        self.state = SearchState(scenario, Incumbent(scenario, dict(choices)), frozen)
+        if reference is not None:
+            frozen |= reference.published & choices.keys()
+        incumbent = Incumbent(scenario, dict(choices), reference)
+        self.state = SearchState(scenario, incumbent, frozen)
         self.size = float(max(MIN_SIZE, min(40, len(scenario.titles) // 4)))
         self.scores = {n.name: 1.0 for n in self.neighbourhoods}
         self.stats = LnsStats()
@@ -390,7 +412,9 @@ class LargeNeighbourhoodSearch:
         slate = SlateModel(self.scenario, candidates, residual=residual)
         if not slate.variables.titles:
             return MoveOutcome(None, True)
-        if self.cheapest:
+        if self.reference is not None:
+            maximise_priority_then_fewest_changes(slate.model, slate.variables, self.reference)
+        elif self.cheapest:
             maximise_priority_then_cheapest(slate.model, self.scenario, slate.variables)
         else:
             maximise_priority(slate.model, slate.variables)
@@ -404,7 +428,7 @@ class LargeNeighbourhoodSearch:
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.rng.randrange(1 << 30)
         solver.parameters.symmetry_level = 0
-        if not self.cheapest:
+        if not self.cheapest and self.reference is None:
             # priority alone is a weighted Max-SAT: core-based search proves it fastest
             solver.parameters.subsolvers.append("core")
         with StopWatch(solver, stop):
@@ -418,7 +442,8 @@ class LargeNeighbourhoodSearch:
         if priority < self.incumbent.priority:
             return MoveOutcome(None, proven)
         cost = choices_cost(self.scenario, new_choices)
-        if not self.incumbent.better_than(priority, cost):
+        changes = 0 if self.reference is None else self.reference.penalty(new_choices)
+        if not self.incumbent.better_than(priority, cost, changes):
             return MoveOutcome(None, proven)
         return MoveOutcome(new_choices, proven)
 
@@ -483,7 +508,7 @@ class LargeNeighbourhoodSearch:
             plan = plan_from_choices(self.scenario, choices, waiting)
             violations = self.checker(self.scenario, plan)
             assert not violations, [v.message for v in violations[:5]]
-        self.state.incumbent = Incumbent(self.scenario, choices)
+        self.state.incumbent = Incumbent(self.scenario, choices, self.reference)
 
     def _pick_neighbourhood(self) -> Neighbourhood:
         weights = [0.2 + self.scores[n.name] for n in self.neighbourhoods]

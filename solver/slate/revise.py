@@ -11,15 +11,20 @@ titles. So a revision:
    days inside the horizon, no rule broken — asked of the independent
    checker, title by title, until what is kept is clean);
 2. re-plans the titles it had to drop, with every title the old plan left
-   out, around the kept ones, with the exact model (a neighbourhood of
-   :mod:`solver.slate.lns` that frees exactly those titles).
+   out, and the kept titles around them (:func:`around`: those sharing their
+   cast, crews that could shoot them, bases with their set types, in their
+   window) with the exact model, whose objective is the most priority, then
+   the fewest changed titles (:mod:`solver.slate.changes`); then keeps
+   searching neighbourhoods of the titles still left out with that objective.
 
-The kept titles keep their crew, base and days; their sets are assigned again
-from their pools, cheapest first, as in every plan the solver makes.
+Published titles that still keep every rule never move. Kept titles keep
+their crew, base and days unless moving them lets more priority in; their sets
+are assigned again from their pools, cheapest first, as in every plan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scheduler.domain.model import Scenario
@@ -85,6 +90,51 @@ def _missing(scenario: Scenario, shoots: list[Shoot]) -> str | None:
         if not first <= shoot.date <= last:
             return f"{shoot.date} 不在排期范围内（outside the horizon）"
     return None
+
+
+AROUND_MAX_TITLES = 60
+"""Most kept titles the first re-plan move frees around the titles that broke."""
+
+AROUND_DAYS = 2
+"""Days either side of a broken title's window in which kept titles count as around it."""
+
+
+def around(
+    scenario: Scenario,
+    kept: Mapping[str, Choice],
+    moving: Sequence[str],
+    fixed: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Kept titles that could make room for ``moving`` titles, closest ties first.
+
+    A kept title is around a moving one when it shoots within the moving title's
+    window (± :data:`AROUND_DAYS`) and shares an actor (first), or has a crew that
+    can shoot the moving title's genre (then), or shoots at a base that has a set
+    type the moving title needs (last). At most :data:`AROUND_MAX_TITLES`; titles in
+    ``fixed`` (published) are never offered.
+    """
+    ranked: dict[str, int] = {}
+    for title_id in moving:
+        title = scenario.title_by_id[title_id]
+        first, last = scenario.title_window(title)
+        first, last = first - AROUND_DAYS, last + AROUND_DAYS
+        cast = set(title.cast)
+        needs = set(title.days_by_set_type())
+        for other, choice in kept.items():
+            p = choice.placement
+            if other in fixed or p.last_day < first or p.start > last:
+                continue
+            if cast & set(scenario.title_by_id[other].cast):
+                rank = 0
+            elif scenario.crew_by_id[choice.crew_id].can_shoot(title.genre):
+                rank = 1
+            elif any(s.set_type in needs for s in scenario.sets if s.base_id == p.base_id):
+                rank = 2
+            else:
+                continue
+            ranked[other] = min(rank, ranked.get(other, rank))
+    ordered = sorted(ranked, key=lambda t: (ranked[t], t))
+    return ordered[:AROUND_MAX_TITLES]
 
 
 # -- the figures of BENCHMARKS.md: revise against plan afresh --------------------------

@@ -26,7 +26,7 @@ import signal
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
 from ortools.sat.python import cp_model
@@ -40,6 +40,7 @@ from solver.slate.candidates import (
     capacity_reason,
     enumerate_candidates,
 )
+from solver.slate.changes import Reference
 from solver.slate.choices import Choice
 from solver.slate.cpsat.constraints import CONSTRAINT_FAMILIES, pinned_titles_are_scheduled
 from solver.slate.cpsat.model import SlateModel, choices_of_plan, plan_from_choices
@@ -49,8 +50,8 @@ from solver.slate.cpsat.objective import (
     minimise_cost_then_finish,
 )
 from solver.slate.greedy import Group, greedy_plan
-from solver.slate.lns import Incumbent, LargeNeighbourhoodSearch
-from solver.slate.revise import repair
+from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch
+from solver.slate.revise import around, repair
 from solver.slate.slices import make_groups, search_slices
 from solver.status import SolveStatus
 from solver.stopping import StopWatch
@@ -116,6 +117,11 @@ RESERVE_SHARE = 0.01
 """Time kept back for reading the solution and checking the plan, plus a share of the
 limit: CP-SAT overruns its own limit by up to half a second while presolving."""
 
+REVISE_FIRST_SHARE = 0.6
+"""Share of a re-plan's time for its first move (the broken titles, every title left out and
+the kept titles around the broken ones); the rest searches neighbourhoods of titles still
+left out."""
+
 PHASE_2_MIN_SECONDS = 3.0
 """Phase 2 runs only with at least this much time (plus the build time, a proxy for
 presolve) left; shorter, it ends in presolve without a plan and is just waiting."""
@@ -133,6 +139,7 @@ def solve(
     max_orders: int = DEFAULT_MAX_ORDERS,
     warm_start: bool = True,
     reference: Plan | None = None,
+    published: frozenset[str] = frozenset(),
 ) -> SolveResult:
     """Plan ``scenario``: most priority first, then cheapest, then earliest.
 
@@ -158,13 +165,18 @@ def solve(
         Hint the greedy plan (when :mod:`solver.slate.greedy` exists).
     reference
         An earlier plan to revise rather than plan afresh (:mod:`solver.slate.revise`):
-        its titles that still keep every rule stay as they are, and only the
-        others, with the titles it left out, are planned again.
+        its titles that still keep every rule stay as they are unless moving them
+        lets more priority in (fewest changes second), and the others, with the
+        titles it left out, are planned again. The result's ``broken`` says which
+        titles of ``reference`` broke a rule, and why.
+    published
+        Titles of ``reference`` whose shoots were published: kept exactly as they
+        are unless a rule now breaks them.
     """
     run = _Run(scenario, checker, time_limit, seed, workers, progress, stop)
     try:
         if reference is not None:
-            return run.revise(reference, max_orders)
+            return run.revise(reference, max_orders, published)
         return run.solve(max_orders, warm_start)
     finally:
         run.close()
@@ -474,49 +486,65 @@ class _Run:
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
         return self._finish(plan, status, priority, bound, greedy_priority, ModelSize())
 
-    def revise(self, reference: Plan, max_orders: int) -> SolveResult:
-        """Keep what still works of ``reference``; re-plan the rest around it exactly."""
+    def revise(self, reference: Plan, max_orders: int, published: frozenset[str]) -> SolveResult:
+        """Keep what still works of ``reference``; re-plan the rest with fewest changes."""
         repaired = repair(self.scenario, reference, self.checker)
         self.log(
-            f"revise: {len(repaired.kept)} titles kept as they were, "
-            f"{len(repaired.dropped)} to re-plan"
+            f"revise: {len(repaired.kept)} titles still keep every rule, "
+            f"{len(repaired.dropped)} broke one"
         )
         for title_id, reason in list(repaired.dropped.items())[:20]:
-            self.log(f"revise: {title_id} moves — {reason}")
+            self.log(f"revise: {title_id} must move — {reason}")
+        keep = Reference(repaired.kept, published & repaired.kept.keys())
         search = LargeNeighbourhoodSearch(
             self.scenario, repaired.kept, seed=self.seed, workers=self.workers,
-            max_orders=max_orders, cheapest=True,
+            max_orders=max_orders, neighbourhoods=(AroundUnscheduled(),), reference=keep,
         )  # fmt: skip
         waiting = search.state.unscheduled()
         if len(waiting) * len(self.scenario.crews) > EXACT_MAX_TITLE_CREW_PAIRS:
             self.log(f"revise: {len(waiting)} titles to re-plan is too many; planning afresh")
-            return self.solve(max_orders, True)
+            return replace(self.solve(max_orders, True), broken=repaired.dropped)
         finish = self.reserve + FINISH_SECONDS_PER_TITLE * len(self.scenario.titles)
-        seconds = self.deadline - finish - time.monotonic()
-        outcome = search.move(waiting, seconds, self.stop, deadline=self.deadline - finish)
+        until = self.deadline - finish
+        broke = [t for t in repaired.dropped if t in self.scenario.title_by_id]
+        freed = [*waiting, *around(self.scenario, repaired.kept, broke, keep.published)]
+        first_seconds = REVISE_FIRST_SHARE * (until - time.monotonic())
+        outcome = search.move(freed, first_seconds, self.stop, deadline=until)
         if outcome.choices is not None:
             search.accept(outcome.choices)
+        self.log(
+            f"revise: first move frees {len(freed)} titles: priority "
+            f"{search.incumbent.priority}, {search.incumbent.changes} changed, "
+            f"proven {outcome.proven}"
+        )
+        if until - time.monotonic() >= 1.0 and search.state.unscheduled():
+            search.run(until, stop=self.stop)
+            self.log(f"revise: lns {search.stats.summary()}")
         choices = search.incumbent.choices
         pinned_out = [t for t in self.scenario.pin_by_title if t not in choices]
         if pinned_out:
             self.log(f"revise: pinned titles {pinned_out} do not fit; planning afresh")
-            return self.solve(max_orders, True)
+            return replace(self.solve(max_orders, True), broken=repaired.dropped)
         priority = search.incumbent.priority
         if self.progress is not None:
             self.progress(Progress(self.elapsed(), priority, float("nan"), Phase.PRIORITY))
         still_waiting = [t.title_id for t in self.scenario.titles if t.title_id not in choices]
         candidates = enumerate_candidates(self.scenario, max_orders, title_ids=still_waiting)
         bound = self._bound(None)
+        proven = bound is not None and priority == bound
         reasons = {
             t: candidates.by_title[t].reason
-            or capacity_reason(self.scenario, self.scenario.title_by_id[t], False)
+            or capacity_reason(self.scenario, self.scenario.title_by_id[t], proven)
             for t in still_waiting
         }
-        self.log(f"revise: priority {priority}, {len(choices)} titles, proven {outcome.proven}")
+        self.log(
+            f"revise: priority {priority}, {len(choices)} titles, "
+            f"{len(keep.changed(choices))} kept titles changed"
+        )
         plan = plan_from_choices(self.scenario, choices, reasons)
-        proven = bound is not None and priority == bound
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-        return self._finish(plan, status, priority, bound, None, ModelSize())
+        result = self._finish(plan, status, priority, bound, None, ModelSize())
+        return replace(result, broken=repaired.dropped)
 
     def _bound(self, bound: int | None) -> int | None:
         """The lower of ``bound`` and the LP bound (:mod:`solver.capacity.bound`) once ready."""

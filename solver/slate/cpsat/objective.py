@@ -10,6 +10,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from scheduler.domain.model import Scenario
+from solver.slate.changes import Reference
 from solver.slate.cpsat.variables import Variables
 
 
@@ -89,3 +90,56 @@ def maximise_priority_then_cheapest(
     """One objective for a neighbourhood: the most priority, and among equals the cheapest."""
     weight = cost_ceiling(scenario, variables)
     model.maximize(weight * priority_scheduled(variables) - cost(scenario, variables))
+
+
+def kept_unchanged(
+    model: cp_model.CpModel, variables: Variables, reference: Reference
+) -> tuple[list[cp_model.IntVar], list[int]]:
+    """Per title of ``reference`` in the model, a 0/1 "keeps its crew, base and days", weighted.
+
+    The literal can be 1 only when a placement at the old base from the old first
+    day and a crew option of the old crew from that day are both chosen; a title
+    whose old shoot the model no longer offers gets none (it changes anyway).
+    """
+    literals: list[cp_model.IntVar] = []
+    weights: list[int] = []
+    for title_id, title_vars in variables.titles.items():
+        before = reference.choices.get(title_id)
+        if before is None:
+            continue
+        old = before.placement
+        places = [
+            pv.chosen
+            for pv in title_vars.placements
+            if (pv.placement.base_id, pv.placement.start, pv.placement.length)
+            == (old.base_id, old.start, old.length)
+        ]
+        crews = [
+            cv.chosen
+            for cv in title_vars.crews
+            if (cv.option.crew_id, cv.option.start) == (before.crew_id, old.start)
+        ]
+        if not places or not crews:
+            continue
+        unchanged = model.new_bool_var(f"unchanged[{title_id}]")
+        model.add(unchanged <= sum(places))
+        model.add(unchanged <= sum(crews))
+        literals.append(unchanged)
+        weights.append(reference.weight(title_id))
+    return literals, weights
+
+
+def maximise_priority_then_fewest_changes(
+    model: cp_model.CpModel, variables: Variables, reference: Reference
+) -> None:
+    """One objective for a re-plan: the most priority, and among equals the fewest changes.
+
+    A change is weighted by :meth:`Reference.weight` (published titles cost most).
+    Priority is multiplied by more than the whole weight of the model's titles,
+    so no saving of changes can pay for a lost point of priority.
+    """
+    literals, weights = kept_unchanged(model, variables, reference)
+    scale = 1 + sum(weights)
+    model.maximize(
+        scale * priority_scheduled(variables) + cp_model.LinearExpr.weighted_sum(literals, weights)
+    )
