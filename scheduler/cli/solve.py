@@ -30,21 +30,21 @@ if TYPE_CHECKING:
 STATUS_ZH = {"optimal": "最优", "feasible": "可行", "infeasible": "无解", "error": "出错"}
 
 
-def _positive_float(text: str) -> float:
+def positive_float(text: str) -> float:
     value = float(text)
     if not 0 < value < math.inf:
         raise argparse.ArgumentTypeError(f"{text} is not a positive number of seconds")
     return value
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
     return value
 
 
-def _print_progress(progress: Progress) -> None:
+def print_progress(progress: Progress) -> None:
     """Prints one line to stderr per improving solution the solver reports.
 
     A bound the solver does not know is NaN.
@@ -132,7 +132,7 @@ def _solve_interruptibly(scenario: Scenario, args: argparse.Namespace) -> PlanOu
                 time_limit=args.time_limit,
                 seed=args.seed,
                 workers=args.workers,
-                progress=_print_progress,
+                progress=print_progress,
                 stop=stop,
             )
         except BaseException as error:  # handed to the main thread, which re-raises it
@@ -286,13 +286,13 @@ def add_solve_command(commands: Any) -> None:
     solve.add_argument("--out", required=True, help="folder to write the plan into")
     solve.add_argument(
         "--time-limit",
-        type=_positive_float,
+        type=positive_float,
         default=60.0,
         help="wall-clock seconds for the solve (default 60)",
     )
     solve.add_argument("--seed", type=int, default=0, help="the solver's random seed (default 0)")
     solve.add_argument(
-        "--workers", type=_positive_int, default=2, help="solver search workers (default 2)"
+        "--workers", type=positive_int, default=2, help="solver search workers (default 2)"
     )
     solve.add_argument(
         "--save",

@@ -19,11 +19,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from scheduler.domain.changes import CHANGE_COLUMNS, Change
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.plan import Plan, Shoot
 
 PLAN_FILE = "plan.csv"
 UNSCHEDULED_FILE = "unscheduled.csv"
+CHANGES_FILE = "changes.csv"
 KPIS_FILE = "kpis.json"
 
 PLAN_COLUMNS = ("title_id", "date", "base_id", "set_id", "crew_id")
@@ -70,6 +72,13 @@ def write_plan(directory: Path, plan: Plan, kpis: Mapping[str, Any] | None = Non
     else:
         text = json.dumps(kpis, ensure_ascii=False, indent=2) + "\n"
         kpis_path.write_text(text, encoding="utf-8")
+
+
+def write_changes(directory: Path, changes: Sequence[Change]) -> None:
+    """Write ``changes.csv`` (the change list of a re-plan) into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = [(c.title_id, c.what, c.before, c.after, c.why) for c in changes]
+    (directory / CHANGES_FILE).write_text(_csv_text(CHANGE_COLUMNS, rows), encoding="utf-8")
 
 
 def _read_rows(

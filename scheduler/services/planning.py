@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from scheduler.check.checker import Violation, check_plan
 from scheduler.check.kpis import compute_kpis
+from scheduler.domain.changes import Change, change_list
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from solver.result import ProgressCallback, SolveResult
@@ -67,6 +68,8 @@ class PlanOutcome:
     violations: tuple[Violation, ...]
     result: SolveResult
     checked_digest: str = ""
+    changes: tuple[Change, ...] = ()
+    """In a re-plan: the change list (变更单) against the earlier plan."""
 
     @property
     def checked(self) -> bool:
@@ -125,6 +128,7 @@ def plan_scenario(
     progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
     reference: Plan | None = None,
+    published: frozenset[str] = frozenset(),
 ) -> PlanOutcome:
     """Solve ``scenario``, check the plan independently and compute its KPIs.
 
@@ -143,7 +147,11 @@ def plan_scenario(
         Set it (from any thread) to stop the search and get the best plan so far.
     reference
         An earlier plan to revise: its titles that still keep every rule stay as
-        they are and only the rest is planned again (see :mod:`solver.slate.revise`).
+        they are unless moving them lets more priority in, fewest changes second
+        (see :mod:`solver.slate.revise`); ``outcome.changes`` is the change list.
+    published
+        Titles of ``reference`` whose shoots were published: never moved unless a
+        rule now breaks them (then their row of the change list asks for approval).
 
     Returns
     -------
@@ -161,6 +169,7 @@ def plan_scenario(
         progress=progress,
         stop=stop,
         reference=reference,
+        published=published,
     )
     plan = result.plan
     violations = _violations(scenario, plan, result.status)
@@ -185,6 +194,9 @@ def plan_scenario(
         violations=violations,
         result=result,
         checked_digest="" if violations else plan_digest(plan),
+        changes=()
+        if reference is None
+        else tuple(change_list(reference, plan, result.broken, published)),
     )
 
 
