@@ -33,7 +33,13 @@ from scheduler.io.tables import (
     scenario_settings,
     scenario_to_tables,
 )
-from scheduler.io.validation import COLUMN_ZH, build_scenario, parse_date, tables_from_frames
+from scheduler.io.validation import (
+    COLUMN_ZH,
+    KIND_SHEET,
+    build_scenario,
+    parse_date,
+    tables_from_frames,
+)
 
 SHEET_TITLES: dict[str, str] = {
     "bases": "基地 Bases",
@@ -93,12 +99,6 @@ _KIND_WORDS: dict[str, str] = {
     **{code: code for code in KIND_LABELS},
 }
 
-_RESOURCE_SHEETS: dict[str, tuple[str, str]] = {
-    "actor": ("actors", "actor_id"),
-    "crew": ("crews", "crew_id"),
-    "set": ("sets", "set_id"),
-    "base": ("bases", "base_id"),
-}
 """Where the resources of each outage kind are listed: sheet and id column."""
 
 
@@ -212,7 +212,7 @@ def _labels(frame: pd.DataFrame | None, id_column: str) -> dict[str, str]:
 
 def resource_labels(frames: Mapping[str, pd.DataFrame], kind: str) -> dict[str, str]:
     """``id → label`` of every resource of one outage kind in ``frames`` (as edited)."""
-    sheet, id_column = _RESOURCE_SHEETS[kind]
+    sheet, id_column = KIND_SHEET[kind]
     return _labels(frames.get(sheet), id_column)
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from scheduler.cli.solve import positive_float, positive_int, print_progress
+from scheduler.cli.solve import add_search_arguments, print_progress
 from scheduler.domain.errors import ScenarioError
 
 
@@ -84,17 +84,13 @@ def add_revise_command(commands: Any) -> None:
     revise.add_argument("scenario", help="the (changed) scenario folder or .xlsx workbook")
     revise.add_argument("plan_dir", help="folder of the earlier plan (plan.csv as solve writes)")
     revise.add_argument("--out", required=True, help="folder to write the new plan into")
-    revise.add_argument(
-        "--time-limit", type=positive_float, default=15.0, help="seconds (default 15)"
-    )
+    add_search_arguments(revise, default_seconds=15.0)
     revise.add_argument(
         "--published-until",
         type=_iso_date,
         default=None,
         help="titles of the earlier plan shooting on or before this date are published",
     )
-    revise.add_argument("--seed", type=int, default=0, help="the solver's random seed")
-    revise.add_argument("--workers", type=positive_int, default=2, help="search workers")
     revise.add_argument(
         "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
     )

@@ -276,6 +276,20 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_search_arguments(parser: argparse.ArgumentParser, default_seconds: float) -> None:
+    """``--time-limit``, ``--seed`` and ``--workers``, as every planning command takes them."""
+    parser.add_argument(
+        "--time-limit",
+        type=positive_float,
+        default=default_seconds,
+        help=f"wall-clock seconds for the solve (default {default_seconds:g})",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the solver's random seed (default 0)")
+    parser.add_argument(
+        "--workers", type=positive_int, default=2, help="solver search workers (default 2)"
+    )
+
+
 def add_solve_command(commands: Any) -> None:
     """Add ``solve`` to the command line's subparsers."""
     solve = commands.add_parser(
@@ -284,16 +298,7 @@ def add_solve_command(commands: Any) -> None:
     )
     solve.add_argument("scenario", help="scenario folder or .xlsx workbook")
     solve.add_argument("--out", required=True, help="folder to write the plan into")
-    solve.add_argument(
-        "--time-limit",
-        type=positive_float,
-        default=60.0,
-        help="wall-clock seconds for the solve (default 60)",
-    )
-    solve.add_argument("--seed", type=int, default=0, help="the solver's random seed (default 0)")
-    solve.add_argument(
-        "--workers", type=positive_int, default=2, help="solver search workers (default 2)"
-    )
+    add_search_arguments(solve, default_seconds=60.0)
     solve.add_argument(
         "--save",
         action="store_true",
