@@ -12,6 +12,8 @@ import csv
 import shutil
 from pathlib import Path
 
+import pytest
+
 from scheduler.check.checker import check_plan
 from scheduler.cli.main import main
 from scheduler.domain.changes import CHANGE_COLUMNS, change_list, published_titles
@@ -88,9 +90,6 @@ def test_revise_writes_a_checked_plan_and_the_change_list(tmp_path: Path) -> Non
 
 def test_revise_refuses_a_date_that_is_not_iso(tmp_path: Path) -> None:
     args = ["revise", str(SAMPLES / "tutorial"), str(tmp_path), "--out", str(tmp_path / "o")]
-    try:
+    with pytest.raises(SystemExit) as exit_:
         main([*args, "--published-until", "12/03/2026"])
-    except SystemExit as exit_:
-        assert exit_.code == 2
-    else:
-        raise AssertionError("a date that is not YYYY-MM-DD must be a usage error")
+    assert exit_.value.code == 2

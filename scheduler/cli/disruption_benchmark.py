@@ -23,13 +23,13 @@ from dataclasses import replace
 from datetime import timedelta
 
 from scheduler.check.checker import check_plan
-from scheduler.domain.model import Scenario, Unavailability
+from scheduler.domain.model import Scenario, Unavailability, UnavailableKind
 from scheduler.domain.plan import Plan
 from scheduler.samples.generate import sample_or_scenario
 from solver.slate.revise import repair, titles_moved
 from solver.slate.solve import solve
 
-KINDS = ("actor", "crew", "set", "base")
+KINDS: tuple[UnavailableKind, ...] = ("actor", "crew", "set", "base")
 DAYS = {"crew": (3, 3), "set": (2, 2), "base": (1, 1), "actor": (1, 3)}
 
 
@@ -49,7 +49,7 @@ def disruption(scenario: Scenario, plan: Plan, index: int, seed: int) -> Unavail
     low, high = DAYS[kind]
     days = rng.randint(low, high)
     last = min(shoot.date + timedelta(days=days - 1), scenario.dates[-1])
-    return Unavailability(kind, resource, shoot.date, last, "benchmark")  # type: ignore[arg-type]
+    return Unavailability(kind, resource, shoot.date, last, "benchmark")
 
 
 def _priority(scenario: Scenario, plan: Plan) -> int:

@@ -81,7 +81,7 @@ def change_list(
         elif not old:
             why = "新排入（此前未排）"
         elif gained:
-            why = f"调整以排入或保住 {gained_text}（优先级合计更高）"
+            why = f"调整以排入或保住 {gained_text}"
         else:
             why = "调整排期"
         if title_id in published:

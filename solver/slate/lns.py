@@ -59,8 +59,8 @@ MAX_SIZE = 300
 class Incumbent:
     """The best plan so far, as choices, with its Σ priority, changes and cost (CNY).
 
-    ``changes`` is the weight of the titles it moves away from a re-plan's
-    :class:`solver.slate.changes.Reference` (0 without one).
+    ``changes`` is how many titles of a re-plan's :class:`solver.slate.changes.Reference`
+    it moves or drops (0 without one).
     """
 
     scenario: Scenario

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan, Shoot
 from solver.result import PlanChecker
+from solver.slate.changes import same_shoot
 from solver.slate.choices import Choice
 from solver.slate.cpsat.model import choices_of_plan
 
@@ -128,7 +129,7 @@ def around(
                 rank = 0
             elif scenario.crew_by_id[choice.crew_id].can_shoot(title.genre):
                 rank = 1
-            elif any(s.set_type in needs for s in scenario.sets if s.base_id == p.base_id):
+            elif any(scenario.sets_at(p.base_id, set_type) for set_type in needs):
                 rank = 2
             else:
                 continue
@@ -143,10 +144,5 @@ def around(
 def titles_moved(scenario: Scenario, before: Plan, after: Plan) -> set[str]:
     """Titles whose crew, base or days differ between two plans, or that only one holds."""
     old, new = choices_of_plan(scenario, before), choices_of_plan(scenario, after)
-
-    def key(choice: Choice) -> tuple[str, str, int, int]:
-        p = choice.placement
-        return (choice.crew_id, p.base_id, p.start, p.length)
-
-    changed = {t for t in old.keys() & new.keys() if key(old[t]) != key(new[t])}
+    changed = {t for t in old.keys() & new.keys() if not same_shoot(old[t], new[t])}
     return changed | (old.keys() ^ new.keys())

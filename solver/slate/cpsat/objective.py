@@ -94,15 +94,14 @@ def maximise_priority_then_cheapest(
 
 def kept_unchanged(
     model: cp_model.CpModel, variables: Variables, reference: Reference
-) -> tuple[list[cp_model.IntVar], list[int]]:
-    """Per title of ``reference`` in the model, a 0/1 "keeps its crew, base and days", weighted.
+) -> list[cp_model.IntVar]:
+    """Per title of ``reference`` in the model, a 0/1 "keeps its crew, base and days".
 
     The literal can be 1 only when a placement at the old base from the old first
     day and a crew option of the old crew from that day are both chosen; a title
     whose old shoot the model no longer offers gets none (it changes anyway).
     """
     literals: list[cp_model.IntVar] = []
-    weights: list[int] = []
     for title_id, title_vars in variables.titles.items():
         before = reference.choices.get(title_id)
         if before is None:
@@ -125,8 +124,7 @@ def kept_unchanged(
         model.add(unchanged <= sum(places))
         model.add(unchanged <= sum(crews))
         literals.append(unchanged)
-        weights.append(reference.weight(title_id))
-    return literals, weights
+    return literals
 
 
 def maximise_priority_then_fewest_changes(
@@ -134,12 +132,10 @@ def maximise_priority_then_fewest_changes(
 ) -> None:
     """One objective for a re-plan: the most priority, and among equals the fewest changes.
 
-    A change is weighted by :meth:`Reference.weight` (published titles cost most).
-    Priority is multiplied by more than the whole weight of the model's titles,
-    so no saving of changes can pay for a lost point of priority.
+    Priority is multiplied by more than the number of titles that could stay
+    unchanged, so no saving of changes can pay for a lost point of priority. Cost
+    is not in the objective: the search takes a cheaper plan only among plans of
+    equal priority and changes (:meth:`solver.slate.lns.Incumbent.better_than`).
     """
-    literals, weights = kept_unchanged(model, variables, reference)
-    scale = 1 + sum(weights)
-    model.maximize(
-        scale * priority_scheduled(variables) + cp_model.LinearExpr.weighted_sum(literals, weights)
-    )
+    literals = kept_unchanged(model, variables, reference)
+    model.maximize((1 + len(literals)) * priority_scheduled(variables) + sum(literals))
