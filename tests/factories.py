@@ -5,7 +5,8 @@
   :func:`numbered_actors`, :func:`outage`;
 - scenarios: :func:`small_scenario` (any small case), :func:`tiny_scenario`,
   :func:`checker_scenario`, :func:`storage_scenario`, :func:`big_month`;
-- plans: :func:`shoot_run`, :func:`shoot_plan`, :func:`storage_plan`;
+- plans: :func:`shoot_run`, :func:`shoot_plan`, :func:`storage_plan`,
+  :func:`storage_two_title_plan`;
 - random scenarios: :func:`random_scenario` (seeded), the Hypothesis strategies
   :func:`random_scenarios` (solvable) and :func:`file_scenarios` (for file round trips);
 - editor tables: :func:`scenario_frames`; of a plan, :func:`days_of` and :func:`priority_of`.
@@ -460,6 +461,19 @@ def storage_plan() -> Plan:
             "T3": "12-08 至 12-09 主演赵子轩不可用 (lead actor A1 unavailable 12-08 … 12-09)",
             "T2": "没有空闲的医院场景 (no 医院 set free between 12-10 and 12-28)",
         },
+    )
+
+
+def storage_two_title_plan() -> Plan:
+    """A plan of :func:`storage_scenario` with two titles, for publications.
+
+    T1 on 12-05 … 12-08 at B2 (S2) with C2; T3 on 12-10 … 12-14 at B1 (S3 ×2, S1 ×3)
+    with C1; T2 left out.
+    """
+    return shoot_plan(
+        shoot_run("T1", 5, "B2", ["S2"] * 4, "C2"),
+        shoot_run("T3", 10, "B1", ["S3", "S3", "S1", "S1", "S1"], "C1"),
+        unscheduled={"T2": "没有空闲的医院场景"},
     )
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler.app import support as app_support
 from scheduler.cli.main import main
+from scheduler.domain.changes import Change
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import Crew, Pin, Scenario
 from scheduler.domain.plan import Plan
@@ -38,19 +39,22 @@ from scheduler.storage import (
     NotFoundError,
     ScenarioStore,
     StaleScenarioError,
+    StorageError,
     database_url,
     get_engine,
     repository,
 )
 from scheduler.storage.engine import alembic_config, create_database_engine, upgrade
 from scheduler.storage.rows import CONTENT_ROWS, TitleRow, metadata
-from tests.factories import storage_plan, storage_scenario
+from tests.factories import storage_plan, storage_scenario, storage_two_title_plan
 
 REPO = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get(
     "SHOOTPLAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 EMPTYING_ORDER = (
+    "published_shoot",
+    "publication",
     "plan_unscheduled",
     "plan_shoot",
     "plan",
@@ -445,6 +449,51 @@ def test_a_database_made_by_the_first_revision_opens_after_later_ones(empty_db_u
         engine.dispose()
 
 
+def test_a_database_at_0002_with_plans_opens_with_publications_and_change_lists(
+    empty_db_url: str,
+) -> None:
+    # a database of the ShootPlan before publications, holding a scenario and a plan
+    engine = create_database_engine(empty_db_url)
+    try:
+        upgrade(engine, "0002")
+        old = ScenarioStore(engine)
+        info = old.create(storage_scenario())
+        with engine.begin() as connection:  # the 0002 plan table, without `changes`
+            connection.execute(
+                text(
+                    "INSERT INTO plan (scenario_id, scenario_version, created_at, label, "
+                    "status, kpis) VALUES (:s, 1, '2026-12-01 08:00:00+00:00', '旧方案', "
+                    "'optimal', '{}')"
+                ),
+                {"s": info.scenario_id},
+            )
+            plan_id = connection.execute(text("SELECT max(id) FROM plan")).scalar_one()
+            connection.execute(
+                text(
+                    "INSERT INTO plan_shoot (plan_id, title_id, date, position, base_id, "
+                    "set_id, crew_id) VALUES (:p, 'T1', '2026-12-05', 0, 'B2', 'S2', 'C2')"
+                ),
+                {"p": plan_id},
+            )
+    finally:
+        engine.dispose()
+
+    reopened = get_engine(empty_db_url)  # what the newer ShootPlan does on start
+    try:
+        store = ScenarioStore(reopened)
+        plan, _kpis, meta = store.load_plan(plan_id)
+        assert meta.label == "旧方案" and [s.title_id for s in plan.shoots] == ["T1"]
+        assert store.load_changes(plan_id) is None  # stored before change lists were
+        assert store.list_publications(info.scenario_id) == []
+        published = store.create_publication(info.scenario_id, plan_id, date(2026, 12, 7), "张三")
+        assert (published.title_count, published.shoot_count) == (1, 1)
+        with reopened.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        reopened.dispose()
+
+
 def test_migrations_match_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -521,6 +570,99 @@ def test_plans_survive_a_save_of_their_scenario(store: ScenarioStore) -> None:
 
     assert store.load_plan(plan_id)[0] == storage_plan()
     assert store.load_plan(plan_id)[2].scenario_version == 1
+
+
+def test_a_re_plan_keeps_its_change_list_with_the_plan(store: ScenarioStore) -> None:
+    info = store.create(storage_scenario())
+    changes = [
+        Change("T1", "日期 days", "12-05–12-08 B2 C2", "12-06–12-09 B2 C2", "已发布，需审批：…"),
+        Change("T3", "新排入 added", "未排 unscheduled", "12-10–12-14 B1 C1", "新排入"),
+    ]
+
+    revised = store.save_plan(info.scenario_id, 1, storage_plan(), {}, "修改", changes=changes)
+    unchanged = store.save_plan(info.scenario_id, 1, storage_plan(), {}, "修改", changes=[])
+    fresh = store.save_plan(info.scenario_id, 1, storage_plan(), {}, "全新")
+
+    assert store.load_changes(revised) == changes
+    assert store.load_changes(unchanged) == []  # a re-plan that changed nothing
+    assert store.load_changes(fresh) is None  # no re-plan: no change list
+    with pytest.raises(NotFoundError):
+        store.load_changes(404)
+
+
+# -- publications -------------------------------------------------------------------
+
+
+def test_a_publication_copies_every_shoot_of_the_titles_up_to_its_date(
+    store: ScenarioStore,
+) -> None:
+    info = store.create(storage_scenario())
+    plan_id = store.save_plan(info.scenario_id, 1, storage_two_title_plan(), {}, "周一排期")
+
+    # T1 starts 12-05, before 12-06: all four of its days go out, 12-07 and 12-08 too;
+    # T3 starts 12-10, after: not published
+    published = store.create_publication(info.scenario_id, plan_id, date(2026, 12, 6), "张三")
+    shoots, loaded = store.load_publication(published.publication_id)
+
+    assert loaded == published
+    assert shoots.shoots == storage_two_title_plan().shoots_of("T1")
+    assert shoots.unscheduled == {}
+    assert (published.title_count, published.shoot_count) == (1, 4)
+    assert (published.plan_id, published.plan_label, published.scenario_version) == (
+        plan_id,
+        "周一排期",
+        1,
+    )
+    assert (published.until, published.published_by) == (date(2026, 12, 6), "张三")
+    assert published.published_at.tzinfo is not None
+    later = store.create_publication(info.scenario_id, plan_id, date(2026, 12, 31), "李四")
+    assert [p.publication_id for p in store.list_publications(info.scenario_id)] == [
+        published.publication_id,
+        later.publication_id,
+    ]
+    assert (later.title_count, later.shoot_count) == (2, 9)
+    assert store.load_publication(published.publication_id)[0] == shoots  # the first stays
+
+
+def test_deleting_a_published_plan_keeps_the_publication_as_it_was_sent(
+    store: ScenarioStore,
+) -> None:
+    # What was sent to crews stays on record: the copy outlives the plan, which it
+    # no longer names.
+    info = store.create(storage_scenario())
+    plan_id = store.save_plan(info.scenario_id, 1, storage_two_title_plan(), {}, "周一排期")
+    published = store.create_publication(info.scenario_id, plan_id, date(2026, 12, 31), "张三")
+    sent, _info = store.load_publication(published.publication_id)
+
+    store.delete_plan(plan_id)
+
+    shoots, after = store.load_publication(published.publication_id)
+    assert shoots == sent == Plan(storage_two_title_plan().shoots)
+    assert after.plan_id is None
+    assert after == replace(published, plan_id=None)
+
+
+def test_a_publication_goes_with_its_scenario_and_refuses_another_scenarios_plan(
+    store: ScenarioStore, engine: Engine
+) -> None:
+    mine = store.create(storage_scenario("甲"))
+    other = store.create(storage_scenario("乙"))
+    plan_id = store.save_plan(mine.scenario_id, 1, storage_two_title_plan(), {}, "")
+    before = snapshot(engine)
+
+    with pytest.raises(StorageError, match="不属于场景"):
+        store.create_publication(other.scenario_id, plan_id, date(2026, 12, 31), "张三")
+    with pytest.raises(NotFoundError, match="找不到排期方案"):
+        store.create_publication(mine.scenario_id, 404, date(2026, 12, 31), "张三")
+    with pytest.raises(NotFoundError, match="找不到发布记录"):
+        store.load_publication(404)
+    assert snapshot(engine) == before  # nothing half written
+
+    published = store.create_publication(mine.scenario_id, plan_id, date(2026, 12, 31), "张三")
+    store.delete(mine.scenario_id)
+    with pytest.raises(NotFoundError):
+        store.load_publication(published.publication_id)
+    assert snapshot(engine)["published_shoot"] == []
 
 
 # -- command line -------------------------------------------------------------------

@@ -4,6 +4,7 @@
 >>> info = store.create(scenario)                  # doctest: +SKIP
 >>> scenario, version = store.load(info.scenario_id)  # doctest: +SKIP
 >>> store.save(info.scenario_id, edited, version)  # doctest: +SKIP
+>>> store.create_publication(info.scenario_id, plan_id, until, "张三")  # doctest: +SKIP
 
 Only :mod:`scheduler.domain.model` and :mod:`scheduler.domain.plan` dataclasses cross this
 package's boundary; the SQLModel tables stay inside.
@@ -16,12 +17,13 @@ from scheduler.storage.errors import (
     StaleScenarioError,
     StorageError,
 )
-from scheduler.storage.repository import PlanInfo, ScenarioInfo, ScenarioStore
+from scheduler.storage.repository import PlanInfo, PublicationInfo, ScenarioInfo, ScenarioStore
 
 __all__ = [
     "DuplicateNameError",
     "NotFoundError",
     "PlanInfo",
+    "PublicationInfo",
     "ScenarioInfo",
     "ScenarioStore",
     "StaleScenarioError",

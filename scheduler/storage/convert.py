@@ -12,6 +12,7 @@ from typing import Any, TypeVar, cast
 
 from sqlmodel import SQLModel
 
+from scheduler.domain.changes import CHANGE_COLUMNS, Change
 from scheduler.domain.model import (
     Actor,
     Base,
@@ -35,6 +36,7 @@ from scheduler.storage.rows import (
     PinRow,
     PlanShootRow,
     PlanUnscheduledRow,
+    PublishedShootRow,
     ScenarioRow,
     TitleNeedRow,
     TitleRow,
@@ -338,7 +340,8 @@ def plan_records(plan_id: int, plan: Plan) -> tuple[list[Record], list[Record]]:
 
 
 def plan_from_rows(
-    shoots: Sequence[PlanShootRow], unscheduled: Sequence[PlanUnscheduledRow]
+    shoots: Sequence[PlanShootRow | PublishedShootRow],
+    unscheduled: Sequence[PlanUnscheduledRow] = (),
 ) -> Plan:
     """Rebuild a plan from its rows (each in position order)."""
     return Plan(
@@ -354,3 +357,23 @@ def plan_from_rows(
         ),
         unscheduled={u.title_id: u.reason for u in unscheduled},
     )
+
+
+# -- change lists ---------------------------------------------------------------
+
+
+def change_records(changes: Sequence[Change] | None) -> list[dict[str, str]] | None:
+    """A change list as the plan row's JSON: one object per change, keyed by column."""
+    if changes is None:
+        return None
+    return [{column: getattr(c, column) for column in CHANGE_COLUMNS} for c in changes]
+
+
+def changes_from_records(records: Sequence[Mapping[str, str]] | None) -> list[Change] | None:
+    """Undo :func:`change_records`."""
+    if records is None:
+        return None
+    return [
+        Change(**{column: str(record.get(column, "")) for column in CHANGE_COLUMNS})
+        for record in records
+    ]

@@ -29,12 +29,13 @@ class StorageError(Exception):
 
 
 class NotFoundError(StorageError):
-    """No stored scenario (or plan) has the id or name asked for."""
+    """No stored scenario (plan, publication) has the id or name asked for."""
 
     def __init__(self, what: str, key: object) -> None:
         self.what = what
         self.key = key
-        what_zh = {"scenario": "场景", "plan": "排期方案"}.get(what, what)
+        names = {"scenario": "场景", "plan": "排期方案", "publication": "发布记录"}
+        what_zh = names.get(what, what)
         super().__init__(f"找不到{what_zh} {key}", f"no stored {what} {key!r}")
 
 

@@ -15,14 +15,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, update
+from sqlalchemy import Engine, delete, distinct, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
+from scheduler.domain.changes import Change, published_titles
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.storage.convert import (
     Record,
+    change_records,
+    changes_from_records,
     content_records,
     from_json,
     plan_from_rows,
@@ -32,13 +35,20 @@ from scheduler.storage.convert import (
     to_json,
     with_keys,
 )
-from scheduler.storage.errors import DuplicateNameError, NotFoundError, StaleScenarioError
+from scheduler.storage.errors import (
+    DuplicateNameError,
+    NotFoundError,
+    StaleScenarioError,
+    StorageError,
+)
 from scheduler.storage.rows import (
     CONTENT_ROWS,
     BaseRow,
     PlanRow,
     PlanShootRow,
     PlanUnscheduledRow,
+    PublicationRow,
+    PublishedShootRow,
     ScenarioRow,
     TitleRow,
 )
@@ -67,6 +77,27 @@ class PlanInfo:
     created_at: dt.datetime
     label: str
     status: str
+
+
+@dataclass(frozen=True)
+class PublicationInfo:
+    """A publication: who sent which plan's shoots up to which date, and when.
+
+    ``plan_id`` is ``None`` once the plan it was copied from is deleted; the
+    published shoots stay as they were sent. ``scenario_version`` is the version
+    the plan was made (and checked) for.
+    """
+
+    publication_id: int
+    scenario_id: int
+    plan_id: int | None
+    plan_label: str
+    scenario_version: int
+    until: dt.date
+    published_by: str
+    published_at: dt.datetime
+    title_count: int
+    shoot_count: int
 
 
 def _now() -> dt.datetime:
@@ -244,8 +275,13 @@ class ScenarioStore:
         plan: Plan,
         kpis: Mapping[str, Any],
         label: str = "",
+        changes: Sequence[Change] | None = None,
     ) -> int:
-        """Store a plan made for ``scenario_version`` of a scenario; return the plan id."""
+        """Store a plan made for ``scenario_version`` of a scenario; return the plan id.
+
+        ``changes``: a re-plan's change list (变更单) against the plan it revised,
+        stored with the plan in the same transaction (``None``: not a re-plan).
+        """
         with self._transaction() as session:
             if session.get(ScenarioRow, scenario_id) is None:
                 raise NotFoundError("scenario", scenario_id)
@@ -256,6 +292,7 @@ class ScenarioStore:
                 label=label,
                 status=str(kpis.get("status", "")),
                 kpis=to_json(kpis),
+                changes=change_records(changes),
             )
             session.add(row)
             session.flush()
@@ -283,11 +320,7 @@ class ScenarioStore:
             row = session.get(PlanRow, plan_id)
             if row is None:
                 raise NotFoundError("plan", plan_id)
-            shoots = session.exec(
-                select(PlanShootRow)
-                .where(col(PlanShootRow.plan_id) == plan_id)
-                .order_by(col(PlanShootRow.position))
-            ).all()
+            shoots = self._shoot_rows(session, plan_id)
             unscheduled = session.exec(
                 select(PlanUnscheduledRow)
                 .where(col(PlanUnscheduledRow.plan_id) == plan_id)
@@ -295,8 +328,16 @@ class ScenarioStore:
             ).all()
             return plan_from_rows(shoots, unscheduled), from_json(row.kpis), _plan_info(row)
 
+    def load_changes(self, plan_id: int) -> builtins.list[Change] | None:
+        """A stored re-plan's change list (变更单); ``None`` for a plan that was no re-plan."""
+        with self._transaction() as session:
+            row = session.get(PlanRow, plan_id)
+            if row is None:
+                raise NotFoundError("plan", plan_id)
+            return changes_from_records(row.changes)
+
     def delete_plan(self, plan_id: int) -> None:
-        """Delete one stored plan."""
+        """Delete one stored plan; publications copied from it keep their shoots."""
         with self._transaction() as session:
             deleted = session.exec(
                 delete(PlanRow)
@@ -306,7 +347,130 @@ class ScenarioStore:
             if deleted.rowcount != 1:
                 raise NotFoundError("plan", plan_id)
 
+    # -- publications ---------------------------------------------------------
+
+    def create_publication(
+        self, scenario_id: int, plan_id: int, until: dt.date, published_by: str
+    ) -> PublicationInfo:
+        """Publish a stored plan of the scenario up to ``until``: copy its shoots, once.
+
+        Every shoot of each title that shoots on or before ``until`` is copied
+        (:func:`scheduler.domain.changes.published_titles`), so a title is published
+        whole. There is no update: publishing again makes a new publication.
+
+        Raises
+        ------
+        NotFoundError
+            No such scenario or plan.
+        StorageError
+            The plan belongs to another scenario.
+        """
+        with self._transaction() as session:
+            if session.get(ScenarioRow, scenario_id) is None:
+                raise NotFoundError("scenario", scenario_id)
+            plan_row = session.get(PlanRow, plan_id)
+            if plan_row is None:
+                raise NotFoundError("plan", plan_id)
+            if plan_row.scenario_id != scenario_id:
+                raise StorageError(
+                    f"方案 #{plan_id} 不属于场景 {scenario_id}，不能在此发布",
+                    f"plan #{plan_id} belongs to another scenario than {scenario_id}",
+                )
+            plan = plan_from_rows(self._shoot_rows(session, plan_id))
+            titles = published_titles(plan, until)
+            row = PublicationRow(
+                scenario_id=scenario_id,
+                plan_id=plan_id,
+                plan_label=plan_row.label,
+                scenario_version=plan_row.scenario_version,
+                until=until,
+                published_by=published_by,
+                published_at=_now(),
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            kept = [s for s in plan.shoots if s.title_id in titles]
+            shoots, _unscheduled = plan_records(row.id, Plan(tuple(kept)))
+            for record in shoots:
+                record["publication_id"] = record.pop("plan_id")
+            insert_rows(session, PublishedShootRow, shoots)
+            return self._publication_infos(session, publication_id=row.id)[0]
+
+    def list_publications(self, scenario_id: int) -> builtins.list[PublicationInfo]:
+        """The scenario's publications, oldest first."""
+        with self._transaction() as session:
+            if session.get(ScenarioRow, scenario_id) is None:
+                raise NotFoundError("scenario", scenario_id)
+            return self._publication_infos(session, scenario_id=scenario_id)
+
+    def load_publication(self, publication_id: int) -> tuple[Plan, PublicationInfo]:
+        """The published shoots (as a plan that leaves nothing out) and the publication."""
+        with self._transaction() as session:
+            infos = self._publication_infos(session, publication_id=publication_id)
+            if not infos:
+                raise NotFoundError("publication", publication_id)
+            shoots = session.exec(
+                select(PublishedShootRow)
+                .where(col(PublishedShootRow.publication_id) == publication_id)
+                .order_by(col(PublishedShootRow.position))
+            ).all()
+            return plan_from_rows(shoots), infos[0]
+
     # -- inside a transaction ---------------------------------------------------
+
+    def _shoot_rows(self, session: Session, plan_id: int) -> Sequence[PlanShootRow]:
+        return session.exec(
+            select(PlanShootRow)
+            .where(col(PlanShootRow.plan_id) == plan_id)
+            .order_by(col(PlanShootRow.position))
+        ).all()
+
+    def _publication_infos(
+        self,
+        session: Session,
+        *,
+        scenario_id: int | None = None,
+        publication_id: int | None = None,
+    ) -> builtins.list[PublicationInfo]:
+        """Publications with their title and shoot counts, oldest first."""
+        counts = (
+            select(
+                col(PublishedShootRow.publication_id),
+                func.count(distinct(col(PublishedShootRow.title_id))).label("titles"),
+                func.count().label("shoots"),
+            )
+            .group_by(col(PublishedShootRow.publication_id))
+            .subquery()
+        )
+        query = (
+            select(
+                PublicationRow,
+                func.coalesce(counts.c.titles, 0),
+                func.coalesce(counts.c.shoots, 0),
+            )
+            .outerjoin(counts, counts.c.publication_id == PublicationRow.id)
+            .order_by(col(PublicationRow.id))
+        )
+        if scenario_id is not None:
+            query = query.where(col(PublicationRow.scenario_id) == scenario_id)
+        if publication_id is not None:
+            query = query.where(col(PublicationRow.id) == publication_id)
+        return [
+            PublicationInfo(
+                publication_id=row.id or 0,
+                scenario_id=row.scenario_id,
+                plan_id=row.plan_id,
+                plan_label=row.plan_label,
+                scenario_version=row.scenario_version,
+                until=row.until,
+                published_by=row.published_by,
+                published_at=_aware(row.published_at),
+                title_count=int(titles),
+                shoot_count=int(shoots),
+            )
+            for row, titles, shoots in session.exec(query).all()
+        ]
 
     def _add(self, session: Session, scenario: Scenario) -> int:
         """Insert a new scenario row and its content; return its id."""

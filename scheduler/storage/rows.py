@@ -232,6 +232,8 @@ class PlanRow(SQLModel, table=True):
     label: str = Field(default="", sa_type=String)
     status: str = Field(default="", sa_type=String)
     kpis: dict[str, Any] = _extra()
+    changes: list[dict[str, str]] | None = Field(default=None, sa_type=JSON, nullable=True)
+    """A re-plan's change list (变更单) against the plan it revised; ``None`` for a fresh plan."""
 
 
 class PlanShootRow(SQLModel, table=True):
@@ -257,6 +259,44 @@ class PlanUnscheduledRow(SQLModel, table=True):
     title_id: str = Field(sa_type=String, primary_key=True)
     position: int
     reason: str = Field(sa_type=String)
+
+
+class PublicationRow(SQLModel, table=True):
+    """A publication: a plan's shoots up to a date, sent out to crews, as they were sent.
+
+    Never updated: a new publication is a new row. ``plan_id`` names the plan the
+    shoots were copied from; it becomes ``NULL`` if that plan is deleted, and the
+    copied shoots (:class:`PublishedShootRow`) stay as they were published.
+    """
+
+    __tablename__ = "publication"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="scenario.id", ondelete="CASCADE", index=True)
+    # indexed: deleting a plan looks up the publications that name it
+    plan_id: int | None = Field(
+        default=None, foreign_key="plan.id", ondelete="SET NULL", index=True, nullable=True
+    )
+    plan_label: str = Field(default="", sa_type=String)
+    scenario_version: int
+    until: dt.date
+    published_by: str = Field(sa_type=String)
+    published_at: dt.datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+
+
+class PublishedShootRow(SQLModel, table=True):
+    """One published shoot: a copy of a shoot of the plan as it was when published."""
+
+    __tablename__ = "published_shoot"
+
+    publication_id: int = Field(foreign_key="publication.id", ondelete="CASCADE", primary_key=True)
+    title_id: str = Field(sa_type=String, primary_key=True)
+    date: dt.date = Field(primary_key=True)
+    position: int
+    base_id: str = Field(sa_type=String)
+    set_id: str = Field(sa_type=String)
+    crew_id: str = Field(sa_type=String)
 
 
 CONTENT_ROWS: tuple[type[SQLModel], ...] = (
