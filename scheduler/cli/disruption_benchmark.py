@@ -6,11 +6,14 @@ Usage::
         --time-limit 15 --count 20
 
 From one plan of SCENARIO (``--plan-seconds``), each seeded disruption — an actor
-off 1–3 days, a crew off 3 days, a set broken 2 days, a base closed 1 day, in
-turn, each hitting a resource the plan uses — is re-planned with fewest changes
-(``revise``) and, for comparison, afresh, both with ``--time-limit``. Prints a
-Markdown row per disruption: titles it breaks, of those kept and dropped, other
-titles moved, Δ priority against the original plan, wall time; then medians.
+off 1–3 days, a crew off 3 days, a set broken 2 days, a base closed 1 day, a
+rush title, in turn, each hitting a resource the plan uses — is re-planned with
+fewest changes (``revise``) and, for comparison, afresh, both with
+``--time-limit``. Prints a Markdown row per disruption: titles it affects (the
+ones it breaks; for a rush title, the rush title), of those kept and dropped,
+other titles moved, Δ priority against the original plan, wall time; then
+medians. Where a re-plan drops an affected title, a fresh solve of
+``--long-seconds`` tells whether any plan found keeps it.
 """
 
 from __future__ import annotations
@@ -21,23 +24,30 @@ import statistics
 import time
 from dataclasses import replace
 from datetime import timedelta
+from typing import Literal
 
 from scheduler.check.checker import check_plan
-from scheduler.domain.model import Scenario, Unavailability, UnavailableKind
-from scheduler.domain.plan import Plan
+from scheduler.domain.model import Need, Scenario, Title, Unavailability, UnavailableKind
+from scheduler.domain.plan import Plan, Shoot
 from scheduler.samples.generate import sample_or_scenario
 from solver.slate.revise import repair, titles_moved
 from solver.slate.solve import solve
 
-KINDS: tuple[UnavailableKind, ...] = ("actor", "crew", "set", "base")
+Kind = Literal[UnavailableKind, "rush"]
+KINDS: tuple[Kind, ...] = ("actor", "crew", "set", "base", "rush")
 DAYS = {"crew": (3, 3), "set": (2, 2), "base": (1, 1), "actor": (1, 3)}
+RUSH_PRIORITY = (3, 5)
+"""A rush order comes from a platform that pays for it: priority 3 to 5 of the sample's 1 to 5."""
 
 
-def disruption(scenario: Scenario, plan: Plan, index: int, seed: int) -> Unavailability:
-    """The ``index``-th disruption: a resource the plan uses, off for a few of its shoot days."""
+def disruption(scenario: Scenario, plan: Plan, index: int, seed: int) -> Unavailability | Title:
+    """The ``index``-th disruption: a resource the plan uses off for a few of its shoot days, or
+    a rush title."""
     rng = random.Random(seed * 1000 + index)
     kind = KINDS[index % len(KINDS)]
     shoot = rng.choice(plan.shoots)
+    if kind == "rush":
+        return rush_title(scenario, shoot, rng, f"R{index + 1:03d}")
     if kind == "actor":
         cast = scenario.title_by_id[shoot.title_id].cast
         while not cast:
@@ -52,6 +62,50 @@ def disruption(scenario: Scenario, plan: Plan, index: int, seed: int) -> Unavail
     return Unavailability(kind, resource, shoot.date, last, "benchmark")
 
 
+def rush_title(scenario: Scenario, shoot: Shoot, rng: random.Random, title_id: str) -> Title:
+    """A new title wanted in the busy days around ``shoot``: set types of its base, a crew's
+    genre, one actor of a planned title, a window of its length plus 0–2 days."""
+    have = sorted({s.set_type for s in scenario.sets if s.base_id == shoot.base_id})
+    days = rng.randint(1, 4)
+    types = rng.sample(have, min(len(have), rng.randint(1, 2)))
+    split = [1] * len(types)
+    for _ in range(days - len(types)):
+        split[rng.randrange(len(split))] += 1
+    needs = tuple(Need(t, n) for t, n in zip(types, split, strict=True))
+    length = sum(split)
+    genres = sorted({g for c in scenario.crews for g in c.genres})
+    neighbour = scenario.title_by_id[shoot.title_id]
+    first = shoot.date
+    last = min(first + timedelta(days=length - 1 + rng.randint(0, 2)), scenario.dates[-1])
+    if (last - first).days + 1 < length:  # near the horizon's end: start earlier
+        first = last - timedelta(days=length - 1)
+    return Title(
+        title_id,
+        f"加急·{neighbour.name}番外",
+        rng.choice(genres) if genres else neighbour.genre,
+        rng.randint(*RUSH_PRIORITY),
+        first,
+        last,
+        needs,
+        neighbour.cast[:1],
+    )
+
+
+def _changed(scenario: Scenario, change: Unavailability | Title) -> Scenario:
+    if isinstance(change, Title):
+        return replace(scenario, titles=(*scenario.titles, change))
+    return replace(scenario, unavailable=(*scenario.unavailable, change))
+
+
+def _describe(change: Unavailability | Title) -> str:
+    if isinstance(change, Title):
+        days = f"{change.earliest_start:%m-%d}–{change.due_date:%m-%d}"
+        needs = "+".join(f"{n.set_type}{n.days}" for n in change.needs)
+        return f"rush {change.title_id} p{change.priority} {needs} {days}"
+    days = f"{change.from_date:%m-%d}–{change.to_date:%m-%d}"
+    return f"{change.kind} {change.resource_id} {days}"
+
+
 def _priority(scenario: Scenario, plan: Plan) -> int:
     return sum(scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)
 
@@ -63,6 +117,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--time-limit", type=float, default=15.0)
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0, help="seed of the disruptions")
+    parser.add_argument(
+        "--long-seconds",
+        type=float,
+        default=300.0,
+        help="fresh solve on each case where the re-plan drops an affected title",
+    )
     args = parser.parse_args(argv)
 
     scenario = sample_or_scenario(args.scenario)
@@ -74,11 +134,15 @@ def main(argv: list[str] | None = None) -> None:
         "| Δ priority (revise / afresh) | s (revise / afresh) |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    long_check: list[tuple[int, Scenario, set[str], Plan]] = []
     rows = []
     for index in range(args.count):
-        outage = disruption(scenario, original, index, args.seed)
-        changed = replace(scenario, unavailable=(*scenario.unavailable, outage))
-        broken = set(repair(changed, original, check_plan).dropped)
+        change = disruption(scenario, original, index, args.seed)
+        changed = _changed(scenario, change)
+        if isinstance(change, Title):
+            affected = {change.title_id}
+        else:
+            affected = set(repair(changed, original, check_plan).dropped)
         runs = []
         for reference in (original, None):
             started = time.monotonic()
@@ -87,18 +151,19 @@ def main(argv: list[str] | None = None) -> None:
             )
             assert check_plan(changed, result.plan) == [], "a re-plan broke a rule"
             seconds = time.monotonic() - started
-            moved = titles_moved(scenario, original, result.plan) - broken
+            moved = titles_moved(scenario, original, result.plan) - affected
             runs.append((result.plan, len(moved), _priority(changed, result.plan) - base, seconds))
-        (revised, moved_r, delta_r, sec_r), (_fresh, moved_f, delta_f, sec_f) = runs
-        kept = len(broken & revised.scheduled_title_ids)
-        days = f"{outage.from_date:%m-%d}–{outage.to_date:%m-%d}"
-        what = f"{outage.kind} {outage.resource_id} {days}"
+        (revised, moved_r, delta_r, sec_r), (fresh, moved_f, delta_f, sec_f) = runs
+        dropped = affected - revised.scheduled_title_ids
         print(
-            f"| {index + 1} | {what} | {len(broken)} | {kept} | {len(broken) - kept} "
+            f"| {index + 1} | {_describe(change)} | {len(affected)} "
+            f"| {len(affected) - len(dropped)} | {len(dropped)} "
             f"| {moved_r} / {moved_f} | {delta_r:+d} / {delta_f:+d} | {sec_r:.1f} / {sec_f:.1f} |",
             flush=True,
         )
         rows.append((moved_r, moved_f, delta_r, delta_f, sec_r))
+        if dropped:
+            long_check.append((index + 1, changed, dropped, fresh))
     print(
         f"\nmedian: others moved {statistics.median(r[0] for r in rows)} (revise) / "
         f"{statistics.median(r[1] for r in rows)} (afresh); "
@@ -106,6 +171,17 @@ def main(argv: list[str] | None = None) -> None:
         f"{statistics.median(r[3] for r in rows):+}; "
         f"longest revise {max(r[4] for r in rows):.1f} s"
     )
+    for number, changed, dropped, fresh in long_check:
+        result = solve(changed, checker=check_plan, time_limit=args.long_seconds)
+        kept_long = sorted(dropped & result.plan.scheduled_title_ids)
+        kept_fresh = sorted(dropped & fresh.scheduled_title_ids)
+        print(
+            f"#{number}: re-plan dropped {', '.join(sorted(dropped))}; afresh "
+            f"{args.time_limit:g} s keeps {kept_fresh or 'none'}; afresh {args.long_seconds:g} s "
+            f"keeps {kept_long or 'none'} ({result.summary()})"
+        )
+    if not long_check:
+        print("no re-plan dropped an affected title")
 
 
 if __name__ == "__main__":
