@@ -4,20 +4,23 @@ Pairs: an unchanged scenario keeps every title where it was (kept); a crew
 off on a day one of its titles shoots moves that title, and others only where
 that lets more priority in (broken); published titles that keep every rule
 never move, and a published title that breaks one is reported in ``broken``;
-a crew that no longer exists moves its titles with that reason. On the month
+a crew that no longer exists moves its titles with that reason; with no
+disruption nothing moves, while an outage or a rush title that one move makes
+room for is handled by exactly that one move. On the month
 sample, a three-day crew outage from a greedy plan moves a small share of the
 titles it did not touch, each for priority.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
 from scheduler.check.checker import check_plan
-from scheduler.domain.model import Scenario, Unavailability
+from scheduler.domain.model import Scenario, Title, Unavailability
 from scheduler.domain.plan import Plan
 from scheduler.io.validation import load_scenario
 from solver.slate.cpsat.model import choices_of_plan
@@ -25,7 +28,15 @@ from solver.slate.greedy import greedy_plan
 from solver.slate.revise import repair, titles_moved
 from solver.slate.solve import solve
 from solver.status import SolveStatus
-from tests.factories import SAMPLES
+from tests.factories import (
+    SAMPLES,
+    numbered_actors,
+    outage,
+    shoot_plan,
+    shoot_run,
+    small_scenario,
+    small_title,
+)
 
 
 @pytest.fixture(scope="module")
@@ -160,3 +171,49 @@ def test_a_three_day_crew_outage_on_the_month_moves_a_few_titles_not_hundreds() 
         assert revised.priority_scheduled > kept_priority
     assert len(moved) <= len(untouched) // 4
     assert hit, "the busiest crew shoots on days 2-4"
+
+
+def one_set_three_titles(*extra: Title, off: Sequence[Unavailability] = ()) -> Scenario:
+    """One 办公室 set and one crew over 4 days: 低 (priority 1, days 0-3), 主 (priority 2,
+    days 0-1, actor A1) and 稳 (priority 1, days 2-3), plus ``extra`` titles."""
+    titles = (
+        small_title("低", 1, 0, 3),
+        small_title("主", 2, 0, 1, cast=("A1",)),
+        small_title("稳", 1, 2, 3),
+        *extra,
+    )
+    return small_scenario(titles, days=4, actors=numbered_actors(1), unavailable=off)
+
+
+ONE_SET_PLAN = shoot_plan(
+    shoot_run("低", 1, "B1", ["S1"], "C1"),
+    shoot_run("主", 2, "B1", ["S1"], "C1"),
+    shoot_run("稳", 3, "B1", ["S1"], "C1"),
+)
+"""低 on day 0, 主 on day 1, 稳 on day 2: every title of :func:`one_set_three_titles`."""
+
+
+def test_without_a_disruption_the_re_plan_moves_nothing() -> None:
+    scenario = one_set_three_titles()
+    assert check_plan(scenario, ONE_SET_PLAN) == []
+    revised = solve(scenario, checker=check_plan, time_limit=5.0, reference=ONE_SET_PLAN)
+    assert titles_moved(scenario, ONE_SET_PLAN, revised.plan) == set()
+
+
+def test_an_outage_that_one_move_repairs_is_repaired_by_exactly_one_move() -> None:
+    # 主's actor is off on day 1: 主 can only shoot day 0, held by 低; moving 低 to the
+    # day 主 frees keeps every title, and 稳 stays where it was
+    scenario = one_set_three_titles(off=[outage("actor", "A1", 1)])
+    revised = solve(scenario, checker=check_plan, time_limit=5.0, reference=ONE_SET_PLAN)
+    assert check_plan(scenario, revised.plan) == []
+    assert revised.plan.scheduled_title_ids == {"低", "主", "稳"}
+    assert titles_moved(scenario, ONE_SET_PLAN, revised.plan) - set(revised.broken) == {"低"}
+
+
+def test_a_rush_title_that_one_move_makes_room_for_gets_in_by_exactly_one_move() -> None:
+    # 急 (priority 3) can only shoot day 0, held by 低 (priority 1): 低 moves to day 3
+    scenario = one_set_three_titles(small_title("急", 3, 0, 0))
+    revised = solve(scenario, checker=check_plan, time_limit=5.0, reference=ONE_SET_PLAN)
+    assert check_plan(scenario, revised.plan) == []
+    assert revised.plan.scheduled_title_ids == {"低", "主", "稳", "急"}
+    assert titles_moved(scenario, ONE_SET_PLAN, revised.plan) - {"急"} == {"低"}

@@ -506,8 +506,11 @@ class _Run:
             return replace(self.solve(max_orders, True), broken=repaired.dropped)
         finish = self.reserve + FINISH_SECONDS_PER_TITLE * len(self.scenario.titles)
         until = self.deadline - finish
+        # room is made around the titles that broke and the titles new since the reference
+        earlier = reference.scheduled_title_ids | reference.unscheduled.keys()
+        new = [t.title_id for t in self.scenario.titles if t.title_id not in earlier]
         broke = [t for t in repaired.dropped if t in self.scenario.title_by_id]
-        freed = [*waiting, *around(self.scenario, repaired.kept, broke, keep.published)]
+        freed = [*waiting, *around(self.scenario, repaired.kept, [*broke, *new], keep.published)]
         first_seconds = REVISE_FIRST_SHARE * (until - time.monotonic())
         outcome = search.move(freed, first_seconds, self.stop, deadline=until)
         if outcome.choices is not None:
