@@ -4,9 +4,10 @@
 - parts: :func:`small_title`, :func:`small_crew`, :func:`numbered_sets`,
   :func:`numbered_actors`, :func:`outage`;
 - scenarios: :func:`small_scenario` (any small case), :func:`tiny_scenario`,
-  :func:`checker_scenario`, :func:`storage_scenario`, :func:`big_month`;
+  :func:`checker_scenario`, :func:`storage_scenario`, :func:`publish_scenario`,
+  :func:`big_month`;
 - plans: :func:`shoot_run`, :func:`shoot_plan`, :func:`storage_plan`,
-  :func:`storage_two_title_plan`;
+  :func:`storage_two_title_plan`, :func:`publish_plan`;
 - random scenarios: :func:`random_scenario` (seeded), the Hypothesis strategies
   :func:`random_scenarios` (solvable) and :func:`file_scenarios` (for file round trips);
 - editor tables: :func:`scenario_frames`; of a plan, :func:`days_of` and :func:`priority_of`.
@@ -474,6 +475,27 @@ def storage_two_title_plan() -> Plan:
         shoot_run("T1", 5, "B2", ["S2"] * 4, "C2"),
         shoot_run("T3", 10, "B1", ["S3", "S3", "S1", "S1", "S1"], "C1"),
         unscheduled={"T2": "没有空闲的医院场景"},
+    )
+
+
+def publish_scenario() -> Scenario:
+    """Two one-day titles competing for one set and one crew over two days (12-01, 12-02).
+
+    B1 with one 办公室 set S1 and one crew C1; T1 (priority 1, cast 林婉儿 A1) and T2
+    (priority 5, cast 陈子轩 A2) need one 办公室 day each, on either day.
+    """
+    return small_scenario(
+        [small_title("T1", 1, 0, 1, cast=["A1"]), small_title("T2", 5, 0, 1, cast=["A2"])],
+        name="发布测试",
+        days=2,
+        actors=(Actor("A1", "林婉儿", 1000), Actor("A2", "陈子轩", 1000)),
+    )
+
+
+def publish_plan() -> Plan:
+    """A plan of :func:`publish_scenario`: T1 on 12-01, T2 on 12-02, both on S1 with C1."""
+    return shoot_plan(
+        shoot_run("T1", 1, "B1", ["S1"], "C1"), shoot_run("T2", 2, "B1", ["S1"], "C1")
     )
 
 

@@ -63,9 +63,10 @@ class SolveJob(BackgroundJob["PlanOutcome"]):
         The validated scenario to plan.
     scenario_id, version
         Where it is stored and which version it is: the saved plan records them.
-    time_limit, seed, workers, reference
+    time_limit, seed, workers, reference, published
         Passed to :func:`scheduler.services.planning.plan_scenario` (``reference``: an
-        earlier plan to revise, keeping what still works).
+        earlier plan to revise, keeping what still works; ``published``: its titles
+        sent out, never moved unless broken, see :mod:`scheduler.services.publishing`).
 
     Every property may be read from any thread while the solve runs.
     """
@@ -82,9 +83,11 @@ class SolveJob(BackgroundJob["PlanOutcome"]):
         seed: int = 0,
         workers: int = 2,
         reference: Plan | None = None,
+        published: frozenset[str] = frozenset(),
     ) -> None:
         super().__init__()
         self.reference = reference
+        self.published = published
         self.scenario = scenario
         self.scenario_id = scenario_id
         self.version = version
@@ -142,15 +145,17 @@ class SolveJob(BackgroundJob["PlanOutcome"]):
             progress=self._on_progress,
             stop=self._stop,
             reference=self.reference,
+            published=self.published,
         )
 
 
 def save_job_plan(job: SolveJob, store: ScenarioStore, label: str = "") -> int | None:
     """Store the job's plan once, if the checker confirmed it; its plan id, else None.
 
-    Later calls (other reruns, other sessions) return the same id without
-    storing again. Nothing is stored while the job runs, after an error or
-    for an unchecked plan (see :func:`scheduler.services.planning.save_outcome`).
+    A re-plan's change list (变更单) is stored with its plan, in the same transaction.
+    Later calls (other reruns, other sessions) return the same id without storing
+    again. Nothing is stored while the job runs, after an error or for an unchecked
+    plan (the guard of :func:`scheduler.services.planning.save_outcome`).
 
     Raises
     ------
@@ -159,8 +164,6 @@ def save_job_plan(job: SolveJob, store: ScenarioStore, label: str = "") -> int |
     scheduler.storage.StorageError
         The database refused (e.g. the scenario was deleted meanwhile).
     """
-    from scheduler.services.planning import save_outcome
-
     if job.scenario_id is None or job.version is None:
         raise ValueError("the job has no scenario_id and version to save its plan under")
     with job._lock:  # one save, however many reruns ask at once
@@ -169,7 +172,15 @@ def save_job_plan(job: SolveJob, store: ScenarioStore, label: str = "") -> int |
         outcome = job._result
         if outcome is None or not outcome.ok:
             return None
-        plan_id = save_outcome(store, job.scenario_id, job.version, outcome, label)
+        # outcome.ok is save_outcome's guard: only the plan the checker confirmed
+        plan_id = store.save_plan(
+            job.scenario_id,
+            job.version,
+            outcome.plan,
+            outcome.kpis,
+            label,
+            changes=None if job.reference is None else outcome.changes,
+        )
         job._saved_plan_id = plan_id
         return plan_id
 

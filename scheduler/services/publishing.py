@@ -1,0 +1,168 @@
+"""Publishing a plan up to a date, and re-planning around what was published.
+
+A producer publishes (发布) a stored plan up to a date: every shoot of each title
+that shoots on or before that date goes out to crews and bases, and is stored as
+sent (:meth:`scheduler.storage.ScenarioStore.create_publication`). Only a plan
+made for the scenario's current version that the checker confirms may go out.
+
+A later re-plan keeps every published shoot unless a rule now breaks it; a
+changed published title is listed in the change list as needing approval
+(「已发布，需审批」), never moved silently. :func:`revision_reference` builds
+what the solver gets for that: the plan to revise with the newest publication's
+shoots in it, and the published titles.
+
+>>> published = publish(store, scenario_id, plan_id, date(2026, 12, 7), "张三")  # doctest: +SKIP
+>>> newest = latest_publication(store, scenario_id)                          # doctest: +SKIP
+>>> reference, titles = revision_reference(scenario, plan, newest)          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+
+from scheduler.check.checker import check_plan
+from scheduler.domain.changes import published_titles
+from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan, Shoot
+from scheduler.storage import PublicationInfo, ScenarioStore
+
+__all__ = [
+    "DEFAULT_PUBLISHER",
+    "Publication",
+    "PublishError",
+    "default_publisher",
+    "latest_publication",
+    "publish",
+    "revision_reference",
+]
+
+DEFAULT_PUBLISHER = "统筹"
+"""Who publishes when nobody is named and the system user is unknown."""
+
+
+class PublishError(ValueError):
+    """A plan that may not be published, said in Chinese and English."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"{message_zh}（{message_en}）")
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publication and its shoots as sent (a plan that leaves nothing out)."""
+
+    info: PublicationInfo
+    shoots: Plan
+
+    @property
+    def titles(self) -> frozenset[str]:
+        """The titles published."""
+        return self.shoots.scheduled_title_ids
+
+
+def default_publisher() -> str:
+    """The name a publication carries unless the producer types one: ``$USER``, else 统筹."""
+    return os.environ.get("USER", "").strip() or DEFAULT_PUBLISHER
+
+
+def publish(
+    store: ScenarioStore, scenario_id: int, plan_id: int, until: date, who: str = ""
+) -> PublicationInfo:
+    """Publish a stored plan of the scenario up to ``until``, as ``who`` (a name typed).
+
+    Raises
+    ------
+    PublishError
+        The plan was made for another version of the scenario than the current one
+        (only the current version is stored, so it could not be checked against
+        its own), the checker finds a rule broken, or nothing shoots by ``until``.
+        Nothing is stored.
+    scheduler.storage.StorageError
+        No such scenario or plan, or the plan belongs to another scenario.
+    """
+    plan, _kpis, info = store.load_plan(plan_id)
+    scenario, version = store.load(scenario_id)
+    if info.scenario_version != version:
+        raise PublishError(
+            f"方案 #{plan_id} 是按场景版本 v{info.scenario_version} 排出的，当前已是 v{version}："
+            "请先在当前版本上重新排期（可选「在已有方案上修改」），再发布",
+            f"plan #{plan_id} was made for scenario version {info.scenario_version}, the "
+            f"scenario is now at version {version}: plan again (or revise), then publish",
+        )
+    _refuse_broken(scenario, plan, plan_id)
+    if not published_titles(plan, until):
+        raise PublishError(
+            f"方案 #{plan_id} 在 {until:%m-%d} 及之前没有拍摄，没有可发布的内容",
+            f"plan #{plan_id} shoots nothing on or before {until}: nothing to publish",
+        )
+    return store.create_publication(
+        scenario_id, plan_id, until, who.strip() or default_publisher()
+    )
+
+
+def _refuse_broken(scenario: Scenario, plan: Plan, plan_id: int) -> None:
+    """Rule: a plan goes out only if the checker finds every rule kept."""
+    violations = check_plan(scenario, plan)
+    if not violations:
+        return
+    listed = "；".join(v.message_zh for v in violations[:5])
+    more = f" 等 {len(violations)} 处" if len(violations) > 5 else ""
+    raise PublishError(
+        f"方案 #{plan_id} 未通过独立检查，不能发布：{listed}{more}",
+        f"plan #{plan_id} breaks {len(violations)} rule(s) in the checker; not published",
+    )
+
+
+def latest_publication(store: ScenarioStore, scenario_id: int) -> Publication | None:
+    """The scenario's newest publication with its shoots, or ``None`` before the first."""
+    infos = store.list_publications(scenario_id)
+    if not infos:
+        return None
+    shoots, info = store.load_publication(infos[-1].publication_id)
+    return Publication(info, shoots)
+
+
+def revision_reference(
+    scenario: Scenario, plan: Plan, publication: Publication | None
+) -> tuple[Plan, frozenset[str]]:
+    """The plan a re-plan revises, with the published shoots in it, and the published titles.
+
+    A published title takes its shoots from the publication, whatever ``plan``
+    holds for it, so the re-plan keeps what crews were sent and the change list
+    compares with that. A title of ``plan`` that was not published and shares a
+    set, crew or actor on a day with a published shoot is left out of the
+    reference (the published shoot keeps its place; that title is planned again).
+    Without a publication: ``plan`` and no published titles.
+    """
+    if publication is None:
+        return plan, frozenset()
+    titles = publication.titles
+    busy = _busy(scenario, publication.shoots.shoots)
+    clashing = {
+        s.title_id for s in plan.shoots if s.title_id not in titles and busy & _holds(scenario, s)
+    }
+    kept = [s for s in plan.shoots if s.title_id not in titles | clashing]
+    unscheduled = {t: r for t, r in plan.unscheduled.items() if t not in titles}
+    for title_id in sorted(clashing):
+        unscheduled[title_id] = "与已发布的拍摄冲突，重新排期 (clashes with a published shoot)"
+    return Plan((*publication.shoots.shoots, *kept), unscheduled), titles
+
+
+def _holds(scenario: Scenario, shoot: Shoot) -> set[tuple[str, str, date]]:
+    """What one shoot holds that day: its set, its crew and the title's cast."""
+    title = scenario.title_by_id.get(shoot.title_id)
+    cast = title.cast if title is not None else ()
+    return {
+        ("set", shoot.set_id, shoot.date),
+        ("crew", shoot.crew_id, shoot.date),
+        *(("actor", actor_id, shoot.date) for actor_id in cast),
+    }
+
+
+def _busy(scenario: Scenario, shoots: tuple[Shoot, ...]) -> set[tuple[str, str, date]]:
+    """The sets, crews and actors the published shoots hold, by day."""
+    return {held for s in shoots for held in _holds(scenario, s)}
