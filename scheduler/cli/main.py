@@ -14,6 +14,7 @@ from pathlib import Path
 
 from scheduler.cli.capacity import add_capacity_command
 from scheduler.cli.db import add_db_commands
+from scheduler.cli.fit import add_fit_command
 from scheduler.cli.revise import add_revise_command
 from scheduler.cli.solve import add_solve_command
 from scheduler.domain.errors import ScenarioError
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_solve_command(commands)
     add_revise_command(commands)
+    add_fit_command(commands)
 
     check = commands.add_parser("check", help="check a plan folder against rules 1-9 (exit 1)")
     check.add_argument("scenario", help="scenario folder or .xlsx workbook")
