@@ -9,6 +9,7 @@ from typing import Protocol
 
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
+from scheduler.domain.reasons import Reason
 from solver.status import SolveStatus
 
 
@@ -45,6 +46,9 @@ class SolveResult:
     log: tuple[str, ...] = ()
     broken: Mapping[str, str] = field(default_factory=dict)
     """In a re-plan: titles of the earlier plan that no longer kept every rule, and why."""
+    reasons: Mapping[str, Reason] = field(default_factory=dict)
+    """Claims behind the reason of each title that could shoot alone but was left out
+    (:mod:`solver.slate.reasons`); its text is the plan's ``unscheduled`` entry."""
 
     @property
     def gap(self) -> float | None:

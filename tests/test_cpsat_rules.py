@@ -152,7 +152,9 @@ def test_rule_4_set_keeps_one_shoot_a_day() -> None:
     assert result.status is SolveStatus.OPTIMAL
     assert result.plan.scheduled_title_ids == {"T2"}
     assert result.priority_scheduled == 3
-    assert "产能不足" in result.plan.unscheduled["T1"]
+    # the reason names the set type held, the day and the title holding it
+    assert "已证最优" in result.plan.unscheduled["T1"]
+    assert "无空闲办公室棚：12-01 被 T2 占用" in result.plan.unscheduled["T1"]
 
 
 def test_rule_4_set_breaks_when_pinned_to_the_same_day() -> None:

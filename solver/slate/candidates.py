@@ -370,12 +370,3 @@ def _title_candidates(
     return TitleCandidates(
         title, tuple(placements), crew_options, None, pin is not None, orders_capped=capped
     )
-
-
-def capacity_reason(scenario: Scenario, title: Title, proven: bool) -> str:
-    """Why a title that could shoot on its own was left out of the plan."""
-    first, last = scenario.title_window(title)
-    span = f"{_md(scenario.date_of(first))}–{_md(scenario.date_of(last))}"
-    if proven:
-        return f"产能不足：{span} 内的剧组、场景或主演档期已被优先级更高的剧目占用"
-    return f"产能紧张：在时限内未能排入 {span}（剧组、场景或主演档期已被其他剧目占用）"

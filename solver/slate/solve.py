@@ -33,13 +33,9 @@ from ortools.sat.python import cp_model
 
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
+from scheduler.domain.reasons import Reason
 from solver.result import ModelSize, Phase, PlanChecker, Progress, ProgressCallback, SolveResult
-from solver.slate.candidates import (
-    DEFAULT_MAX_ORDERS,
-    Candidates,
-    capacity_reason,
-    enumerate_candidates,
-)
+from solver.slate.candidates import DEFAULT_MAX_ORDERS, Candidates, enumerate_candidates
 from solver.slate.changes import Reference
 from solver.slate.choices import Choice
 from solver.slate.cpsat.constraints import CONSTRAINT_FAMILIES, pinned_titles_are_scheduled
@@ -51,6 +47,7 @@ from solver.slate.cpsat.objective import (
 )
 from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch
+from solver.slate.reasons import explain_unscheduled
 from solver.slate.revise import around, repair
 from solver.slate.slices import make_groups, search_slices
 from solver.status import SolveStatus
@@ -335,8 +332,8 @@ class _Run:
         choices = slate.choices_from_values(values)
         proven = proven_by_cpsat or priority == bound
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-        plan = slate.plan_for(choices, self._reasons(candidates, choices, proven))
-        return self._finish(plan, status, priority, bound, greedy_priority, size)
+        plan, reasons = self._explained(candidates, choices, proven)
+        return self._finish(plan, status, priority, bound, greedy_priority, size, reasons)
 
     def _run_phase(
         self,
@@ -477,14 +474,9 @@ class _Run:
         candidates = enumerate_candidates(self.scenario, max_orders, title_ids=waiting)
         bound = self._bound(bound)
         proven = priority == bound
-        reasons = {
-            t: candidates.by_title[t].reason
-            or capacity_reason(self.scenario, self.scenario.title_by_id[t], proven)
-            for t in waiting
-        }
-        plan = plan_from_choices(self.scenario, choices, reasons)
+        plan, reasons = self._explained(candidates, choices, proven)
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-        return self._finish(plan, status, priority, bound, greedy_priority, ModelSize())
+        return self._finish(plan, status, priority, bound, greedy_priority, ModelSize(), reasons)
 
     def revise(self, reference: Plan, max_orders: int, published: frozenset[str]) -> SolveResult:
         """Keep what still works of ``reference``; re-plan the rest with fewest changes."""
@@ -535,18 +527,13 @@ class _Run:
         candidates = enumerate_candidates(self.scenario, max_orders, title_ids=still_waiting)
         bound = self._bound(None)
         proven = bound is not None and priority == bound
-        reasons = {
-            t: candidates.by_title[t].reason
-            or capacity_reason(self.scenario, self.scenario.title_by_id[t], proven)
-            for t in still_waiting
-        }
         self.log(
             f"revise: priority {priority}, {len(choices)} titles, "
             f"{len(keep.changed(choices))} kept titles changed"
         )
-        plan = plan_from_choices(self.scenario, choices, reasons)
+        plan, reasons = self._explained(candidates, choices, proven)
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-        result = self._finish(plan, status, priority, bound, None, ModelSize())
+        result = self._finish(plan, status, priority, bound, None, ModelSize(), reasons)
         return replace(result, broken=repaired.dropped)
 
     def _bound(self, bound: int | None) -> int | None:
@@ -567,6 +554,7 @@ class _Run:
         bound: int | None,
         greedy_priority: int | None,
         size: ModelSize,
+        reasons: Mapping[str, Reason] | None = None,
     ) -> SolveResult:
         problems = tuple(self._check(plan))
         if problems:
@@ -585,6 +573,7 @@ class _Run:
             model_size=size,
             problems=problems,
             log=tuple(self.lines),
+            reasons=dict(reasons or {}),
         )
 
     def _fallback(
@@ -669,16 +658,35 @@ class _Run:
     def _check(self, plan: Plan) -> list[str]:
         return [violation.message for violation in self.checker(self.scenario, plan)]
 
-    def _reasons(
+    def _explained(
         self, candidates: Candidates, choices: Mapping[str, Choice], proven: bool
-    ) -> dict[str, str]:
-        reasons: dict[str, str] = {}
+    ) -> tuple[Plan, dict[str, Reason]]:
+        """The plan of ``choices`` with a reason for every title left out.
+
+        A title that cannot shoot even alone keeps the candidates' reason; any other
+        gets what blocks it in this plan (:mod:`solver.slate.reasons`), with a
+        displacement the checker accepted where one was found.
+        """
+        plan = plan_from_choices(self.scenario, choices, {})
+        started = time.monotonic()
+        explained = explain_unscheduled(
+            self.scenario, plan, candidates, proven=proven, checker=self.checker
+        )
+        unscheduled: dict[str, str] = {}
         for title in self.scenario.titles:
-            if title.title_id in choices:
+            t = title.title_id
+            if t in choices:
                 continue
-            reason = candidates.by_title[title.title_id].reason
-            reasons[title.title_id] = reason or capacity_reason(self.scenario, title, proven)
-        return reasons
+            found = explained.get(t)
+            unscheduled[t] = (
+                found.text() if found is not None else candidates.by_title[t].reason or ""
+            )
+        moves = sum(1 for r in explained.values() if r.displacement is not None)
+        self.log(
+            f"reasons: {len(explained)} titles left out that could shoot alone, "
+            f"{moves} displacements checked and offered, {time.monotonic() - started:.2f}s"
+        )
+        return replace(plan, unscheduled=unscheduled), explained
 
 
 class _LpBound:
