@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,12 +12,15 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Button
 
+from scheduler.app.change_view import change_csv, change_file_name, change_table
 from scheduler.app.plan_view import plan_name
 from scheduler.app.support import open_store
-from scheduler.domain.model import Scenario
+from scheduler.domain.changes import Change, published_titles
+from scheduler.domain.model import Scenario, Unavailability
 from scheduler.io.validation import load_scenario
 from scheduler.services.solve_jobs import forget_job, job_for
 from scheduler.storage import ScenarioStore
+from tests.factories import dec
 from ui.current import PLAN_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -229,3 +232,110 @@ def test_the_time_limit_is_kept_across_pages(store: ScenarioStore) -> None:
     at.switch_page("views/plan.py").run()
     assert not at.exception, at.exception
     assert at.number_input(key=f"plan_time_limit_{scenario_id}").value == 7
+
+
+# -- publishing and the change list -------------------------------------------------
+
+
+def publish_shown(at: AppTest, scenario_id: int, until: date, who: str) -> None:
+    """Set the publish date and name, press 发布 for the plan shown, rerun."""
+    at.date_input(key=f"plan_publish_until_{scenario_id}").set_value(until)
+    at.text_input(key="plan_publish_who").set_value(who)
+    at.button(key="plan_publish").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_the_publish_control_publishes_the_plan_shown_and_says_so(store: ScenarioStore) -> None:
+    at = plan_page()
+    scenario_id = solve(at, store)
+    assert any("尚未发布" in c.value for c in at.caption)
+    plan_id = store.list_plans(scenario_id)[0].plan_id
+    plan = store.load_plan(plan_id)[0]
+
+    publish_shown(at, scenario_id, dec(3), "张三")
+
+    (publication,) = store.list_publications(scenario_id)
+    assert (publication.plan_id, publication.until, publication.published_by) == (
+        plan_id,
+        dec(3),
+        "张三",
+    )
+    titles = len(published_titles(plan, dec(3)))
+    assert publication.title_count == titles
+    line = next(i.value for i in at.info if "已发布至" in i.value)
+    assert line.startswith(f"已发布至 12-03 · 方案 #{plan_id} · 由 张三 于 ")
+    assert line.endswith(f" 发布 · {titles} 部剧")
+    assert any(f"已发布至 12-03：{titles} 部剧" in s.value for s in at.success)
+
+
+def test_a_plan_of_an_older_version_is_not_published_from_the_page(
+    store: ScenarioStore,
+) -> None:
+    at = plan_page()
+    scenario_id = solve(at, store)
+    scenario, version = store.load(scenario_id)
+    store.save(scenario_id, replace(scenario, name="教程 改过"), version)  # v2
+    at.run()
+
+    publish_shown(at, scenario_id, dec(3), "张三")
+
+    assert store.list_publications(scenario_id) == []
+    assert any("场景版本 v1 排出的，当前已是 v2" in e.value for e in at.error)
+    assert not [i for i in at.info if "已发布至" in i.value]
+
+
+def test_a_revised_plan_shows_its_change_list_with_published_titles_for_approval(
+    store: ScenarioStore,
+) -> None:
+    # Publish the first week's start, then take the actor of a published title off on
+    # that title's first day and revise: the new plan's 变更单 lists that title for
+    # approval, and belongs to the new plan only (a fresh plan has none).
+    at = plan_page()
+    scenario_id = solve(at, store)
+    first = store.list_plans(scenario_id)[0].plan_id
+    assert not [h for h in at.subheader if "变更单" in h.value]
+    publish_shown(at, scenario_id, dec(3), "张三")
+    plan = store.load_plan(first)[0]
+    scenario, version = store.load(scenario_id)
+    title_id = max(published_titles(plan, dec(3)))
+    shoot = plan.shoots_of(title_id)[0]
+    actor = scenario.title_by_id[title_id].cast[0]
+    off = Unavailability("actor", actor, shoot.date, shoot.date, "请假")
+    store.save(scenario_id, replace(scenario, unavailable=(off,)), version)
+    at.run()
+    at.radio(key=f"plan_mode_{scenario_id}").set_value("revise").run()
+
+    solve(at, store)
+
+    second = store.list_plans(scenario_id)[-1].plan_id
+    changes = store.load_changes(second)
+    assert changes and any(
+        c.title_id == title_id and c.why.startswith("已发布，需审批") for c in changes
+    )
+    assert any(h.value == f"变更单 Change list（{len(changes)}）" for h in at.subheader)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["剧目", "变更", "原安排", "新安排", "原因"]
+    assert table.equals(change_table(scenario, changes))
+    assert any("需审批" in c.value for c in at.caption)
+    (download,) = at.get("download_button")
+    assert "变更单" in download.proto.label
+    # a new session (a page reload) still shows it with the plan; the fresh plan has none
+    again = plan_page()
+    assert any(h.value.startswith("变更单") for h in again.subheader)
+    again.selectbox(key=PLAN_KEY).set_value(first).run()
+    assert not again.exception, again.exception
+    assert not [h for h in again.subheader if "变更单" in h.value]
+
+
+def test_the_change_list_downloads_as_csv_that_excel_reads_in_chinese(
+    tutorial: Scenario,
+) -> None:
+    moved = Change("T1", "日期 days", "12-04–12-05 B1 C1", "12-05–12-06 B1 C1", "已发布，需审批")
+    changes = [moved]
+    data = change_csv(tutorial, changes)
+    assert data.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel looks for
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "剧目,变更,原安排,新安排,原因"
+    assert lines[1].startswith("T1 闪婚后霸总他真香了,日期 days,12-04–12-05 B1 C1,")
+    assert change_file_name(12) == "变更单_方案12.csv"

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from scheduler.app.support import local_time
+from scheduler.domain.changes import Change
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.storage import PlanInfo, ScenarioInfo, ScenarioStore
@@ -93,6 +94,16 @@ def pick_plan(current: Current, label: str = "方案 Plan") -> CurrentPlan | Non
 def load_plan(store: ScenarioStore, plan_id: int) -> tuple[Plan, dict[str, Any], PlanInfo]:
     """A stored plan (cached: stored plans never change)."""
     return _load_plan(store, plan_id)
+
+
+def load_changes(store: ScenarioStore, plan_id: int) -> list[Change] | None:
+    """A stored re-plan's change list, ``None`` for a fresh plan (cached: plans never change)."""
+    return _load_changes(store, plan_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _load_changes(_store: ScenarioStore, plan_id: int) -> list[Change] | None:
+    return _store.load_changes(plan_id)
 
 
 @st.cache_data(show_spinner="读取场景 / loading the scenario…", max_entries=8)

@@ -3,16 +3,22 @@
 A stored plan is named by how it was made (全新排期 fresh, 修改 revised, 插单 fitted), the
 scenario version it was made for and when (:func:`plan_name`); the page warns when the
 plan shown was made for another version than the current one (:func:`stale_plan_warning`);
-its messages belong to one plan and show only with it (:class:`PlanMessage`).
+its messages belong to one plan and show only with it (:class:`PlanMessage`). The
+publish control says what was published last (:func:`publication_line`); a re-plan
+from the page revises around it (:func:`revision_inputs`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from scheduler.domain.local_time import display_timezone
+from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan
+from scheduler.services.publishing import Publication, latest_publication, revision_reference
+from scheduler.storage import PublicationInfo, ScenarioStore
 
 PlanMode = Literal["fresh", "revised", "fitted"]
 
@@ -77,3 +83,55 @@ def saved_message(plan_id: int) -> PlanMessage:
     return PlanMessage(
         plan_id, f"排期完成，已保存为方案 #{plan_id} / done, saved as plan #{plan_id}"
     )
+
+
+# -- publishing --------------------------------------------------------------------
+
+PUBLISH_WEEK = 7
+"""Days from the start that the publish date offers first: the first week."""
+
+
+def publication_line(info: PublicationInfo) -> str:
+    """``已发布至 12-07 · 方案 #3 · 由 张三 于 12-03 09:14 发布 · 4 部剧``."""
+    plan = "原方案已删除" if info.plan_id is None else f"方案 #{info.plan_id}"
+    when = f"{info.published_at.astimezone(display_timezone()):%m-%d %H:%M}"
+    return (
+        f"已发布至 {info.until:%m-%d} · {plan} · 由 {info.published_by} 于 {when} 发布 · "
+        f"{info.title_count} 部剧"
+    )
+
+
+def default_until(scenario: Scenario, publication: Publication | None) -> date:
+    """The publish date offered: the last publication's, else the end of the first week."""
+    if publication is not None:
+        return publication.info.until
+    return min(scenario.end_date, scenario.start_date + timedelta(days=PUBLISH_WEEK - 1))
+
+
+def published_message(info: PublicationInfo) -> PlanMessage:
+    """The message, shown with the published plan, once a plan is published."""
+    assert info.plan_id is not None  # just published from it
+    return PlanMessage(
+        info.plan_id,
+        f"已发布至 {info.until:%m-%d}：{info.title_count} 部剧、{info.shoot_count} 个拍摄日 "
+        f"/ published until {info.until:%m-%d}: {info.title_count} title(s)",
+    )
+
+
+def afresh_warning(publication: Publication | None) -> str | None:
+    """Said under 全部重排 when something is published: a fresh plan does not keep it."""
+    if publication is None:
+        return None
+    return (
+        f"已发布至 {publication.info.until:%m-%d} 的 {publication.info.title_count} 部剧："
+        "全部重排不会保留它们的安排；要保留，请选「在已有方案上修改」。"
+        " / A fresh plan does not keep the published shoots: revise a plan to keep them."
+    )
+
+
+def revision_inputs(
+    store: ScenarioStore, scenario_id: int, scenario: Scenario, plan: Plan
+) -> tuple[Plan, frozenset[str]]:
+    """What a re-plan of ``plan`` gets: the plan with the newest publication's shoots in it
+    and the published titles (:func:`scheduler.services.publishing.revision_reference`)."""
+    return revision_reference(scenario, plan, latest_publication(store, scenario_id))

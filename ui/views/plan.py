@@ -1,6 +1,7 @@
 """排期 Plan.
 
-Solve with a live progress line and a stop button; Gantt charts; unscheduled titles; pins.
+Solve with a live progress line and a stop button; a re-plan's change list (变更单); publishing
+the plan shown up to a date; Gantt charts; unscheduled titles; pins.
 The solve runs in the background (:mod:`scheduler.services.solve_jobs`); only checked plans are
 saved and shown.
 """
@@ -13,11 +14,29 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from scheduler.app import gantt
+from scheduler.app.change_view import change_csv, change_file_name, change_summary, change_table
 from scheduler.app.compare import plan_choices
-from scheduler.app.plan_view import PlanMessage, plan_name, saved_message, stale_plan_warning
+from scheduler.app.plan_view import (
+    PlanMessage,
+    afresh_warning,
+    default_until,
+    plan_name,
+    publication_line,
+    published_message,
+    revision_inputs,
+    saved_message,
+    stale_plan_warning,
+)
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.services.pinning import PinError, pin_from_plan, unpin
+from scheduler.services.publishing import (
+    Publication,
+    PublishError,
+    default_publisher,
+    latest_publication,
+    publish,
+)
 from scheduler.services.solve_jobs import (
     SolveJob,
     default_time_limit,
@@ -28,12 +47,21 @@ from scheduler.services.solve_jobs import (
     start_job,
 )
 from scheduler.storage import StorageError
-from ui.current import PLAN_KEY, Current, CurrentPlan, load_plan, pick_plan, pick_scenario
+from ui.current import (
+    PLAN_KEY,
+    Current,
+    CurrentPlan,
+    load_changes,
+    load_plan,
+    pick_plan,
+    pick_scenario,
+)
 from ui.gantt_charts import gantt_figure
 
 LIVE_KEY = "plan_page_live_job"  # the job the progress fragment last saw running
 SHOWN_KEY = "plan_page_shown_job"  # the finished job whose plan this session has selected
 FLASH_KEY = "plan_page_flash"  # a PlanMessage that survives the rerun after a pin is saved
+PUBLISHED_KEY = "plan_page_published"  # a PlanMessage that survives the rerun after publishing
 
 
 def time_limit_key(scenario_id: int) -> str:
@@ -44,10 +72,13 @@ def time_limit_key(scenario_id: int) -> str:
     return f"plan_time_limit_kept_{scenario_id}"
 
 
-def solve_controls(current: Current, job: SolveJob | None) -> None:
-    """Time limit and the solve button; starts a background solve."""
+def solve_controls(
+    current: Current, job: SolveJob | None, publication: Publication | None
+) -> None:
+    """Time limit and the solve button; starts a background solve (a re-plan keeps the
+    newest publication's shoots unless broken)."""
     running = job is not None and job.running
-    reference_id = revise_choice(current)
+    reference_id = revise_choice(current, publication)
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     widget_key = f"plan_time_limit_{current.info.scenario_id}"
     kept_key = time_limit_key(current.info.scenario_id)
@@ -62,9 +93,14 @@ def solve_controls(current: Current, job: SolveJob | None) -> None:
     if right.button(
         "开始排期 Solve", type="primary", icon=":material/play_arrow:", disabled=running
     ):
-        reference = None
+        reference, published = None, frozenset[str]()
         if reference_id is not None:
-            reference = load_plan(current.store, reference_id)[0]
+            reference, published = revision_inputs(
+                current.store,
+                current.info.scenario_id,
+                current.scenario,
+                load_plan(current.store, reference_id)[0],
+            )
         start_job(
             current.info.scenario_id,
             current.scenario,
@@ -72,11 +108,12 @@ def solve_controls(current: Current, job: SolveJob | None) -> None:
             version=current.version,
             time_limit=float(limit),
             reference=reference,
+            published=published,
         )
         st.rerun()
 
 
-def revise_choice(current: Current) -> int | None:
+def revise_choice(current: Current, publication: Publication | None) -> int | None:
     """Plan afresh, or revise a stored plan (keep what still works); the plan id to revise."""
     stored = plan_choices(current.store)
     if not stored:
@@ -95,6 +132,8 @@ def revise_choice(current: Current) -> int | None:
         " ones that broke and the unscheduled are planned again.",
     )
     if mode != "revise":
+        if warning := afresh_warning(publication):
+            st.warning(warning, icon=":material/campaign:")
         return None
     # this scenario's newest plan first, then the others (a clone revises its source's plan)
     own = [c for c in stored if c.scenario.scenario_id == current.info.scenario_id]
@@ -273,6 +312,72 @@ def unscheduled(current: Current, shown: CurrentPlan) -> None:
         st.dataframe(table, hide_index=True, column_config={"原因 reason": reason})
 
 
+def change_list(current: Current, shown: CurrentPlan) -> None:
+    """A re-plan's change list (变更单) against the plan it revised, and its CSV download."""
+    changes = load_changes(current.store, shown.info.plan_id)
+    if changes is None:  # a fresh plan: nothing to compare with
+        return
+    st.subheader(f"变更单 Change list（{len(changes)}）")
+    st.caption(change_summary(changes))
+    if not changes:
+        return
+    why = st.column_config.TextColumn("原因", width="large")
+    st.dataframe(
+        change_table(current.scenario, changes), hide_index=True, column_config={"原因": why}
+    )
+    st.download_button(
+        "下载变更单 CSV Download",
+        data=change_csv(current.scenario, changes),
+        file_name=change_file_name(shown.info.plan_id),
+        mime="text/csv",
+        icon=":material/download:",
+        key="plan_changes_download",
+    )
+
+
+def publish_controls(
+    current: Current, shown: CurrentPlan, publication: Publication | None
+) -> None:
+    """The newest publication, and publishing the plan shown up to a date, as a name typed."""
+    scenario = current.scenario
+    st.subheader("发布 Publish")
+    if publication is None:
+        st.caption("尚未发布 / nothing published yet")
+    else:
+        st.info(publication_line(publication.info), icon=":material/campaign:")
+    flash = st.session_state.pop(PUBLISHED_KEY, None)
+    if isinstance(flash, PlanMessage) and (text := flash.for_plan(shown.info.plan_id)):
+        st.success(text)
+    cols = st.columns([2, 2, 2], vertical_alignment="bottom")
+    until = cols[0].date_input(
+        "发布至 Publish until",
+        value=default_until(scenario, publication),
+        min_value=scenario.start_date,
+        max_value=scenario.end_date,
+        format="YYYY-MM-DD",
+        key=f"plan_publish_until_{current.info.scenario_id}",
+    )
+    who = cols[1].text_input(
+        "发布人 Published by", value=default_publisher(), key="plan_publish_who"
+    )
+    if cols[2].button(
+        f"发布方案 #{shown.info.plan_id} Publish", icon=":material/send:", key="plan_publish"
+    ):
+        try:
+            info = publish(current.store, current.info.scenario_id, shown.info.plan_id, until, who)
+        except PublishError as error:
+            st.error(str(error))
+        except StorageError as error:
+            st.error(error.format())
+        else:
+            st.session_state[PUBLISHED_KEY] = published_message(info)
+            st.rerun()
+    st.caption(
+        "发布后，之后的修改排期不会移动已发布的拍摄；受请假等影响的会列入变更单待审批。"
+        " / Re-plans keep published shoots; broken ones are listed for approval."
+    )
+
+
 def save_pins(current: Current, scenario: Scenario, shown_id: int, message: str) -> None:
     """Store the scenario with changed pins (version check); rerun on success.
 
@@ -349,7 +454,8 @@ scenario_key = current.info.scenario_id
 job = job_for(scenario_key)
 
 st.caption(current.scenario.summary())
-solve_controls(current, job)
+publication = latest_publication(current.store, scenario_key)
+solve_controls(current, job, publication)
 message = finished_job(current, job) if job is not None and not job.running else None
 st.fragment(live_progress, run_every=1.0 if job is not None and job.running else None)(
     scenario_key
@@ -368,6 +474,8 @@ if message is not None and (text := message.for_plan(shown.info.plan_id)):
 if warning := stale_plan_warning(shown.info.scenario_version, current.version):
     st.warning(warning, icon=":material/history:")
 st.markdown(kpi_line(shown.kpis))
+change_list(current, shown)
+publish_controls(current, shown, publication)
 charts(current, shown)
 unscheduled(current, shown)
 pins(current, shown)
