@@ -910,3 +910,45 @@ def days_of(plan: Plan, title_id: str) -> list[int]:
 def priority_of(scenario: Scenario, plan: Plan) -> int:
     """The sum of the priorities of the titles ``plan`` schedules."""
     return sum(scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)
+
+
+# -- rush titles (插单) ------------------------------------------------------------------
+
+RUSH_HEADER = (
+    "title_id",
+    "name",
+    "genre",
+    "priority",
+    "earliest_start",
+    "due_date",
+    "cast",
+    "needs",
+)
+"""The columns of TITLE.csv: titles.csv's plus needs."""
+
+
+def rush_row(**cells: str) -> dict[str, str]:
+    """A TITLE.csv row of a valid tutorial rush title (R1, 都市, priority 3, 12-01…12-07,
+    cast A4, one 办公室 day), with ``cells`` changed."""
+    row = {
+        "title_id": "R1",
+        "name": "急单：总裁的替身",
+        "genre": "都市",
+        "priority": "3",
+        "earliest_start": "2026-12-01",
+        "due_date": "2026-12-07",
+        "cast": "A4",
+        "needs": "办公室:1",
+    }
+    row.update(cells)
+    return row
+
+
+def write_rush_title(
+    path: Path, *rows: dict[str, str], header: Sequence[str] = RUSH_HEADER
+) -> Path:
+    """Write ``rows`` under ``header`` as a TITLE.csv at ``path``; return the path."""
+    lines = [",".join(header)]
+    lines.extend(",".join(row.get(column, "") for column in header) for row in rows)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

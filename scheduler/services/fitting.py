@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from scheduler.storage import ScenarioStore
 
 __all__ = [
+    "AcceptedFit",
     "FitOption",
     "FitOutcome",
     "Move",
