@@ -86,6 +86,17 @@ def test_a_rush_title_whose_only_room_is_held_moves_exactly_that_title() -> None
     assert option.plan.shoots_of("T1")[0].date == day(1)
 
 
+def test_a_published_title_in_the_way_is_never_moved() -> None:
+    # the same held room, but T1 was sent out: no option is left
+    scenario, plan = one_set_scenario(days=2, t1_last=1)
+    rush = small_title("R1", priority=3, first=0, last=0)
+    found = fit_title(
+        with_rush_title(scenario, rush), plan, rush, check_plan, published=frozenset({"T1"})
+    )
+    assert found.options == ()
+    assert found.shortfall is not None and "只找到 0 个方案" in found.shortfall
+
+
 def test_a_rush_title_whose_only_room_is_held_drops_that_title_when_it_cannot_move() -> None:
     # a one-day horizon: T1 has nowhere else to go, so it is dropped: Δ priority 3 - 1
     scenario, plan = one_set_scenario(days=1, t1_last=0)

@@ -10,6 +10,7 @@ problem when the scenario, the plan or TITLE.csv is bad, or when no option exist
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
+    from scheduler.domain.changes import published_titles
     from scheduler.io.plan_io import read_plan
     from scheduler.io.rush_title import read_rush_title
     from scheduler.io.validation import load_scenario
@@ -35,7 +37,14 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         count = len(error.problems)
         print(f"\n{count} 个问题 / {count} problem(s): 输入无效 / invalid input")
         return 1
-    outcome = fit_rush_title(scenario, plan, title, args.options, label=Path(args.title).name)
+    outcome = fit_rush_title(
+        scenario,
+        plan,
+        title,
+        args.options,
+        label=Path(args.title).name,
+        published=published_titles(plan, args.published_until),
+    )
     if args.json:
         print(json.dumps(outcome_json(outcome), ensure_ascii=False, indent=2))
     else:
@@ -77,6 +86,13 @@ def _print_table(outcome: FitOutcome) -> None:
     )
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text} is not a date YYYY-MM-DD") from error
+
+
 def add_fit_command(commands: Any) -> None:
     """Add ``fit`` to the command line's subparsers."""
     fit = commands.add_parser(
@@ -90,6 +106,12 @@ def add_fit_command(commands: Any) -> None:
     )
     fit.add_argument("--options", type=int, default=5, help="how many options (default 5)")
     fit.add_argument("--json", action="store_true", help="print the options as JSON")
+    fit.add_argument(
+        "--published-until",
+        type=_iso_date,
+        default=None,
+        help="titles of the plan shooting on or before this date are published: never moved",
+    )
     fit.add_argument(
         "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
     )

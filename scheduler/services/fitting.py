@@ -78,8 +78,11 @@ def fit_rush_title(
     options: int = DEFAULT_OPTIONS,
     *,
     label: str = "插单 rush title",
+    published: frozenset[str] = frozenset(),
 ) -> FitOutcome:
     """The best ``options`` ways to fit ``rush_title`` into ``plan``.
+
+    Titles in ``published`` (already sent out) are never moved or dropped.
 
     Raises
     ------
@@ -91,7 +94,7 @@ def fit_rush_title(
     title = rush_title_from_row(scenario, title_row(rush_title), label)
     with_title = with_rush_title(scenario, title)
     started = time.perf_counter()
-    found = fit_title(with_title, plan, title, check_plan, options)
+    found = fit_title(with_title, plan, title, check_plan, options, published=published)
     return FitOutcome(
         scenario=with_title,
         plan=plan,

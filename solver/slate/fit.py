@@ -409,6 +409,7 @@ def fit_title(
     *,
     max_orders: int = DEFAULT_MAX_ORDERS,
     max_evaluations: int = DEFAULT_MAX_EVALUATIONS,
+    published: frozenset[str] = frozenset(),
 ) -> FitResult:
     """The best ``options`` ways to fit ``title`` into ``plan``, best first.
 
@@ -429,6 +430,8 @@ def fit_title(
         Most set-type orders tried per start (see :mod:`solver.slate.candidates`).
     max_evaluations
         Most options worked out before the search stops.
+    published
+        Titles of ``plan`` already sent out: no option moves or drops them.
     """
     pending = {**plan.unscheduled, title.title_id: "插单待排 rush title, not placed yet"}
     base_plan = Plan(plan.shoots, pending)
@@ -446,7 +449,7 @@ def fit_title(
     own = found.by_title[title.title_id]
     if not own.possible:
         return FitResult((), f"剧目自身无法排入：{own.reason}")
-    search = _Search(scenario, plan, title, checker, max_orders)
+    search = _Search(scenario, plan, title, checker, max_orders, published)
     return search.run(own, options, max_evaluations)
 
 
@@ -460,8 +463,10 @@ class _Search:
         title: Title,
         checker: PlanChecker,
         max_orders: int,
+        published: frozenset[str] = frozenset(),
     ) -> None:
         self.scenario = scenario
+        self.published = published
         self.plan = plan
         self.title = title
         self.checker = checker
@@ -502,8 +507,8 @@ class _Search:
             for crew_id in crews_at[(p.start, p.city)]:
                 crew = self.scenario.crew_by_id[crew_id]
                 in_the_way = self.board.in_the_way(self.title, p, crew)
-                if in_the_way is None:
-                    continue
+                if in_the_way is None or in_the_way & self.published:
+                    continue  # no room, or only by moving a title already sent out
                 attempt = _Try(Choice(p, crew_id), in_the_way, self.board.priority_of(in_the_way))
                 key = (p.base_id, crew_id, p.start)
                 kept = best.get(key)
