@@ -80,7 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"displacements offered: {len(moves)}, verified by the fact check: {len(verified)}")
     print(f"reason build time: {build:.2f} s for {len(reasons)} titles")
     print("examples:")
-    shown = sorted(reasons, key=lambda t: (reasons[t].displacement is None, t))
+    # one reason per kind of leading blocker first, those with a displacement before them
+    by_kind: dict[str, str] = {}
+    for title_id in sorted(reasons, key=lambda t: (reasons[t].displacement is None, t)):
+        blockers = reasons[title_id].blockers
+        kind = type(blockers[0]).__name__ if blockers else "none"
+        by_kind.setdefault(kind, title_id)
+    shown = [*by_kind.values(), *sorted(set(reasons) - set(by_kind.values()))]
     for title_id in shown[:EXAMPLES]:
         print(f"  {title_id}: {plan.unscheduled[title_id]}")
     return 1 if failures or nameless else 0

@@ -71,7 +71,7 @@ class DayHolders:
 
 
 MAX_PARTS = 4
-"""A set or base clause lists at most this many runs of days, then says how many more."""
+"""A clause lists at most this many runs of days (or titles of one actor), then how many in all."""
 
 
 def _runs_of_holders(days: Iterable[DayHolders]) -> list[tuple[str, tuple[str, ...]]]:
@@ -315,7 +315,7 @@ class Displace:
         if not self.removed:
             return f"不挪任何剧目即可排入（{where}），总优先级 +{self.gain}"
         names = "、".join(f"{h.title_id}《{h.name}》（优先级 {h.priority}）" for h in self.removed)
-        return f"挪走 {names} 即可排入（{where}），总优先级 +{self.gain}"
+        return f"挪走 {names}即可排入（{where}），总优先级 +{self.gain}"
 
     def resources(self) -> tuple[str, ...]:
         return tuple(f"title {h.title_id}" for h in self.removed) or (f"base {self.shoots[0][1]}",)
@@ -370,18 +370,18 @@ class Reason:
 
 def _clauses(claims: Iterable[Claim]) -> list[str]:
     """One clause per claim, those of one actor or crew in a row joined after its name."""
-    clauses: list[str] = []
+    clauses: list[list[str]] = []
     last_who: tuple[str, str] | None = None
     for claim in claims:
         who = _who_of(claim)
         text = claim.text()
         if who is not None and who == last_who:
             prefix = f"{WHO_ZH[who[0]]} {getattr(claim, 'who_name', '')}（{who[1]}）"
-            clauses[-1] += "，" + text.removeprefix(prefix).strip()
+            clauses[-1].append(text.removeprefix(prefix).strip())
         else:
-            clauses.append(text)
+            clauses.append([text])
         last_who = who
-    return clauses
+    return [_some(parts) for parts in clauses]
 
 
 def _who_of(claim: Claim) -> tuple[str, str] | None:

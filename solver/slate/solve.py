@@ -47,7 +47,7 @@ from solver.slate.cpsat.objective import (
 )
 from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch
-from solver.slate.reasons import explain_unscheduled
+from solver.slate.reasons import REASON_SECONDS, explain_unscheduled
 from solver.slate.revise import around, repair
 from solver.slate.slices import make_groups, search_slices
 from solver.status import SolveStatus
@@ -591,8 +591,15 @@ class _Run:
         """
         if greedy_plan is not None and greedy_priority is not None:
             self.log("no CP-SAT solution in time; returning the greedy plan")
+            plan, explained = self._explained_plan(candidates, greedy_plan, False)
             return self._finish(
-                greedy_plan, SolveStatus.FEASIBLE, greedy_priority, bound, greedy_priority, size
+                plan,
+                SolveStatus.FEASIBLE,
+                greedy_priority,
+                bound,
+                greedy_priority,
+                size,
+                explained,
             )
         reasons = dict(candidates.impossible)
         for title in self.scenario.titles:
@@ -667,20 +674,32 @@ class _Run:
         gets what blocks it in this plan (:mod:`solver.slate.reasons`), with a
         displacement the checker accepted where one was found.
         """
-        plan = plan_from_choices(self.scenario, choices, {})
+        return self._explained_plan(
+            candidates, plan_from_choices(self.scenario, choices, {}), proven
+        )
+
+    def _explained_plan(
+        self, candidates: Candidates, plan: Plan, proven: bool
+    ) -> tuple[Plan, dict[str, Reason]]:
+        """``plan`` with a reason for every title left out (see :meth:`_explained`)."""
         started = time.monotonic()
+        # a stopped solve returns at once: no time for checking displacements
         explained = explain_unscheduled(
-            self.scenario, plan, candidates, proven=proven, checker=self.checker
+            self.scenario,
+            plan,
+            candidates,
+            proven=proven,
+            checker=self.checker,
+            seconds=0.0 if self.stopped() else REASON_SECONDS,
         )
         unscheduled: dict[str, str] = {}
         for title in self.scenario.titles:
             t = title.title_id
-            if t in choices:
+            if t in plan.scheduled_title_ids:
                 continue
             found = explained.get(t)
-            unscheduled[t] = (
-                found.text() if found is not None else candidates.by_title[t].reason or ""
-            )
+            alone = candidates.by_title[t].reason or plan.unscheduled.get(t, "")
+            unscheduled[t] = found.text() if found is not None else alone
         moves = sum(1 for r in explained.values() if r.displacement is not None)
         self.log(
             f"reasons: {len(explained)} titles left out that could shoot alone, "
