@@ -44,7 +44,7 @@ from scheduler.domain.reasons import (
 from scheduler.io.validation import load_scenario
 from solver.slate.candidates import enumerate_candidates
 from solver.slate.greedy import greedy_plan
-from solver.slate.reasons import explain_unscheduled
+from solver.slate.reasons import explain_unscheduled, take_free_room
 from solver.slate.solve import solve
 
 OFFICES = (FilmSet("S1", "B1", "办公室", 1000), FilmSet("S2", "B1", "办公室", 1000))
@@ -344,3 +344,38 @@ def test_reasons_on_the_month_name_a_resource_and_hold() -> None:
     assert_truthful(s, result.plan, dict(result.reasons))
     for title_id, reason in result.reasons.items():
         assert result.plan.unscheduled[title_id] == reason.text()
+
+
+# -- room the search left free ---------------------------------------------------------------
+
+
+def free_room_case() -> tuple[Scenario, Plan]:
+    # one set and one crew; T1 shoots 12-01; T2 (priority 2) and T3 (priority 1) both want
+    # 12-02, the one free day: either fits as the plan stands, not both
+    s = small_scenario(
+        [
+            small_title("T1", priority=1, first=0, last=0),
+            small_title("T2", priority=2, first=1, last=1),
+            small_title("T3", priority=1, first=1, last=1),
+        ],
+        days=2,
+    )
+    left_out = {"T2": "未排", "T3": "未排"}
+    return s, shoot_plan(shoot_run("T1", 1, "B1", ["S1"], "C1"), unscheduled=left_out)
+
+
+def test_a_title_that_fits_as_the_plan_stands_is_put_in() -> None:
+    s, plan = free_room_case()
+    reasons = explain(s, plan)
+    assert "不挪任何剧目即可排入" in reasons["T3"].text()
+    filled, taken = take_free_room(s, plan, {"T3": reasons["T3"]}, check_plan)
+    assert taken == ["T3"] and filled.scheduled_title_ids == {"T1", "T3"}
+    assert dict(filled.unscheduled) == {"T2": "未排"}
+    assert check_plan(s, filled) == []
+
+
+def test_two_titles_wanting_the_same_free_room_get_one_the_higher_priority() -> None:
+    s, plan = free_room_case()
+    filled, taken = take_free_room(s, plan, explain(s, plan), check_plan)
+    assert taken == ["T2"] and filled.scheduled_title_ids == {"T1", "T2"}
+    assert check_plan(s, filled) == []

@@ -654,3 +654,30 @@ def explain_unscheduled(
         title = title_candidates.title
         found[title_id] = Reason(title_id, title.priority, tuple(claims), proven, others)
     return found
+
+
+def take_free_room(
+    scenario: Scenario, plan: Plan, reasons: Mapping[str, Reason], checker: PlanChecker
+) -> tuple[Plan, list[str]]:
+    """``plan`` with every left-out title that fits without moving anything put in; their ids.
+
+    The reasons offer such a title as a displacement that removes nothing, each
+    checked against ``plan`` on its own. Taken highest priority first, one is kept
+    only while the checker accepts the plan with it (two may want the same room).
+    """
+    free = sorted(
+        (r.displacement for r in reasons.values()
+         if r.displacement is not None and not r.displacement.removed),
+        key=lambda d: (-d.priority, d.title_id),
+    )  # fmt: skip
+    taken: list[str] = []
+    for move in free:
+        shoots = tuple(Shoot(move.title_id, *shoot) for shoot in move.shoots)
+        with_it = replace(plan, shoots=(*plan.shoots, *shoots))
+        scheduled = with_it.scheduled_title_ids
+        left_out = {t.title_id: "" for t in scenario.titles if t.title_id not in scheduled}
+        if not checker(scenario, replace(with_it, unscheduled=left_out)):
+            plan = with_it
+            taken.append(move.title_id)
+    unscheduled = {t: why for t, why in plan.unscheduled.items() if t not in taken}
+    return replace(plan, unscheduled=unscheduled), taken

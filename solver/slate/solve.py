@@ -47,7 +47,7 @@ from solver.slate.cpsat.objective import (
 )
 from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch
-from solver.slate.reasons import REASON_SECONDS, explain_unscheduled
+from solver.slate.reasons import REASON_SECONDS, explain_unscheduled, take_free_room
 from solver.slate.revise import around, repair
 from solver.slate.slices import make_groups, search_slices
 from solver.status import SolveStatus
@@ -556,6 +556,10 @@ class _Run:
         size: ModelSize,
         reasons: Mapping[str, Reason] | None = None,
     ) -> SolveResult:
+        in_plan = sum(self.scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)
+        if in_plan != priority:  # titles put in after the search (take_free_room)
+            self.log(f"priority {priority} → {in_plan} with the titles put in after the search")
+            priority = in_plan
         problems = tuple(self._check(plan))
         if problems:
             status = SolveStatus.ERROR
@@ -681,17 +685,25 @@ class _Run:
     def _explained_plan(
         self, candidates: Candidates, plan: Plan, proven: bool
     ) -> tuple[Plan, dict[str, Reason]]:
-        """``plan`` with a reason for every title left out (see :meth:`_explained`)."""
+        """``plan`` with a reason for every title left out (see :meth:`_explained`).
+
+        A left-out title that the reasons find fits as the plan stands is put in (see
+        :func:`solver.slate.reasons.take_free_room`), and the reasons are found again for the rest.
+        """
         started = time.monotonic()
         # a stopped solve returns at once: no time for checking displacements
+        seconds = 0.0 if self.stopped() else REASON_SECONDS
         explained = explain_unscheduled(
-            self.scenario,
-            plan,
-            candidates,
-            proven=proven,
-            checker=self.checker,
-            seconds=0.0 if self.stopped() else REASON_SECONDS,
+            self.scenario, plan, candidates, proven=proven, checker=self.checker, seconds=seconds
         )
+        filled, taken = take_free_room(self.scenario, plan, explained, self.checker)
+        if taken:
+            self.log(f"reasons: {', '.join(taken)} fit as the plan stands; put in")
+            plan = filled
+            explained = explain_unscheduled(
+                self.scenario, plan, candidates, proven=proven, checker=self.checker,
+                seconds=seconds,
+            )  # fmt: skip
         unscheduled: dict[str, str] = {}
         for title in self.scenario.titles:
             t = title.title_id
