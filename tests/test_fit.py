@@ -2,7 +2,10 @@
 
 Pairs: a rush title with free room gets options moving nobody (kept) / one whose only
 room is held by a lower-priority title moves or drops exactly that title (broken);
-each rule that puts a planned title in the way — the crew's or an actor's day, travel,
+a title whose only other room is held by a title that can move elsewhere moves in a chain
+of two and nothing is dropped (broken) / one with free room of its own moves alone (kept),
+and no chain moves a published title or runs without time; each rule that puts a planned
+title in the way — the crew's or an actor's day, travel,
 the crew's days in a row, the base's max_crews — does so (broken) and does not once the
 rule is kept; an option the checker rejects is not offered; an accepted option stores a
 plan the checker passes (kept) and a stale version stores nothing (broken); a bad
@@ -124,6 +127,66 @@ def test_an_option_the_checker_rejects_is_not_offered() -> None:
     assert [o.start for o in found.options] == [day(2)]
     assert found.rejected == 1
     assert found.shortfall is not None and "未通过独立检查" in found.shortfall
+
+
+# -- chains of moves ----------------------------------------------------------------------
+
+
+def chain_scenario(x_last: int) -> tuple[Scenario, Plan]:
+    """One set S1 and one crew C1 over days 0-2: X (days 0…``x_last``) on day 0, Y (days 1-2) on
+    day 1, day 2 free; each priority 1."""
+    titles = [
+        small_title("X", priority=1, first=0, last=x_last),
+        small_title("Y", priority=1, first=1, last=2),
+    ]
+    plan = shoot_plan(shoot_run("X", 1, "B1", ["S1"], "C1"), shoot_run("Y", 2, "B1", ["S1"], "C1"))
+    return small_scenario(titles, days=3), plan
+
+
+RUSH_ON_DAY_0 = small_title("R1", priority=3, first=0, last=0)
+
+
+def test_a_title_whose_only_other_room_is_held_moves_in_a_chain_instead_of_being_dropped() -> None:
+    # R1 can only shoot on day 0, held by X; X's only other day, 1, is held by Y; Y may
+    # shoot on day 2, which is free: X 0 → 1 and Y 1 → 2, nothing dropped, Δ priority +3
+    # (one step alone would drop X: +2)
+    scenario, plan = chain_scenario(x_last=1)
+    [option] = fit(scenario, plan, RUSH_ON_DAY_0).options
+    assert option.dropped == () and option.delta_priority == 3 and option.chained
+    after = {m.title_id: m.after.placement.start for m in option.moves if m.after is not None}
+    assert after == {"X": 1, "Y": 2}
+    assert option.plan.scheduled_title_ids == {"R1", "X", "Y"} and option.plan.unscheduled == {}
+    assert check_plan(with_rush_title(scenario, RUSH_ON_DAY_0), option.plan) == []
+
+
+def test_a_title_with_free_room_of_its_own_moves_alone() -> None:
+    # X may also shoot on day 2, which is free: one move, and Y stays on day 1
+    scenario, plan = chain_scenario(x_last=2)
+    [option] = fit(scenario, plan, RUSH_ON_DAY_0).options
+    assert [(m.title_id, m.after and m.after.placement.start) for m in option.moves] == [("X", 2)]
+    assert option.delta_priority == 3 and not option.chained
+
+
+@pytest.mark.parametrize(
+    ("published", "seconds"),
+    [
+        (frozenset({"Y"}), 3.0),  # Y was sent out: it never moves, so X cannot
+        (frozenset(), 0.0),  # no time for chains
+    ],
+)
+def test_a_chain_needs_time_and_titles_that_may_move(
+    published: frozenset[str], seconds: float
+) -> None:
+    # the chain scenario again, but Y may not move or there is no time: X is dropped (+2)
+    scenario, plan = chain_scenario(x_last=1)
+    rushed = with_rush_title(scenario, RUSH_ON_DAY_0)
+    found = fit_title(
+        rushed, plan, RUSH_ON_DAY_0, check_plan, published=published, seconds=seconds
+    )
+    [option] = found.options
+    assert option.dropped == ("X",) and option.delta_priority == 2 and not option.chained
+    assert option.plan.shoots_of("Y")[0].date == day(1)
+    assert found.chains == (1 if seconds else 0)
 
 
 # -- the rules that put a planned title in the way --------------------------------------

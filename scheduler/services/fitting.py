@@ -25,7 +25,7 @@ from scheduler.domain.plan import Plan
 from scheduler.io.rush_title import rush_title_from_row, title_row, with_rush_title
 from scheduler.services.planning import UncheckedPlanError
 from solver.slate.choices import Choice
-from solver.slate.fit import DEFAULT_OPTIONS, FitOption, Move, fit_title
+from solver.slate.fit import DEFAULT_OPTIONS, DEFAULT_SECONDS, FitOption, Move, fit_title
 
 if TYPE_CHECKING:
     from scheduler.storage import ScenarioStore
@@ -50,7 +50,9 @@ class FitOutcome:
     ``scenario`` is the scenario with the rush title in it; ``plan`` the earlier
     plan. Every option's plan passed the checker. ``shortfall`` says, in
     Chinese, why there are fewer options than asked (``None`` if there are
-    not). ``seconds`` is the wall time of the search.
+    not). ``seconds`` is the wall time of the search; ``chains`` the chain
+    searches it ran (titles moved to make room for a dropped one) and
+    ``chains_improved`` those that gave an option more priority.
     """
 
     scenario: Scenario
@@ -61,6 +63,8 @@ class FitOutcome:
     seconds: float
     tried: int = 0
     evaluated: int = 0
+    chains: int = 0
+    chains_improved: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,10 +83,12 @@ def fit_rush_title(
     *,
     label: str = "插单 rush title",
     published: frozenset[str] = frozenset(),
+    seconds: float = DEFAULT_SECONDS,
 ) -> FitOutcome:
     """The best ``options`` ways to fit ``rush_title`` into ``plan``.
 
     Titles in ``published`` (already sent out) are never moved or dropped.
+    ``seconds`` bounds the search (see :func:`solver.slate.fit.fit_title`).
 
     Raises
     ------
@@ -94,7 +100,9 @@ def fit_rush_title(
     title = rush_title_from_row(scenario, title_row(rush_title), label)
     with_title = with_rush_title(scenario, title)
     started = time.perf_counter()
-    found = fit_title(with_title, plan, title, check_plan, options, published=published)
+    found = fit_title(
+        with_title, plan, title, check_plan, options, published=published, seconds=seconds
+    )
     return FitOutcome(
         scenario=with_title,
         plan=plan,
@@ -104,6 +112,8 @@ def fit_rush_title(
         seconds=time.perf_counter() - started,
         tried=found.tried,
         evaluated=found.evaluated,
+        chains=found.chains,
+        chains_improved=found.chains_improved,
     )
 
 
@@ -193,6 +203,7 @@ def option_json(scenario: Scenario, option: FitOption) -> dict[str, Any]:
         "crew": scenario.crew_by_id[option.crew_id].name,
         "delta_priority": option.delta_priority,
         "delta_cost": option.delta_cost,
+        "chained": option.chained,
         "moved": [
             {
                 "title_id": m.title_id,
@@ -212,6 +223,7 @@ def outcome_json(outcome: FitOutcome) -> Mapping[str, Any]:
         "seconds": round(outcome.seconds, 3),
         "tried": outcome.tried,
         "evaluated": outcome.evaluated,
+        "chains": outcome.chains,
         "shortfall": outcome.shortfall,
         "options": [
             {"option": rank, **option_json(outcome.scenario, option)}

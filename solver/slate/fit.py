@@ -17,18 +17,32 @@ priority and pays in CNY. :func:`fit_title` answers with the best few
    one that finds no room is dropped;
 4. the options are ranked by Δ priority (most first), then fewest titles
    moved, then Δ cost (cheapest first); every option's whole plan is checked
-   by the independent checker, and one it rejects is not offered.
+   by the independent checker, and one it rejects is not offered;
+5. what the one-step search leaves of the fit's ``seconds`` goes to *chains*:
+   an option that drops a title is solved again with the rush title fixed
+   where it is — the dropped titles, the titles the option moved, the titles
+   holding the dropped titles' best spots and those around them
+   (:func:`solver.slate.revise.around`) are freed in one CP-SAT sub-model of
+   the re-plan (:class:`solver.slate.lns.LargeNeighbourhoodSearch` with a
+   :class:`solver.slate.changes.Reference` of the earlier plan: most priority,
+   then fewest titles changed, then cheapest). A plan with more priority (a
+   dropped title back in because others moved to make room) becomes the
+   option, with its moves and Δs against the earlier plan, once the checker
+   passes it; then options are ranked again. At most ``max_chains`` sub-models.
 
-Every other title of the plan keeps its shoots exactly (sets included).
-Options are searched level by level — first those moving nobody, then one
-title, then two … — and the search stops once no later level can beat the
-options found, or after ``max_evaluations`` options were worked out.
+Every other title of the plan keeps its shoots exactly (sets included);
+published titles never move. Options are searched level by level — first
+those moving nobody, then one title, then two … — and the one-step search
+stops once no later level can beat the options found, or after
+``max_evaluations`` options were worked out.
 """
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import groupby
@@ -37,16 +51,40 @@ from scheduler.domain.model import Crew, FilmSet, Scenario, Title
 from scheduler.domain.plan import Plan, Shoot
 from solver.result import PlanChecker
 from solver.slate.candidates import DEFAULT_MAX_ORDERS, TitleCandidates, enumerate_candidates
-from solver.slate.changes import same_shoot
+from solver.slate.changes import Reference, same_shoot
 from solver.slate.choices import Choice, Placement
 from solver.slate.cpsat.model import choices_of_plan, open_sets_of_pool
+from solver.slate.lns import LargeNeighbourhoodSearch
+from solver.slate.revise import around
 from solver.slate.solve import plan_cost
 
 DEFAULT_OPTIONS = 5
 """Options a producer is shown."""
 
 DEFAULT_MAX_EVALUATIONS = 400
-"""Most options worked out (titles in the way re-placed) before the search stops."""
+"""Most options worked out one step at a time (titles in the way re-placed) before that stops."""
+
+DEFAULT_SECONDS = 3.5
+"""Wall time of a whole fit; what the one-step search leaves goes to chains of moves."""
+
+DEFAULT_MAX_CHAINS = 6
+"""Most chain searches (CP-SAT sub-models) per fit, whatever time is left."""
+
+CHAIN_MOVE_SECONDS = 1.0
+"""Most search time of one chain's sub-model (building it comes on top)."""
+
+CHAIN_MIN_SECONDS = 0.4
+"""A chain search starts only with at least this much of the fit's time left."""
+
+CHAIN_MAX_TITLES = 40
+"""Most titles one chain search frees."""
+
+CHAIN_SPOTS = 4
+"""Best spots of each dropped title whose holders a chain search frees."""
+
+CHAIN_SEED = 0
+CHAIN_WORKERS = 1
+"""One CP-SAT worker with a fixed seed: a sub-model solved in time gives the same plan."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +107,8 @@ class FitOption:
     ``plan`` is the whole plan with the rush title in (checked); ``moves`` are the
     planned titles whose day, crew or base changed, or that were dropped;
     ``delta_priority`` and ``delta_cost`` compare ``plan`` with the earlier plan
-    (Σ priority scheduled, and cost in CNY by the SPEC's formula).
+    (Σ priority scheduled, and cost in CNY by the SPEC's formula). ``chained``:
+    the plan came from a chain search (titles moved to make room for a dropped one).
     """
 
     title_id: str
@@ -79,6 +118,7 @@ class FitOption:
     delta_priority: int
     delta_cost: int
     plan: Plan
+    chained: bool = False
 
     @property
     def base_id(self) -> str:
@@ -111,7 +151,8 @@ class FitResult:
 
     ``tried`` counts the (base, crew, start) combinations the rush title could
     take on its own; ``evaluated`` those worked out; ``rejected`` those the
-    checker refused.
+    checker refused; ``chains`` the chain searches run and ``chains_improved``
+    those that gave an option more priority.
     """
 
     options: tuple[FitOption, ...]
@@ -119,6 +160,8 @@ class FitResult:
     tried: int = 0
     evaluated: int = 0
     rejected: int = 0
+    chains: int = 0
+    chains_improved: int = 0
 
 
 # -- the board: what the plan's titles hold, day by day ------------------------------------
@@ -400,6 +443,50 @@ class _Try:
         return (len(self.in_the_way), self.given_up, p.start, p.base_id, self.choice.crew_id)
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """A try worked out on the board, before its whole plan is built and checked.
+
+    ``leaving`` are the planned titles taken off the board (in the way);
+    ``entering`` the rush title and each of them re-placed, with the shoots
+    booked for them. Every other title keeps its shoots.
+    """
+
+    choice: Choice
+    start: date
+    leaving: frozenset[str]
+    entering: Mapping[str, tuple[Choice, tuple[Shoot, ...]]]
+    moves: tuple[Move, ...]
+    unscheduled: Mapping[str, str]
+    delta_priority: int
+    delta_cost: int
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return _key(self.choice)
+
+    @property
+    def dropped(self) -> tuple[str, ...]:
+        return tuple(m.title_id for m in self.moves if m.dropped)
+
+    def rank(self) -> tuple[int, int, int, date, str, str]:
+        """As :meth:`FitOption.rank`."""
+        p = self.choice.placement
+        return (
+            -self.delta_priority,
+            len(self.moves),
+            self.delta_cost,
+            self.start,
+            p.base_id,
+            self.choice.crew_id,
+        )
+
+
+def _key(choice: Choice) -> tuple[str, str, int]:
+    """An option's (base, crew, start day): no two options share one."""
+    return (choice.placement.base_id, choice.crew_id, choice.placement.start)
+
+
 def fit_title(
     scenario: Scenario,
     plan: Plan,
@@ -410,6 +497,8 @@ def fit_title(
     max_orders: int = DEFAULT_MAX_ORDERS,
     max_evaluations: int = DEFAULT_MAX_EVALUATIONS,
     published: frozenset[str] = frozenset(),
+    seconds: float = DEFAULT_SECONDS,
+    max_chains: int = DEFAULT_MAX_CHAINS,
 ) -> FitResult:
     """The best ``options`` ways to fit ``title`` into ``plan``, best first.
 
@@ -429,10 +518,16 @@ def fit_title(
     max_orders
         Most set-type orders tried per start (see :mod:`solver.slate.candidates`).
     max_evaluations
-        Most options worked out before the search stops.
+        Most options worked out one step at a time before that search stops.
     published
         Titles of ``plan`` already sent out: no option moves or drops them.
+    seconds
+        Wall time of the whole fit: what the one-step search leaves of it goes
+        to chains of moves for options that drop a title (none when 0).
+    max_chains
+        Most chain searches (one CP-SAT sub-model each), however much time is left.
     """
+    deadline = time.monotonic() + seconds
     pending = {**plan.unscheduled, title.title_id: "插单待排 rush title, not placed yet"}
     base_plan = Plan(plan.shoots, pending)
     if title.title_id in plan.scheduled_title_ids:
@@ -450,7 +545,7 @@ def fit_title(
     if not own.possible:
         return FitResult((), f"剧目自身无法排入：{own.reason}")
     search = _Search(scenario, plan, title, checker, max_orders, published)
-    return search.run(own, options, max_evaluations)
+    return search.run(own, options, max_evaluations, deadline, max_chains)
 
 
 class _Search:
@@ -472,30 +567,51 @@ class _Search:
         self.checker = checker
         self.max_orders = max_orders
         self.board = Board.of_plan(scenario, plan)
+        self.original = dict(self.board.choices)
         self.old_cost = plan_cost(scenario, plan)
         self._candidates: dict[str, TitleCandidates] = {}
+        self._pairs: dict[tuple[str, Choice], list[tuple[Placement, str]]] = {}
         self._verdicts: dict[tuple[str, str, int], bool] = {}
+        self._options: dict[tuple[str, str, int], FitOption] = {}
+        self.chains_run = 0
+        self.chains_improved = 0
 
-    def run(self, own: TitleCandidates, wanted: int, max_evaluations: int) -> FitResult:
+    def run(
+        self,
+        own: TitleCandidates,
+        wanted: int,
+        max_evaluations: int,
+        deadline: float,
+        max_chains: int,
+    ) -> FitResult:
         tries = self.tries(own)
-        evaluated: list[FitOption] = []
+        drafts: list[_Draft] = []
         chosen: list[FitOption] = []
         stopped_early = False
         for level, group in groupby(tries, key=lambda t: len(t.in_the_way)):
             for attempt in group:
-                if len(evaluated) >= max_evaluations:
+                if len(drafts) >= max_evaluations:
                     stopped_early = True
                     break
-                evaluated.append(self.work_out(attempt))
-            chosen = self.choose(evaluated, wanted)
+                drafts.append(self.work_out(attempt))
+            chosen = self.choose(drafts, wanted)
             if stopped_early or self.unbeatable(chosen, wanted, level):
                 break
+        chosen = self.chain(chosen, drafts, wanted, deadline, max_chains)
         rejected = sum(1 for ok in self._verdicts.values() if not ok)
         shortfall = None
         if len(chosen) < wanted:
             cap = max_evaluations if stopped_early else None
             shortfall = self.shortfall(len(chosen), wanted, len(tries), rejected, cap)
-        return FitResult(tuple(chosen), shortfall, len(tries), len(evaluated), rejected)
+        return FitResult(
+            tuple(chosen),
+            shortfall,
+            len(tries),
+            len(drafts),
+            rejected,
+            self.chains_run,
+            self.chains_improved,
+        )
 
     def tries(self, own: TitleCandidates) -> list[_Try]:
         """Every (base, crew, start) of the rush title, its best order; fewest in the way first."""
@@ -516,14 +632,14 @@ class _Search:
                     best[key] = attempt
         return sorted(best.values(), key=_Try.order)
 
-    def work_out(self, attempt: _Try) -> FitOption:
-        """The option of one try: titles in the way re-placed or dropped, the plan, its Δs."""
+    def work_out(self, attempt: _Try) -> _Draft:
+        """One try: titles in the way re-placed or dropped, what enters and leaves, its Δs."""
         board = self.board
         taken = {t: board.remove(t) for t in sorted(attempt.in_the_way)}
         new_id = self.title.title_id
-        board.add(new_id, attempt.choice, board.book_sets(new_id, attempt.choice))
+        entering = {new_id: (attempt.choice, board.book_sets(new_id, attempt.choice))}
+        board.add(new_id, *entering[new_id])
         moves: list[Move] = []
-        placed: list[str] = []
         unscheduled = {k: v for k, v in self.plan.unscheduled.items() if k != new_id}
         by_weight = sorted(taken, key=lambda t: (-self.scenario.title_by_id[t].priority, t))
         for title_id in by_weight:
@@ -531,32 +647,37 @@ class _Search:
             after = self.re_place(title_id, before)
             if after is None:
                 moves.append(Move(title_id, before, None))
-                unscheduled[title_id] = (
-                    f"为插单「{self.title.name}」让出档期，未能另排 "
-                    f"(made way for rush title {new_id}, no other room found)"
-                )
+                unscheduled[title_id] = self.made_way()
                 continue
-            board.add(title_id, after, board.book_sets(title_id, after))
-            placed.append(title_id)
+            entering[title_id] = (after, board.book_sets(title_id, after))
+            board.add(title_id, *entering[title_id])
             if not same_shoot(before, after):
                 moves.append(Move(title_id, before, after))
-        new_plan = board.plan(unscheduled)
         # back to the earlier plan for the next try
-        for title_id in placed:
+        for title_id in entering:
             board.remove(title_id)
-        board.remove(new_id)
         for title_id, (choice, shoots) in taken.items():
             board.add(title_id, choice, shoots)
         dropped = sum(self.scenario.title_by_id[m.title_id].priority for m in moves if m.dropped)
-        p = attempt.choice.placement
-        return FitOption(
-            title_id=new_id,
+        # the plan's cost is a sum over shoots: only the shoots that change count
+        added = Plan(tuple(s for _, shoots in entering.values() for s in shoots), {})
+        removed = Plan(tuple(s for _, shoots in taken.values() for s in shoots), {})
+        return _Draft(
             choice=attempt.choice,
-            start=self.scenario.date_of(p.start),
+            start=self.scenario.date_of(attempt.choice.placement.start),
+            leaving=frozenset(taken),
+            entering=entering,
             moves=tuple(sorted(moves, key=lambda m: m.title_id)),
+            unscheduled=unscheduled,
             delta_priority=self.title.priority - dropped,
-            delta_cost=plan_cost(self.scenario, new_plan) - self.old_cost,
-            plan=new_plan,
+            delta_cost=plan_cost(self.scenario, added) - plan_cost(self.scenario, removed),
+        )
+
+    def made_way(self) -> str:
+        """Why a planned title an option drops is left out (Chinese first)."""
+        return (
+            f"为插单「{self.title.name}」让出档期，未能另排 "
+            f"(made way for rush title {self.title.title_id}, no other room found)"
         )
 
     def re_place(self, title_id: str, before: Choice) -> Choice | None:
@@ -565,28 +686,11 @@ class _Search:
         Its own crew, base and start are kept as far as they can be; then the
         start nearest the old one.
         """
-        own = self.candidates(title_id)
         title = self.scenario.title_by_id[title_id]
-        old = before.placement
-        crews_at: dict[tuple[int, str], list[str]] = defaultdict(list)
-        for option in own.crew_options:
-            crews_at[(option.start, option.city)].append(option.crew_id)
-        pairs = [(p, crew_id) for p in own.placements for crew_id in crews_at[(p.start, p.city)]]
-        pairs.sort(
-            key=lambda pair: (
-                pair[1] != before.crew_id,
-                pair[0].base_id != old.base_id,
-                abs(pair[0].start - old.start),
-                pair[0].start,
-                pair[0].base_id,
-                pair[1],
-                pair[0].set_types,
-            )
-        )
         board = self.board
         cast_free: dict[tuple[int, str], bool] = {}
         crew_free: dict[tuple[str, int, str], bool] = {}
-        for p, crew_id in pairs:
+        for p, crew_id in self.pairs(title_id, before):
             # who is free is asked once per start and city; the sets per placement
             spot = (p.start, p.city)
             if spot not in cast_free:
@@ -604,6 +708,32 @@ class _Search:
                 return Choice(p, crew_id)
         return None
 
+    def pairs(self, title_id: str, before: Choice) -> list[tuple[Placement, str]]:
+        """A title's (placement, crew) pairs, nearest ``before`` first (sorted once per title)."""
+        key = (title_id, before)
+        found = self._pairs.get(key)
+        if found is not None:
+            return found
+        own = self.candidates(title_id)
+        old = before.placement
+        crews_at: dict[tuple[int, str], list[str]] = defaultdict(list)
+        for option in own.crew_options:
+            crews_at[(option.start, option.city)].append(option.crew_id)
+        pairs = [(p, crew_id) for p in own.placements for crew_id in crews_at[(p.start, p.city)]]
+        pairs.sort(
+            key=lambda pair: (
+                pair[1] != before.crew_id,
+                pair[0].base_id != old.base_id,
+                abs(pair[0].start - old.start),
+                pair[0].start,
+                pair[0].base_id,
+                pair[1],
+                pair[0].set_types,
+            )
+        )
+        self._pairs[key] = pairs
+        return pairs
+
     def candidates(self, title_id: str) -> TitleCandidates:
         """A title's own placements and crews (its window, sets, closed days), once."""
         if title_id not in self._candidates:
@@ -611,21 +741,36 @@ class _Search:
             self._candidates[title_id] = found.by_title[title_id]
         return self._candidates[title_id]
 
-    def choose(self, evaluated: Sequence[FitOption], wanted: int) -> list[FitOption]:
+    def choose(self, drafts: Sequence[_Draft], wanted: int) -> list[FitOption]:
         """The best ``wanted`` options whose plan the checker confirms."""
         chosen: list[FitOption] = []
-        for option in sorted(evaluated, key=FitOption.rank):
+        for draft in sorted(drafts, key=_Draft.rank):
             if len(chosen) == wanted:
                 break
-            if self.confirmed(option):
+            option = self.confirmed(draft)
+            if option is not None:
                 chosen.append(option)
         return chosen
 
-    def confirmed(self, option: FitOption) -> bool:
-        key = (option.base_id, option.crew_id, option.choice.placement.start)
+    def confirmed(self, draft: _Draft) -> FitOption | None:
+        """The draft's option with its whole plan, if the checker passes that plan (asked once)."""
+        key = draft.key
         if key not in self._verdicts:
+            shoots = [s for s in self.plan.shoots if s.title_id not in draft.leaving]
+            shoots += [s for _, entered in draft.entering.values() for s in entered]
+            option = FitOption(
+                title_id=self.title.title_id,
+                choice=draft.choice,
+                start=draft.start,
+                moves=draft.moves,
+                delta_priority=draft.delta_priority,
+                delta_cost=draft.delta_cost,
+                plan=Plan(tuple(sorted(shoots)), dict(draft.unscheduled)),
+            )
             self._verdicts[key] = not self.checker(self.scenario, option.plan)
-        return self._verdicts[key]
+            if self._verdicts[key]:
+                self._options[key] = option
+        return self._options.get(key)
 
     def unbeatable(self, chosen: Sequence[FitOption], wanted: int, level: int) -> bool:
         """Whether options moving more than ``level`` titles can no longer enter ``chosen``.
@@ -635,6 +780,184 @@ class _Search:
         """
         return len(chosen) == wanted and all(
             o.delta_priority == self.title.priority and len(o.moves) <= level for o in chosen
+        )
+
+    # -- chains of moves ------------------------------------------------------------------
+
+    def chain(
+        self,
+        chosen: list[FitOption],
+        drafts: Sequence[_Draft],
+        wanted: int,
+        deadline: float,
+        max_chains: int,
+    ) -> list[FitOption]:
+        """The options after chains of moves were searched for those that drop a title, best first.
+
+        The options chosen come first (best first), then the other drafts that
+        drop a title (best first) while they could still enter the best
+        ``wanted``. Each gets one sub-model (:meth:`chained`) until ``max_chains``
+        were run or ``deadline`` (a ``time.monotonic`` time) is near.
+        """
+        best = {_key(o.choice): o for o in chosen}
+        queue: list[FitOption | _Draft] = [o for o in chosen if o.dropped]
+        queue += [d for d in sorted(drafts, key=_Draft.rank) if d.dropped and d.key not in best]
+        for item in queue:
+            key = _key(item.choice)
+            if self.chains_run >= max_chains or deadline - time.monotonic() < CHAIN_MIN_SECONDS:
+                break
+            if key not in best and not self.could_enter(best.values(), wanted):
+                break  # the drafts come best first: no later one can enter either
+            if isinstance(item, FitOption):
+                choices = self.choices_of_option(item)
+            else:
+                choices = self.choices_of_draft(item)
+            option = self.chained(item.choice, choices, item.dropped, deadline)
+            if option is not None and (key not in best or option.rank() < best[key].rank()):
+                best[key] = option
+                self.chains_improved += 1
+        return sorted(best.values(), key=FitOption.rank)[:wanted]
+
+    def could_enter(self, options: Iterable[FitOption], wanted: int) -> bool:
+        """Whether an option gaining the rush title's whole priority could enter ``options``."""
+        ranked = sorted(options, key=FitOption.rank)
+        return len(ranked) < wanted or ranked[wanted - 1].delta_priority < self.title.priority
+
+    def choices_of_option(self, option: FitOption) -> dict[str, Choice]:
+        """Every scheduled title's choice in an option's plan."""
+        choices = dict(self.original)
+        for move in option.moves:
+            if move.after is None:
+                del choices[move.title_id]
+            else:
+                choices[move.title_id] = move.after
+        choices[option.title_id] = option.choice
+        return choices
+
+    def choices_of_draft(self, draft: _Draft) -> dict[str, Choice]:
+        """Every scheduled title's choice in a draft's plan."""
+        choices = {t: c for t, c in self.original.items() if t not in draft.leaving}
+        choices.update({t: choice for t, (choice, _) in draft.entering.items()})
+        return choices
+
+    def chained(
+        self,
+        choice: Choice,
+        choices: Mapping[str, Choice],
+        dropped: Sequence[str],
+        deadline: float,
+    ) -> FitOption | None:
+        """The option's plan with the dropped titles back in by moving others, if CP-SAT finds one.
+
+        The rush title keeps ``choice`` and published titles stay; the dropped
+        titles, the titles the option moved and the titles around them
+        (:meth:`neighbourhood`) are solved again for the most priority, then the
+        fewest titles changed against the earlier plan, then the least cost. The
+        plan found must pass the checker.
+        """
+        self.chains_run += 1
+        reference = Reference(self.original, self.published & self.original.keys())
+        search = LargeNeighbourhoodSearch(
+            self.scenario,
+            choices,
+            seed=CHAIN_SEED,
+            workers=CHAIN_WORKERS,
+            max_orders=self.max_orders,
+            reference=reference,
+        )
+        freed = self.neighbourhood(choices, dropped)
+        left = deadline - time.monotonic()
+        outcome = search.move(freed, min(CHAIN_MOVE_SECONDS, left), deadline=deadline)
+        found = outcome.choices
+        if found is None or found.get(self.title.title_id) != choice:
+            return None
+        option = self.option_of(choice, found)
+        if option.delta_priority <= self.title.priority - self.board.priority_of(dropped):
+            return None  # no title back in: a plan of equal priority is not a better option
+        if self.checker(self.scenario, option.plan):
+            return None
+        return option
+
+    def neighbourhood(self, choices: Mapping[str, Choice], dropped: Sequence[str]) -> list[str]:
+        """The titles a chain search frees: the dropped ones, those in their way, those around.
+
+        Most :data:`CHAIN_MAX_TITLES`. In the way: the titles holding the dropped
+        titles' best spots on the option's plan (fewest and least priority in the
+        way first, :data:`CHAIN_SPOTS` per title); around: as a re-plan frees
+        (:func:`solver.slate.revise.around`). Never the rush title or a published one.
+        """
+        rush_id = self.title.title_id
+        fixed = self.published | {rush_id}
+        moved = [t for t, c in choices.items() if t in self.original and c != self.original[t]]
+        kept = {t: c for t, c in choices.items() if t not in fixed}
+        blocking = self.blocking(choices, dropped, fixed)
+        near = around(self.scenario, kept, dropped, frozenset(fixed))
+        freed = list(dict.fromkeys([*dropped, *moved, *blocking, *near]))
+        return [t for t in freed if t not in fixed][:CHAIN_MAX_TITLES]
+
+    def blocking(
+        self, choices: Mapping[str, Choice], dropped: Sequence[str], fixed: frozenset[str]
+    ) -> list[str]:
+        """Titles in the way of the dropped titles' best spots, on the board of ``choices``."""
+        found: list[str] = []
+        with self.board_of(choices) as board:
+            for title_id in dropped:
+                title = self.scenario.title_by_id[title_id]
+                spots: dict[frozenset[str], int] = {}
+                for p, crew_id in self.pairs(title_id, self.original[title_id]):
+                    way = board.in_the_way(title, p, self.scenario.crew_by_id[crew_id])
+                    if way is not None and not way & fixed:
+                        spots.setdefault(way, board.priority_of(way))
+                best = sorted(spots, key=lambda w: (len(w), spots[w], sorted(w)))[:CHAIN_SPOTS]
+                found += sorted({t for way in best for t in way})
+        return found
+
+    @contextmanager
+    def board_of(self, choices: Mapping[str, Choice]) -> Iterator[Board]:
+        """The board holding the plan of ``choices`` inside the ``with``; the earlier plan after.
+
+        Titles whose choice is the earlier plan's keep their shoots; the others
+        are booked again, by title id.
+        """
+        board = self.board
+        changed = [t for t in sorted(board.choices) if choices.get(t) != board.choices[t]]
+        leaving = {t: board.remove(t) for t in changed}
+        entering: list[str] = []
+        try:
+            for title_id in sorted(t for t in choices if t not in board.choices):
+                choice = choices[title_id]
+                board.add(title_id, choice, board.book_sets(title_id, choice))
+                entering.append(title_id)
+            yield board
+        finally:
+            for title_id in entering:
+                board.remove(title_id)
+            for title_id, (choice, shoots) in leaving.items():
+                board.add(title_id, choice, shoots)
+
+    def option_of(self, choice: Choice, choices: Mapping[str, Choice]) -> FitOption:
+        """The option of a whole plan's ``choices``: its moves against the earlier plan, its Δs."""
+        moves: list[Move] = []
+        unscheduled = {k: v for k, v in self.plan.unscheduled.items() if k != self.title.title_id}
+        for title_id, before in self.original.items():
+            after = choices.get(title_id)
+            if after is None:
+                moves.append(Move(title_id, before, None))
+                unscheduled[title_id] = self.made_way()
+            elif not same_shoot(before, after):
+                moves.append(Move(title_id, before, after))
+        with self.board_of(choices) as board:
+            plan = board.plan(unscheduled)
+        delta = self.board.priority_of(choices) - self.board.priority_of(self.original)
+        return FitOption(
+            title_id=self.title.title_id,
+            choice=choice,
+            start=self.scenario.date_of(choice.placement.start),
+            moves=tuple(sorted(moves, key=lambda m: m.title_id)),
+            delta_priority=delta,
+            delta_cost=plan_cost(self.scenario, plan) - self.old_cost,
+            plan=plan,
+            chained=True,
         )
 
     def shortfall(
