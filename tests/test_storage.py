@@ -45,7 +45,7 @@ from scheduler.storage import (
     repository,
 )
 from scheduler.storage.engine import alembic_config, create_database_engine, upgrade
-from scheduler.storage.rows import CONTENT_ROWS, TitleRow, metadata
+from scheduler.storage.rows import CONTENT_ROWS, PlanShootRow, TitleRow, metadata
 from tests.factories import storage_plan, storage_scenario, storage_two_title_plan
 
 REPO = Path(__file__).resolve().parents[1]
@@ -588,6 +588,59 @@ def test_a_re_plan_keeps_its_change_list_with_the_plan(store: ScenarioStore) -> 
     assert store.load_changes(fresh) is None  # no re-plan: no change list
     with pytest.raises(NotFoundError):
         store.load_changes(404)
+
+
+def test_a_scenario_saved_with_its_plan_stores_both_under_the_new_version(
+    store: ScenarioStore,
+) -> None:
+    info = store.create(storage_scenario("插单"))
+    edited = replace(storage_scenario("插单"), days=20)
+
+    version, plan_id = store.save_with_plan(
+        info.scenario_id, edited, 1, storage_plan(), {"status": "feasible"}, "插单 v2"
+    )
+
+    assert store.load(info.scenario_id) == (edited, 2) and version == 2
+    plan, kpis, meta = store.load_plan(plan_id)
+    assert plan == storage_plan() and kpis == {"status": "feasible"}
+    assert (meta.scenario_version, meta.label) == (2, "插单 v2")
+
+
+def test_a_scenario_saved_with_its_plan_on_a_stale_version_stores_neither(
+    store: ScenarioStore, engine: Engine
+) -> None:
+    info = store.create(storage_scenario("插单"))
+    store.save(info.scenario_id, storage_scenario("插单"), 1)  # someone saved in between
+    before = snapshot(engine)
+
+    with pytest.raises(StaleScenarioError):
+        store.save_with_plan(info.scenario_id, storage_scenario("插单"), 1, storage_plan(), {})
+
+    assert snapshot(engine) == before
+    assert store.list_plans(info.scenario_id) == []
+
+
+def test_a_failure_while_storing_the_plan_leaves_the_scenario_version_unchanged(
+    store: ScenarioStore, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = store.create(storage_scenario("插单"))
+    before = snapshot(engine)
+    real_insert = repository.insert_rows
+
+    def insert_then_fail(session: Any, row_class: type, records: Any) -> None:
+        # the scenario is saved anew by the time the plan's shoots are inserted
+        if row_class is PlanShootRow:
+            raise RuntimeError("磁盘已满 (disk full)")
+        real_insert(session, row_class, records)
+
+    monkeypatch.setattr(repository, "insert_rows", insert_then_fail)
+    edited = replace(storage_scenario("插单"), days=20)
+    with pytest.raises(RuntimeError, match="磁盘已满"):
+        store.save_with_plan(info.scenario_id, edited, 1, storage_plan(), {})
+
+    assert snapshot(engine) == before
+    assert store.load(info.scenario_id) == (storage_scenario("插单"), 1)
+    assert store.list_plans(info.scenario_id) == []
 
 
 # -- publications -------------------------------------------------------------------

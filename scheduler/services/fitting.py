@@ -4,7 +4,7 @@
 would be checked), adds it, and asks :func:`solver.slate.fit.fit_title` for the
 best options, each confirmed by the independent checker; it times the search.
 :func:`accept_option` stores the scenario with the rush title (a new version)
-and the option's plan, checked once more, under that version.
+and the option's plan, checked once more, under that version, in one transaction.
 
 >>> outcome = fit_rush_title(scenario, plan, title)               # doctest: +SKIP
 >>> accept_option(store, scenario_id, version, outcome, outcome.options[0],
@@ -140,9 +140,10 @@ def accept_option(
 ) -> AcceptedFit:
     """Store the scenario with the rush title and the option's plan; the new version and plan id.
 
-    ``scenario_version`` is the stored version the fit was made on (the save
-    refuses if someone saved in between); ``label`` names the stored plan from
-    the scenario's new version.
+    Both are stored in one transaction (:meth:`ScenarioStore.save_with_plan`), or
+    neither is. ``scenario_version`` is the stored version the fit was made on
+    (the save refuses if someone saved in between); ``label`` names the stored
+    plan from the scenario's new version.
 
     Raises
     ------
@@ -156,9 +157,12 @@ def accept_option(
     violations = check_plan(outcome.scenario, option.plan)
     if violations:
         raise UncheckedPlanError("error", len(violations))
-    version = store.save(scenario_id, outcome.scenario, scenario_version)
+    # a save bumps the version by one; the scenario and the plan go in one transaction
+    new_version = scenario_version + 1
     kpis = option_kpis(outcome, option)
-    plan_id = store.save_plan(scenario_id, version, option.plan, kpis, label(version))
+    version, plan_id = store.save_with_plan(
+        scenario_id, outcome.scenario, scenario_version, option.plan, kpis, label(new_version)
+    )
     return AcceptedFit(version, plan_id)
 
 

@@ -195,30 +195,41 @@ class ScenarioStore:
         """
         try:
             with self._transaction() as session:
-                other = self._id_of(session, scenario.name)
-                if other is not None and other != scenario_id:
-                    raise DuplicateNameError(scenario.name)
-                # One conditional UPDATE both checks and bumps the version, so of
-                # two concurrent saves against the same version exactly one wins;
-                # it also locks the row until the new content is in.
-                bumped = session.exec(
-                    update(ScenarioRow)
-                    .where(
-                        col(ScenarioRow.id) == scenario_id,
-                        col(ScenarioRow.version) == expected_version,
-                    )
-                    .values(
-                        **scenario_settings(scenario),
-                        version=col(ScenarioRow.version) + 1,
-                        updated_at=_now(),
-                    )
-                    .execution_options(synchronize_session=False)
-                )
-                if bumped.rowcount != 1:
-                    raise self._stale_or_missing(session, scenario_id, expected_version)
-                self._delete_content(session, scenario_id)
-                self._insert_content(session, scenario_id, scenario)
-                return expected_version + 1
+                return self._replace(session, scenario_id, scenario, expected_version)
+        except IntegrityError as error:
+            raise self._name_clash(scenario.name, error) from error
+
+    def save_with_plan(
+        self,
+        scenario_id: int,
+        scenario: Scenario,
+        expected_version: int,
+        plan: Plan,
+        kpis: Mapping[str, Any],
+        label: str = "",
+        changes: Sequence[Change] | None = None,
+    ) -> tuple[int, int]:
+        """Replace the stored scenario and store a plan for its new version, in one transaction.
+
+        What :meth:`save` then :meth:`save_plan` do, except that either both are
+        stored or neither is: a scenario changed together with its plan (a rush
+        title accepted with the option's plan) is never left without it. Returns
+        the new version and the plan id.
+
+        Raises
+        ------
+        StaleScenarioError
+            The stored version is not ``expected_version``. Nothing is written.
+        DuplicateNameError
+            ``scenario.name`` belongs to another stored scenario.
+        NotFoundError
+            No scenario has that id.
+        """
+        try:
+            with self._transaction() as session:
+                version = self._replace(session, scenario_id, scenario, expected_version)
+                plan_id = self._add_plan(session, scenario_id, version, plan, kpis, label, changes)
+                return version, plan_id
         except IntegrityError as error:
             raise self._name_clash(scenario.name, error) from error
 
@@ -283,24 +294,9 @@ class ScenarioStore:
         stored with the plan in the same transaction (``None``: not a re-plan).
         """
         with self._transaction() as session:
-            if session.get(ScenarioRow, scenario_id) is None:
-                raise NotFoundError("scenario", scenario_id)
-            row = PlanRow(
-                scenario_id=scenario_id,
-                scenario_version=scenario_version,
-                created_at=_now(),
-                label=label,
-                status=str(kpis.get("status", "")),
-                kpis=to_json(kpis),
-                changes=change_records(changes),
+            return self._add_plan(
+                session, scenario_id, scenario_version, plan, kpis, label, changes
             )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            shoots, unscheduled = plan_records(row.id, plan)
-            insert_rows(session, PlanShootRow, shoots)
-            insert_rows(session, PlanUnscheduledRow, unscheduled)
-            return row.id
 
     def list_plans(self, scenario_id: int) -> builtins.list[PlanInfo]:
         """The stored plans of a scenario, oldest first."""
@@ -482,6 +478,65 @@ class ScenarioStore:
         session.flush()
         assert row.id is not None
         self._insert_content(session, row.id, scenario)
+        return row.id
+
+    def _replace(
+        self, session: Session, scenario_id: int, scenario: Scenario, expected_version: int
+    ) -> int:
+        """Replace a stored scenario's settings and content in ``session``; its new version."""
+        other = self._id_of(session, scenario.name)
+        if other is not None and other != scenario_id:
+            raise DuplicateNameError(scenario.name)
+        # One conditional UPDATE both checks and bumps the version, so of
+        # two concurrent saves against the same version exactly one wins;
+        # it also locks the row until the new content is in.
+        bumped = session.exec(
+            update(ScenarioRow)
+            .where(
+                col(ScenarioRow.id) == scenario_id,
+                col(ScenarioRow.version) == expected_version,
+            )
+            .values(
+                **scenario_settings(scenario),
+                version=col(ScenarioRow.version) + 1,
+                updated_at=_now(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if bumped.rowcount != 1:
+            raise self._stale_or_missing(session, scenario_id, expected_version)
+        self._delete_content(session, scenario_id)
+        self._insert_content(session, scenario_id, scenario)
+        return expected_version + 1
+
+    def _add_plan(
+        self,
+        session: Session,
+        scenario_id: int,
+        scenario_version: int,
+        plan: Plan,
+        kpis: Mapping[str, Any],
+        label: str,
+        changes: Sequence[Change] | None,
+    ) -> int:
+        """Store a plan with its shoots, reasons and change list in ``session``; its id."""
+        if session.get(ScenarioRow, scenario_id) is None:
+            raise NotFoundError("scenario", scenario_id)
+        row = PlanRow(
+            scenario_id=scenario_id,
+            scenario_version=scenario_version,
+            created_at=_now(),
+            label=label,
+            status=str(kpis.get("status", "")),
+            kpis=to_json(kpis),
+            changes=change_records(changes),
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        shoots, unscheduled = plan_records(row.id, plan)
+        insert_rows(session, PlanShootRow, shoots)
+        insert_rows(session, PlanUnscheduledRow, unscheduled)
         return row.id
 
     def _read(self, session: Session, scenario_id: int) -> tuple[Scenario, int]:
