@@ -800,21 +800,19 @@ class _Search:
         were run or ``deadline`` (a ``time.monotonic`` time) is near.
         """
         best = {_key(o.choice): o for o in chosen}
-        queue: list[FitOption | _Draft] = [o for o in chosen if o.dropped]
-        queue += [d for d in sorted(drafts, key=_Draft.rank) if d.dropped and d.key not in best]
-        for item in queue:
-            key = _key(item.choice)
+        # every option chosen came from a draft: the drafts hold each plan's exact choices
+        ranked = sorted((d for d in drafts if d.dropped), key=_Draft.rank)
+        queue = [d for d in ranked if d.key in best] + [d for d in ranked if d.key not in best]
+        for draft in queue:
             if self.chains_run >= max_chains or deadline - time.monotonic() < CHAIN_MIN_SECONDS:
                 break
-            if key not in best and not self.could_enter(best.values(), wanted):
+            if draft.key not in best and not self.could_enter(best.values(), wanted):
                 break  # the drafts come best first: no later one can enter either
-            if isinstance(item, FitOption):
-                choices = self.choices_of_option(item)
-            else:
-                choices = self.choices_of_draft(item)
-            option = self.chained(item.choice, choices, item.dropped, deadline)
-            if option is not None and (key not in best or option.rank() < best[key].rank()):
-                best[key] = option
+            choices = self.choices_of_draft(draft)
+            option = self.chained(draft.choice, choices, draft.dropped, deadline)
+            kept = best.get(draft.key)
+            if option is not None and (kept is None or option.rank() < kept.rank()):
+                best[draft.key] = option
                 self.chains_improved += 1
         return sorted(best.values(), key=FitOption.rank)[:wanted]
 
@@ -822,17 +820,6 @@ class _Search:
         """Whether an option gaining the rush title's whole priority could enter ``options``."""
         ranked = sorted(options, key=FitOption.rank)
         return len(ranked) < wanted or ranked[wanted - 1].delta_priority < self.title.priority
-
-    def choices_of_option(self, option: FitOption) -> dict[str, Choice]:
-        """Every scheduled title's choice in an option's plan."""
-        choices = dict(self.original)
-        for move in option.moves:
-            if move.after is None:
-                del choices[move.title_id]
-            else:
-                choices[move.title_id] = move.after
-        choices[option.title_id] = option.choice
-        return choices
 
     def choices_of_draft(self, draft: _Draft) -> dict[str, Choice]:
         """Every scheduled title's choice in a draft's plan."""
