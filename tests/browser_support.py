@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
@@ -223,3 +224,87 @@ def pick_scenario(page: Any, name: str) -> None:
     if name not in combo.input_value():
         shown = combo.input_value()
         raise AssertionError(f"scenario {name!r} not chosen: the picker shows {shown!r}")
+
+
+def main_text(page: Any) -> str:
+    """Everything the main area shows as text."""
+    return str(page.locator('[data-testid="stMain"]').inner_text())
+
+
+def table_rows(page: Any, header: str) -> list[list[str]]:
+    """The rows (header first) of the st.table that has a column ``header``, as cell texts."""
+    table = page.locator('[data-testid="stTable"] table').filter(has_text=header).first
+    return [
+        [str(cell).strip() for cell in row.locator("th, td").all_inner_texts()]
+        for row in table.locator("tr").all()
+    ]
+
+
+def _open_cell_editor(page: Any, x: float, y: float, ready: str, tries: int = 4) -> None:
+    """Select the grid cell at (x, y) and open its editor (Enter) until ``ready`` shows.
+
+    A rerun after the previous edit may swallow the first click, hence the retries.
+    """
+    for _attempt in range(tries):
+        page.mouse.move(x, y)
+        page.wait_for_timeout(200)
+        page.mouse.click(x, y)
+        page.wait_for_timeout(300)
+        page.keyboard.press("Enter")
+        try:
+            page.wait_for_selector(ready, timeout=2000)
+            return
+        except Exception:  # Playwright's TimeoutError: try again
+            page.keyboard.press("Escape")
+            wait_until_idle(page)
+    raise AssertionError(f"the cell at ({x:.0f}, {y:.0f}) opened no editor showing {ready!r}")
+
+
+OUTAGE_COLUMNS = {"kind": 168, "id": 320, "from_date": 501, "to_date": 714}
+"""Where each column of the 不可用 Outages editor is, in pixels from the grid's left edge,
+in the 1440-pixel-wide window of :func:`chromium_page` (the grid sizes columns by label)."""
+ROW_MIDDLE = 54
+"""Pixels from the grid's top to the middle of its first row (under the header)."""
+
+
+def add_outage(page: Any, kind_label: str, name: str, when: date) -> None:
+    """On the 输入 Inputs page, add an outage row: the kind and the resource picked by
+    their Chinese labels, both dates typed; the page then shows the row as edited."""
+    page.get_by_role("tab", name="不可用 Outages").click()
+    grid = page.locator('[data-testid="stDataFrame"]').filter(has_text="类型 kind").first
+    box = grid.bounding_box()
+    assert box is not None, "the outage editor is not on screen"
+    x, y = box["x"], box["y"] + ROW_MIDDLE
+    # a click on the empty row under the table adds a row and opens its kind picker
+    page.mouse.click(x + OUTAGE_COLUMNS["kind"], y)
+    page.get_by_role("option").filter(has_text=kind_label).first.click()
+    wait_until_idle(page)
+    _open_cell_editor(page, x + OUTAGE_COLUMNS["id"], y, f'[role="option"]:has-text("{name}")')
+    page.get_by_role("option").filter(has_text=name).first.click()
+    wait_until_idle(page)
+    for column in ("from_date", "to_date"):
+        _type_date(page, grid, x + OUTAGE_COLUMNS[column], y, when)
+    # every cell took: the page lists no problem left under the editor
+    problems = page.get_by_text("修正后才能保存")
+    assert problems.count() == 0, f"the outage row is not complete: {_cells(grid)}"
+
+
+def _cells(grid: Any) -> list[str]:
+    """The texts of a data grid's cells (from the table it keeps for screen readers)."""
+    return [str(text) for text in grid.locator('[role="gridcell"]').all_text_contents()]
+
+
+def _type_date(page: Any, grid: Any, x: float, y: float, when: date, tries: int = 3) -> None:
+    """Type ``when`` into the date cell at (x, y); again if the grid did not keep it.
+
+    A rerun may land between typing and committing; the cell then stays empty.
+    """
+    for _attempt in range(tries):
+        before = _cells(grid).count(when.isoformat())
+        _open_cell_editor(page, x, y, 'input[type="date"]:focus')
+        page.locator('input[type="date"]:focus').fill(when.isoformat())
+        page.keyboard.press("Enter")
+        wait_until_idle(page)
+        if _cells(grid).count(when.isoformat()) > before:
+            return
+    raise AssertionError(f"the date cell at ({x:.0f}, {y:.0f}) did not keep {when}")

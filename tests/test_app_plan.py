@@ -267,6 +267,11 @@ def test_the_publish_control_publishes_the_plan_shown_and_says_so(store: Scenari
     assert line.startswith(f"已发布至 12-03 · 方案 #{plan_id} · 由 张三 于 ")
     assert line.endswith(f" 发布 · {titles} 部剧")
     assert any(f"已发布至 12-03：{titles} 部剧" in s.value for s in at.success)
+    # the name typed is kept while other pages run
+    at.switch_page("views/scenarios.py").run()
+    at.switch_page("views/plan.py").run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="plan_publish_who").value == "张三"
 
 
 def test_a_plan_of_an_older_version_is_not_published_from_the_page(
@@ -314,7 +319,7 @@ def test_a_revised_plan_shows_its_change_list_with_published_titles_for_approval
         c.title_id == title_id and c.why.startswith("已发布，需审批") for c in changes
     )
     assert any(h.value == f"变更单 Change list（{len(changes)}）" for h in at.subheader)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table.columns) == ["剧目", "变更", "原安排", "新安排", "原因"]
     assert table.equals(change_table(scenario, changes))
     assert any("需审批" in c.value for c in at.caption)

@@ -25,18 +25,22 @@ from browser_support import (
     REPO_ROOT,
     TUTORIAL_NAME,
     StreamlitApp,
+    add_outage,
     browser_problem,
     chromium_page,
     current_scenario,
     go_to,
+    main_text,
     open_page,
     pick_scenario,
     running_app,
+    table_rows,
     wait_until_idle,
 )
 
 from scheduler.io.validation import load_scenario
 from scheduler.services.capacity_report import capacity_report
+from scheduler.storage import ScenarioStore, get_engine
 
 pytestmark = pytest.mark.browser
 
@@ -52,6 +56,9 @@ PAGE_TITLES = (
 SOLVE_SECONDS = 90
 
 
+DATABASE = "e2e.db"
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[StreamlitApp]:
     """The app on a fresh SQLite database, answering on a free port; stopped afterwards."""
@@ -60,7 +67,7 @@ def app(tmp_path: Path) -> Iterator[StreamlitApp]:
     problem = browser_problem()
     if problem is not None:
         pytest.fail(problem, pytrace=False)
-    with running_app(tmp_path / "e2e.db", tmp_path / "streamlit.log") as running:
+    with running_app(tmp_path / DATABASE, tmp_path / "streamlit.log") as running:
         yield running
 
 
@@ -145,3 +152,78 @@ def test_capacity_page_computes_the_bound_in_chinese(app: StreamlitApp, page: An
     weekly = page.locator(".js-plotly-plot").first.inner_text()
     assert "第1周" in weekly and "开放棚日" in weekly, weekly[:300]
     assert page.get_by_role("button", name="重新计算 Re-compute").count() == 1
+
+
+def solve_on_the_page(page: Any, seconds: int, plan_id: int) -> None:
+    """Set the time limit, press 开始排期 and wait until the page shows plan ``plan_id`` saved."""
+    limit = page.get_by_role("spinbutton", name="时限")
+    limit.fill(str(seconds))
+    limit.press("Enter")
+    wait_until_idle(page)
+    page.get_by_role("button", name="开始排期 Solve").click()
+    saved = page.get_by_text(f"排期完成，已保存为方案 #{plan_id}")
+    saved.wait_for(timeout=SOLVE_SECONDS * 1000)
+    wait_until_idle(page, timeout=SOLVE_SECONDS)
+
+
+def test_an_outage_picked_by_name_and_a_re_plan_show_the_change_list(
+    app: StreamlitApp, page: Any, tmp_path: Path
+) -> None:
+    """Plan the tutorial and publish it (as 张三); on 输入 add an outage for the actor of a
+    published title on its first day, picking 演员 and the actor by name; save; on 排期
+    revise the plan (在已有方案上修改): the 变更单 lists that title for approval."""
+    open_page(page, app, "")
+    pick_scenario(page, TUTORIAL_NAME)
+    go_to(page, "排期 Plan")
+    solve_on_the_page(page, seconds=5, plan_id=1)
+    who = page.get_by_label("发布人")
+    who.fill("张三")
+    who.press("Enter")
+    wait_until_idle(page)
+    page.get_by_role("button", name="发布方案").click()
+    # the click's rerun may start after a first look finds the page idle: wait for its words
+    page.get_by_text("已发布至 12-07 · 方案 #1 · 由 张三 于 ").wait_for(timeout=30_000)
+    wait_until_idle(page)
+
+    # the title to break, and its actor, as the app stored them
+    engine = get_engine(f"sqlite:///{tmp_path / DATABASE}")
+    try:
+        store = ScenarioStore(engine)
+        found = store.find(TUTORIAL_NAME)
+        assert found is not None
+        scenario, _version = store.load(found.scenario_id)
+        plan = store.load_plan(store.list_plans(found.scenario_id)[-1].plan_id)[0]
+    finally:
+        engine.dispose()
+    title = scenario.title_by_id[min(plan.scheduled_title_ids)]
+    first_day = plan.shoots_of(title.title_id)[0].date
+    actor = next(a for a in scenario.actors if a.actor_id == title.cast[0])
+
+    go_to(page, "输入 Inputs")
+    add_outage(page, "演员", actor.name, first_day)
+    page.get_by_role("button", name="保存 Save").click()
+    page.get_by_text("已保存为版本 v2").wait_for(timeout=30_000)
+    wait_until_idle(page)
+
+    go_to(page, "排期 Plan")
+    mode = page.locator('[data-testid="stRadioGroup"] label').filter(has_text="在已有方案上修改")
+    mode.click()
+    page.get_by_text("要修改的方案 Plan to revise").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    solve_on_the_page(page, seconds=5, plan_id=2)
+
+    assert not page.locator('[data-testid="stException"]').count(), app.log()
+    shown = main_text(page)
+    assert "变更单 Change list（" in shown and "需审批" in shown, shown[:1500]
+    rows = table_rows(page, "原安排")
+    assert rows[0] == ["剧目", "变更", "原安排", "新安排", "原因"], rows[0]
+    row = next((r for r in rows if r[0] == f"{title.title_id} {title.name}"), None)
+    assert row is not None, f"{title.title_id} is not in the change list: {rows}"
+    assert row[4].startswith("已发布，需审批：原安排不再可行"), row
+    assert actor.actor_id in row[4], row
+    assert page.get_by_role("button", name="下载变更单").count() == 1
+    shot = tmp_path / "plan_change_list.png"
+    page.set_viewport_size({"width": 1440, "height": 1500})  # the list and the publish control
+    wait_until_idle(page)
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000, "the screenshot is (nearly) blank"

@@ -62,6 +62,8 @@ LIVE_KEY = "plan_page_live_job"  # the job the progress fragment last saw runnin
 SHOWN_KEY = "plan_page_shown_job"  # the finished job whose plan this session has selected
 FLASH_KEY = "plan_page_flash"  # a PlanMessage that survives the rerun after a pin is saved
 PUBLISHED_KEY = "plan_page_published"  # a PlanMessage that survives the rerun after publishing
+WHO_KEY = "plan_publish_who"  # the 发布人 widget
+WHO_KEPT_KEY = "plan_publish_who_kept"  # its value, kept while other pages run
 
 
 def time_limit_key(scenario_id: int) -> str:
@@ -321,10 +323,8 @@ def change_list(current: Current, shown: CurrentPlan) -> None:
     st.caption(change_summary(changes))
     if not changes:
         return
-    why = st.column_config.TextColumn("原因", width="large")
-    st.dataframe(
-        change_table(current.scenario, changes), hide_index=True, column_config={"原因": why}
-    )
+    # a table, not a grid: every reason is read in full, wrapped, as it is sent out
+    st.table(change_table(current.scenario, changes), hide_index=True)
     st.download_button(
         "下载变更单 CSV Download",
         data=change_csv(current.scenario, changes),
@@ -357,9 +357,10 @@ def publish_controls(
         format="YYYY-MM-DD",
         key=f"plan_publish_until_{current.info.scenario_id}",
     )
-    who = cols[1].text_input(
-        "发布人 Published by", value=default_publisher(), key="plan_publish_who"
-    )
+    if WHO_KEY not in st.session_state:  # back from another page: the name typed last
+        st.session_state[WHO_KEY] = st.session_state.get(WHO_KEPT_KEY, default_publisher())
+    who = cols[1].text_input("发布人 Published by", key=WHO_KEY)
+    st.session_state[WHO_KEPT_KEY] = who
     if cols[2].button(
         f"发布方案 #{shown.info.plan_id} Publish", icon=":material/send:", key="plan_publish"
     ):
