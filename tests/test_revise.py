@@ -23,13 +23,15 @@ from scheduler.check.checker import check_plan
 from scheduler.domain.model import Scenario, Title, Unavailability
 from scheduler.domain.plan import Plan
 from scheduler.io.validation import load_scenario
+from solver.slate import solve as solve_module
 from solver.slate.cpsat.model import choices_of_plan
 from solver.slate.greedy import greedy_plan
-from solver.slate.revise import repair, titles_moved
+from solver.slate.revise import pin_published, repair, titles_moved
 from solver.slate.solve import solve
 from solver.status import SolveStatus
 from tests.factories import (
     SAMPLES,
+    day,
     numbered_actors,
     outage,
     shoot_plan,
@@ -217,3 +219,35 @@ def test_a_rush_title_that_one_move_makes_room_for_gets_in_by_exactly_one_move()
     assert check_plan(scenario, revised.plan) == []
     assert revised.plan.scheduled_title_ids == {"低", "主", "稳", "急"}
     assert titles_moved(scenario, ONE_SET_PLAN, revised.plan) - {"急"} == {"低"}
+
+
+def test_a_re_plan_that_falls_back_to_planning_afresh_keeps_published_titles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # with no room for the exact re-plan, revise plans afresh: the published 稳 stays on its
+    # last day (afresh would shoot it a day earlier, to finish early), the unpublished 低
+    # may move to let 主 in
+    monkeypatch.setattr(solve_module, "EXACT_MAX_TITLE_CREW_PAIRS", 0)
+    scenario = one_set_three_titles(off=[outage("actor", "A1", 1)])
+    late = shoot_plan(
+        shoot_run("低", 1, "B1", ["S1"], "C1"),
+        shoot_run("主", 2, "B1", ["S1"], "C1"),
+        shoot_run("稳", 4, "B1", ["S1"], "C1"),
+    )
+    revised = solve(
+        scenario, checker=check_plan, time_limit=5.0, reference=late, published=frozenset({"稳"})
+    )
+    assert any("planning afresh" in line for line in revised.log)
+    assert check_plan(scenario, revised.plan) == []
+    assert revised.plan.scheduled_title_ids == {"低", "主", "稳"}
+    assert "稳" not in titles_moved(scenario, late, revised.plan)
+
+
+def test_an_unpublished_title_is_not_pinned_when_planning_afresh() -> None:
+    scenario = one_set_three_titles()
+    kept = choices_of_plan(scenario, ONE_SET_PLAN)
+    pinned = pin_published(scenario, kept, frozenset({"稳"}))
+    assert [(p.title_id, p.start_date, p.base_id, p.crew_id) for p in pinned.pins] == [
+        ("稳", day(2), "B1", "C1")
+    ]
+    assert pin_published(scenario, kept, frozenset()) is scenario

@@ -25,9 +25,9 @@ are assigned again from their pools, cheapest first, as in every plan.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from scheduler.domain.model import Scenario
+from scheduler.domain.model import Pin, Scenario
 from scheduler.domain.plan import Plan, Shoot
 from solver.result import PlanChecker
 from solver.slate.changes import same_shoot
@@ -98,6 +98,24 @@ AROUND_MAX_TITLES = 60
 
 AROUND_DAYS = 2
 """Days either side of a broken title's window in which kept titles count as around it."""
+
+
+def pin_published(
+    scenario: Scenario, kept: Mapping[str, Choice], published: frozenset[str]
+) -> Scenario:
+    """``scenario`` with every published title that still keeps the rules pinned where it is.
+
+    A re-plan that falls back to planning afresh still may not move what was sent
+    out: each such title keeps its start, base and crew (rule 8); a title the
+    producer pinned already keeps the producer's pin.
+    """
+    pinned = set(scenario.pin_by_title)
+    pins = tuple(
+        Pin(t, scenario.date_of(c.placement.start), c.placement.base_id, c.crew_id)
+        for t, c in sorted(kept.items())
+        if t in published and t not in pinned
+    )
+    return replace(scenario, pins=(*scenario.pins, *pins)) if pins else scenario
 
 
 def around(

@@ -48,7 +48,7 @@ from solver.slate.cpsat.objective import (
 from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch
 from solver.slate.reasons import REASON_SECONDS, explain_unscheduled, take_free_room
-from solver.slate.revise import around, repair
+from solver.slate.revise import Repaired, around, pin_published, repair
 from solver.slate.slices import make_groups, search_slices
 from solver.status import SolveStatus
 from solver.stopping import StopWatch
@@ -495,7 +495,7 @@ class _Run:
         waiting = search.state.unscheduled()
         if len(waiting) * len(self.scenario.crews) > EXACT_MAX_TITLE_CREW_PAIRS:
             self.log(f"revise: {len(waiting)} titles to re-plan is too many; planning afresh")
-            return replace(self.solve(max_orders, True), broken=repaired.dropped)
+            return self._afresh_keeping(repaired, keep.published, max_orders)
         finish = self.reserve + FINISH_SECONDS_PER_TITLE * len(self.scenario.titles)
         until = self.deadline - finish
         # room is made around the titles that broke and the titles new since the reference
@@ -519,7 +519,7 @@ class _Run:
         pinned_out = [t for t in self.scenario.pin_by_title if t not in choices]
         if pinned_out:
             self.log(f"revise: pinned titles {pinned_out} do not fit; planning afresh")
-            return replace(self.solve(max_orders, True), broken=repaired.dropped)
+            return self._afresh_keeping(repaired, keep.published, max_orders)
         priority = search.incumbent.priority
         if self.progress is not None:
             self.progress(Progress(self.elapsed(), priority, float("nan"), Phase.PRIORITY))
@@ -535,6 +535,13 @@ class _Run:
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
         result = self._finish(plan, status, priority, bound, None, ModelSize(), reasons)
         return replace(result, broken=repaired.dropped)
+
+    def _afresh_keeping(
+        self, repaired: Repaired, published: frozenset[str], max_orders: int
+    ) -> SolveResult:
+        """Plan afresh, the published titles that still keep the rules pinned where they are."""
+        self.scenario = pin_published(self.scenario, repaired.kept, published)
+        return replace(self.solve(max_orders, True), broken=repaired.dropped)
 
     def _bound(self, bound: int | None) -> int | None:
         """The lower of ``bound`` and the LP bound (:mod:`solver.capacity.bound`) once ready."""
