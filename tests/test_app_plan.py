@@ -344,3 +344,19 @@ def test_the_change_list_downloads_as_csv_that_excel_reads_in_chinese(
     assert lines[0] == "剧目,变更,原安排,新安排,原因"
     assert lines[1].startswith("T1 闪婚后霸总他真香了,日期 days,12-04–12-05 B1 C1,")
     assert change_file_name(12) == "变更单_方案12.csv"
+
+
+def test_the_plan_page_offers_the_rush_title_section_under_the_plan_shown(
+    store: ScenarioStore,
+) -> None:
+    at = plan_page()
+    assert "插单 Rush title" not in [h.value for h in at.subheader]  # no plan yet
+    solve(at, store)
+    assert "插单 Rush title" in [h.value for h in at.subheader]
+    at.button(key="fit_find").click()
+    at.run()
+    assert not at.exception, at.exception
+    # the tutorial's plan is full: each option drops one title, and its label says so
+    options = at.radio(key="fit_pick").options
+    assert len(options) == 5
+    assert all("取消 1 部" in label and "挪动" not in label for label in options), options

@@ -123,8 +123,10 @@ def form_row(scenario: Scenario, form: RushForm) -> dict[str, str]:
     }
 
 
-def find_options(scenario: Scenario, plan: Plan, row: dict[str, str]) -> FitOutcome:
-    """The best options for the rush title of ``row`` in ``plan``.
+def find_options(
+    scenario: Scenario, plan: Plan, row: dict[str, str], published: frozenset[str] = frozenset()
+) -> FitOutcome:
+    """The best options for the rush title of ``row`` in ``plan``; ``published`` never move.
 
     Raises
     ------
@@ -132,7 +134,7 @@ def find_options(scenario: Scenario, plan: Plan, row: dict[str, str]) -> FitOutc
         Every problem of the row, naming the form's field.
     """
     title = rush_title_from_row(scenario, row, FORM_LABEL)
-    return fit_rush_title(scenario, plan, title, label=FORM_LABEL)
+    return fit_rush_title(scenario, plan, title, label=FORM_LABEL, published=published)
 
 
 def options_table(outcome: FitOutcome) -> pd.DataFrame:
@@ -157,9 +159,14 @@ def options_table(outcome: FitOutcome) -> pd.DataFrame:
 
 
 def option_label(outcome: FitOutcome, index: int) -> str:
-    """``方案 1：12-07 B06 C21，Δ优先级 +1，挪动 2 部``: an option as the radio shows it."""
+    """``方案 1：12-07 B06 C21，Δ优先级 +1，挪动 2 部，取消 1 部``: an option as the radio
+    shows it (titles moved elsewhere and titles dropped counted apart)."""
     option = outcome.options[index]
-    moved = f"挪动 {len(option.moves)} 部" if option.moves else "不挪动其他剧目"
+    dropped = len(option.dropped)
+    shifted = len(option.moves) - dropped
+    parts = [f"挪动 {shifted} 部"] if shifted else []
+    parts += [f"取消 {dropped} 部"] if dropped else []
+    moved = "，".join(parts) or "不挪动其他剧目"
     return (
         f"方案 {index + 1}：{option.start:%m-%d} {option.base_id} {option.crew_id}，"
         f"Δ优先级 {option.delta_priority:+d}，{moved}"

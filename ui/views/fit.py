@@ -20,10 +20,13 @@ OUTCOME_KEY = "fit_outcome"  # the KeptFit shown, until the scenario or plan cha
 FLASH_KEY = "fit_flash"  # the PlanMessage of an accepted option, shown after the rerun
 
 
-def fit_section(current: Current, shown: CurrentPlan | None = None) -> None:
+def fit_section(
+    current: Current, shown: CurrentPlan | None = None, published: frozenset[str] = frozenset()
+) -> None:
     """The rush-title section: form, options, accept. ``shown``: the plan the page shows.
 
-    Without ``shown`` the plan chosen in the page's plan picker is used.
+    Without ``shown`` the plan chosen in the page's plan picker is used; no option
+    moves a title of ``published`` (the newest publication).
     """
     st.subheader("插单 Rush title")
     flash = st.session_state.get(FLASH_KEY)
@@ -43,7 +46,7 @@ def fit_section(current: Current, shown: CurrentPlan | None = None) -> None:
         row = fitting.form_row(current.scenario, form)
         try:
             with st.spinner("查找插单方案 / looking for options…"):
-                outcome = fitting.find_options(current.scenario, plan, row)
+                outcome = fitting.find_options(current.scenario, plan, row, published)
         except ScenarioError as error:
             st.session_state.pop(OUTCOME_KEY, None)
             st.error("插单剧目有问题 / the rush title has problems:")

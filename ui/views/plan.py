@@ -57,6 +57,7 @@ from ui.current import (
     pick_scenario,
 )
 from ui.gantt_charts import gantt_figure
+from ui.views.fit import fit_section
 
 LIVE_KEY = "plan_page_live_job"  # the job the progress fragment last saw running
 SHOWN_KEY = "plan_page_shown_job"  # the finished job whose plan this session has selected
@@ -480,3 +481,4 @@ publish_controls(current, shown, publication)
 charts(current, shown)
 unscheduled(current, shown)
 pins(current, shown)
+fit_section(current, shown, publication.titles if publication is not None else frozenset())
