@@ -96,6 +96,10 @@ def _missing(scenario: Scenario, shoots: list[Shoot]) -> str | None:
 AROUND_MAX_TITLES = 60
 """Most kept titles the first re-plan move frees around the titles that broke."""
 
+AROUND_WIDEST = 240
+"""Most kept titles a re-plan move frees once the narrower moves were proven not to keep
+every broken title (doubling from :data:`AROUND_MAX_TITLES`)."""
+
 AROUND_DAYS = 2
 """Days either side of a broken title's window in which kept titles count as around it."""
 
@@ -123,14 +127,15 @@ def around(
     kept: Mapping[str, Choice],
     moving: Sequence[str],
     fixed: frozenset[str] = frozenset(),
+    limit: int = AROUND_MAX_TITLES,
 ) -> list[str]:
     """Kept titles that could make room for ``moving`` titles, closest ties first.
 
     A kept title is around a moving one when it shoots within the moving title's
     window (± :data:`AROUND_DAYS`) and shares an actor (first), or has a crew that
     can shoot the moving title's genre (then), or shoots at a base that has a set
-    type the moving title needs (last). At most :data:`AROUND_MAX_TITLES`; titles in
-    ``fixed`` (published) are never offered.
+    type the moving title needs (last). At most ``limit``; titles in ``fixed``
+    (published) are never offered.
     """
     ranked: dict[str, int] = {}
     for title_id in moving:
@@ -153,7 +158,7 @@ def around(
                 continue
             ranked[other] = min(rank, ranked.get(other, rank))
     ordered = sorted(ranked, key=lambda t: (ranked[t], t))
-    return ordered[:AROUND_MAX_TITLES]
+    return ordered[:limit]
 
 
 # -- the figures of BENCHMARKS.md: revise against plan afresh --------------------------

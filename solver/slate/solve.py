@@ -48,7 +48,14 @@ from solver.slate.cpsat.objective import (
 from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch
 from solver.slate.reasons import REASON_SECONDS, explain_unscheduled, take_free_room
-from solver.slate.revise import Repaired, around, pin_published, repair
+from solver.slate.revise import (
+    AROUND_MAX_TITLES,
+    AROUND_WIDEST,
+    Repaired,
+    around,
+    pin_published,
+    repair,
+)
 from solver.slate.slices import make_groups, search_slices
 from solver.status import SolveStatus
 from solver.stopping import StopWatch
@@ -113,6 +120,14 @@ RESERVE_SECONDS = 0.25
 RESERVE_SHARE = 0.01
 """Time kept back for reading the solution and checking the plan, plus a share of the
 limit: CP-SAT overruns its own limit by up to half a second while presolving."""
+
+WIDEN_MIN_SECONDS = 2.0
+"""Least time left for a re-plan to try a wider move around titles it could not keep."""
+
+REASON_SHARE = 0.05
+"""Share of the limit (at most :data:`solver.slate.reasons.REASON_SECONDS`) kept back for
+the reasons of the titles left out, so that a solve with them still ends by its limit
+(month, 15 s: 15.3–16.1 s before, the reasons' displacement checks coming on top)."""
 
 REVISE_FIRST_SHARE = 0.6
 """Share of a re-plan's time for its first move (the broken titles, every title left out and
@@ -207,7 +222,8 @@ class _Run:
         self.checker = checker
         self.started = time.monotonic()
         self.deadline = self.started + time_limit
-        self.reserve = RESERVE_SECONDS + RESERVE_SHARE * time_limit
+        self.reasons_reserve = min(REASON_SECONDS, REASON_SHARE * time_limit)
+        self.reserve = RESERVE_SECONDS + RESERVE_SHARE * time_limit + self.reasons_reserve
         self.seed = seed
         self.workers = workers
         self.progress = progress
@@ -512,6 +528,7 @@ class _Run:
             f"{search.incumbent.priority}, {search.incumbent.changes} changed, "
             f"proven {outcome.proven}"
         )
+        self._widen_around([*broke, *new], search, outcome.proven, keep.published, until)
         if until - time.monotonic() >= 1.0 and search.state.unscheduled():
             search.run(until, stop=self.stop)
             self.log(f"revise: lns {search.stats.summary()}")
@@ -535,6 +552,37 @@ class _Run:
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
         result = self._finish(plan, status, priority, bound, None, ModelSize(), reasons)
         return replace(result, broken=repaired.dropped)
+
+    def _widen_around(
+        self,
+        affected: Sequence[str],
+        search: LargeNeighbourhoodSearch,
+        proven: bool,
+        published: frozenset[str],
+        until: float,
+    ) -> None:
+        """Free twice as many titles around the affected ones still left out, while the
+        narrower move was proven (nothing more to find in it) and time is left."""
+        limit = AROUND_MAX_TITLES
+        while proven and limit < AROUND_WIDEST:
+            out = [t for t in affected if t not in search.incumbent.choices]
+            left = until - time.monotonic()
+            if not out or left < WIDEN_MIN_SECONDS:
+                return
+            limit *= 2
+            kept = search.incumbent.choices
+            freed = [
+                *search.state.unscheduled(),
+                *around(self.scenario, kept, out, published, limit),
+            ]
+            outcome = search.move(freed, REVISE_FIRST_SHARE * left, self.stop, deadline=until)
+            if outcome.choices is not None:
+                search.accept(outcome.choices)
+            proven = outcome.proven
+            self.log(
+                f"revise: {len(out)} affected titles still out; a move freeing {len(freed)} "
+                f"titles: priority {search.incumbent.priority}, proven {proven}"
+            )
 
     def _afresh_keeping(
         self, repaired: Repaired, published: frozenset[str], max_orders: int
@@ -699,7 +747,8 @@ class _Run:
         """
         started = time.monotonic()
         # a stopped solve returns at once: no time for checking displacements
-        seconds = 0.0 if self.stopped() else REASON_SECONDS
+        left = self.deadline - time.monotonic() - RESERVE_SECONDS
+        seconds = 0.0 if self.stopped() else max(0.0, min(self.reasons_reserve, left))
         explained = explain_unscheduled(
             self.scenario, plan, candidates, proven=proven, checker=self.checker, seconds=seconds
         )
