@@ -13,7 +13,8 @@ fewest changes (``revise``) and, for comparison, afresh, both with
 ones it breaks; for a rush title, the rush title), of those kept and dropped,
 other titles moved, Δ priority against the original plan, wall time; then
 medians. Where a re-plan drops an affected title, a fresh solve of
-``--long-seconds`` tells whether any plan found keeps it.
+``--long-seconds`` tells whether any plan found keeps it. With ``--plan-dir`` the
+original plan is kept in (or read from) that folder, so a case can be re-run.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ import statistics
 import time
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Literal
 
 from scheduler.check.checker import check_plan
 from scheduler.domain.model import Need, Scenario, Title, Unavailability, UnavailableKind
 from scheduler.domain.plan import Plan, Shoot
+from scheduler.io.plan_io import read_plan, write_plan
 from scheduler.samples.generate import sample_or_scenario
 from solver.slate.revise import repair, titles_moved
 from solver.slate.solve import solve
@@ -118,6 +121,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0, help="seed of the disruptions")
     parser.add_argument(
+        "--plan-dir",
+        type=Path,
+        help="the original plan's folder: read if it holds plan.csv, else written there "
+        "(to re-run the same disruptions on the same plan)",
+    )
+    parser.add_argument(
         "--long-seconds",
         type=float,
         default=300.0,
@@ -126,7 +135,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     scenario = sample_or_scenario(args.scenario)
-    original = solve(scenario, checker=check_plan, time_limit=args.plan_seconds).plan
+    if args.plan_dir is not None and (args.plan_dir / "plan.csv").exists():
+        original = read_plan(args.plan_dir)[0]
+    else:
+        original = solve(scenario, checker=check_plan, time_limit=args.plan_seconds).plan
+        if args.plan_dir is not None:
+            write_plan(args.plan_dir, original)
     base = _priority(scenario, original)
     print(f"original plan: priority {base}, {len(original.scheduled_title_ids)} titles")
     print(
