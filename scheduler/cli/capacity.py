@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scheduler.cli.solve import add_lang_argument
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import Scenario
 
@@ -111,7 +112,5 @@ def add_capacity_command(commands: Any) -> None:
         "--bucket-days", type=int, default=7, help="days per bucket of the model (default 7)"
     )
     capacity.add_argument("--solver", choices=["highs", "cbc"], default=None)
-    capacity.add_argument(
-        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
-    )
+    add_lang_argument(capacity)
     capacity.set_defaults(run=_cmd_capacity)

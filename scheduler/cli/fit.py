@@ -10,11 +10,11 @@ problem when the scenario, the plan or TITLE.csv is bad, or when no option exist
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scheduler.cli.solve import add_lang_argument, iso_date
 from scheduler.domain.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -86,13 +86,6 @@ def _print_table(outcome: FitOutcome) -> None:
     )
 
 
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text} is not a date YYYY-MM-DD") from error
-
-
 def add_fit_command(commands: Any) -> None:
     """Add ``fit`` to the command line's subparsers."""
     fit = commands.add_parser(
@@ -108,11 +101,9 @@ def add_fit_command(commands: Any) -> None:
     fit.add_argument("--json", action="store_true", help="print the options as JSON")
     fit.add_argument(
         "--published-until",
-        type=_iso_date,
+        type=iso_date,
         default=None,
         help="titles of the plan shooting on or before this date are published: never moved",
     )
-    fit.add_argument(
-        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
-    )
+    add_lang_argument(fit)
     fit.set_defaults(run=_cmd_fit)

@@ -16,7 +16,7 @@ from scheduler.cli.capacity import add_capacity_command
 from scheduler.cli.db import add_db_commands
 from scheduler.cli.fit import add_fit_command
 from scheduler.cli.revise import add_revise_command
-from scheduler.cli.solve import add_solve_command
+from scheduler.cli.solve import add_lang_argument, add_solve_command
 from scheduler.domain.errors import ScenarioError
 
 
@@ -78,9 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="check a scenario folder or .xlsx; list every problem (exit 1)"
     )
     validate.add_argument("scenario", help="scenario folder or .xlsx workbook")
-    validate.add_argument(
-        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
-    )
+    add_lang_argument(validate)
     validate.set_defaults(run=_cmd_validate)
 
     gen = commands.add_parser("generate", help="write a seeded sample scenario")
@@ -96,9 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check a plan folder against rules 1-9 (exit 1)")
     check.add_argument("scenario", help="scenario folder or .xlsx workbook")
     check.add_argument("plan", help="plan folder holding plan.csv, unscheduled.csv, kpis.json")
-    check.add_argument(
-        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
-    )
+    add_lang_argument(check)
     check.set_defaults(run=_cmd_check)
 
     add_capacity_command(commands)

@@ -11,19 +11,11 @@ needs approval (需审批).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from scheduler.cli.solve import add_search_arguments, print_progress
+from scheduler.cli.solve import add_lang_argument, add_search_arguments, iso_date, print_progress
 from scheduler.domain.errors import ScenarioError
-
-
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text} is not a date YYYY-MM-DD") from error
 
 
 def _cmd_revise(args: argparse.Namespace) -> int:
@@ -87,11 +79,9 @@ def add_revise_command(commands: Any) -> None:
     add_search_arguments(revise, default_seconds=15.0)
     revise.add_argument(
         "--published-until",
-        type=_iso_date,
+        type=iso_date,
         default=None,
         help="titles of the earlier plan shooting on or before this date are published",
     )
-    revise.add_argument(
-        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
-    )
+    add_lang_argument(revise)
     revise.set_defaults(run=_cmd_revise)

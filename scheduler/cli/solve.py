@@ -12,6 +12,7 @@ far is checked and written; a second aborts without writing anything.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import math
 import signal
 import sys
@@ -276,6 +277,21 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def iso_date(text: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text} is not a date YYYY-MM-DD") from error
+
+
+def add_lang_argument(parser: argparse.ArgumentParser) -> None:
+    """``--lang``: the language of a command's messages (Chinese, English or both)."""
+    parser.add_argument(
+        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
+    )
+
+
 def add_search_arguments(parser: argparse.ArgumentParser, default_seconds: float) -> None:
     """``--time-limit``, ``--seed`` and ``--workers``, as every planning command takes them."""
     parser.add_argument(
@@ -310,7 +326,5 @@ def add_solve_command(commands: Any) -> None:
         default=None,
         help="database URL for --save; default: env DATABASE_URL, else data/shootplan.db",
     )
-    solve.add_argument(
-        "--lang", choices=["zh", "en", "both"], default="both", help="language of the messages"
-    )
+    add_lang_argument(solve)
     solve.set_defaults(run=_cmd_solve)
