@@ -221,6 +221,44 @@ def test_a_rush_title_that_one_move_makes_room_for_gets_in_by_exactly_one_move()
     assert titles_moved(scenario, ONE_SET_PLAN, revised.plan) - {"急"} == {"低"}
 
 
+def two_day_title_after_two_one_day_titles(first_priority: int) -> tuple[Scenario, Plan]:
+    """One set and one crew over 4 days: 甲 (``first_priority``, day 0 only), 乙 (priority 1,
+    day 1 only) and 主 (priority 2, two days, actor A1), planned 甲, 乙, 主 主 — and A1 is
+    now off on days 2-3, so 主 can come back only on days 0-1, instead of 甲 and 乙."""
+    titles = (
+        small_title("甲", first_priority, 0, 0),
+        small_title("乙", 1, 1, 1),
+        small_title("主", 2, 0, 3, needs=(("办公室", 2),), cast=("A1",)),
+    )
+    scenario = small_scenario(
+        titles, days=4, actors=numbered_actors(1), unavailable=[outage("actor", "A1", 2, 3)]
+    )
+    plan = shoot_plan(
+        shoot_run("甲", 1, "B1", ["S1"], "C1"),
+        shoot_run("乙", 2, "B1", ["S1"], "C1"),
+        shoot_run("主", 3, "B1", ["S1", "S1"], "C1"),
+    )
+    return scenario, plan
+
+
+def test_a_broken_title_is_kept_when_what_it_displaces_weighs_the_same() -> None:
+    # 主 (2) against 甲 + 乙 (1 + 1): the same priority, so the title that broke is kept
+    scenario, plan = two_day_title_after_two_one_day_titles(first_priority=1)
+    revised = solve(scenario, checker=check_plan, time_limit=5.0, reference=plan)
+    assert check_plan(scenario, revised.plan) == []
+    assert revised.broken.keys() == {"主"}
+    assert revised.plan.scheduled_title_ids == {"主"}
+
+
+def test_a_broken_title_is_dropped_when_keeping_it_loses_priority() -> None:
+    # 主 (2) against 甲 + 乙 (2 + 1): keeping 主 would cost a point of priority
+    scenario, plan = two_day_title_after_two_one_day_titles(first_priority=2)
+    revised = solve(scenario, checker=check_plan, time_limit=5.0, reference=plan)
+    assert check_plan(scenario, revised.plan) == []
+    assert revised.broken.keys() == {"主"}
+    assert revised.plan.scheduled_title_ids == {"甲", "乙"}
+
+
 def test_a_re_plan_that_falls_back_to_planning_afresh_keeps_published_titles(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

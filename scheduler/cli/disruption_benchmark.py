@@ -48,13 +48,14 @@ def disruption(scenario: Scenario, plan: Plan, index: int, seed: int) -> Unavail
     a rush title."""
     rng = random.Random(seed * 1000 + index)
     kind = KINDS[index % len(KINDS)]
-    shoot = rng.choice(plan.shoots)
+    shoots = sorted(plan.shoots)  # the same disruptions for a plan solved or read back
+    shoot = rng.choice(shoots)
     if kind == "rush":
         return rush_title(scenario, shoot, rng, f"R{index + 1:03d}")
     if kind == "actor":
         cast = scenario.title_by_id[shoot.title_id].cast
         while not cast:
-            shoot = rng.choice(plan.shoots)
+            shoot = rng.choice(shoots)
             cast = scenario.title_by_id[shoot.title_id].cast
         resource = rng.choice(cast)
     else:
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> None:
         "| Δ priority (revise / afresh) | s (revise / afresh) |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    long_check: list[tuple[int, Scenario, set[str], Plan]] = []
+    long_check: list[tuple[int, Scenario, set[str], Plan, Plan]] = []
     rows = []
     for index in range(args.count):
         change = disruption(scenario, original, index, args.seed)
@@ -177,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         rows.append((moved_r, moved_f, delta_r, delta_f, sec_r))
         if dropped:
-            long_check.append((index + 1, changed, dropped, fresh))
+            long_check.append((index + 1, changed, dropped, fresh, revised))
     print(
         f"\nmedian: others moved {statistics.median(r[0] for r in rows)} (revise) / "
         f"{statistics.median(r[1] for r in rows)} (afresh); "
@@ -185,7 +186,9 @@ def main(argv: list[str] | None = None) -> None:
         f"{statistics.median(r[3] for r in rows):+}; "
         f"longest revise {max(r[4] for r in rows):.1f} s"
     )
-    for number, changed, dropped, fresh in long_check:
+    for number, changed, dropped, fresh, revised in long_check:
+        for title_id in sorted(dropped):
+            print(f"#{number} {title_id}: {revised.unscheduled.get(title_id, '')}")
         result = solve(changed, checker=check_plan, time_limit=args.long_seconds)
         kept_long = sorted(dropped & result.plan.scheduled_title_ids)
         kept_fresh = sorted(dropped & fresh.scheduled_title_ids)

@@ -59,8 +59,9 @@ MAX_SIZE = 300
 class Incumbent:
     """The best plan so far, as choices, with its Σ priority, changes and cost (CNY).
 
-    ``changes`` is how many titles of a re-plan's :class:`solver.slate.changes.Reference`
-    it moves or drops (0 without one).
+    ``changes`` is what it costs against a re-plan's :class:`solver.slate.changes.Reference`
+    (:meth:`~solver.slate.changes.Reference.penalty`: broken titles left out, then titles
+    moved or dropped; 0 without one).
     """
 
     scenario: Scenario
@@ -76,7 +77,7 @@ class Incumbent:
         self.cost = choices_cost(self.scenario, self.choices)
 
     def better_than(self, priority: int, cost: int, changes: int = 0) -> bool:
-        """Whether a plan beats this one: more priority, else fewer changes, else cheaper."""
+        """Whether a plan beats this one: more priority, else a smaller penalty, else cheaper."""
         return (-priority, changes, cost) < (-self.priority, self.changes, self.cost)
 
 

@@ -14,8 +14,13 @@ titles. So a revision:
    out, and the kept titles around them (:func:`around`: those sharing their
    cast, crews that could shoot them, bases with their set types, in their
    window) with the exact model, whose objective is the most priority, then
-   the fewest changed titles (:mod:`solver.slate.changes`); then keeps
-   searching neighbourhoods of the titles still left out with that objective.
+   the most of the broken titles kept, then the fewest changed titles
+   (:mod:`solver.slate.changes`); then keeps searching neighbourhoods of the
+   titles still left out with that objective.
+
+A broken title is dropped only when keeping it costs priority: between a plan
+that drops it and one of the same priority that keeps it by dropping others,
+the re-plan keeps it (the producer re-plans to save what broke).
 
 Published titles that still keep every rule never move. Kept titles keep
 their crew, base and days unless moving them lets more priority in; their sets

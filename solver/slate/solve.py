@@ -503,7 +503,8 @@ class _Run:
         )
         for title_id, reason in list(repaired.dropped.items())[:20]:
             self.log(f"revise: {title_id} must move — {reason}")
-        keep = Reference(repaired.kept, published & repaired.kept.keys())
+        broke = [t for t in repaired.dropped if t in self.scenario.title_by_id]
+        keep = Reference(repaired.kept, published & repaired.kept.keys(), frozenset(broke))
         search = LargeNeighbourhoodSearch(
             self.scenario, repaired.kept, seed=self.seed, workers=self.workers,
             max_orders=max_orders, neighbourhoods=(AroundUnscheduled(),), reference=keep,
@@ -517,7 +518,6 @@ class _Run:
         # room is made around the titles that broke and the titles new since the reference
         earlier = reference.scheduled_title_ids | reference.unscheduled.keys()
         new = [t.title_id for t in self.scenario.titles if t.title_id not in earlier]
-        broke = [t for t in repaired.dropped if t in self.scenario.title_by_id]
         freed = [*waiting, *around(self.scenario, repaired.kept, [*broke, *new], keep.published)]
         first_seconds = REVISE_FIRST_SHARE * (until - time.monotonic())
         outcome = search.move(freed, first_seconds, self.stop, deadline=until)
@@ -525,7 +525,8 @@ class _Run:
             search.accept(outcome.choices)
         self.log(
             f"revise: first move frees {len(freed)} titles: priority "
-            f"{search.incumbent.priority}, {search.incumbent.changes} changed, "
+            f"{search.incumbent.priority}, {len(keep.lost(search.incumbent.choices))} broken "
+            f"left out, {len(keep.changed(search.incumbent.choices))} changed, "
             f"proven {outcome.proven}"
         )
         self._widen_around([*broke, *new], search, outcome.proven, keep.published, until)

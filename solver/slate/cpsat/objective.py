@@ -130,12 +130,20 @@ def kept_unchanged(
 def maximise_priority_then_fewest_changes(
     model: cp_model.CpModel, variables: Variables, reference: Reference
 ) -> None:
-    """One objective for a re-plan: the most priority, and among equals the fewest changes.
+    """One objective for a re-plan: the most priority, then the most broken titles kept,
+    then the fewest changes.
 
-    Priority is multiplied by more than the number of titles that could stay
-    unchanged, so no saving of changes can pay for a lost point of priority. Cost
+    Each broken title kept weighs more than all titles that could stay unchanged,
+    and priority more than all of those together, so no saving of changes pays for
+    a broken title dropped, and neither pays for a lost point of priority. Cost
     is not in the objective: the search takes a cheaper plan only among plans of
     equal priority and changes (:meth:`solver.slate.lns.Incumbent.better_than`).
     """
     literals = kept_unchanged(model, variables, reference)
-    model.maximize((1 + len(literals)) * priority_scheduled(variables) + sum(literals))
+    broken = [v.scheduled for t, v in variables.titles.items() if t in reference.broken]
+    unchanged = 1 + len(literals)
+    model.maximize(
+        unchanged * (1 + len(broken)) * priority_scheduled(variables)
+        + unchanged * sum(broken)
+        + sum(literals)
+    )
