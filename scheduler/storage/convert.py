@@ -58,29 +58,52 @@ _TAGS: tuple[tuple[str, type], ...] = (
 )
 
 
+_ESCAPE = "$dict"
+"""Wraps a table of the user's whose one key is a tag (``[meta] "$date" = "zzz"``), so that
+it loads back as the table it was, not as a date."""
+_TAG_KEYS = frozenset({tag for tag, _kind in _TAGS} | {_ESCAPE})
+
+
 def to_json(value: object) -> Any:
     """``value`` with dates, times, tuples and mappings made JSON-ready."""
     for tag, kind in _TAGS:
         if isinstance(value, kind):
             return {tag: cast(dt.date | dt.time, value).isoformat()}
     if isinstance(value, Mapping):
-        return {str(key): to_json(item) for key, item in value.items()}
+        mapping = {str(key): to_json(item) for key, item in value.items()}
+        if len(mapping) == 1 and next(iter(mapping)) in _TAG_KEYS:
+            return {_ESCAPE: mapping}
+        return mapping
     if isinstance(value, list | tuple):
         return [to_json(item) for item in value]
     return value
 
 
+_PARSERS: dict[str, Any] = {
+    "$datetime": dt.datetime.fromisoformat,
+    "$date": dt.date.fromisoformat,
+    "$time": dt.time.fromisoformat,
+}
+
+
 def from_json(value: Any) -> Any:
-    """Undo :func:`to_json`."""
+    """Undo :func:`to_json`.
+
+    A tag whose text does not parse (``{"$date": "zzz"}``, stored by a ShootPlan
+    that did not yet escape the user's own tables) is kept as the table it is,
+    so one odd setting never makes the scenario impossible to load.
+    """
     if isinstance(value, dict):
         if len(value) == 1:
-            ((key, text),) = value.items()
-            if key == "$datetime":
-                return dt.datetime.fromisoformat(text)
-            if key == "$date":
-                return dt.date.fromisoformat(text)
-            if key == "$time":
-                return dt.time.fromisoformat(text)
+            ((key, item),) = value.items()
+            if key == _ESCAPE and isinstance(item, dict):
+                return {inner: from_json(part) for inner, part in item.items()}
+            parse = _PARSERS.get(key)
+            if parse is not None and isinstance(item, str):
+                try:
+                    return parse(item)
+                except ValueError:
+                    return {key: item}
         return {key: from_json(item) for key, item in value.items()}
     if isinstance(value, list):
         return [from_json(item) for item in value]

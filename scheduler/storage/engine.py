@@ -2,8 +2,14 @@
 
 The database is a SQLite file by default and PostgreSQL when ``DATABASE_URL``
 says so; both get the same schema from the Alembic revisions in
-``scheduler/migrations``, which :func:`get_engine` runs to head each time, so a
-database made by an older ShootPlan opens in a newer one.
+``scheduler/migrations``. :func:`get_engine` reads the schema's revision with a
+plain read and migrates only a database that is behind, under a lock and
+checking again inside it, so a database made by an older ShootPlan opens in a
+newer one, and processes starting together do not queue to migrate it.
+
+SQLite runs in WAL mode: reads (``READ_ONLY`` connections) are plain deferred
+transactions that never wait for a writer; writes take the write lock up front
+(``BEGIN IMMEDIATE``) and wait up to :data:`BUSY_TIMEOUT_S` for one another.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
@@ -24,6 +32,12 @@ from sqlalchemy.pool import StaticPool
 from scheduler.storage.errors import StorageError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+BUSY_TIMEOUT_S = 30.0
+"""How long a SQLite writer waits for another to finish before giving up."""
+READ_ONLY = "shootplan_read_only"
+"""Execution option of a connection that only reads: on SQLite, a deferred transaction."""
+MIGRATION_LOCK = 7_302_026_012
+"""PostgreSQL advisory lock held while migrating, so two starting processes migrate once."""
 DEFAULT_SQLITE_FILE = Path("data") / "shootplan.db"
 """Where the default database lives, relative to the current working directory."""
 
@@ -49,25 +63,34 @@ def _is_memory(url: URL) -> bool:
     return url.database in (None, "", ":memory:") or "mode=memory" in str(url.query)
 
 
-def _sqlite_transactions(engine: Engine) -> None:
-    """Make SQLite transactions real: foreign keys on, and one locked transaction per unit of work.
+def _sqlite_transactions(engine: Engine, memory: bool) -> None:
+    """Make SQLite transactions real: foreign keys on, WAL, and one transaction per unit of work.
 
     Python's sqlite3 module begins transactions only before writes, so a
     load that reads ten tables could see a save land halfway, and DDL would
-    run outside any transaction. Taking over BEGIN fixes both; IMMEDIATE takes
-    the write lock up front, so two writers queue instead of deadlocking.
+    run outside any transaction. Taking over BEGIN fixes both. A write takes
+    the write lock up front (IMMEDIATE), so two writers queue (for up to
+    :data:`BUSY_TIMEOUT_S`) instead of deadlocking; a read (``READ_ONLY``) is a
+    plain BEGIN, which in WAL mode reads one snapshot without waiting for
+    writers or making them wait.
     """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")  # kept in the file; a no-op once set
         cursor.execute("PRAGMA foreign_keys=ON")  # so deleting a scenario cascades
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_database_engine(url: str | None = None) -> Engine:
@@ -77,14 +100,14 @@ def create_database_engine(url: str | None = None) -> Engine:
     if sa_url.get_backend_name() == "sqlite":
         # Streamlit runs each page on its own thread; the pool hands a
         # connection to one thread at a time, so sharing is safe.
-        options["connect_args"] = {"check_same_thread": False}
+        options["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
         if _is_memory(sa_url):
             options["poolclass"] = StaticPool  # one connection, or each sees an empty db
         elif sa_url.database:
             Path(sa_url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(sa_url, **options)
     if sa_url.get_backend_name() == "sqlite":
-        _sqlite_transactions(engine)
+        _sqlite_transactions(engine, _is_memory(sa_url))
     return engine
 
 
@@ -114,6 +137,9 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
             _driver_execute(connection, "PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    # one migrating process at a time; alembic re-reads the revision after
+                    connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
                 yield connection
         finally:
             if sqlite:
@@ -126,6 +152,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with migration_connection(engine) as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the schema is at the latest revision, by a plain read (no lock, no write)."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current == head
 
 
 def _safe_url(engine: Engine) -> str:
@@ -148,7 +182,8 @@ def get_engine(url: str | None = None) -> Engine:
     """
     engine = create_database_engine(url)
     try:
-        upgrade(engine)
+        if not is_current(engine):
+            upgrade(engine)  # under the write lock, where alembic reads the revision again
     except SQLAlchemyError as error:
         engine.dispose()
         where = _safe_url(engine)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from scheduler.domain.errors import Lang
+from scheduler.domain.errors import Lang, Problem, ScenarioError
 from scheduler.domain.local_time import local_time
 
 
@@ -92,3 +93,41 @@ class StaleScenarioError(StorageError):
                 "Reload it"
             )
         super().__init__(zh, en)
+
+
+class UnstorableScenarioError(StorageError, ScenarioError):
+    """Values of the scenario the database cannot store; nothing was written.
+
+    Both a :class:`StorageError` (what a save's caller catches) and a
+    :class:`~scheduler.domain.errors.ScenarioError` whose ``problems`` name each
+    value at ``file:row:column`` (what the importer lists).
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        zh_lines = "\n".join(problem.format("zh") for problem in self.problems)
+        en_lines = "\n".join(problem.format("en") for problem in self.problems)
+        self.message_zh = f"有 {count} 个值无法存入数据库，未保存任何内容：\n{zh_lines}"
+        self.message_en = f"{count} value(s) cannot be stored; nothing was saved:\n{en_lines}"
+        Exception.__init__(self, f"{self.message_zh}\n{self.message_en}")
+
+    def format(self, lang: Lang = "both") -> str:
+        if lang == "zh":
+            return self.message_zh
+        if lang == "en":
+            return self.message_en
+        return str(self)
+
+
+def database_error(error: BaseException) -> StorageError:
+    """A raw driver error (locked, out of range …) said in Chinese first; nothing was saved."""
+    detail = str(getattr(error, "orig", None) or error).strip().splitlines()
+    first = detail[0] if detail else ""
+    if len(first) > 160:
+        first = f"{first[:159]}…"
+    kind = type(getattr(error, "orig", None) or error).__name__
+    return StorageError(
+        f"数据库出错，未保存任何内容；请稍后重试（{kind}: {first}）",
+        f"the database failed and nothing was saved; try again ({kind}: {first})",
+    )

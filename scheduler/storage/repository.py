@@ -11,17 +11,18 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, delete, distinct, func, insert, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
 from scheduler.domain.changes import Change, published_titles
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
+from scheduler.domain.storable import MAX_KEY_LENGTH, storage_problems, text_problem
 from scheduler.storage.convert import (
     Record,
     change_records,
@@ -35,11 +36,14 @@ from scheduler.storage.convert import (
     to_json,
     with_keys,
 )
+from scheduler.storage.engine import READ_ONLY
 from scheduler.storage.errors import (
     DuplicateNameError,
     NotFoundError,
     StaleScenarioError,
     StorageError,
+    UnstorableScenarioError,
+    database_error,
 )
 from scheduler.storage.rows import (
     CONTENT_ROWS,
@@ -134,10 +138,25 @@ class ScenarioStore:
         self.engine = engine
 
     @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on any error."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+    def _transaction(self, write: bool = True) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        ``write=False``: a read, which on SQLite takes no write lock, so readers
+        never queue behind writers. A raw driver error (locked, out of range …)
+        comes out as a :class:`StorageError` in Chinese; an ``IntegrityError``
+        stays as it is for the callers that turn it into a name clash.
+        """
+        bind = self.engine if write else self.engine.execution_options(**{READ_ONLY: True})
+        try:
+            with Session(bind, expire_on_commit=False) as session, session.begin():
+                yield session
+        except IntegrityError:
+            raise
+        except (DBAPIError, OverflowError) as error:
+            raise database_error(error) from error
+
+    def _reading(self) -> AbstractContextManager[Session]:
+        return self._transaction(write=False)
 
     # -- scenarios ------------------------------------------------------------
 
@@ -149,6 +168,7 @@ class ScenarioStore:
         DuplicateNameError
             A stored scenario already has that name.
         """
+        _check_storable(scenario)
         try:
             with self._transaction() as session:
                 scenario_id = self._add(session, scenario)
@@ -158,18 +178,18 @@ class ScenarioStore:
 
     def list(self) -> builtins.list[ScenarioInfo]:
         """Every stored scenario, by name."""
-        with self._transaction() as session:
+        with self._reading() as session:
             return self._infos(session)
 
     def find(self, name: str) -> ScenarioInfo | None:
         """The stored scenario called ``name``, or ``None``."""
-        with self._transaction() as session:
+        with self._reading() as session:
             scenario_id = self._id_of(session, name)
             return None if scenario_id is None else self._infos(session, scenario_id)[0]
 
     def info(self, scenario_id: int) -> ScenarioInfo:
         """What the list of scenarios shows about one scenario."""
-        with self._transaction() as session:
+        with self._reading() as session:
             infos = self._infos(session, scenario_id)
         if not infos:
             raise NotFoundError("scenario", scenario_id)
@@ -177,7 +197,7 @@ class ScenarioStore:
 
     def load(self, scenario_id: int) -> tuple[Scenario, int]:
         """The stored scenario and its version (pass the version back to :meth:`save`)."""
-        with self._transaction() as session:
+        with self._reading() as session:
             return self._read(session, scenario_id)
 
     def save(self, scenario_id: int, scenario: Scenario, expected_version: int) -> int:
@@ -193,6 +213,7 @@ class ScenarioStore:
         NotFoundError
             No scenario has that id.
         """
+        _check_storable(scenario)
         try:
             with self._transaction() as session:
                 return self._replace(session, scenario_id, scenario, expected_version)
@@ -225,6 +246,7 @@ class ScenarioStore:
         NotFoundError
             No scenario has that id.
         """
+        _check_storable(scenario)
         try:
             with self._transaction() as session:
                 version = self._replace(session, scenario_id, scenario, expected_version)
@@ -235,16 +257,20 @@ class ScenarioStore:
 
     def clone(self, scenario_id: int, new_name: str) -> ScenarioInfo:
         """Store a copy of a scenario under ``new_name`` (version 1, no plans), for what-ifs."""
+        _check_name(new_name)
         try:
             with self._transaction() as session:
                 scenario, _version = self._read(session, scenario_id)
-                copy_id = self._add(session, replace(scenario, name=new_name))
+                copy = replace(scenario, name=new_name)
+                _check_storable(copy)
+                copy_id = self._add(session, copy)
                 return self._infos(session, copy_id)[0]
         except IntegrityError as error:
             raise self._name_clash(new_name, error) from error
 
     def rename(self, scenario_id: int, new_name: str) -> ScenarioInfo:
         """Give a stored scenario a new name; this is a change, so its version goes up."""
+        _check_name(new_name)
         try:
             with self._transaction() as session:
                 other = self._id_of(session, new_name)
@@ -300,7 +326,7 @@ class ScenarioStore:
 
     def list_plans(self, scenario_id: int) -> builtins.list[PlanInfo]:
         """The stored plans of a scenario, oldest first."""
-        with self._transaction() as session:
+        with self._reading() as session:
             if session.get(ScenarioRow, scenario_id) is None:
                 raise NotFoundError("scenario", scenario_id)
             rows = session.exec(
@@ -312,7 +338,7 @@ class ScenarioStore:
 
     def load_plan(self, plan_id: int) -> tuple[Plan, dict[str, Any], PlanInfo]:
         """A stored plan, its KPIs and what the list of plans shows about it."""
-        with self._transaction() as session:
+        with self._reading() as session:
             row = session.get(PlanRow, plan_id)
             if row is None:
                 raise NotFoundError("plan", plan_id)
@@ -326,7 +352,7 @@ class ScenarioStore:
 
     def load_changes(self, plan_id: int) -> builtins.list[Change] | None:
         """A stored re-plan's change list (变更单); ``None`` for a plan that was no re-plan."""
-        with self._transaction() as session:
+        with self._reading() as session:
             row = session.get(PlanRow, plan_id)
             if row is None:
                 raise NotFoundError("plan", plan_id)
@@ -395,14 +421,14 @@ class ScenarioStore:
 
     def list_publications(self, scenario_id: int) -> builtins.list[PublicationInfo]:
         """The scenario's publications, oldest first."""
-        with self._transaction() as session:
+        with self._reading() as session:
             if session.get(ScenarioRow, scenario_id) is None:
                 raise NotFoundError("scenario", scenario_id)
             return self._publication_infos(session, scenario_id=scenario_id)
 
     def load_publication(self, publication_id: int) -> tuple[Plan, PublicationInfo]:
         """The published shoots (as a plan that leaves nothing out) and the publication."""
-        with self._transaction() as session:
+        with self._reading() as session:
             infos = self._publication_infos(session, publication_id=publication_id)
             if not infos:
                 raise NotFoundError("publication", publication_id)
@@ -541,7 +567,7 @@ class ScenarioStore:
 
     def _read(self, session: Session, scenario_id: int) -> tuple[Scenario, int]:
         # FOR SHARE (PostgreSQL) keeps a save from landing between the reads
-        # below; SQLite's BEGIN IMMEDIATE already serialises them.
+        # below; on SQLite (WAL) one transaction reads one snapshot.
         row = session.exec(
             select(ScenarioRow)
             .where(col(ScenarioRow.id) == scenario_id)
@@ -623,9 +649,23 @@ class ScenarioStore:
 
     def _name_clash(self, name: str, error: IntegrityError) -> Exception:
         """A duplicate-name error if ``name`` is now taken (a concurrent write), else ``error``."""
-        with self._transaction() as session:
+        with self._reading() as session:
             taken = self._id_of(session, name) is not None
-        return DuplicateNameError(name) if taken else error
+        return DuplicateNameError(name) if taken else database_error(error)
+
+
+def _check_storable(scenario: Scenario) -> None:
+    """Refuse, before any write, a scenario holding values the database cannot store."""
+    problems = storage_problems(scenario)
+    if problems:
+        raise UnstorableScenarioError(problems)
+
+
+def _check_name(name: str) -> None:
+    found = text_problem(name, MAX_KEY_LENGTH)
+    if found:
+        en, zh = found
+        raise StorageError(f"场景名称{zh}", f"the scenario name {en}")
 
 
 def _plan_info(row: PlanRow) -> PlanInfo:
