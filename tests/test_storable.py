@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from scheduler.domain.errors import ScenarioError
 from scheduler.domain.model import Scenario
+from scheduler.domain.storable import storage_problems
 from scheduler.storage import ScenarioStore, StorageError, repository
 from tests import test_storage
 from tests.factories import storage_plan, storage_scenario
@@ -194,3 +195,15 @@ def test_a_raw_database_error_becomes_a_storage_error_in_chinese(
     assert error.value.format("zh").startswith("数据库出错，未保存任何内容")
     assert "database is locked" in error.value.format("zh")
     assert snapshot(engine) == before
+
+
+# -- the check itself, as the importer calls it -------------------------------------------
+
+
+def test_the_importer_names_a_workbook_sheet_and_a_clean_scenario_has_no_problem() -> None:
+    bad = with_priority(storage_scenario(), -(2**31) - 1)
+
+    (problem,) = storage_problems(bad, label=lambda sheet: sheet)
+
+    assert (problem.file, problem.row, problem.column) == ("titles", 2, "priority")
+    assert storage_problems(storage_scenario()) == []
