@@ -4,12 +4,13 @@ and per-base booking sheets (排期表).
 Every function returns the file's bytes (or the table it is made of), so the
 app can offer them for download and tests can read them back. Headers are
 ``"中文 English"``; ``plan.csv`` and ``unscheduled.csv`` keep the SPEC's columns
-exactly, as :func:`scheduler.io.plan_io.write_plan` writes them. Streamlit-free.
+exactly, as :func:`scheduler.io.plan_io.write_plan` writes them. Every text cell of every
+file goes through :func:`scheduler.domain.cells.spreadsheet_cell`, so a name such as
+``=HYPERLINK(…)`` is text, never a live formula. Streamlit-free.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,9 +20,10 @@ from typing import Any
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
+from scheduler.domain.cells import spreadsheet_cell
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan, Shoot
-from scheduler.io.plan_io import PLAN_COLUMNS, UNSCHEDULED_COLUMNS
+from scheduler.io.plan_io import PLAN_COLUMNS, plan_csv_text, unscheduled_csv_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv"
@@ -81,26 +83,21 @@ def _sorted_shoots(plan: Plan) -> list[Shoot]:
     return sorted(plan.shoots, key=lambda s: (s.date, s.base_id, s.set_id, s.title_id, s.crew_id))
 
 
-def _csv_bytes(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
 def plan_csv(plan: Plan) -> bytes:
     """``plan.csv`` as the SPEC says: per shoot title_id, date, base_id, set_id, crew_id."""
-    rows = [
-        (s.title_id, s.date.isoformat(), s.base_id, s.set_id, s.crew_id)
-        for s in _sorted_shoots(plan)
-    ]
-    return _csv_bytes(PLAN_COLUMNS, rows)
+    return plan_csv_text(plan).encode("utf-8")
 
 
 def unscheduled_csv(plan: Plan) -> bytes:
     """``unscheduled.csv``: title_id and the reason it is left out."""
-    return _csv_bytes(UNSCHEDULED_COLUMNS, plan.unscheduled.items())
+    return unscheduled_csv_text(plan).encode("utf-8")
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell (and header) neutralised against spreadsheet formulas."""
+    safe = frame.map(spreadsheet_cell)
+    safe.columns = [spreadsheet_cell(column) for column in frame.columns]
+    return safe
 
 
 def day_label(when: date) -> str:
@@ -227,13 +224,18 @@ def _workbook(sheets: Mapping[str, pd.DataFrame], frozen_columns: int = 0) -> by
     """An .xlsx with one sheet per frame: header row frozen, columns sized to their content."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in zip(_sheet_names(sheets), sheets.values(), strict=True):
+        for name, shown in zip(_sheet_names(sheets), sheets.values(), strict=True):
+            frame = safe_frame(shown)
             frame.to_excel(writer, sheet_name=name, index=False, freeze_panes=(1, frozen_columns))
             sheet = writer.sheets[name]
             for number, column in enumerate(frame.columns, start=1):
                 cells = [column, *frame[column].head(500).tolist()]
                 width = min(60, max(_width(cell) for cell in cells) + 2)
                 sheet.column_dimensions[get_column_letter(number)].width = width
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":  # no formula leaves the app
+                        cell.data_type = "s"
     return buffer.getvalue()
 
 
@@ -285,7 +287,7 @@ def crew_schedule_csv(scenario: Scenario, plan: Plan, crew_id: str) -> bytes:
     """One crew's daily schedule as CSV, with the byte-order mark Excel needs to show Chinese."""
     schedule = crew_schedule(scenario, plan)
     own = schedule[schedule["剧组编号 crew id"] == crew_id]
-    return own.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
+    return safe_frame(own).to_csv(index=False, lineterminator="\n").encode("utf-8-sig")
 
 
 def crew_schedule_workbook(scenario: Scenario, plan: Plan) -> bytes:

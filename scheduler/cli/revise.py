@@ -20,7 +20,7 @@ from scheduler.domain.errors import ScenarioError
 
 def _cmd_revise(args: argparse.Namespace) -> int:
     from scheduler.domain.changes import published_titles
-    from scheduler.io.plan_io import read_plan, write_changes, write_plan
+    from scheduler.io.plan_io import read_plan, write_plan
     from scheduler.io.validation import load_scenario
     from scheduler.services.planning import plan_scenario
 
@@ -50,8 +50,11 @@ def _cmd_revise(args: argparse.Namespace) -> int:
         print(f"状态 status: 出错 error — 未写入 {args.out} / nothing written to {args.out}")
         return 1
     out = Path(args.out)
-    write_plan(out, outcome.plan, outcome.kpis)
-    write_changes(out, outcome.changes)
+    try:
+        write_plan(out, outcome.plan, outcome.kpis, changes=outcome.changes)
+    except OSError as error:
+        print(error)
+        return 1
     kpis = outcome.kpis
     approval = sum(1 for c in outcome.changes if c.why.startswith("已发布"))
     print(

@@ -263,7 +263,11 @@ def _cmd_solve(args: argparse.Namespace) -> int:
     from scheduler.io.plan_io import write_plan
 
     out = Path(args.out)
-    write_plan(out, outcome.plan, outcome.kpis)
+    try:
+        write_plan(out, outcome.plan, outcome.kpis)
+    except OSError as error:
+        print(error)
+        return 1
     print(_summary(outcome, out, scenario))
     if store is not None and stored is not None:
         from scheduler.services.planning import save_outcome

@@ -3,7 +3,12 @@
 ``plan.csv`` has one row per shoot (title_id, date, base_id, set_id, crew_id),
 sorted by date, base and set so that a producer reads it day by day;
 ``unscheduled.csv`` has title_id and reason; ``kpis.json`` holds the KPIs
-(UTF-8, Chinese kept as is). Reading reports every problem at once as
+(UTF-8, Chinese kept as is); a re-plan adds ``changes.csv``. The folder is
+written whole: every file goes into a temporary sibling folder, which then
+takes the folder's place, so a reader (or a write killed half-way) sees
+either the complete old set of files or the complete new one. Text cells
+are neutralised against spreadsheet formulas (:mod:`scheduler.domain.cells`)
+and restored on reading. Reading reports every problem at once as
 ``file:row:column: message`` in a :class:`PlanError`; unknown extra columns
 are ignored. Whether the plan keeps the rules is the checker's business,
 not this module's.
@@ -11,14 +16,20 @@ not this module's.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
 import io
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from scheduler.domain.cells import restore_cell, spreadsheet_text
 from scheduler.domain.changes import CHANGE_COLUMNS, Change
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.plan import Plan, Shoot
@@ -41,44 +52,149 @@ class PlanError(ScenarioError):
         self.args = (f"{len(self.problems)} problem(s) in the plan:\n{lines}",)
 
 
+PLAN_FILES = frozenset({PLAN_FILE, UNSCHEDULED_FILE, CHANGES_FILE, KPIS_FILE})
+"""The files a plan folder is made of; a folder holding anything else is not replaced."""
+
+WRITE_HOOK = "SHOOTPLAN_PLAN_WRITE_PAUSE"
+"""Environment variable (tests only): seconds to pause after each file written, so that a
+test can kill a write half-way."""
+
+
 def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_text(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 
-def write_plan(directory: Path, plan: Plan, kpis: Mapping[str, Any] | None = None) -> None:
-    """Write ``plan`` (and ``kpis`` if given) into ``directory``, creating it if needed.
-
-    A stale ``kpis.json`` is removed when no KPIs are given, so the folder
-    never pairs a plan with another plan's numbers.
-    """
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+def plan_csv_text(plan: Plan) -> str:
+    """``plan.csv``'s text: a row per shoot, sorted by date, base, set, title and crew."""
     shoots = sorted(
         plan.shoots, key=lambda s: (s.date, s.base_id, s.set_id, s.title_id, s.crew_id)
     )
     rows = [(s.title_id, s.date.isoformat(), s.base_id, s.set_id, s.crew_id) for s in shoots]
-    (directory / PLAN_FILE).write_text(_csv_text(PLAN_COLUMNS, rows), encoding="utf-8")
-    reasons = [(title_id, reason) for title_id, reason in plan.unscheduled.items()]
-    (directory / UNSCHEDULED_FILE).write_text(
-        _csv_text(UNSCHEDULED_COLUMNS, reasons), encoding="utf-8"
-    )
-    kpis_path = directory / KPIS_FILE
-    if kpis is None:
-        kpis_path.unlink(missing_ok=True)
-    else:
-        text = json.dumps(kpis, ensure_ascii=False, indent=2) + "\n"
-        kpis_path.write_text(text, encoding="utf-8")
+    return _csv_text(PLAN_COLUMNS, rows)
 
 
-def write_changes(directory: Path, changes: Sequence[Change]) -> None:
-    """Write ``changes.csv`` (the change list of a re-plan) into ``directory``."""
-    directory.mkdir(parents=True, exist_ok=True)
+def unscheduled_csv_text(plan: Plan) -> str:
+    """``unscheduled.csv``'s text: title_id and reason of each title left out."""
+    return _csv_text(UNSCHEDULED_COLUMNS, list(plan.unscheduled.items()))
+
+
+def changes_csv_text(changes: Sequence[Change]) -> str:
+    """``changes.csv``'s text: the change list of a re-plan."""
     rows = [(c.title_id, c.what, c.before, c.after, c.why) for c in changes]
-    (directory / CHANGES_FILE).write_text(_csv_text(CHANGE_COLUMNS, rows), encoding="utf-8")
+    return _csv_text(CHANGE_COLUMNS, rows)
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    pause = os.environ.get(WRITE_HOOK)
+    if pause:
+        import time
+
+        time.sleep(float(pause))
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every system can fsync a folder
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2``); ``False`` where that is unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    done = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    return bool(done == 0)
+
+
+def _replace_folder(new: Path, directory: Path) -> None:
+    """Put the complete folder ``new`` where ``directory`` is, the old one never half-replaced."""
+    if not directory.exists():
+        new.rename(directory)
+    elif _exchange(new, directory):
+        shutil.rmtree(new)  # now the old folder
+    else:
+        old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old-", dir=directory.parent))
+        old.rmdir()
+        directory.rename(old)
+        new.rename(directory)
+        shutil.rmtree(old)
+    _sync_folder(directory.parent)
+
+
+def write_plan(
+    directory: Path,
+    plan: Plan,
+    kpis: Mapping[str, Any] | None = None,
+    changes: Sequence[Change] | None = None,
+) -> None:
+    """Write ``plan`` (with ``kpis`` and ``changes`` if given) as the folder ``directory``.
+
+    The files are written and synced in a temporary sibling folder, which then
+    replaces ``directory`` whole; a stale ``kpis.json`` or ``changes.csv`` thus
+    never survives, so the folder never pairs a plan with another plan's numbers.
+
+    Raises
+    ------
+    FileExistsError
+        If ``directory`` holds files that are not a plan's (it is left as it was).
+    """
+    directory = Path(directory).absolute()
+    if directory.is_dir():
+        foreign = sorted(
+            entry.name for entry in directory.iterdir() if entry.name not in PLAN_FILES
+        )
+        if foreign:
+            listed = "、".join(foreign[:5])
+            raise FileExistsError(
+                f"输出文件夹 {directory} 中有不属于排期方案的文件（{listed}），未写入；"
+                f"请换一个新文件夹 / {directory} holds files that are not a plan's "
+                f"({', '.join(foreign[:5])}); nothing written, choose a new folder"
+            )
+    elif directory.exists():
+        raise FileExistsError(
+            f"{directory} 是文件而不是文件夹，未写入 / {directory} is a file, not a folder"
+        )
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
+    try:
+        _write_synced(new / PLAN_FILE, plan_csv_text(plan))
+        _write_synced(new / UNSCHEDULED_FILE, unscheduled_csv_text(plan))
+        if changes is not None:
+            _write_synced(new / CHANGES_FILE, changes_csv_text(changes))
+        if kpis is not None:
+            text = json.dumps(kpis, ensure_ascii=False, indent=2) + "\n"
+            _write_synced(new / KPIS_FILE, text)
+        new.chmod(0o777 & ~_umask())
+        _sync_folder(new)
+        _replace_folder(new, directory)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _read_rows(
@@ -133,7 +249,13 @@ def _read_rows(
             continue
         cells = cells + [""] * (len(header) - len(cells))
         rows.append(
-            (line, {column: cell.strip() for column, cell in zip(header, cells, strict=True)})
+            (
+                line,
+                {
+                    column: restore_cell(cell.strip())
+                    for column, cell in zip(header, cells, strict=True)
+                },
+            )
         )
     return rows
 
