@@ -11,6 +11,7 @@ import streamlit as st
 
 from scheduler.app import fitting
 from scheduler.app.plan_view import PlanMessage
+from scheduler.app.text import markdown_text as md
 from scheduler.domain.errors import ScenarioError
 from scheduler.services.planning import UncheckedPlanError
 from scheduler.storage import StorageError
@@ -51,7 +52,7 @@ def fit_section(
             st.session_state.pop(OUTCOME_KEY, None)
             st.error("插单剧目有问题 / the rush title has problems:")
             for problem in error.problems:
-                st.markdown(f"- {problem.format('both')}")
+                st.markdown(f"- {md(problem.format('both'))}")
         else:
             st.session_state[OUTCOME_KEY] = fitting.KeptFit(
                 current.info.scenario_id, current.version, plan_id, outcome
@@ -145,10 +146,10 @@ def _options(current: Current, kept: fitting.KeptFit) -> None:
                 current.store, current.info.scenario_id, current.version, outcome, int(index)
             )
         except UncheckedPlanError as error:
-            st.error(str(error))
+            st.error(md(str(error)))
             return
         except StorageError as error:
-            st.error(error.format())
+            st.error(md(error.format()))
             return
         st.session_state.pop(OUTCOME_KEY, None)
         st.session_state[FLASH_KEY] = fitting.accepted_message(outcome, accepted)

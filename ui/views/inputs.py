@@ -30,6 +30,7 @@ from scheduler.app.editing import (
     typed_dates,
 )
 from scheduler.app.rows import row_text
+from scheduler.app.text import markdown_text as md
 from scheduler.domain.model import Scenario
 from scheduler.io.tables import SETTINGS_SHEET
 from scheduler.storage import StaleScenarioError, StorageError
@@ -345,7 +346,7 @@ with top:
                     " / Your edits are still below: copy what you need, then reload."
                 )
             except StorageError as error:
-                st.error(error.format())
+                st.error(md(error.format()))
             else:
                 st.session_state[key] = (check.scenario, new_version, generation)
                 for part in ("given", "edited", "settings", "dirty"):

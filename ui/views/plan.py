@@ -27,6 +27,7 @@ from scheduler.app.plan_view import (
     saved_message,
     stale_plan_warning,
 )
+from scheduler.app.text import markdown_text as md
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.services.pinning import PinError, pin_from_plan, unpin
@@ -177,7 +178,7 @@ def finished_job(current: Current, job: SolveJob) -> PlanMessage | None:
     """
     st.session_state.pop(LIVE_KEY, None)
     if job.error is not None:
-        st.error(f"排期出错 / the solve failed: {job.error}")
+        st.error(f"排期出错 / the solve failed: {md(job.error)}")
         return None
     outcome = job.outcome
     if outcome is None:
@@ -188,7 +189,7 @@ def finished_job(current: Current, job: SolveJob) -> PlanMessage | None:
             "the checker rejected the plan; it is neither saved nor shown"
         )
         for problem in outcome.problems:
-            st.markdown(f"- {problem}")
+            st.markdown(f"- {md(problem)}")
         return None
     label = plan_name(
         "fresh" if job.reference is None else "revised",
@@ -200,7 +201,7 @@ def finished_job(current: Current, job: SolveJob) -> PlanMessage | None:
     try:
         plan_id = save_job_plan(job, current.store, label)  # later calls: the same id
     except StorageError as error:
-        st.error(error.format())
+        st.error(md(error.format()))
         return None
     if plan_id is None:
         return None
@@ -368,9 +369,9 @@ def publish_controls(
         try:
             info = publish(current.store, current.info.scenario_id, shown.info.plan_id, until, who)
         except PublishError as error:
-            st.error(str(error))
+            st.error(md(str(error)))
         except StorageError as error:
-            st.error(error.format())
+            st.error(md(error.format()))
         else:
             st.session_state[PUBLISHED_KEY] = published_message(info)
             st.rerun()
@@ -388,7 +389,7 @@ def save_pins(current: Current, scenario: Scenario, shown_id: int, message: str)
     try:
         current.store.save(current.info.scenario_id, scenario, current.version)
     except StorageError as error:  # a stale version among them: nothing saved
-        st.error(error.format())
+        st.error(md(error.format()))
         return
     st.session_state[FLASH_KEY] = PlanMessage(shown_id, message)
     st.rerun()
@@ -425,7 +426,7 @@ def pins(current: Current, shown: CurrentPlan) -> None:
             try:
                 pinned = pin_from_plan(scenario, shown.plan, title_id, crew, base, start)
             except PinError as error:
-                st.error(str(error))
+                st.error(md(str(error)))
             else:
                 save_pins(
                     current,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scheduler.app.support import scenario_rows
+from scheduler.app.text import markdown_text as md
 from scheduler.domain.errors import ScenarioError
 from scheduler.io.scenario_files import (
     scenario_from_upload,
@@ -42,7 +43,7 @@ def open_scenario(scenario_id: int) -> None:
 
 def open_action(info: ScenarioInfo) -> None:
     open_scenario(info.scenario_id)
-    flash("success", f"已打开「{info.name}」/ opened {info.name!r}")
+    flash("success", f"已打开「{md(info.name)}」/ opened {md(repr(info.name))}")
 
 
 def new_name(key: str) -> str | None:
@@ -66,7 +67,8 @@ def clone_action(info: ScenarioInfo, key: str) -> None:
     open_scenario(copy.scenario_id)
     flash(
         "success",
-        f"已复制「{info.name}」为「{copy.name}」并打开 / cloned {info.name!r} as {copy.name!r}",
+        f"已复制「{md(info.name)}」为「{md(copy.name)}」并打开 / "
+        f"cloned {md(repr(info.name))} as {md(repr(copy.name))}",
     )
 
 
@@ -81,7 +83,8 @@ def rename_action(info: ScenarioInfo, key: str) -> None:
         return
     flash(
         "success",
-        f"已改名为「{renamed.name}」（版本 v{renamed.version}）/ renamed to {renamed.name!r}",
+        f"已改名为「{md(renamed.name)}」（版本 v{renamed.version}）/ "
+        f"renamed to {md(repr(renamed.name))}",
     )
 
 
@@ -103,7 +106,7 @@ def delete_action(info: ScenarioInfo) -> None:
     for key in (SCENARIO_KEY, CHOSEN_KEY):
         if st.session_state.get(key) == info.scenario_id:
             st.session_state.pop(key)
-    flash("success", f"已删除「{info.name}」/ deleted {info.name!r}")
+    flash("success", f"已删除「{md(info.name)}」/ deleted {md(repr(info.name))}")
 
 
 def import_action(uploader_key: str) -> None:
@@ -127,8 +130,9 @@ def import_action(uploader_key: str) -> None:
     st.session_state[IMPORT_NAME_KEY] = ""
     flash(
         "success",
-        f"已导入「{info.name}」（{info.title_count} 个剧目，{info.base_count} 个基地）并打开 / "
-        f"imported {info.name!r} and opened it",
+        f"已导入「{md(info.name)}」（{info.title_count} 个剧目，"
+        f"{info.base_count} 个基地）并打开 / "
+        f"imported {md(repr(info.name))} and opened it",
     )
 
 
@@ -201,8 +205,9 @@ if infos:
     if st.session_state.get(CONFIRM_KEY) == chosen_id:
         plan_count = len(store.list_plans(chosen_id))
         st.warning(
-            f"确定删除「{chosen.name}」及其 {plan_count} 个排期方案吗？此操作无法撤销。"
-            f" / Delete {chosen.name!r} and its {plan_count} plan(s)? This cannot be undone."
+            f"确定删除「{md(chosen.name)}」及其 {plan_count} 个排期方案吗？此操作无法撤销。"
+            f" / Delete {md(repr(chosen.name))} and its {plan_count} plan(s)?"
+            " This cannot be undone."
         )
         confirm_column, cancel_column, _ = st.columns([1, 1, 4])
         confirm_column.button(
@@ -234,8 +239,8 @@ st.button("导入 Import", key="scenarios_import", on_click=import_action, args=
 if refused := st.session_state.get(IMPORT_PROBLEMS_KEY):
     file_name, problems = refused
     st.error(
-        f"「{file_name}」有 {len(problems)} 个问题，未导入任何内容。"
-        f" / {file_name}: {len(problems)} problem(s), nothing was imported."
+        f"「{md(file_name)}」有 {len(problems)} 个问题，未导入任何内容。"
+        f" / {md(file_name)}: {len(problems)} problem(s), nothing was imported."
     )
     st.code(
         "\n".join(problem.format("both") for problem in problems), language=None, wrap_lines=True
@@ -246,13 +251,15 @@ st.subheader("导出 Export")
 if current is None:
     st.caption("没有当前场景 / no current scenario")
 else:
-    st.caption(f"当前场景「{current.info.name}」，版本 v{current.version} / the current scenario")
+    st.caption(
+        f"当前场景「{md(current.info.name)}」，版本 v{current.version} / the current scenario"
+    )
     exported, exported_name = current.scenario, current.info.name  # for the callbacks below
     xlsx_column, zip_column, _ = st.columns([1, 1, 2])
     xlsx_column.download_button(
         "下载 .xlsx 工作簿 Workbook",
         data=lambda: scenario_to_xlsx_bytes(exported),
-        file_name=f"{current.info.name}.xlsx",
+        file_name=f"{md(current.info.name)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="scenarios_export_xlsx",
         icon=":material/download:",
@@ -260,7 +267,7 @@ else:
     zip_column.download_button(
         "下载 CSV 文件夹 .zip",
         data=lambda: scenario_to_zip_bytes(exported, exported_name),
-        file_name=f"{current.info.name}.zip",
+        file_name=f"{md(current.info.name)}.zip",
         mime="application/zip",
         key="scenarios_export_zip",
         icon=":material/download:",

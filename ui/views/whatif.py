@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from scheduler.app import compare
+from scheduler.app.text import markdown_text as md
 from ui import kpi_charts as charts
 from ui.current import pick_scenario
 
@@ -48,7 +49,7 @@ named_kpis = {plan.name: plan.kpis for plan in compared}
 reference = compared[0]
 
 st.subheader("指标对比 KPIs side by side")
-st.caption(f"Δ = 该方案 − 基准「{reference.name}」 / Δ = plan minus the reference")
+st.caption(f"Δ = 该方案 − 基准「{md(reference.name)}」 / Δ = plan minus the reference")
 st.dataframe(charts.style_kpi_table(compare.compare_kpis(named_kpis)), hide_index=True)
 target = reference.kpis.get("targets", {}).get("parallel_shoots_per_day")
 st.plotly_chart(charts.parallel_compare_chart(compare.parallel_shoots_by_plan(named_kpis), target))
