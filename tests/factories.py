@@ -15,7 +15,10 @@
 
 from __future__ import annotations
 
+import io
 import random
+import struct
+import zipfile
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, time, timedelta
@@ -952,3 +955,33 @@ def write_rush_title(
     lines.extend(",".join(row.get(column, "") for column in header) for row in rows)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def zip_bytes(files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip holding ``files`` (name → content), compressed with ``method``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", method) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def lying_zip(name: str, content: bytes, declared: int) -> bytes:
+    """A zip whose one entry holds ``content`` but declares ``declared`` bytes unpacked."""
+    data = bytearray(zip_bytes({name: content}))
+    local = data.index(b"PK\x03\x04")
+    struct.pack_into("<I", data, local + 22, declared)
+    central = data.index(b"PK\x01\x02")
+    struct.pack_into("<I", data, central + 24, declared)
+    return bytes(data)
+
+
+def flag_zip(name: str, content: bytes, *, flag_bits: int = 0, method: int | None = None) -> bytes:
+    """A zip whose one entry is marked encrypted (flag bit 0) or compressed by ``method``."""
+    data = bytearray(zip_bytes({name: content}))
+    for signature, flags_at, method_at in ((b"PK\x03\x04", 6, 8), (b"PK\x01\x02", 8, 10)):
+        at = data.index(signature)
+        struct.pack_into("<H", data, at + flags_at, flag_bits)
+        if method is not None:
+            struct.pack_into("<H", data, at + method_at, method)
+    return bytes(data)

@@ -47,6 +47,7 @@ from scheduler.io.tables import (
     ScenarioTables,
     Source,
     Table,
+    UnreadableArchive,
     read_tables,
 )
 
@@ -111,7 +112,9 @@ def _a(word: str) -> str:
 
 # -- reading cells -------------------------------------------------------------
 
-_WHOLE = re.compile(r"[+-]?[0-9]+(\.0*)?")
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}(\.0*)?")
+"""A whole number of at most 18 digits: more is no count or price, and ``int`` of 4,300
+digits or more raises instead of answering."""
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -171,17 +174,99 @@ def _show(value: object) -> str:
 
 # -- the report ---------------------------------------------------------------
 
+MAX_MESSAGE_CHARS = 300
+"""Longest ``file:row:column: message`` line in one language."""
+
+MAX_PROBLEMS_OF_A_KIND = 20
+"""Problems of one kind (one check, one file, one column) listed before a count of the rest."""
+
+MAX_PROBLEMS = 1_000
+"""Problems listed in all before a count of the rest."""
+
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+def one_line(where: str, message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``message`` on one line, cut in its middle so that ``where: message`` fits ``limit``.
+
+    The middle goes, not the end: the echoed cell sits in the middle of a
+    message and what was expected at its end.
+    """
+    text = _LINE_BREAKS.sub(" ⏎ ", message)
+    room = limit - len(where) - 2
+    if len(text) <= room:
+        return text
+    room = max(room, 20)
+    head = room * 2 // 5
+    tail = room - head - 1
+    return f"{text[:head]}…{text[len(text) - tail :]}"
+
+
+def bounded_problem(file: str, row: int, column: str, message: str, message_zh: str) -> Problem:
+    """A :class:`Problem` whose lines are each one line of at most :data:`MAX_MESSAGE_CHARS`."""
+    file = one_line("", file, 100)
+    column = one_line("", column, 60)
+    where = f"{file}:{row}:{column}"
+    return Problem(file, row, column, one_line(where, message), one_line(where, message_zh))
+
 
 @dataclass
 class _Report:
-    """The sheets under check and the problems found in them so far."""
+    """The sheets under check and the problems found in them so far.
+
+    Only the first :data:`MAX_PROBLEMS_OF_A_KIND` problems of a kind are kept
+    (and :data:`MAX_PROBLEMS` in all); the rest are counted and said in one
+    problem each, 「… 另有 N 处同类问题」.
+    """
 
     tables: ScenarioTables
     problems: list[Problem] = field(default_factory=list)
     _ids: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
+    kind: str = ""
+    _of_kind: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    _first_left_out: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    _left_out: int = 0
 
     def add(self, sheet: str, row: int, column: str, message: str, message_zh: str) -> None:
-        self.problems.append(Problem(self.tables.label(sheet), row, column, message, message_zh))
+        label = self.tables.label(sheet)
+        key = (label, column, self.kind)
+        count = self._of_kind.get(key, 0) + 1
+        self._of_kind[key] = count
+        if count > MAX_PROBLEMS_OF_A_KIND:
+            self._first_left_out.setdefault(key, row)
+            return
+        if len(self.problems) >= MAX_PROBLEMS:
+            self._left_out += 1
+            return
+        self.problems.append(bounded_problem(label, row, column, message, message_zh))
+
+    def counted(self) -> list[Problem]:
+        """The problems kept, then one per kind that had more, saying how many more."""
+        problems = list(self.problems)
+        for key, row in self._first_left_out.items():
+            label, column, _ = key
+            more = self._of_kind[key] - MAX_PROBLEMS_OF_A_KIND
+            problems.append(
+                Problem(
+                    label,
+                    row,
+                    column,
+                    f"… and {more:,} more problems like the ones above",
+                    f"… 另有 {more:,} 处同类问题",
+                )
+            )
+        if self._left_out:
+            label = problems[-1].file if problems else self.tables.label(SETTINGS_SHEET)
+            problems.append(
+                Problem(
+                    label,
+                    problems[-1].row if problems else 0,
+                    "*",
+                    f"… and {self._left_out:,} more problems not listed",
+                    f"… 另有 {self._left_out:,} 处问题未列出",
+                )
+            )
+        return problems
 
     def label(self, sheet: str) -> str:
         return self.tables.label(sheet)
@@ -198,7 +283,7 @@ class _Report:
             return
         for index, row in enumerate(table.rows):
             if row:
-                yield Table.line_of(index), row
+                yield table.row_line(index), row
 
     def cells(self, sheet: str, column: str) -> Iterator[tuple[int, str]]:
         """``(line, text)`` of one column in every non-blank row, if the column exists."""
@@ -219,6 +304,13 @@ class _Report:
 
 
 # -- checks, one per family of rules -----------------------------------------------
+
+
+def _check_reading(report: _Report) -> None:
+    """Each row and cell was read as it stands: no line break, no cell too long, no limit hit."""
+    for problem in report.tables.read_problems:
+        report.kind = f"reading:{problem.message[:12]}"
+        report.add(problem.sheet, problem.row, problem.column, problem.message, problem.message_zh)
 
 
 def _check_required_files(report: _Report) -> None:
@@ -803,6 +895,7 @@ def _check_titles_have_needs(report: _Report) -> None:
 
 
 _CHECKS: tuple[Callable[[_Report], None], ...] = (
+    _check_reading,
     _check_required_files,
     _check_columns,
     _check_settings,
@@ -828,8 +921,9 @@ def find_problems(tables: ScenarioTables) -> list[Problem]:
     """Every problem in ``tables``, in file order (settings, then SHEETS; row; column)."""
     report = _Report(tables)
     for check in _CHECKS:
+        report.kind = check.__name__
         check(report)
-    return sorted(report.problems, key=_file_order(tables))
+    return sorted(report.counted(), key=_file_order(tables))
 
 
 def _file_order(tables: ScenarioTables) -> Callable[[Problem], tuple[int, int, int]]:
@@ -1055,6 +1149,18 @@ def load_scenario(path: Path) -> Scenario:
         )
     try:
         tables = read_tables(path)
+    except UnreadableArchive as error:
+        raise ScenarioError(
+            [
+                bounded_problem(
+                    where,
+                    0,
+                    "*",
+                    f"cannot be read: {error.message}",
+                    f"无法读取：{error.message_zh}",
+                )
+            ]
+        ) from error
     except (zipfile.BadZipFile, csv.Error, OSError, KeyError, ValueError) as error:
         # openpyxl raises these for a file that is not a real workbook; csv for NUL bytes.
         expected = "an .xlsx workbook" if is_workbook else "a folder of UTF-8 CSV files"
