@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import subprocess
 import sys
 import zipfile
@@ -17,7 +18,7 @@ from openpyxl import load_workbook
 
 from scheduler.domain.errors import ScenarioError
 from scheduler.io.scenario_files import scenario_from_upload, scenario_to_xlsx_bytes
-from scheduler.io.tables import write_scenario
+from scheduler.io.tables import archive_entry_chunks, write_scenario
 from scheduler.io.validation import load_scenario, parse_whole
 from tests.factories import flag_zip, lying_zip, tiny_scenario, zip_bytes
 
@@ -247,3 +248,20 @@ def test_a_settings_sheet_with_targets_as_a_value_and_as_a_table_is_reported() -
     with pytest.raises(ScenarioError) as caught:
         scenario_from_upload("", buffer.getvalue(), "t.xlsx")
     assert any(line.startswith("scenario:") for line in zh_lines(caught))
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+@pytest.mark.parametrize("kind", ["rows", "random"])
+def test_a_legal_entry_of_several_megabytes_unpacks_whole(method: int, kind: str) -> None:
+    # 6 MB of rows inflate 1 MB at a time from far fewer compressed bytes: the last
+    # chunks come out of zlib after all input is read, and must not be lost
+    rng = random.Random(7)
+    content = (
+        b"".join(f"T{n:05d},医院,{n % 9 + 1}\n".encode() for n in range(400_000))
+        if kind == "rows"
+        else rng.randbytes(3 * 1024 * 1024)
+    )
+    data = zip_bytes({"titles.csv": content}, method)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entry = archive.getinfo("titles.csv")
+    assert b"".join(archive_entry_chunks(io.BytesIO(data), entry)) == content

@@ -830,15 +830,24 @@ def archive_entry_chunks(handle: IO[bytes], entry: zipfile.ZipInfo) -> Iterator[
     inflater = zlib.decompressobj(-zlib.MAX_WBITS) if entry.compress_type else None
     unpacked = 0
     crc = 0
-    while left > 0 or (inflater is not None and inflater.unconsumed_tail):
+    while True:
+        if inflater is not None and inflater.eof:
+            break
         if inflater is not None and inflater.unconsumed_tail:
             data = inflater.decompress(inflater.unconsumed_tail, _CHUNK)
-        else:
+        elif left > 0:
             raw = handle.read(min(left, _CHUNK))
             if not raw:
                 raise zipfile.BadZipFile(f"entry {entry.filename} is cut short")
             left -= len(raw)
             data = raw if inflater is None else inflater.decompress(raw, _CHUNK)
+        elif inflater is not None:
+            # all input read, yet zlib may still hold output that did not fit in the last chunk
+            data = inflater.decompress(b"", _CHUNK)
+            if not data:
+                break
+        else:
+            break
         unpacked += len(data)
         if unpacked > declared:
             raise zipfile.BadZipFile(
@@ -847,8 +856,6 @@ def archive_entry_chunks(handle: IO[bytes], entry: zipfile.ZipInfo) -> Iterator[
         crc = zlib.crc32(data, crc)
         if data:
             yield data
-        if inflater is not None and inflater.eof:
-            break
     if unpacked != declared or crc != entry.CRC:
         raise zipfile.BadZipFile(
             f"entry {entry.filename} unpacks to {unpacked:,} bytes, not the {declared:,} "
