@@ -197,17 +197,24 @@ def test_a_quoted_line_break_does_not_shift_later_rows(tmp_path: Path) -> None:
     assert any(line.startswith(f"sets.csv:{len(lines) + 1}:day_rate:") for line in found)
 
 
-def test_a_cell_of_200_000_characters_is_reported_at_its_cell_and_the_rest_checked(
-    tmp_path: Path,
-) -> None:
+def first_actor_with(tmp_path: Path, column: int, value: str) -> Path:
+    """The tiny scenario as a folder, with column ``column`` of actors.csv's first row set to
+    ``value``."""
     folder = tmp_path / "s"
     write_scenario(tiny_scenario(), folder)
     path = folder / "actors.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     cells = lines[1].split(",")
-    cells[1] = "长" * 200_000
+    cells[column] = value
     lines[1] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_cell_of_200_000_characters_is_reported_at_its_cell_and_the_rest_checked(
+    tmp_path: Path,
+) -> None:
+    folder = first_actor_with(tmp_path, 1, "长" * 200_000)
     titles = folder / "titles.csv"
     titles.write_text(titles.read_text(encoding="utf-8").replace(",2026-12-10", ",十日", 1))
     with pytest.raises(ScenarioError) as caught:
@@ -223,14 +230,7 @@ def test_a_cell_of_200_000_characters_is_reported_at_its_cell_and_the_rest_check
 
 def test_a_number_of_5000_digits_is_not_a_whole_number_not_a_crash(tmp_path: Path) -> None:
     assert parse_whole("9" * 5000) is None
-    folder = tmp_path / "s"
-    write_scenario(tiny_scenario(), folder)
-    path = folder / "actors.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    cells = lines[1].split(",")
-    cells[2] = "9" * 5000
-    lines[1] = ",".join(cells)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = first_actor_with(tmp_path, 2, "9" * 5000)
     settings = folder / "scenario.toml"
     settings.write_text(settings.read_text(encoding="utf-8") + "big = " + "9" * 5000 + "\n")
     with pytest.raises(ScenarioError) as caught:

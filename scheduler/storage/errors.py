@@ -112,13 +112,6 @@ class UnstorableScenarioError(StorageError, ScenarioError):
         self.message_en = f"{count} value(s) cannot be stored; nothing was saved:\n{en_lines}"
         Exception.__init__(self, f"{self.message_zh}\n{self.message_en}")
 
-    def format(self, lang: Lang = "both") -> str:
-        if lang == "zh":
-            return self.message_zh
-        if lang == "en":
-            return self.message_en
-        return str(self)
-
 
 def database_error(error: BaseException) -> StorageError:
     """A raw driver error (locked, out of range …) said in Chinese first; nothing was saved."""
