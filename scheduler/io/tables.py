@@ -24,6 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Literal
 
+from scheduler.domain.cells import QUOTE, restore_cell, spreadsheet_cell, spreadsheet_text
 from scheduler.domain.model import Scenario
 
 SETTINGS_FILE = "scenario.toml"
@@ -380,11 +381,20 @@ def settings_to_toml(settings: dict[str, object]) -> str:
 
 
 def table_to_csv(table: Table) -> str:
-    """One sheet as CSV text (UTF-8, header row, ``\\n`` line ends)."""
+    """One sheet as CSV text (UTF-8, header row, ``\\n`` line ends).
+
+    Every cell, header included, goes through
+    :func:`~scheduler.domain.cells.spreadsheet_text`, so a name such as
+    ``=HYPERLINK(…)`` opens as text; the readers restore it.
+    """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=table.columns, lineterminator="\n")
+    columns = [spreadsheet_text(column) for column in table.columns]
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(table.rows)
+    writer.writerows(
+        {spreadsheet_text(column): spreadsheet_cell(value) for column, value in row.items()}
+        for row in table.rows
+    )
     return buffer.getvalue()
 
 
@@ -428,7 +438,33 @@ def _workbook_setting(value: object) -> object:
     return value
 
 
+NUMBER_COLUMNS = frozenset(
+    {
+        ("bases", "max_crews"),
+        ("sets", "day_rate"),
+        ("crews", "day_rate"),
+        ("crews", "max_days_in_row"),
+        ("actors", "day_rate"),
+        ("titles", "priority"),
+        ("title_needs", "days"),
+        ("travel", "days"),
+    }
+)
+"""(sheet, column) pairs written to a workbook as numeric cells when they hold a whole number."""
+
+_WORKBOOK_WHOLE = re.compile(r"0|-?[1-9][0-9]{0,14}")
+"""A whole number a workbook keeps exactly and reads back as the same text."""
+
+
+def _sheet_cell(sheet: str, column: str, text: str) -> object:
+    """A cell as the workbook gets it: a number in a numeric column, else neutralised text."""
+    if (sheet, column) in NUMBER_COLUMNS and _WORKBOOK_WHOLE.fullmatch(text):
+        return int(text)
+    return spreadsheet_cell(text)
+
+
 def _write_workbook(tables: ScenarioTables, path: Path) -> None:
+    """Write the sheets as a workbook; no text cell is stored as a formula."""
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -437,13 +473,15 @@ def _write_workbook(tables: ScenarioTables, path: Path) -> None:
     sheet.title = SETTINGS_SHEET
     sheet.append(["key", "value"])
     for key, value in _flatten_settings(tables.settings or {}):
-        sheet.append([key, _workbook_setting(value)])
+        sheet.append([spreadsheet_text(key), spreadsheet_cell(_workbook_setting(value))])
     for spec in SHEETS:
         table = tables.tables.get(spec.name) or Table(spec.name, list(spec.columns))
         sheet = workbook.create_sheet(spec.name)
-        sheet.append(table.columns)
+        sheet.append([spreadsheet_text(column) for column in table.columns])
         for row in table.rows:
-            sheet.append([row.get(column, "") for column in table.columns])
+            sheet.append(
+                [_sheet_cell(spec.name, column, row.get(column, "")) for column in table.columns]
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
 
@@ -612,7 +650,7 @@ class _Rows:
             self.sheet, line, last, [], cells, self.problems, line_breaks=line_breaks
         )
         self.budget.cells -= len(cells)
-        self.table = Table(self.sheet, [cell.strip() for cell in cells])
+        self.table = Table(self.sheet, [restore_cell(cell.strip()) for cell in cells])
 
     def add(self, line: int, cells: list[str], last: int, *, line_breaks: bool) -> bool:
         """Keep one row; ``False`` when the sheet or the scenario is full (said at ``line``)."""
@@ -643,7 +681,7 @@ class _Rows:
         )
         row = {column: "" for column in columns}
         for column, cell in zip(columns, cells, strict=False):
-            row[column] = cell.strip()
+            row[column] = restore_cell(cell.strip())  # the writers' quote undone
         if len(cells) > len(columns):
             row["__overflow__"] = ";".join(cells[len(columns) :])
         table.rows.append(row)
@@ -753,6 +791,8 @@ def _settings_value(value: object) -> object:
         return value.date()
     if isinstance(value, str):
         text = value.strip()
+        if text.startswith(QUOTE):
+            return restore_cell(text)  # quoted by the writer: text, whatever it looks like
         if text.startswith("["):
             try:
                 return tomllib.loads(f"value = {text}")["value"]
@@ -917,7 +957,7 @@ def _settings_from_rows(
             break
         if not cells or cells[0] is None:
             continue
-        key = str(cells[0]).strip()[:MAX_CELL_CHARS]
+        key = restore_cell(str(cells[0]).strip())[:MAX_CELL_CHARS]
         value = _settings_value(cells[1] if len(cells) > 1 else None)
         *parents, leaf = key.split(".")
         node = settings
