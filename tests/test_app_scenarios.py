@@ -132,12 +132,12 @@ def test_a_broken_workbook_lists_every_problem_and_stores_nothing(
     assert not page.exception
     assert "有 3 个问题，未导入任何内容" in page.error[0].value
     assert page.code[0].value.splitlines() == [
-        "sets:5:day_rate: 日价 很贵 不是整数，应为≥ 0 的整数（元）"
-        "（很贵 is not a whole number; expected whole yuan ≥ 0）",
+        "sets:5:day_rate: 日价 很贵 不是整数，应为0…10,000,000 的整数（元）"
+        "（很贵 is not a whole number; expected whole yuan 0…10,000,000）",
         "crews:2:home_base_id: 常驻基地 B99 不在 bases 中，应为其中已有的基地编号"
         "（B99 is not in bases; expected a base_id listed there）",
-        "titles:3:priority: 优先级 -1 小于 1，应为≥ 1 的整数"
-        "（-1 is less than 1; expected an integer ≥ 1）",
+        "titles:3:priority: 优先级 -1 小于 1，应为1…1,000 的整数"
+        "（-1 is less than 1; expected an integer 1…1,000）",
     ]
     assert names(database) == sorted([MONTH_NAME, TUTORIAL_NAME])
 

@@ -1,6 +1,8 @@
 """Input that cannot hurt (issue 12): bombs refused fast and small, nothing lost in silence.
 
-Each bomb is unpacked in a child process, whose peak memory (ru_maxrss) and time are measured.
+Each bomb is unpacked in a fresh child process, whose peak resident memory (VmHWM of its
+own address space, which an exec starts afresh — unlike ru_maxrss, which a child inherits
+from the forking test process) and time are measured.
 """
 
 from __future__ import annotations
@@ -22,12 +24,22 @@ from scheduler.io.tables import archive_entry_chunks, write_scenario
 from scheduler.io.validation import load_scenario, parse_whole
 from tests.factories import flag_zip, lying_zip, tiny_scenario, zip_bytes
 
-_MEASURE = """
-import json, resource, sys, time
+_PEAK = """
+def peak_kb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+"""
+
+_MEASURE = (
+    _PEAK
+    + """
+import json, sys, time
 from scheduler.domain.errors import ScenarioError
 from scheduler.io.scenario_files import scenario_from_upload
+
 data = open(sys.argv[1], "rb").read()
-idle = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+idle = peak_kb()
 start = time.perf_counter()
 try:
     scenario_from_upload("", data, "bomb")
@@ -35,10 +47,11 @@ try:
 except ScenarioError as error:
     lines = [problem.format("zh") for problem in error.problems]
 seconds = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = peak_kb()
 print(json.dumps({"seconds": seconds, "mb": (peak - idle) / 1024, "lines": lines[:200],
                   "count": len(lines)}))
 """
+)
 
 
 def measured(data: bytes, tmp_path: Path) -> dict[str, object]:
@@ -56,6 +69,23 @@ def measured(data: bytes, tmp_path: Path) -> dict[str, object]:
     result: dict[str, object] = json.loads(done.stdout)
     print(data.__len__(), result["seconds"], result["mb"], result["count"])
     return result
+
+
+def test_the_meter_sees_what_a_child_allocates() -> None:
+    """The peak is the child's own: 400 MB touched there shows, the test process's does not."""
+    held = bytearray(500 * 2**20)  # this process grows; a child's meter must not see it
+    touch = "idle = peak_kb(); block = bytearray(400 * 2**20); print((peak_kb() - idle) / 1024)"
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK + touch], capture_output=True, text=True, check=True
+    )
+    assert 390 < float(done.stdout) < 450
+    idle = subprocess.run(
+        [sys.executable, "-c", _PEAK + "print(peak_kb() / 1024)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert float(idle.stdout) < 200 < len(held) / 2**20
 
 
 def folder_files(tmp_path: Path) -> dict[str, bytes]:

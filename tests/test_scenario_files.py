@@ -97,9 +97,9 @@ def test_a_broken_workbook_lists_every_problem_by_sheet_row_and_column() -> None
     with pytest.raises(ScenarioError) as caught:
         scenario_from_upload("坏的", buffer.getvalue(), "bad.xlsx")
     assert problems_of(caught) == [
-        "sets:5:day_rate: 很贵 is not a whole number; expected whole yuan ≥ 0",
+        "sets:5:day_rate: 很贵 is not a whole number; expected whole yuan 0…10,000,000",
         "crews:2:home_base_id: B99 is not in bases; expected a base_id listed there",
-        "titles:3:priority: -1 is less than 1; expected an integer ≥ 1",
+        "titles:3:priority: -1 is less than 1; expected an integer 1…1,000",
     ]
 
 

@@ -257,3 +257,27 @@ def test_ctrl_c_stops_the_solve_and_writes_the_best_plan_so_far(tmp_path: Path) 
     assert kpis["status"] in ("feasible", "optimal")
     assert kpis["solve_seconds"] < 20
     assert main(["check", str(MONTH), str(out)]) == 0
+
+
+def test_pins_that_can_all_be_kept_are_solved_and_written(tmp_path: Path) -> None:
+    pinned = tmp_path / "锁定"
+    shutil.copytree(TUTORIAL, pinned)
+    (pinned / "pins.csv").write_text("title_id,start_date\nT1,2026-12-01\n", encoding="utf-8")
+    assert main(solve_args(pinned, tmp_path / "方案")) == 0
+    plan, _ = read_plan(tmp_path / "方案")
+    assert plan.shoots_of("T1")[0].date == date(2026, 12, 1)
+
+
+def test_pins_that_cannot_all_be_kept_exit_1_and_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # T1 and T3 share actor A1: both pinned to start on 12-01 cannot both be kept.
+    pinned = tmp_path / "锁定"
+    shutil.copytree(TUTORIAL, pinned)
+    pins = "title_id,start_date\nT1,2026-12-01\nT3,2026-12-01\n"
+    (pinned / "pins.csv").write_text(pins, encoding="utf-8")
+    assert main(solve_args(pinned, tmp_path / "方案")) == 1
+    out = capsys.readouterr().out
+    assert "无解 infeasible" in out and "nothing written" in out
+    assert "T1" in out and "T3" in out  # the pins at fault are named
+    assert not (tmp_path / "方案").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -145,7 +146,7 @@ def test_blank_rows_are_skipped_and_lines_still_count_them(folder: Path) -> None
     rows[3][rows[0].index("priority")] = "0"
     write_rows(folder, "titles", rows)
     assert problems(folder) == [
-        "titles.csv:4:priority: 0 is less than 1; expected an integer ≥ 1",
+        "titles.csv:4:priority: 0 is less than 1; expected an integer 1…1,000",
     ]
 
 
@@ -246,21 +247,22 @@ def test_settings_bad_values(folder: Path) -> None:
         '"郑州基地群 12月"',
         "scenario.toml:2:start_date: 2026/12/01 is not a date; expected YYYY-MM-DD such as "
         "2026-12-01",
-        "scenario.toml:3:days: 0 is less than 1; expected days ≥ 1",
+        "scenario.toml:3:days: 0 is less than 1; expected days 1…366 (at most a year)",
     ]
 
 
 def test_settings_days_must_be_whole(folder: Path) -> None:
     edit_settings(folder, "days = 14", "days = 14.5")
     assert problems(folder) == [
-        "scenario.toml:3:days: 14.5 is not a whole number; expected days ≥ 1",
+        "scenario.toml:3:days: 14.5 is not a whole number; expected days 1…366 (at most a year)",
     ]
 
 
 def test_settings_targets_positive_and_known(folder: Path) -> None:
     edit_settings(folder, "titles_per_month = 8", "titles_per_month = 0\ntitles_per_week = 100")
     assert problems(folder) == [
-        "scenario.toml:7:targets.titles_per_month: 0 is less than 1; expected an integer ≥ 1",
+        "scenario.toml:7:targets.titles_per_month: 0 is less than 1; "
+        "expected an integer 1…1,000,000",
         "scenario.toml:8:targets.titles_per_week: unknown target; expected "
         "parallel_shoots_per_day or titles_per_month",
     ]
@@ -396,8 +398,9 @@ def test_unavailable_from_date_after_to_date(folder: Path) -> None:
 
 # -- whole numbers -------------------------------------------------------------------
 
-YUAN = "expected whole yuan ≥ 0"
-NO_LIMIT = "expected an integer ≥ 1, or blank for no limit"
+YUAN = "expected whole yuan 0…10,000,000"
+PER_BASE = "expected an integer 1…1,000, or blank for no limit"
+IN_ROW = "expected an integer 1…366, or blank for no limit"
 
 
 @pytest.mark.parametrize(
@@ -409,20 +412,20 @@ NO_LIMIT = "expected an integer ≥ 1, or blank for no limit"
         ("sets", 2, "day_rate", "", f"is empty; {YUAN}"),
         ("crews", 3, "day_rate", "1万", f"1万 is not a whole number; {YUAN}"),
         ("actors", 4, "day_rate", "-1", f"-1 is less than 0; {YUAN}"),
-        ("titles", 2, "priority", "0", "0 is less than 1; expected an integer ≥ 1"),
-        ("titles", 2, "priority", "高", "高 is not a whole number; expected an integer ≥ 1"),
-        ("bases", 2, "max_crews", "0", f"0 is less than 1; {NO_LIMIT}"),
-        ("crews", 2, "max_days_in_row", "0", f"0 is less than 1; {NO_LIMIT}"),
-        ("title_needs", 3, "days", "0", "0 is less than 1; expected whole set-days ≥ 1"),
-        ("title_needs", 3, "days", "-2", "-2 is less than 1; expected whole set-days ≥ 1"),
+        ("titles", 2, "priority", "0", "0 is less than 1; expected an integer 1…1,000"),
+        ("titles", 2, "priority", "高", "高 is not a whole number; expected an integer 1…1,000"),
+        ("bases", 2, "max_crews", "0", f"0 is less than 1; {PER_BASE}"),
+        ("crews", 2, "max_days_in_row", "0", f"0 is less than 1; {IN_ROW}"),
+        ("title_needs", 3, "days", "0", "0 is less than 1; expected whole set-days 1…366"),
+        ("title_needs", 3, "days", "-2", "-2 is less than 1; expected whole set-days 1…366"),
         (
             "title_needs",
             3,
             "days",
             "1.5",
-            "1.5 is not a whole number; expected whole set-days ≥ 1",
+            "1.5 is not a whole number; expected whole set-days 1…366",
         ),
-        ("travel", 2, "days", "-1", "-1 is less than 0; expected whole days ≥ 0"),
+        ("travel", 2, "days", "-1", "-1 is less than 0; expected whole days 0…366"),
     ],
 )
 def test_bad_whole_number(
@@ -495,13 +498,13 @@ def test_travel_pair_listed_twice(folder: Path) -> None:
 # -- all problems at once ------------------------------------------------------------
 
 SIX_PROBLEMS_IN_CSV = [
-    "scenario.toml:3:days: 0 is less than 1; expected days ≥ 1",
-    "bases.csv:3:max_crews: x is not a whole number; expected an integer ≥ 1, or blank for no "
+    "scenario.toml:3:days: 0 is less than 1; expected days 1…366 (at most a year)",
+    "bases.csv:3:max_crews: x is not a whole number; expected an integer 1…1,000, or blank for no "
     "limit",
     "sets.csv:5:base_id: B09 is not in bases.csv; expected a base_id listed there",
-    "crews.csv:2:day_rate: -1 is less than 0; expected whole yuan ≥ 0",
+    "crews.csv:2:day_rate: -1 is less than 0; expected whole yuan 0…10,000,000",
     "titles.csv:4:due_date: 2026-12-01 is before earliest_start 2026-12-03",
-    "title_needs.csv:6:days: 0 is less than 1; expected whole set-days ≥ 1",
+    "title_needs.csv:6:days: 0 is less than 1; expected whole set-days 1…366",
 ]
 
 
@@ -526,7 +529,7 @@ def test_six_problems_in_a_workbook_name_sheet_row_and_column(folder: Path) -> N
     write_tables(read_tables(folder), workbook)
     # In the workbook the settings are rows of the sheet "scenario": days is on row 4.
     expected = [
-        "scenario:4:days: 0 is less than 1; expected days ≥ 1",
+        "scenario:4:days: 0 is less than 1; expected days 1…366 (at most a year)",
         *(line.replace(".csv:", ":", 1) for line in SIX_PROBLEMS_IN_CSV[1:]),
     ]
     expected[2] = "sets:5:base_id: B09 is not in bases; expected a base_id listed there"
@@ -612,7 +615,7 @@ def test_edited_frames_report_problems_by_file_and_line() -> None:
     with pytest.raises(ScenarioError) as caught:
         build_scenario(tables_from_frames(frames, settings))
     assert [str(p) for p in caught.value.problems] == [
-        "titles.csv:3:priority: -1 is less than 1; expected an integer ≥ 1",
+        "titles.csv:3:priority: -1 is less than 1; expected an integer 1…1,000",
     ]
 
 
@@ -664,3 +667,103 @@ def test_sample_data_validates() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("有效 / valid")
+
+
+# -- limits: what the solver can plan and the database can store (issue 12) --------------
+
+
+def test_a_horizon_of_a_year_is_kept(folder: Path) -> None:
+    edit_settings(folder, "days = 14", "days = 366")
+    assert load_scenario(folder).days == 366
+
+
+def test_a_horizon_of_a_hundred_million_days_is_refused(folder: Path) -> None:
+    edit_settings(folder, "days = 14", "days = 100000000")
+    assert problems(folder) == [
+        "scenario.toml:3:days: 100000000 is more than 366; expected days 1…366 (at most a year)",
+    ]
+
+
+def test_a_start_in_year_9999_is_refused(folder: Path) -> None:
+    edit_settings(folder, "start_date = 2026-12-01", "start_date = 9999-12-01")
+    assert problems(folder)[0] == (
+        "scenario.toml:2:start_date: 9999-12-01 is outside 2000-01-01…2099-12-31; "
+        "expected a date in those years"
+    )
+
+
+def test_a_date_in_year_9999_in_a_file_is_refused(folder: Path) -> None:
+    set_cell(folder, "titles", 2, "due_date", "9999-12-31")
+    assert problems(folder) == [
+        "titles.csv:2:due_date: 9999-12-31 is outside 2000-01-01…2099-12-31; "
+        "expected a date in those years",
+    ]
+
+
+def test_a_day_rate_of_ten_million_is_kept(folder: Path) -> None:
+    set_cell(folder, "sets", 2, "day_rate", "10000000")
+    assert load_scenario(folder).sets[0].day_rate == 10_000_000
+
+
+def test_a_day_rate_above_ten_million_is_refused(folder: Path) -> None:
+    set_cell(folder, "sets", 2, "day_rate", "2147483648")
+    assert problems(folder) == [
+        "sets.csv:2:day_rate: 2147483648 is more than 10,000,000; "
+        "expected whole yuan 0…10,000,000",
+    ]
+
+
+def test_a_pin_inside_its_title_window_is_kept(folder: Path) -> None:
+    set_cell(folder, "pins", 2, "start_date", "2026-12-10")  # T02: 3 days, due 12-12
+    assert load_scenario(folder).pins[0].start_date == date(2026, 12, 10)
+
+
+def test_a_pin_that_leaves_no_room_for_the_shoot_is_refused(folder: Path) -> None:
+    set_cell(folder, "pins", 2, "start_date", "2026-12-11")
+    assert problems(folder) == [
+        "pins.csv:2:start_date: 2026-12-11 is outside title T02's window; its 3-day shoot "
+        "must start 2026-12-01…2026-12-10",
+    ]
+
+
+def test_a_pin_before_the_horizon_is_refused(folder: Path) -> None:
+    set_cell(folder, "titles", 3, "earliest_start", "2026-11-20")
+    set_cell(folder, "pins", 2, "start_date", "2026-11-25")
+    assert problems(folder) == [
+        "pins.csv:2:start_date: 2026-11-25 is outside title T02's window; its 3-day shoot "
+        "must start 2026-12-01…2026-12-10",
+    ]
+
+
+def test_an_id_of_200_characters_is_kept(folder: Path) -> None:
+    set_cell(folder, "actors", 2, "actor_id", "A" * 200)
+    set_cell(folder, "titles", 2, "cast", f"{'A' * 200};A02")
+    set_cell(folder, "unavailable", 2, "id", "A" * 200)
+    assert load_scenario(folder).actors[0].actor_id == "A" * 200
+
+
+def test_text_the_database_cannot_store_is_refused_at_its_cell(folder: Path) -> None:
+    set_cell(folder, "actors", 2, "actor_id", "A" * 201)
+    set_cell(folder, "titles", 2, "cast", f"{'A' * 201};A02")
+    set_cell(folder, "crews", 2, "name", "王导\x00剧组")
+    found = problems(folder)
+    assert (
+        "crews.csv:2:name: contains a NUL byte (\\x00), which the database cannot store; "
+        "remove it" in found
+    )
+    assert "actors.csv:2:actor_id: is 201 characters long; expected at most 200" in found
+    assert (
+        "titles.csv:2:cast: has an item that is 201 characters long; expected at most 200" in found
+    )
+
+
+def test_settings_the_database_can_store_are_kept(folder: Path) -> None:
+    edit_settings(folder, "days = 14\n", "days = 14\nbig = 9223372036854775807\n")
+    assert load_scenario(folder).settings_extra["big"] == 2**63 - 1  # JSON keeps 64 bits
+
+
+def test_settings_the_database_cannot_store_are_refused(folder: Path) -> None:
+    edit_settings(folder, "days = 14\n", 'days = 14\nx = nan\nnote = "a\\u0000b"\n')
+    found = problems(folder)
+    assert found[0] == "scenario.toml:4:x: setting x is nan; expected a finite number"
+    assert found[1].startswith("scenario.toml:5:note: setting note contains a NUL byte")

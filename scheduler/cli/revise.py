@@ -14,7 +14,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from scheduler.cli.solve import add_lang_argument, add_search_arguments, iso_date, print_progress
+from scheduler.cli.solve import (
+    add_lang_argument,
+    add_search_arguments,
+    iso_date,
+    no_plan_to_write,
+    print_progress,
+)
 from scheduler.domain.errors import ScenarioError
 
 
@@ -48,6 +54,10 @@ def _cmd_revise(args: argparse.Namespace) -> int:
         for problem in outcome.result.problems:
             print(problem)
         print(f"状态 status: 出错 error — 未写入 {args.out} / nothing written to {args.out}")
+        return 1
+    refused = no_plan_to_write(outcome, args.out)
+    if refused:
+        print(refused)
         return 1
     out = Path(args.out)
     try:

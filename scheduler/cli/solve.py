@@ -213,6 +213,22 @@ def _summary(outcome: PlanOutcome, out: Path, scenario: Scenario) -> str:
     return "\n".join(lines)
 
 
+def no_plan_to_write(outcome: PlanOutcome, out: object) -> str | None:
+    """Why a checked outcome is not written (its pins cannot all be kept), else ``None``.
+
+    An infeasible scenario has no plan: writing its empty one would replace the
+    folder's last plan with nothing, so the command says which pins conflict and exits 1.
+    """
+    if outcome.status.value != "infeasible":
+        return None
+    lines = [f"  {problem}" for problem in outcome.result.problems]
+    lines.append(
+        f"状态 status: 无解 infeasible — 锁定项无法同时保持，未写入 {out} / "
+        f"the pins cannot all be kept; nothing written to {out}"
+    )
+    return "\n".join(lines)
+
+
 def _cmd_solve(args: argparse.Namespace) -> int:
     from scheduler.io.validation import load_scenario
 
@@ -258,6 +274,11 @@ def _cmd_solve(args: argparse.Namespace) -> int:
             f"状态 status: 出错 error — 排期未通过检查或未算出，未写入 {args.out} / "
             f"the plan was not confirmed or not found; nothing written to {args.out}"
         )
+        return 1
+
+    refused = no_plan_to_write(outcome, args.out)
+    if refused:
+        print(refused)
         return 1
 
     from scheduler.io.plan_io import write_plan

@@ -39,6 +39,12 @@ from scheduler.domain.model import (
     Unavailability,
     UnavailableKind,
 )
+from scheduler.domain.storable import (
+    MAX_KEY_LENGTH,
+    json_problems,
+    storage_problems,
+    text_problem,
+)
 from scheduler.io.tables import (
     SETTINGS_FILE,
     SETTINGS_SHEET,
@@ -95,6 +101,21 @@ KIND_SHEET: dict[str, tuple[str, str]] = {
     "base": ("bases", "base_id"),
 }
 """Which sheet and id column an ``unavailable.csv`` row of each kind points at."""
+
+MAX_HORIZON_DAYS = 366
+"""The longest horizon, and the most days of any count in a sheet: the solver indexes days."""
+
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2099, 12, 31)
+"""Every date of a scenario lies in these years (date arithmetic past 9999 overflows)."""
+_YEARS = f"{FIRST_DATE.isoformat()}…{LAST_DATE.isoformat()}"
+
+MAX_DAY_RATE = 10_000_000
+"""¥10 million a day: above any set, crew or actor, low enough that costs stay exact."""
+
+MAX_PRIORITY = 1_000
+MAX_CREWS_AT_BASE = 1_000
+MAX_TARGET = 1_000_000
 
 TARGET_DEFAULTS: dict[str, int] = {
     "parallel_shoots_per_day": Targets.parallel_shoots_per_day,
@@ -421,24 +442,47 @@ def _check_settings(report: _Report) -> None:
             f"{_show(name)} is not text; expected a name in quotes such as {examples['name']}",
             f"名称 {_show(name)} 不是文字，应加引号，如 {examples['name']}",
         )
-    if settings.get("start_date") is not None and _setting_date(settings["start_date"]) is None:
+    if settings.get("start_date") is not None:
+        start = _setting_date(settings["start_date"])
         shown = _show(settings["start_date"])
-        report.add(
-            SETTINGS_SHEET,
-            line("start_date"),
-            "start_date",
-            f"{shown} is not a date; expected YYYY-MM-DD such as 2026-12-01",
-            f"开始日期 {shown} 不是有效日期，应为 YYYY-MM-DD 格式，如 2026-12-01",
-        )
+        if start is None:
+            report.add(
+                SETTINGS_SHEET,
+                line("start_date"),
+                "start_date",
+                f"{shown} is not a date; expected YYYY-MM-DD such as 2026-12-01",
+                f"开始日期 {shown} 不是有效日期，应为 YYYY-MM-DD 格式，如 2026-12-01",
+            )
+        elif not FIRST_DATE <= start <= LAST_DATE:
+            report.add(
+                SETTINGS_SHEET,
+                line("start_date"),
+                "start_date",
+                f"{shown} is outside {_YEARS}; expected a date in those years",
+                f"开始日期 {shown} 不在 {_YEARS} 之内",
+            )
     if settings.get("days") is not None:
-        _check_setting_whole(report, "days", settings["days"], "days ≥ 1", "≥ 1 的整数天数")
+        _check_setting_whole(
+            report,
+            "days",
+            settings["days"],
+            (1, MAX_HORIZON_DAYS),
+            f"days 1…{MAX_HORIZON_DAYS} (at most a year)",
+            f"1…{MAX_HORIZON_DAYS} 的整数天数（最长一年）",
+        )
 
 
 def _check_setting_whole(
-    report: _Report, key: str, value: object, expected: str, expected_zh: str
+    report: _Report,
+    key: str,
+    value: object,
+    bounds: tuple[int, int],
+    expected: str,
+    expected_zh: str,
 ) -> None:
     number = _setting_whole(value)
     shown = _show(value)
+    low, high = bounds
     if number is None:
         report.add(
             SETTINGS_SHEET,
@@ -447,13 +491,21 @@ def _check_setting_whole(
             f"{shown} is not a whole number; expected {expected}",
             f"{key} 的值 {shown} 不是整数，应为{expected_zh}",
         )
-    elif number < 1:
+    elif number < low:
         report.add(
             SETTINGS_SHEET,
             report.setting_line(key),
             key,
-            f"{shown} is less than 1; expected {expected}",
-            f"{key} 的值 {shown} 小于 1，应为{expected_zh}",
+            f"{shown} is less than {low}; expected {expected}",
+            f"{key} 的值 {shown} 小于 {low}，应为{expected_zh}",
+        )
+    elif number > high:
+        report.add(
+            SETTINGS_SHEET,
+            report.setting_line(key),
+            key,
+            f"{shown} is more than {high:,}; expected {expected}",
+            f"{key} 的值 {shown} 大于 {high:,}，应为{expected_zh}",
         )
 
 
@@ -485,7 +537,14 @@ def _check_targets(report: _Report) -> None:
                 f"未知的目标 {key}，应为 {known.replace(' or ', ' 或 ')}",
             )
             continue
-        _check_setting_whole(report, dotted, value, "an integer ≥ 1", "≥ 1 的整数")
+        _check_setting_whole(
+            report,
+            dotted,
+            value,
+            (1, MAX_TARGET),
+            f"an integer 1…{MAX_TARGET:,}",
+            f"1…{MAX_TARGET:,} 的整数",
+        )
 
 
 def _check_overflow(report: _Report) -> None:
@@ -596,7 +655,7 @@ _DATES = (
 
 
 def _check_dates(report: _Report) -> None:
-    """Dates are ISO YYYY-MM-DD; only a pin's start_date may be blank."""
+    """Dates are ISO YYYY-MM-DD in 2000–2099; only a pin's start_date may be blank."""
     for spec in _DATES:
         for line, text in report.cells(spec.sheet, spec.column):
             if not text:
@@ -608,13 +667,23 @@ def _check_dates(report: _Report) -> None:
                         "is empty; expected a date YYYY-MM-DD",
                         f"{_zh(spec.column)}为空，应为 YYYY-MM-DD 格式的日期",
                     )
-            elif parse_date(text) is None:
+                continue
+            when = parse_date(text)
+            if when is None:
                 report.add(
                     spec.sheet,
                     line,
                     spec.column,
                     f"{text} is not a date; expected YYYY-MM-DD",
                     f"{_zh(spec.column)} {text} 不是有效日期，应为 YYYY-MM-DD 格式",
+                )
+            elif not FIRST_DATE <= when <= LAST_DATE:
+                report.add(
+                    spec.sheet,
+                    line,
+                    spec.column,
+                    f"{text} is outside {_YEARS}; expected a date in those years",
+                    f"{_zh(spec.column)} {text} 不在 {_YEARS} 之内",
                 )
 
 
@@ -643,6 +712,7 @@ class _WholeColumn:
     sheet: str
     column: str
     minimum: int
+    maximum: int
     expected: str
     expected_zh: str
     blank_ok: bool = False
@@ -653,29 +723,73 @@ _WHOLE_NUMBERS = (
         "bases",
         "max_crews",
         1,
-        "an integer ≥ 1, or blank for no limit",
-        "≥ 1 的整数，留空表示不限",
+        MAX_CREWS_AT_BASE,
+        f"an integer 1…{MAX_CREWS_AT_BASE:,}, or blank for no limit",
+        f"1…{MAX_CREWS_AT_BASE:,} 的整数，留空表示不限",
         blank_ok=True,
     ),
-    _WholeColumn("sets", "day_rate", 0, "whole yuan ≥ 0", "≥ 0 的整数（元）"),
-    _WholeColumn("crews", "day_rate", 0, "whole yuan ≥ 0", "≥ 0 的整数（元）"),
+    _WholeColumn(
+        "sets",
+        "day_rate",
+        0,
+        MAX_DAY_RATE,
+        f"whole yuan 0…{MAX_DAY_RATE:,}",
+        f"0…{MAX_DAY_RATE:,} 的整数（元）",
+    ),
+    _WholeColumn(
+        "crews",
+        "day_rate",
+        0,
+        MAX_DAY_RATE,
+        f"whole yuan 0…{MAX_DAY_RATE:,}",
+        f"0…{MAX_DAY_RATE:,} 的整数（元）",
+    ),
     _WholeColumn(
         "crews",
         "max_days_in_row",
         1,
-        "an integer ≥ 1, or blank for no limit",
-        "≥ 1 的整数，留空表示不限",
+        MAX_HORIZON_DAYS,
+        f"an integer 1…{MAX_HORIZON_DAYS}, or blank for no limit",
+        f"1…{MAX_HORIZON_DAYS} 的整数，留空表示不限",
         blank_ok=True,
     ),
-    _WholeColumn("actors", "day_rate", 0, "whole yuan ≥ 0", "≥ 0 的整数（元）"),
-    _WholeColumn("titles", "priority", 1, "an integer ≥ 1", "≥ 1 的整数"),
-    _WholeColumn("title_needs", "days", 1, "whole set-days ≥ 1", "≥ 1 的整数（场景天数）"),
-    _WholeColumn("travel", "days", 0, "whole days ≥ 0", "≥ 0 的整数（天）"),
+    _WholeColumn(
+        "actors",
+        "day_rate",
+        0,
+        MAX_DAY_RATE,
+        f"whole yuan 0…{MAX_DAY_RATE:,}",
+        f"0…{MAX_DAY_RATE:,} 的整数（元）",
+    ),
+    _WholeColumn(
+        "titles",
+        "priority",
+        1,
+        MAX_PRIORITY,
+        f"an integer 1…{MAX_PRIORITY:,}",
+        f"1…{MAX_PRIORITY:,} 的整数",
+    ),
+    _WholeColumn(
+        "title_needs",
+        "days",
+        1,
+        MAX_HORIZON_DAYS,
+        f"whole set-days 1…{MAX_HORIZON_DAYS}",
+        f"1…{MAX_HORIZON_DAYS} 的整数（场景天数）",
+    ),
+    _WholeColumn(
+        "travel",
+        "days",
+        0,
+        MAX_HORIZON_DAYS,
+        f"whole days 0…{MAX_HORIZON_DAYS}",
+        f"0…{MAX_HORIZON_DAYS} 的整数（天）",
+    ),
 )
 
 
 def _check_whole_numbers(report: _Report) -> None:
-    """Counts and prices are whole numbers at or above their minimum (1500.0 is 1500)."""
+    """Counts and prices are whole numbers within their range (1500.0 is 1500)."""
     for spec in _WHOLE_NUMBERS:
         label_zh = _zh(spec.column)
         for line, text in report.cells(spec.sheet, spec.column):
@@ -705,6 +819,14 @@ def _check_whole_numbers(report: _Report) -> None:
                     spec.column,
                     f"{text} is less than {spec.minimum}; expected {spec.expected}",
                     f"{label_zh} {text} 小于 {spec.minimum}，应为{spec.expected_zh}",
+                )
+            elif number > spec.maximum:
+                report.add(
+                    spec.sheet,
+                    line,
+                    spec.column,
+                    f"{text} is more than {spec.maximum:,}; expected {spec.expected}",
+                    f"{label_zh} {text} 大于 {spec.maximum:,}，应为{spec.expected_zh}",
                 )
 
 
@@ -877,6 +999,137 @@ def _repeats(report: _Report, sheet: str, *key: str) -> Iterator[tuple[int, int,
             first_line[values] = line
 
 
+def _horizon(settings: Mapping[str, object] | None) -> tuple[int, int] | None:
+    """First and last day (ordinals) of a valid horizon, else ``None``."""
+    if settings is None:
+        return None
+    start = _setting_date(settings.get("start_date"))
+    days = _setting_whole(settings.get("days"))
+    if start is None or days is None or not FIRST_DATE <= start <= LAST_DATE:
+        return None
+    if not 1 <= days <= MAX_HORIZON_DAYS:
+        return None
+    return start.toordinal(), start.toordinal() + days - 1
+
+
+def _check_pin_windows(report: _Report) -> None:
+    """A pinned start leaves room for the title's whole shoot inside its window and the horizon."""
+    if not report.has("pins", "title_id", "start_date"):
+        return
+    windows: dict[str, tuple[int, int]] = {}
+    for _, row in report.rows("titles"):
+        earliest = parse_date(row.get("earliest_start", ""))
+        due = parse_date(row.get("due_date", ""))
+        if earliest is not None and due is not None:
+            windows.setdefault(row.get("title_id", ""), (earliest.toordinal(), due.toordinal()))
+    lengths: dict[str, int] = {}
+    for _, row in report.rows("title_needs"):
+        days = parse_whole(row.get("days", ""))
+        if days is not None and 1 <= days <= MAX_HORIZON_DAYS:
+            title_id = row.get("title_id", "")
+            lengths[title_id] = lengths.get(title_id, 0) + days
+    horizon = _horizon(report.tables.settings)
+    for line, row in report.rows("pins"):
+        title_id = row.get("title_id", "")
+        start = parse_date(row.get("start_date", ""))
+        if start is None or title_id not in windows or title_id not in lengths:
+            continue
+        first, last = windows[title_id]
+        if horizon is not None:
+            first, last = max(first, horizon[0]), min(last, horizon[1])
+        length = lengths[title_id]
+        latest = last - length + 1
+        if first <= start.toordinal() <= latest:
+            continue
+        pinned = start.isoformat()
+        if latest < first:
+            en = (
+                f"{pinned} cannot be kept: title {title_id}'s {length}-day shoot has no room "
+                "in its window inside the horizon; expected a window (and horizon) that fits it"
+            )
+            zh = (
+                f"锁定开拍日 {pinned} 无法保持：剧目 {title_id} 需连拍 {length} 天，"
+                "其可拍期（在排期范围内）容不下；应放宽可拍期或排期范围"
+            )
+        else:
+            since = date.fromordinal(first).isoformat()
+            until = date.fromordinal(latest).isoformat()
+            en = (
+                f"{pinned} is outside title {title_id}'s window; its {length}-day shoot "
+                f"must start {since}…{until}"
+            )
+            zh = (
+                f"锁定开拍日 {pinned} 不在剧目 {title_id} 的可拍期内：连拍 {length} 天，"
+                f"应在 {since} 至 {until} 之间开拍"
+            )
+        report.add("pins", line, "start_date", en, zh)
+
+
+_LIST_COLUMNS = frozenset({"genres", "cast"})
+"""Columns holding a ``;`` list of ids or words: each item is stored as an id."""
+
+
+def _is_key(column: str) -> bool:
+    return column == "id" or column.endswith("_id")
+
+
+def _check_storable(report: _Report) -> None:
+    """Every cell is text the database can store: no NUL byte; ids and list items at most
+    200 characters, other text at most 2,000; headers are ids too."""
+    for spec in SHEETS:
+        table = report.tables.tables.get(spec.name)
+        if table is None:
+            continue
+        for column in table.columns:
+            found = text_problem(column, MAX_KEY_LENGTH)
+            if found:
+                report.add(spec.name, 1, "*", f"a column name {found[0]}", f"列名{found[1]}")
+        for line, row in report.rows(spec.name):
+            for column, text in row.items():
+                if column == OVERFLOW or not text:
+                    continue
+                found = _cell_storage_problem(column, text)
+                if found:
+                    report.add(spec.name, line, column, found[0], f"{_zh(column)}{found[1]}")
+
+
+def _cell_storage_problem(column: str, text: str) -> tuple[str, str] | None:
+    if _is_key(column):
+        return text_problem(text, MAX_KEY_LENGTH)
+    found = text_problem(text)
+    if found or column not in _LIST_COLUMNS:
+        return found
+    for item in split_list(text):
+        found = text_problem(item, MAX_KEY_LENGTH)
+        if found:
+            return f"has an item that {found[0]}", f"中有一项{found[1]}"
+    return None
+
+
+def _check_storable_settings(report: _Report) -> None:
+    """Every setting is a value the database can store: text without NUL, a name of at most
+    200 characters, whole numbers within 64 bits, finite numbers."""
+    settings = report.tables.settings
+    if settings is None:
+        return
+    name = settings.get("name")
+    if isinstance(name, str):
+        found = text_problem(name, MAX_KEY_LENGTH)
+        if found:
+            report.add(
+                SETTINGS_SHEET,
+                report.setting_line("name"),
+                "name",
+                f"name {found[0]}",
+                f"名称{found[1]}",
+            )
+    known = {"name", "start_date", "days", "targets"}
+    extra = {key: value for key, value in settings.items() if key not in known}
+    for path, en, zh in json_problems(extra):
+        line = report.setting_line(path.split("[")[0])
+        report.add(SETTINGS_SHEET, line, path, f"setting {path} {en}", f"设置 {path} {zh}")
+
+
 def _check_titles_have_needs(report: _Report) -> None:
     """Every title has at least one row in title_needs.csv."""
     if not report.has("title_needs", "title_id"):
@@ -913,6 +1166,9 @@ _CHECKS: tuple[Callable[[_Report], None], ...] = (
     _check_set_types,
     _check_repeated_rows,
     _check_titles_have_needs,
+    _check_pin_windows,
+    _check_storable,
+    _check_storable_settings,
 )
 """Every family of rules. Order only breaks ties between problems on the same cell."""
 
@@ -1109,7 +1365,11 @@ def build_scenario(tables: ScenarioTables) -> Scenario:
     problems = find_problems(tables)
     if problems:
         raise ScenarioError(problems)
-    return _build(tables)
+    scenario = _build(tables)
+    unstorable = storage_problems(scenario, label=tables.label)
+    if unstorable:  # checked cell by cell above; this guards the built values themselves
+        raise ScenarioError(unstorable)
+    return scenario
 
 
 def load_scenario(path: Path) -> Scenario:

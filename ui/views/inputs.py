@@ -33,6 +33,7 @@ from scheduler.app.rows import row_text
 from scheduler.app.text import markdown_text as md
 from scheduler.domain.model import Scenario
 from scheduler.io.tables import SETTINGS_SHEET
+from scheduler.io.validation import FIRST_DATE, LAST_DATE, MAX_HORIZON_DAYS, MAX_TARGET
 from scheduler.storage import StaleScenarioError, StorageError
 from ui.current import pick_scenario
 
@@ -203,10 +204,19 @@ def settings_editor(prefix: str, scenario: Scenario) -> dict[str, object]:
             st.date_input,
             label=SETTING_LABELS["start_date"],
             format="YYYY-MM-DD",
+            min_value=FIRST_DATE,
+            max_value=LAST_DATE,
         )
     with days_column:
         days = setting_input(
-            prefix, "days", scenario.days, st.number_input, label="天数 days", min_value=1, step=1
+            prefix,
+            "days",
+            scenario.days,
+            st.number_input,
+            label="天数 days",
+            min_value=1,
+            max_value=MAX_HORIZON_DAYS,
+            step=1,
         )
     with shoots_column:
         shoots = setting_input(
@@ -216,6 +226,7 @@ def settings_editor(prefix: str, scenario: Scenario) -> dict[str, object]:
             st.number_input,
             label="每日并行拍摄目标 parallel shoots / day",
             min_value=1,
+            max_value=MAX_TARGET,
             step=1,
         )
     with titles_column:
@@ -226,6 +237,7 @@ def settings_editor(prefix: str, scenario: Scenario) -> dict[str, object]:
             st.number_input,
             label="每月剧目目标 titles / month",
             min_value=1,
+            max_value=MAX_TARGET,
             step=1,
         )
     return edited_settings(
