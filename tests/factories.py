@@ -1026,3 +1026,13 @@ def formula_scenario() -> Scenario:
         unavailable=unavailable,
         settings_extra={"-备注": "=1+1", "版本": 3},
     )
+
+
+def dead_pid() -> int:
+    """The pid of a process that has just ended (and been reaped): no process has it now."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid

@@ -17,7 +17,8 @@ import pytest
 
 from scheduler.domain.changes import Change
 from scheduler.domain.plan import Plan, Shoot
-from scheduler.io.plan_io import WRITE_HOOK, read_plan, write_plan
+from scheduler.io.plan_io import WRITE_HOOK, read_plan, temporary_prefix, write_plan
+from tests.factories import dead_pid
 
 REPO = Path(__file__).resolve().parents[1]
 TUTORIAL = REPO / "sample_data" / "tutorial"
@@ -73,6 +74,7 @@ def test_solve_killed_while_writing_leaves_old_or_new_whole(tmp_path: Path) -> N
     write_plan(out, OLD, OLD_KPIS)
     subprocess.run([*command, "--time-limit", "2"], cwd=REPO, check=True, capture_output=True)
     assert consistent(out) == "new"
+    assert list(tmp_path.glob(".out.*")) == []  # the killed writers' folders went too
 
 
 def test_changes_are_written_with_the_plan_and_a_stale_list_goes(tmp_path: Path) -> None:
@@ -90,3 +92,41 @@ def test_a_folder_with_other_files_is_not_replaced(tmp_path: Path) -> None:
         write_plan(tmp_path, OLD, OLD_KPIS)
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert not (tmp_path / "plan.csv").exists()
+
+
+def leftover(out: Path, kind: str, pid: int, tail: str = "abc123") -> Path:
+    """A temporary sibling of ``out`` as writer ``pid`` would leave it, holding half a plan."""
+    folder = out.parent / f"{temporary_prefix(out, kind, pid)}{tail}"
+    folder.mkdir()
+    (folder / "plan.csv").write_text("title_id,date,base_id,set_id,crew_id\n", encoding="utf-8")
+    return folder
+
+
+def test_live_writers_and_other_folders_keep_their_temporary_folders(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        kept = [
+            leftover(out, "tmp", os.getpid()),  # this process, another thread writing
+            leftover(out, "tmp", sleeper.pid),  # a live concurrent writer
+            leftover(out, "old", dead_pid()),  # out absent: the last complete plan
+            leftover(tmp_path / "other", "tmp", dead_pid()),  # another folder's
+        ]
+        (tmp_path / ".out.tmp-k3j4h5g6").mkdir()  # no pid in its name: cannot tell
+        kept.append(tmp_path / ".out.tmp-k3j4h5g6")
+        write_plan(out, OLD, OLD_KPIS)
+        assert all(folder.is_dir() for folder in kept)
+        assert consistent(out) == "old"
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_dead_writers_temporary_folders_go_on_the_next_write(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_plan(out, OLD, OLD_KPIS)
+    stale = [leftover(out, "tmp", dead_pid()), leftover(out, "old", dead_pid(), "x")]
+    write_plan(out, OLD, OLD_KPIS)
+    assert [folder for folder in stale if folder.exists()] == []
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out"]
+    assert consistent(out) == "old"

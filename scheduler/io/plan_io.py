@@ -19,10 +19,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import ctypes
+import hashlib
 import io
 import json
 import os
+import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -125,6 +128,69 @@ def _exchange(first: Path, second: Path) -> bool:
     return bool(done == 0)
 
 
+_TEMPORARY_KINDS = ("tmp", "old")
+"""A writer's temporary siblings: ``.NAME.tmp-PID.HOST-*`` (the new set being written) and
+``.NAME.old-PID.HOST-*`` (the old set moved aside where folders cannot be swapped)."""
+
+
+def _host_tag() -> str:
+    """Eight hex digits naming this machine, so a writer on another one is never judged dead."""
+    return hashlib.sha1(socket.gethostname().encode("utf-8")).hexdigest()[:8]
+
+
+def temporary_prefix(directory: Path, kind: str, pid: int | None = None) -> str:
+    """Prefix of a writer's temporary sibling of ``directory``: name, kind, pid and host.
+
+    ``kind`` is ``"tmp"`` or ``"old"``; ``pid`` defaults to this process's.
+    """
+    assert kind in _TEMPORARY_KINDS, kind
+    return f".{directory.name}.{kind}-{os.getpid() if pid is None else pid}.{_host_tag()}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists on this machine (``True`` when that cannot be told)."""
+    if os.name == "nt":  # os.kill(pid, 0) would not just ask there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, run by someone else
+        return True
+    return True
+
+
+def _stale_siblings(directory: Path) -> list[Path]:
+    """Temporary siblings of ``directory`` left by writers of this machine that died.
+
+    Only names this module makes are considered, only with this machine's tag
+    and a pid no process has; a live writer's folder is never among them. An
+    ``.old-`` folder counts only while ``directory`` exists (else it is the last
+    complete plan, kept for whoever repairs it).
+    """
+    pattern = re.compile(
+        rf"\.{re.escape(directory.name)}\.(tmp|old)-([0-9]+)\.{_host_tag()}-[^/]+"
+    )
+    stale: list[Path] = []
+    with contextlib.suppress(OSError):
+        for entry in directory.parent.iterdir():
+            found = pattern.fullmatch(entry.name)
+            if found is None or _pid_alive(int(found.group(2))):
+                continue
+            if found.group(1) == "old" and not directory.is_dir():
+                continue
+            stale.append(entry)
+    return stale
+
+
+def remove_stale_siblings(directory: Path) -> list[Path]:
+    """Remove the temporary siblings of ``directory`` that dead writers left; return them."""
+    stale = _stale_siblings(Path(directory).absolute())
+    for entry in stale:
+        shutil.rmtree(entry, ignore_errors=True)
+    return stale
+
+
 def _replace_folder(new: Path, directory: Path) -> None:
     """Put the complete folder ``new`` where ``directory`` is, the old one never half-replaced."""
     if not directory.exists():
@@ -132,7 +198,8 @@ def _replace_folder(new: Path, directory: Path) -> None:
     elif _exchange(new, directory):
         shutil.rmtree(new)  # now the old folder
     else:
-        old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old-", dir=directory.parent))
+        prefix = temporary_prefix(directory, "old")
+        old = Path(tempfile.mkdtemp(prefix=prefix, dir=directory.parent))
         old.rmdir()
         directory.rename(old)
         new.rename(directory)
@@ -151,6 +218,9 @@ def write_plan(
     The files are written and synced in a temporary sibling folder, which then
     replaces ``directory`` whole; a stale ``kpis.json`` or ``changes.csv`` thus
     never survives, so the folder never pairs a plan with another plan's numbers.
+    The sibling's name carries the writer's pid, and temporary siblings that
+    writers killed half-way left behind are removed first
+    (:func:`remove_stale_siblings`).
 
     Raises
     ------
@@ -174,7 +244,9 @@ def write_plan(
             f"{directory} 是文件而不是文件夹，未写入 / {directory} is a file, not a folder"
         )
     directory.parent.mkdir(parents=True, exist_ok=True)
-    new = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
+    remove_stale_siblings(directory)
+    prefix = temporary_prefix(directory, "tmp")
+    new = Path(tempfile.mkdtemp(prefix=prefix, dir=directory.parent))
     try:
         _write_synced(new / PLAN_FILE, plan_csv_text(plan))
         _write_synced(new / UNSCHEDULED_FILE, unscheduled_csv_text(plan))
