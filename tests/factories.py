@@ -862,11 +862,22 @@ def file_scenarios(draw: st.DrawFn) -> Scenario:
     )
     travel = tuple(Travel(a, b, draw(st.integers(0, 3))) for a, b in pairs)
 
+    def pin_start(title: Title) -> date | None:
+        """No start, or one that leaves room for the shoot in its window and the horizon."""
+        first = max(title.earliest_start, start)
+        latest = min(title.due_date, start + timedelta(days=days - 1))
+        latest -= timedelta(days=title.shoot_days - 1)
+        if latest < first:
+            return None
+        offsets = st.integers(0, (latest - first).days)
+        return draw(st.none() | offsets.map(lambda offset: first + timedelta(days=offset)))
+
+    by_id = {title.title_id: title for title in titles}
     pinned = draw(st.lists(st.sampled_from(title_ids), max_size=2, unique=True))
     pins = tuple(
         Pin(
             title_id,
-            draw(st.none() | st.just(some_date())),
+            pin_start(by_id[title_id]),
             draw(st.none() | st.sampled_from(base_ids)),
             draw(st.none() | st.sampled_from(crew_ids)),
         )
