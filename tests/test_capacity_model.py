@@ -527,32 +527,34 @@ def test_expansion_says_when_the_candidates_cannot_reach(solver: CapacitySolver)
 def trade_off() -> Scenario:
     """Two titles where one more crew helps, but titles and shoot days pull apart.
 
-    9 days (weeks 12-01…07 and 12-08…09); B1 hosts one title a day (max_crews 1) and
-    has two 街道 sets; C1 rests after every shoot day. T1 shoots 4 days of 街道 on
-    12-06…12-09 (its whole window, two days in each week); T2 one day on 12-09.
+    8 days (calendar weeks Tue 12-01…Sun 12-06 and Mon 12-07…Tue 12-08); B1 hosts one
+    title a day (max_crews 1) and has two 街道 sets; C1 rests after every shoot day. T1
+    shoots 4 days of 街道 on 12-05…12-08 (its whole window, two days in each week); T2
+    one day on 12-08.
 
     - week 2, base: 2·T1 + T2 ≤ 2 title-days; week 2, crew: 2·T1 + T2 ≤ 1 (+ 2 per added
-      crew); 12-06…09, crew: 4·T1 + T2 ≤ 2 (+ 4 per added crew).
+      crew); 12-05…08, crew: 4·T1 + T2 ≤ 2 (+ 4 per added crew).
     - as it is: T2 alone -> 1 title (and 1 shoot day in that solution; 2 at most).
     - with one more crew only the base row binds: T2 + half of T1 = 1.5 titles and 3
       shoot days, or T1 alone = 1 title and 4 shoot days; never 1.5 titles and 4 days.
     """
     return scenario(
         (
-            title("T1", first=5, last=8, needs=(("街道", 4),)),
-            title("T2", first=8, last=8, needs=(("街道", 1),)),
+            title("T1", first=4, last=7, needs=(("街道", 4),)),
+            title("T2", first=7, last=7, needs=(("街道", 1),)),
         ),
         sets=numbered_sets(["街道", "街道"]),
         crews=(small_crew("C1", max_days_in_row=1),),
         bases=(replace(ZHENGZHOU, max_crews=1),),
-        days=9,
+        days=8,
     )
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_trade_off_one_more_crew_reaches_either_target(solver: CapacitySolver) -> None:
-    # the targets one at a time are reached with one crew (9 days: 5/month = 1.5 titles)
-    for per_month, per_day in ((5, 1 / 3), (10 / 3, 0.25)):
+    # the targets one at a time are reached with one crew (8 days: 5.625/month = 1.5 titles,
+    # 0.375 a day = 3 shoot days; 3.75/month = 1 title, 0.25 a day = 2 shoot days)
+    for per_month, per_day in ((5.625, 0.375), (3.75, 0.25)):
         expansion = plan_capacity(
             trade_off(),
             candidates=[CREW_CANDIDATE],
@@ -584,12 +586,12 @@ def test_expansion_out_of_reach_still_says_what_helps(solver: CapacitySolver) ->
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_expansion_met_when_its_additions_reach_both_targets(solver: CapacitySolver) -> None:
-    # 10/3 a month over 9 days = 1 title; 4/9 a day = 4 shoot days: one crew, T1 alone
+    # 3.75 a month over 8 days = 1 title; 0.5 a day = 4 shoot days: one crew, T1 alone
     expansion = plan_capacity(
         trade_off(),
         candidates=[CREW_CANDIDATE],
-        target_titles_per_month=10 / 3,
-        target_parallel_shoots=4 / 9,
+        target_titles_per_month=3.75,
+        target_parallel_shoots=0.5,
         solver=solver,
     ).expansion
     assert expansion is not None
@@ -677,12 +679,15 @@ def assert_idle_cells_ordered(answer: CapacityAnswer) -> None:
 
 
 def test_idle_cells_are_ordered_on_the_tutorial_and_the_month(tutorial: Scenario) -> None:
-    # tutorial, week bucket: B2's 办公室 can be used by T3, T5 and T6 at most 1 + 1 + 2 days
-    # of its 7 -> 3 unusable; the bound's plan needs only 2 of it -> 5 sellable
+    # tutorial, calendar week 49 (Tue 12-01 … Sun 12-06): B2's 办公室 can be used by T3, T5
+    # and T6 at most 1 + 1 + 2 days of its 6 -> 2 unusable; the bound's plan needs only 2
+    # of it -> 4 sellable. Week 50 is Mon 12-07 alone, which T5 or T6 could use.
     answer = plan_capacity(tutorial)
     assert_idle_cells_ordered(answer)
-    cells = {(c.base_id, c.set_type): c for c in answer.idle}
-    assert (cells[("B2", "办公室")].unusable, cells[("B2", "办公室")].sellable) == (3, 5)
+    cells = {(c.base_id, c.set_type, c.bucket.index): c for c in answer.idle}
+    office = cells[("B2", "办公室", 0)]
+    assert (office.open_days, office.unusable, office.sellable) == (6, 2, 4)
+    assert (cells[("B2", "办公室", 1)].open_days, cells[("B2", "办公室", 1)].unusable) == (1, 0)
     month = plan_capacity(load_scenario(SAMPLES / "zhengzhou-month"))
     assert month.idle
     assert_idle_cells_ordered(month)
@@ -704,16 +709,18 @@ def test_idle_cells_are_ordered_on_tiny(bucket_days: int, solver: CapacitySolver
     ],
 )
 def test_a_set_type_nobody_needs_is_idle_all_week(solver: CapacitySolver) -> None:
-    # one 2-day 医院 title in the week; B1 also has a 古装宫殿 nobody needs: its 7 set-days
-    # are all unusable (and so sellable); the 医院 set can serve at most 2 of its 7 -> 5
+    # one calendar week, Tue 12-01 … Sun 12-06, with one 2-day 医院 title; B1 also has a
+    # 古装宫殿 nobody needs: its 6 set-days are all unusable (and so sellable); the 医院
+    # set can serve at most 2 of its 6 -> 4
     s = scenario(
-        (title("T1", first=0, last=6, needs=(("医院", 2),)),),
+        (title("T1", first=0, last=5, needs=(("医院", 2),)),),
         sets=numbered_sets(["医院", "古装宫殿"]),
         crews=(small_crew("C1"),),
+        days=6,
     )
     answer = plan_capacity(s, solver=solver)
     cells = {c.set_type: (c.open_days, c.unusable, c.sellable) for c in answer.idle}
-    assert cells == {"古装宫殿": (7, 7, 7), "医院": (7, 5, 5)}
+    assert cells == {"古装宫殿": (6, 6, 6), "医院": (6, 4, 4)}
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])

@@ -23,7 +23,8 @@ from scheduler.domain.model import (
 from scheduler.domain.plan import Plan, Shoot
 from tests.factories import dec as d
 
-# 10 days, 12-01 … 12-10: week 1 is 12-01~12-07 (7 days), week 2 is 12-08~12-10 (3 days).
+# 10 days, Tue 12-01 … Thu 12-10: calendar week 49 is 12-01~12-06 (Tue–Sun, 6 days), week 50
+# is 12-07~12-10 (Mon–Thu, 4 days).
 # Available set-days: S01 10; S02 8 (broken 12-09 … 12-10); S03 9 (base B02 shut 12-08) = 27.
 # Available crew-days: C01 10; C02 8 (away 12-01 … 12-02) = 18.
 SCENARIO = Scenario(
@@ -63,6 +64,9 @@ PLAN = Plan(
     ),
     {"T03": "没有空闲的剧组"},
 )
+
+
+W49, W50 = "第49周 12-01~12-06", "第50周 12-07~12-10"
 
 
 @pytest.fixture(scope="module")
@@ -118,17 +122,16 @@ def test_set_utilisation(kpis: dict[str, object]) -> None:
     assert isinstance(by_day, dict)
     # 3 sets open on 12-01 … 12-07; 12-03 has 2 of them booked; 12-08 … 12-10 nothing booked.
     assert list(by_day.values()) == [0.3333, 0.3333, 0.6667, 0.3333, 0, 0, 0, 0, 0, 0]
-    # Week 1: 5 of 21. Week 2: 0 of 3 (S01) + 1 (S02 on 12-08) + 2 (S03 on 12-09 … 12-10).
-    assert kpis["set_utilisation_by_week"] == {"12-01~12-07": 0.2381, "12-08~12-10": 0.0}
+    # Week 49: 5 of 18. Week 50: 0 of 4 (S01) + 2 (S02 on 12-07 … 12-08) + 3 (S03, shut 12-08).
+    assert kpis["set_utilisation_by_week"] == {W49: 0.2778, W50: 0.0}
 
 
 def test_idle_set_days_by_base_type_and_week(kpis: dict[str, object]) -> None:
-    # Available minus booked: S01 7 − 2 and 3 − 0; S02 7 − 1 and 1 − 0; S03 7 − 2 and 2 − 0.
+    # Available minus booked: S01 6 − 2 and 4 − 0; S02 6 − 1 and 2 − 0; S03 6 − 2 and 3 − 0.
     assert kpis["idle_set_days"] == {
-        "B01": {"办公室": {"12-01~12-07": 5, "12-08~12-10": 3},
-                "医院": {"12-01~12-07": 6, "12-08~12-10": 1}},
-        "B02": {"古装宫殿": {"12-01~12-07": 5, "12-08~12-10": 2}},
-    }  # fmt: skip
+        "B01": {"办公室": {W49: 4, W50: 4}, "医院": {W49: 5, W50: 2}},
+        "B02": {"古装宫殿": {W49: 4, W50: 3}},
+    }
 
 
 def test_crew_utilisation(kpis: dict[str, object]) -> None:
@@ -155,11 +158,18 @@ def test_empty_plan_and_unknown_bound() -> None:
     )
     assert kpis["priority_bound"] is None and kpis["cost"] == 0
     assert kpis["set_utilisation"] == 0.0 and kpis["titles_per_30_days"] == 0.0
-    assert kpis["idle_set_days"]["B02"] == {"古装宫殿": {"12-01~12-07": 7, "12-08~12-10": 2}}
+    assert kpis["idle_set_days"]["B02"] == {"古装宫殿": {W49: 6, W50: 3}}
 
 
-def test_week_labels_of_a_31_day_month() -> None:
+def test_weeks_of_a_31_day_month_are_calendar_weeks() -> None:
+    # December 2026 starts on a Tuesday; 2026 has 53 ISO weeks (1 January was a Thursday).
     month = replace(SCENARIO, days=31)
     assert week_labels(month) == [
-        "12-01~12-07", "12-08~12-14", "12-15~12-21", "12-22~12-28", "12-29~12-31",
+        "第49周 12-01~12-06", "第50周 12-07~12-13", "第51周 12-14~12-20",
+        "第52周 12-21~12-27", "第53周 12-28~12-31",
     ]  # fmt: skip
+
+
+def test_a_horizon_from_a_monday_starts_with_a_whole_week() -> None:
+    from_monday = replace(SCENARIO, start_date=d(7), days=8)
+    assert week_labels(from_monday) == ["第50周 12-07~12-13", "第51周 12-14~12-14"]

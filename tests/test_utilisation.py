@@ -106,9 +106,12 @@ def test_idle_set_days_are_available_minus_booked(tutorial: Scenario) -> None:
     # each base: 2 sets × 7 days = 14 available; 2 booked each
     assert per_base.to_dict() == {"B1": 12, "B2": 12}
     table = u.idle_set_days_table(idle)
-    assert list(table.columns) == ["base", "set_type", "12-01~12-07", "total"]
+    # the tutorial's week runs Tue 12-01 … Mon 12-07: calendar weeks 49 and 50
+    weeks = ["第49周 12-01~12-06", "第50周 12-07~12-07"]
+    assert list(table.columns) == ["base", "set_type", *weeks, "total"]
     row = table[(table["base"] == "郑东新区短剧产业园") & (table["set_type"] == "医院")]
     assert row["total"].tolist() == [5]  # S3 booked on 12-01 and 12-02
+    assert row[weeks].values.tolist() == [[4, 1]]
 
 
 def test_kpi_cards_measure_against_the_targets(tutorial: Scenario) -> None:

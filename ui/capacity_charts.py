@@ -139,8 +139,8 @@ def sellable_heatmap(idle: pd.DataFrame) -> go.Figure:
     figure = go.Figure(
         go.Heatmap(
             z=share.to_numpy(),
-            # 第1周 over its first and last date: a week's label fits a narrow column
-            x=[week.replace(" ", "<br>", 1).replace("–", "<br>", 1) for week in weeks],
+            # 第49周 over its first and last date: a week's label fits a narrow column
+            x=[week.replace(" ", "<br>", 1).replace("~", "<br>", 1) for week in weeks],
             y=bases,
             text=text.to_numpy(),
             texttemplate="%{text}",

@@ -7,8 +7,9 @@ lists, numbers and strings; ratios are rounded to 4 decimals.
 
 Words: a *set-day* is one set on one horizon day; it is *available* unless the
 set or its base is unavailable that day, *booked* if a shoot uses it, *idle*
-if available and not booked. A *crew-day* likewise. Weeks are 7-day blocks
-from ``start_date`` (the last may be shorter), labelled ``'12-01~12-07'``.
+if available and not booked. A *crew-day* likewise. Weeks are calendar weeks,
+Monday–Sunday (:mod:`scheduler.domain.weeks`; the first and last may be shorter),
+labelled ``'第49周 12-01~12-06'``.
 
 Keys
 ----
@@ -69,6 +70,7 @@ from typing import Any
 
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
+from scheduler.domain.weeks import calendar_weeks, week_index_of_days
 
 RATIO_DIGITS = 4
 
@@ -78,13 +80,8 @@ def _ratio(part: int, whole: int) -> float:
 
 
 def week_labels(scenario: Scenario) -> list[str]:
-    """Labels of the horizon's 7-day blocks, e.g. ``'12-01~12-07'``; week ``i`` is days 7i…7i+6."""
-    labels = []
-    for first in range(0, scenario.days, 7):
-        last = min(first + 6, scenario.days - 1)
-        start, end = scenario.date_of(first), scenario.date_of(last)
-        labels.append(f"{start:%m-%d}~{end:%m-%d}")
-    return labels
+    """Labels of the horizon's calendar weeks (Mon–Sun), e.g. ``'第50周 12-07~12-13'``."""
+    return [week.label for week in calendar_weeks(scenario.start_date, scenario.days)]
 
 
 def _cost_split(scenario: Scenario, plan: Plan) -> dict[str, int]:
@@ -121,6 +118,7 @@ def compute_kpis(
     """Every KPI of ``plan`` (see the module docstring for the keys)."""
     horizon = range(scenario.days)
     weeks = week_labels(scenario)
+    week_of_day = week_index_of_days(calendar_weeks(scenario.start_date, scenario.days))
 
     titles_on_day: list[set[str]] = [set() for _ in horizon]
     booked_sets: set[tuple[str, int]] = set()
@@ -155,7 +153,7 @@ def compute_kpis(
         )
         for day in sorted(set_open[film_set.set_id]):
             used = int((film_set.set_id, day) in booked_sets)
-            week = weeks[day // 7]
+            week = weeks[week_of_day[day]]
             for view, key in (
                 ("base", film_set.base_id),
                 ("set_type", film_set.set_type),

@@ -36,10 +36,12 @@ GAIN_SHOWN = 0.05
 
 
 def week_label(scenario: Scenario, bucket: Bucket) -> str:
-    """``第2周 12-08–12-14``."""
-    first = scenario.date_of(bucket.first).strftime("%m-%d")
-    last = scenario.date_of(bucket.last).strftime("%m-%d")
-    return f"第{bucket.index + 1}周 {first}–{last}"
+    """``第50周 12-07~12-13`` (a calendar week, ISO number), else the dates ``12-07~12-20``."""
+    first, last = scenario.date_of(bucket.first), scenario.date_of(bucket.last)
+    days = f"{first:%m-%d}~{last:%m-%d}"
+    if first.isocalendar()[:2] == last.isocalendar()[:2]:
+        return f"第{first.isocalendar().week}周 {days}"
+    return days
 
 
 def _days_label(scenario: Scenario, first: int, last: int) -> str:

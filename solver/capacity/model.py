@@ -137,12 +137,27 @@ class Bucket:
         return self.last - self.first + 1
 
 
-def make_buckets(horizon: int, bucket_days: int = WEEK) -> list[Bucket]:
-    """Consecutive buckets of ``bucket_days`` days; the last one may be shorter."""
+def make_buckets(
+    horizon: int, bucket_days: int = WEEK, first_days: int | None = None
+) -> list[Bucket]:
+    """Consecutive buckets of ``bucket_days`` days; the first has ``first_days`` (to end a
+    calendar week), the last may be shorter."""
+    firsts = [0, *range(first_days, horizon, bucket_days)] if first_days else []
+    if not firsts:
+        firsts = list(range(0, horizon, bucket_days))
+    ends = [*firsts[1:], horizon]
     return [
-        Bucket(i, first, min(first + bucket_days, horizon) - 1)
-        for i, first in enumerate(range(0, horizon, bucket_days))
+        Bucket(i, first, end - 1) for i, (first, end) in enumerate(zip(firsts, ends, strict=True))
     ]
+
+
+def calendar_buckets(scenario: Scenario, bucket_days: int = WEEK) -> list[Bucket]:
+    """Week buckets are calendar weeks (Monday–Sunday, the first one from the start date);
+    buckets of another length run from the start date."""
+    if bucket_days != WEEK:
+        return make_buckets(scenario.days, bucket_days)
+    first_days = WEEK - scenario.start_date.weekday()
+    return make_buckets(scenario.days, WEEK, first_days if first_days < WEEK else None)
 
 
 # -- what the model can see of the scenario ---------------------------------------------
@@ -224,7 +239,8 @@ class CapacityModel:
         new_crew_days_in_row: int | None = None,
     ) -> None:
         self.scenario = scenario
-        self.buckets = make_buckets(scenario.days, bucket_days)
+        self.buckets = calendar_buckets(scenario, bucket_days)
+        self.bucket_of_day = [bucket.index for bucket in self.buckets for _ in bucket.days]
         self.calendar = Calendar(scenario)
         self.candidates = list(candidates)
         self.problem = pulp.LpProblem("capacity", pulp.LpMaximize)
@@ -285,10 +301,10 @@ class CapacityModel:
                 continue
             columns.only_if_hiring = not _has_run(free, title.shoot_days)
             for day in free:
-                columns.free_days[day // self._bucket_days] += 1
+                columns.free_days[self.bucket_of_day[day]] += 1
             free_in: dict[int, int] = defaultdict(int)
             for day in free_hiring:
-                free_in[day // self._bucket_days] += 1
+                free_in[self.bucket_of_day[day]] += 1
             for k, count in sorted(free_in.items()):
                 columns.shoot_days[k] = self.problem.add_variable(
                     pulp_name("shoot_days", tid, f"b{k}"), lowBound=0, upBound=count
@@ -301,10 +317,6 @@ class CapacityModel:
                         columns.set_days[(set_type, k)] = self.problem.add_variable(
                             pulp_name("set_days", tid, set_type, f"b{k}"), lowBound=0
                         )
-
-    @property
-    def _bucket_days(self) -> int:
-        return len(self.buckets[0]) if self.buckets else WEEK
 
     # -- rows ------------------------------------------------------------------------
 
