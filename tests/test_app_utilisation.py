@@ -1,5 +1,5 @@
 """The 产能 Utilisation page in streamlit.testing: loads with a stored plan of the tutorial
-(KPI cards, heatmap, base manager's grid, idle set-days, parallel shoots) and says what to
+(KPI cards, heatmap, idle set-days by the week picked, parallel shoots) and says what to
 do when the scenario has no plan yet."""
 
 from __future__ import annotations
@@ -29,19 +29,14 @@ def test_utilisation_page_shows_kpis_and_charts_of_a_stored_plan(tutorial_db) ->
     assert metrics["已排/未排 titles"] == "6 / 0"
     assert metrics["优先级 priority / 上界 bound"].startswith("17")  # Σ priority of all 6
     assert "并行/天 最少 min parallel" in metrics
-    assert len(app.get("plotly_chart")) == 5  # heatmap, base grid, idle, parallel, crews
-    assert [tab.label for tab in app.tabs][:2] == [
-        "基地 × 日期 Bases by day",
-        "基地视图 Base manager",
-    ]
-    # the base manager's view: choose B2, see its sets S3 and S4
-    app.selectbox(key="util_base").set_value("B2").run()
+    assert len(app.get("plotly_chart")) == 4  # heatmap, idle, parallel, crews
+    assert [tab.label for tab in app.tabs][:2] == ["基地 × 日期 Bases by day", "闲置 Idle sets"]
+    # the idle table obeys the week picker: all weeks, then week 50 alone
+    weeks = ["第49周 12-01~12-06", "第50周 12-07~12-07"]
+    assert [c for c in app.dataframe[0].value.columns if "周" in c] == weeks
+    app.selectbox(key="util_week").set_value(weeks[1]).run()
     assert not app.exception
-    summary = app.dataframe[0].value
-    assert sorted(summary["场景类型 set type"]) == ["办公室", "医院"]
-    booked = app.dataframe[1].value
-    b2_shoots = [s for s in outcome.plan.shoots if s.base_id == "B2"]
-    assert len(booked) == len(b2_shoots)
+    assert [c for c in app.dataframe[0].value.columns if "周" in c] == weeks[1:]
 
 
 def test_utilisation_page_without_a_plan_says_where_to_make_one(tutorial_db) -> None:

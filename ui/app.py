@@ -25,6 +25,7 @@ SCREENS = (
     ("inputs.py", "输入 Inputs", ":material/edit_note:", "inputs"),
     ("plan.py", "排期 Plan", ":material/calendar_month:", "plan"),
     ("utilisation.py", "产能 Utilisation", ":material/monitoring:", "utilisation"),
+    ("base.py", "基地视图 Base manager", ":material/warehouse:", "base"),
     ("capacity.py", "产能规划 Capacity planning", ":material/factory:", "capacity"),
     ("whatif.py", "对比 What-if", ":material/compare_arrows:", "whatif"),
     ("export.py", "导出 Export", ":material/download:", "export"),

@@ -131,8 +131,8 @@ def sellable_heatmap(idle: pd.DataFrame) -> go.Figure:
     """
     bases = list(dict.fromkeys(idle["基地"]))
     weeks = list(dict.fromkeys(idle["周"]))
-    totals = idle.groupby(["基地", "周"], sort=False)[["开放棚日", "可出租闲置"]].sum()
-    sellable = totals["可出租闲置"].unstack().reindex(index=bases, columns=weeks).fillna(0)
+    totals = idle.groupby(["基地", "周"], sort=False)[["开放棚日", "上界可让出"]].sum()
+    sellable = totals["上界可让出"].unstack().reindex(index=bases, columns=weeks).fillna(0)
     open_days = totals["开放棚日"].unstack().reindex(index=bases, columns=weeks).fillna(0)
     share = (sellable / open_days.where(open_days > 0)).fillna(0)
     text = sellable.astype(int).astype(str) + "/" + open_days.astype(int).astype(str)
@@ -147,10 +147,10 @@ def sellable_heatmap(idle: pd.DataFrame) -> go.Figure:
             colorscale="Greens",
             zmin=0,
             zmax=1,
-            colorbar={"title": "可出租占比", "tickformat": ".0%"},
+            colorbar={"title": "上界可让出占比", "tickformat": ".0%"},
             xgap=1,
             ygap=1,
-            hovertemplate="%{y} · %{x}<br>可出租闲置/开放 sellable/open: %{text} 棚日"
+            hovertemplate="%{y} · %{x}<br>上界可让出/开放 sellable/open: %{text} 棚日"
             "（%{z:.0%}）<extra></extra>",
         )
     )
@@ -168,12 +168,12 @@ def sellable_by_base_chart(by_base: pd.DataFrame) -> go.Figure:
 
     ``by_base`` is :meth:`CapacityReport.sellable_by_base`; bases keep its order, top down.
     """
-    rest = by_base["可出租闲置"] - by_base["无需求闲置"]
+    rest = by_base["上界可让出"] - by_base["无需求闲置"]
     hover = (
-        "%{y}<br>%{x} 棚日<br>可出租 sellable %{customdata[0]} / 开放 open %{customdata[1]}"
+        "%{y}<br>%{x} 棚日<br>上界可让出 bound allows %{customdata[0]} / 开放 open %{customdata[1]}"
         "（%{customdata[2]:.0%}）<extra></extra>"
     )
-    custom = by_base[["可出租闲置", "开放棚日", "可出租占比"]].to_numpy()
+    custom = by_base[["上界可让出", "开放棚日", "上界可让出占比"]].to_numpy()
     figure = go.Figure(
         [
             go.Bar(
@@ -195,7 +195,7 @@ def sellable_by_base_chart(by_base: pd.DataFrame) -> go.Figure:
                 text=[
                     f"{sellable}（{share:.0%}）"
                     for sellable, share in zip(
-                        by_base["可出租闲置"], by_base["可出租占比"], strict=True
+                        by_base["上界可让出"], by_base["上界可让出占比"], strict=True
                     )
                 ],
                 textposition="outside",
@@ -203,13 +203,13 @@ def sellable_by_base_chart(by_base: pd.DataFrame) -> go.Figure:
             ),
         ]
     )
-    top = float(by_base["可出租闲置"].max()) if len(by_base) else 1.0
+    top = float(by_base["上界可让出"].max()) if len(by_base) else 1.0
     figure.update_layout(
         barmode="stack",
         height=_height(len(by_base)),
         margin=MARGIN,
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
-        xaxis={"title": "可出租闲置棚日 sellable idle set-days", "range": [0, top * 1.5]},
+        xaxis={"title": "上界可让出棚日 sellable idle set-days", "range": [0, top * 1.5]},
         yaxis={"autorange": "reversed", "type": "category"},
     )
     return figure

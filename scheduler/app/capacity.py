@@ -118,7 +118,7 @@ def metric_cards(report: CapacityReport) -> list[MetricCard]:
             "所选方案排进的优先级占上界的比例 / the chosen plan's priority over the bound",
         ),
         MetricCard(
-            "可出租闲置棚日 to sell",
+            "上界可让出棚日 bound allows",
             f"{sellable:,}",
             f"占开放棚日 {sellable / open_days:.0%}" if open_days else "",
             "所有基地同时出租这些棚日也不会降低优先级上界 / all bases renting these out at once "

@@ -217,10 +217,14 @@ class CapacityReport:
         together = f"所有基地同时出租，合计最多 {a.sellable_together:,} 棚日"
         if a.sellable_alone:
             return (
-                f"每个基地的「可出租」是它单独出租（其他基地不出租）时不降低优先级上界的棚日；"
+                f"每个基地的「上界可让出」是它单独出租（其他基地不出租）时不降低优先级上界的棚日"
+                "（按容量上界，不是当前方案：出租后可能需要重排）；"
                 f"{together}"
             )
-        return f"基地较多，每个基地的「可出租」是{together}时分到它的份额"
+        return (
+            f"基地较多，每个基地的「上界可让出」是{together}时分到它的份额"
+            "（按容量上界，不是当前方案：出租后可能需要重排）"
+        )
 
     # tables ------------------------------------------------------------------------
 
@@ -233,12 +237,12 @@ class CapacityReport:
                 "周": week_label(self.scenario, c.bucket),
                 "开放棚日": c.open_days,
                 "无需求闲置": c.unusable,
-                "可出租闲置": c.sellable,
+                "上界可让出": c.sellable,
             }
             for c in self.answer.idle
         ]
         return pd.DataFrame(
-            rows, columns=["基地", "场景类型", "周", "开放棚日", "无需求闲置", "可出租闲置"]
+            rows, columns=["基地", "场景类型", "周", "开放棚日", "无需求闲置", "上界可让出"]
         )
 
     def sellable_by_base(self) -> pd.DataFrame:
@@ -249,13 +253,13 @@ class CapacityReport:
                 "基地": f"{base_id} {self.base_names.get(base_id, '')}",
                 "开放棚日": open_days,
                 "无需求闲置": unusable,
-                "可出租闲置": sellable,
-                "可出租占比": sellable / open_days if open_days else 0.0,
+                "上界可让出": sellable,
+                "上界可让出占比": sellable / open_days if open_days else 0.0,
             }
             for base_id, (open_days, unusable, sellable) in totals.items()
         ]
         return pd.DataFrame(
-            rows, columns=["基地", "开放棚日", "无需求闲置", "可出租闲置", "可出租占比"]
+            rows, columns=["基地", "开放棚日", "无需求闲置", "上界可让出", "上界可让出占比"]
         )
 
     def loads_frame(self) -> pd.DataFrame:
@@ -425,11 +429,11 @@ class CapacityReport:
         parts += ["", "【达标所需最省追加】", *self.expansion_sentences()]
         if self.answer.budget is not None:
             parts += ["", "【按预算】", *self.budget_sentences()]
-        parts += ["", "【可出租闲置（棚日）】", self.sellable_sentence()]
+        parts += ["", "【上界可让出（棚日）】", self.sellable_sentence()]
         for row in self.sellable_by_base().to_dict("records"):
             parts.append(
-                f"{row['基地']}：开放 {row['开放棚日']}，可出租 {row['可出租闲置']}"
-                f"（{row['可出租占比']:.0%}），其中无人需要 {row['无需求闲置']}"
+                f"{row['基地']}：开放 {row['开放棚日']}，上界可让出 {row['上界可让出']}"
+                f"（{row['上界可让出占比']:.0%}），其中无人需要 {row['无需求闲置']}"
             )
         seconds = self.answer.seconds.get("total", 0.0)
         size = f"{self.answer.columns} 列 × {self.answer.rows} 行"

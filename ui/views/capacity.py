@@ -247,7 +247,8 @@ def show_report(report: CapacityReport, inputs: CapacityInputs) -> None:
     st.subheader("闲置产能 Idle capacity")
     st.caption(
         report.sellable_sentence()
-        + "。其中「无人需要」是没有任何剧目能用的棚日。热力图每格：可出租闲置 / 开放棚日。"
+        + "。其中「无人需要」是没有任何剧目能用的棚日。热力图每格：上界可让出 / 开放棚日。"
+        "当前方案空着、出租也不影响方案的棚日见「基地视图」页。"
     )
     idle = report.idle_frame()
     if idle.empty:
@@ -255,10 +256,10 @@ def show_report(report: CapacityReport, inputs: CapacityInputs) -> None:
     else:
         heatmap_column, bars_column = st.columns([3, 2])
         with heatmap_column:
-            st.markdown("**可出租闲置棚日 · 基地 × 周** sellable idle set-days by base × week")
+            st.markdown("**上界可让出棚日 · 基地 × 周** sellable idle set-days by base × week")
             st.plotly_chart(charts.sellable_heatmap(idle))
         with bars_column:
-            st.markdown("**各基地可出租闲置** sellable per base")
+            st.markdown("**各基地上界可让出** sellable per base")
             st.plotly_chart(charts.sellable_by_base_chart(report.sellable_by_base()))
         with st.expander("闲置明细 · 基地 × 场景类型 × 周 Idle by base, set type and week"):
             st.dataframe(idle, hide_index=True)

@@ -1,6 +1,6 @@
 """产能 Utilisation.
 
-KPI cards against the targets, heatmaps, idle set-days, the base manager's view.
+KPI cards against the targets, heatmaps, idle set-days; one base's week is 基地视图.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from scheduler.app import utilisation as u
 from ui import kpi_charts as charts
 from ui.current import require_plan
 
-PERCENT = st.column_config.NumberColumn(format="percent")
 ALL_WEEKS = "全部 all weeks"
 
 st.title("产能 Utilisation")
@@ -39,10 +38,9 @@ for row in (cards[:4], cards[4:]):
             delta_arrow=card.delta_arrow,
         )
 
-heatmap_tab, base_tab, idle_tab, daily_tab = st.tabs(
+heatmap_tab, idle_tab, daily_tab = st.tabs(
     [
         "基地 × 日期 Bases by day",
-        "基地视图 Base manager",
         "闲置 Idle sets",
         "并行与剧组 Parallel & crews",
     ]
@@ -53,38 +51,18 @@ with heatmap_tab:
     st.caption("每格：已订场景数 / 可用场景数，颜色为利用率。Each cell: booked / available sets.")
     st.plotly_chart(charts.base_day_heatmap(u.set_days_by_base_day(scenario, plan)))
 
-with base_tab:
-    st.subheader("基地负责人视图 Base manager's view")
-    names = {base.base_id: f"{base.name}（{base.base_id}）" for base in scenario.bases}
-    base_id = st.selectbox(
-        "基地 Base", list(names), format_func=names.__getitem__, key="util_base"
-    )
-    grid = u.base_grid(scenario, plan, base_id)
-    st.caption(
-        "绿：已订（悬停看剧目、剧组、演员）；浅灰：闲置；深灰：停用。"
-        " Green booked (hover for title, crew, cast) · light idle · dark closed."
-    )
-    st.plotly_chart(charts.base_grid_figure(grid))
-    st.markdown(
-        "**按场景类型 By set type**（闲置天即可出租的产能 idle days are capacity to sell）"
-    )
-    st.dataframe(
-        u.labelled(u.base_summary(grid)),
-        hide_index=True,
-        column_config={u.COLUMN_LABELS["utilisation"]: PERCENT},
-    )
-    with st.expander("已订明细 Bookings"):
-        booked = grid[grid["state"] == u.BOOKED].drop(columns=["state"])
-        st.dataframe(u.labelled(booked), hide_index=True)
-
 with idle_tab:
     st.subheader("闲置场景天 Idle set-days")
     idle = u.idle_set_days_frame(kpis, scenario)
     weeks = list(dict.fromkeys(idle["week"]))
     week = st.selectbox("周 Week", [ALL_WEEKS, *weeks], key="util_week")
     shown = idle if week == ALL_WEEKS else idle[idle["week"] == week]
+    st.caption(
+        "闲置 = 当前方案没有用到的开放棚日，出租不影响方案；某个基地逐日的情况见「基地视图」页。"
+        " Idle set-days are open and unused by this plan."
+    )
     st.plotly_chart(charts.idle_bars(shown))
-    st.dataframe(u.labelled(u.idle_set_days_table(idle)), hide_index=True)
+    st.dataframe(u.labelled(u.idle_set_days_table(shown)), hide_index=True)
 
 with daily_tab:
     st.subheader("每日并行拍摄 Parallel shoots per day")

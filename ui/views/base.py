@@ -1,0 +1,82 @@
+"""基地视图 Base manager.
+
+One base and one calendar week of the chosen plan: each set × day booked (by whom) or
+free, what is free by set type, and — from the capacity report, when one was computed on
+产能规划 — what the capacity bound could give up. Shaped by :mod:`scheduler.app.base_view`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from scheduler.app import base_view as b
+from scheduler.app import utilisation as u
+from scheduler.app.text import markdown_text as md
+from scheduler.services.capacity_jobs import last_report
+from ui import kpi_charts as charts
+from ui.current import require_plan
+
+st.title("基地视图 Base manager")
+current, chosen = require_plan()
+scenario, plan = current.scenario, chosen.plan
+if chosen.info.scenario_version != current.version:
+    st.warning(
+        f"此方案基于场景 v{chosen.info.scenario_version}，当前场景为 v{current.version}；"
+        "下表按当前的基地和场景显示该方案的预订。"
+        f" / This plan was made for version {chosen.info.scenario_version}."
+    )
+
+names = {base.base_id: f"{base.name}（{base.base_id}）" for base in scenario.bases}
+weeks = b.weeks_of(scenario)
+base_column, week_column = st.columns([2, 3])
+base_id = base_column.selectbox(
+    "基地 Base", list(names), format_func=names.__getitem__, key="base_view_base"
+)
+week_index = week_column.selectbox(
+    "周 Week（周一至周日 Mon–Sun）",
+    [week.index for week in weeks],
+    index=b.default_week(weeks, date.today()),
+    format_func=lambda index: weeks[index].label,
+    key="base_view_week",
+)
+week = weeks[week_index]
+
+grid = b.week_grid(u.base_grid(scenario, plan, base_id), week)
+free = b.free_by_set_type(grid, week)
+st.markdown(md(b.base_week(scenario, base_id, free, week).sentence()))
+
+st.subheader("场景 × 日期 Sets by day")
+st.caption(
+    "绿：已订（格内为剧名，悬停看剧组、演员）；浅灰：空闲；深灰：停用。"
+    " Green booked (hover for crew and cast) · light free · dark closed."
+)
+st.plotly_chart(charts.base_grid_figure(grid))
+
+st.subheader("按场景类型的空闲 Free by set type")
+st.caption(
+    "空闲 = 该周开放、当前方案没有用到的棚日：出租给别人不影响当前方案。"
+    " Free set-days are open and unused by this plan: renting them out breaks nothing."
+)
+st.dataframe(free.rename(columns=b.FREE_COLUMNS), hide_index=True)
+
+with st.expander("已订明细 Bookings"):
+    booked = grid[grid["state"] == u.BOOKED].drop(columns=["state"])
+    st.dataframe(u.labelled(booked), hide_index=True)
+
+st.subheader("容量上界 What the capacity bound allows")
+kept = last_report((current.info.scenario_id, current.version))
+if kept is None or kept.report is None:
+    st.info(
+        "在「产能规划」页计算容量报告后，这里显示按容量上界可让出的棚日。"
+        " Compute the capacity report on 产能规划 to see what the bound allows."
+    )
+else:
+    st.caption(
+        "按容量上界（理论值，不是当前方案）：让出这些棚日不会降低任何方案能达到的最高优先级，"
+        "但可能要重排正在用它们的剧目。「无剧目能用」的棚日任何方案都用不到。"
+        " From the capacity bound, not this plan: renting these may need a re-plan."
+    )
+    bound = b.bound_by_set_type(kept.report.idle_frame(), base_id, week)
+    st.dataframe(bound.rename(columns=b.BOUND_COLUMNS), hide_index=True)
