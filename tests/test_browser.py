@@ -49,6 +49,7 @@ PAGE_TITLES = (
     "输入 Inputs",
     "排期 Plan",
     "产能 Utilisation",
+    "基地视图 Base manager",
     "产能规划 Capacity planning",
     "对比 What-if",
     "导出 Export",
@@ -130,6 +131,17 @@ def test_solve_in_the_browser_shows_the_gantt_chart(
         f"no Chinese in the Gantt chart's labels: {chart[:200]!r}"
     )
     assert TUTORIAL_NAME in current_scenario(page)
+
+    # the base manager's screen on the new plan: pick a week, the sentence and grid follow
+    go_to(page, "基地视图 Base manager")
+    week = page.get_by_role("combobox", name="周 Week（周一至周日 Mon–Sun）")
+    week.click()
+    page.get_by_role("option").filter(has_text="第49周 12-01~12-06").first.click()
+    wait_until_idle(page)
+    assert not page.locator('[data-testid="stException"]').count(), app.log()
+    main = main_text(page)
+    assert "第49周 12-01~12-06：" in main and "个开放棚日" in main, main[:500]
+    assert page.locator(".js-plotly-plot").count() == 1  # the sets × days grid
 
 
 def test_capacity_page_computes_the_bound_in_chinese(app: StreamlitApp, page: Any) -> None:
