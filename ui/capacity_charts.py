@@ -9,6 +9,8 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from scheduler.domain import figures
+
 OPEN_COLOUR = "#b0bec5"
 CREW_COLOUR = "#5c6bc0"
 DEMAND_COLOUR = "#ffb74d"
@@ -96,7 +98,7 @@ def expansion_chart(steps: pd.DataFrame, baseline: float, target: float) -> go.F
             mode="lines+markers+text",
             line={"color": BOUND_COLOUR},
             marker={"size": 9},
-            text=[f"{t:.0f}" for t in titles],
+            text=[f"{figures.whole(t):,}" for t in titles],
             textposition=["top right", *["top left"] * (len(titles) - 1)],
             customdata=labels,
             name="每月部数 titles / month",
@@ -107,7 +109,7 @@ def expansion_chart(steps: pd.DataFrame, baseline: float, target: float) -> go.F
         y=target,
         line_dash="dash",
         line_color=TARGET_COLOUR,
-        annotation_text=f"目标 target {target:.0f}",
+        annotation_text=f"目标 target {figures.whole(target):,}",
         annotation_position="bottom right",
     )
     low = min([*titles, target])
@@ -147,11 +149,11 @@ def sellable_heatmap(idle: pd.DataFrame) -> go.Figure:
             colorscale="Greens",
             zmin=0,
             zmax=1,
-            colorbar={"title": "上界可让出占比", "tickformat": ".0%"},
+            colorbar={"title": "上界可让出占比", "tickformat": ".1%"},
             xgap=1,
             ygap=1,
             hovertemplate="%{y} · %{x}<br>上界可让出/开放 sellable/open: %{text} 棚日"
-            "（%{z:.0%}）<extra></extra>",
+            "（%{z:.1%}）<extra></extra>",
         )
     )
     figure.update_layout(
@@ -170,8 +172,9 @@ def sellable_by_base_chart(by_base: pd.DataFrame) -> go.Figure:
     """
     rest = by_base["上界可让出"] - by_base["无需求闲置"]
     hover = (
-        "%{y}<br>%{x} 棚日<br>上界可让出 bound allows %{customdata[0]} / 开放 open %{customdata[1]}"
-        "（%{customdata[2]:.0%}）<extra></extra>"
+        "%{y}<br>%{x} 棚日<br>上界可让出 bound allows %{customdata[0]}"
+        " / 开放 open %{customdata[1]}"
+        "（%{customdata[2]:.1%}）<extra></extra>"
     )
     custom = by_base[["上界可让出", "开放棚日", "上界可让出占比"]].to_numpy()
     figure = go.Figure(
@@ -193,7 +196,7 @@ def sellable_by_base_chart(by_base: pd.DataFrame) -> go.Figure:
                 marker_color=SELLABLE_COLOUR,
                 customdata=custom,
                 text=[
-                    f"{sellable}（{share:.0%}）"
+                    f"{sellable}（{figures.percent(share)}）"
                     for sellable, share in zip(
                         by_base["上界可让出"], by_base["上界可让出占比"], strict=True
                     )

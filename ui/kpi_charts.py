@@ -46,7 +46,7 @@ def base_day_heatmap(frame: pd.DataFrame) -> go.Figure:
             zmax=1,
             colorbar={"title": "利用率", "tickformat": ".0%"},
             hovertemplate="%{y} · %{x}<br>已订/可用 booked/available: %{text}"
-            "<br>利用率 utilisation: %{z:.0%}<extra></extra>",
+            "<br>利用率 utilisation: %{z:.1%}<extra></extra>",
         )
     )
     figure.update_layout(
@@ -170,7 +170,7 @@ def crew_utilisation_chart(frame: pd.DataFrame) -> go.Figure:
             y=labels,
             orientation="h",
             marker_color=AT_TARGET_COLOUR,
-            hovertemplate="%{y}: %{x:.0%}<extra></extra>",
+            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
         )
     )
     figure.update_layout(

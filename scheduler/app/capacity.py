@@ -15,6 +15,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from scheduler.app.rows import row_text
+from scheduler.domain import figures
 from scheduler.domain.model import Scenario
 from scheduler.services.candidates import Candidate, RowProblem, checked_candidates
 from scheduler.services.capacity_report import CapacityReport, per_month
@@ -105,7 +106,7 @@ def metric_cards(report: CapacityReport) -> list[MetricCard]:
         MetricCard(
             "剧目数上界 titles bound",
             f"{answer.titles_bound} 部",
-            f"折合每月 {per_month(scenario, answer.titles_bound or 0):.0f} 部 · "
+            f"折合每月 {figures.titles(per_month(scenario, answer.titles_bound or 0))} · "
             f"共 {answer.total_titles} 部待拍",
             f"{scenario.days} 天内最多能拍完的剧目数 / titles in {scenario.days} days at most",
         ),
@@ -120,7 +121,7 @@ def metric_cards(report: CapacityReport) -> list[MetricCard]:
         MetricCard(
             "上界可让出棚日 bound allows",
             f"{sellable:,}",
-            f"占开放棚日 {sellable / open_days:.0%}" if open_days else "",
+            f"占开放棚日 {figures.percent(sellable / open_days)}" if open_days else "",
             "所有基地同时出租这些棚日也不会降低优先级上界 / all bases renting these out at once "
             "keep the bound",
         ),

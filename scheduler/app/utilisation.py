@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from scheduler.domain.figures import percent, whole
 from scheduler.domain.model import Scenario
 from scheduler.domain.money import format_cny
 from scheduler.domain.plan import Plan, Shoot
@@ -125,18 +126,18 @@ def kpi_cards(kpis: Mapping[str, Any]) -> list[KpiCard]:
         ),
         KpiCard(
             "每30天剧目 titles / 30 days",
-            f"{per_30:.1f}",
-            f"{per_30 - titles_target:+.1f} vs 目标 {titles_target}",
+            f"{whole(per_30):,}",
+            f"{whole(per_30) - titles_target:+,} vs 目标 {titles_target:,}",
             help=f"周期内完成 finished in the horizon: {kpis.get('titles_finished', 0)}",
         ),
         KpiCard(
             "场景利用率 set utilisation",
-            f"{float(kpis.get('set_utilisation', 0.0)):.1%}",
+            percent(float(kpis.get("set_utilisation", 0.0))),
             help="已订场景天 / 可用场景天 (booked / available set-days)",
         ),
         KpiCard(
             "剧组利用率 crew utilisation",
-            f"{float(kpis.get('crew_utilisation', 0.0)):.1%}",
+            percent(float(kpis.get("crew_utilisation", 0.0))),
             help="剧组拍摄天 / 可用剧组天 (crew shoot-days / available crew-days)",
         ),
         KpiCard("成本 cost", format_cny(cost), f"¥{cost:,}", "off", split_text, "off"),

@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scheduler.domain import figures
 from scheduler.domain.errors import ScenarioError
 from scheduler.domain.model import Scenario
 from solver.result import Phase, Progress
@@ -203,7 +204,7 @@ def _summary(outcome: PlanOutcome, out: Path, scenario: Scenario) -> str:
         f"成本 cost: {kpis['cost']:,} 元 CNY",
         f"并行拍摄 parallel shoots/day: 最少 min {parallel['min']}，平均 mean {parallel['mean']}"
         f" / 目标 target {targets['parallel_shoots_per_day']}",
-        f"每 30 天完成剧目 titles per 30 days: {kpis['titles_per_30_days']}"
+        f"每 30 天完成剧目 titles per 30 days: {figures.titles(kpis['titles_per_30_days'])}"
         f" / 目标 target {targets['titles_per_month']}",
         f"用时 solve time: {kpis['solve_seconds']:.1f} s（时限 limit {kpis['time_limit']:g} s，"
         f"种子 seed {kpis['seed']}）",

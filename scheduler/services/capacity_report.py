@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from scheduler.domain import figures
 from scheduler.domain.model import Scenario
 from scheduler.domain.money import format_cny
 from solver.capacity.lp import CapacitySolver
@@ -132,7 +133,8 @@ class CapacityReport:
             f"优先级上界 {a.priority_bound}（全部剧目合计 {a.total_priority}）："
             "任何排期排进的优先级之和都不会超过它",
             f"剧目数上界 {a.titles_bound} 部 / {s.days} 天"
-            f"（折合每月 {per_month(s, a.titles_bound):.0f} 部；共 {a.total_titles} 部待拍）",
+            f"（折合每月 {figures.titles(per_month(s, a.titles_bound))}；"
+            f"共 {a.total_titles} 部待拍）",
         ]
         if self.plan_priority is not None and a.priority_bound > 0:
             share = self.plan_priority / a.priority_bound
@@ -162,11 +164,11 @@ class CapacityReport:
         if e is None:
             return []
         target = (
-            f"目标：每月 {per_month(s, e.target_titles):.0f} 部、"
+            f"目标：每月 {figures.titles(per_month(s, e.target_titles))}、"
             f"日均 {e.target_shoot_days / s.days:.1f} 场并行拍摄"
         )
         now = (
-            f"现有产能上限：每月 {per_month(s, e.baseline_titles):.0f} 部、"
+            f"现有产能上限：每月 {figures.titles(per_month(s, e.baseline_titles))}、"
             f"日均 {e.baseline_shoot_days / s.days:.1f} 场"
         )
         if not e.steps and e.met:
@@ -180,7 +182,7 @@ class CapacityReport:
             reach_titles = per_month(s, e.reachable_titles or 0.0)
             reach_days = (e.reachable_shoot_days or 0.0) / s.days
             lines.append(
-                f"即使加满所有候选也达不到目标：最多每月 {reach_titles:.0f} 部、"
+                f"即使加满所有候选也达不到目标：最多每月 {figures.titles(reach_titles)}、"
                 f"日均 {reach_days:.1f} 场（剧目数、交期或演员档期不够，需要更多订单或放宽交期）"
             )
         if not e.proven:
@@ -191,7 +193,8 @@ class CapacityReport:
         s = self.scenario
         return (
             f"{number}. {step.candidate.label(self.base_names)} ×{step.count}"
-            f"（{format_cny(step.cost)}）→ 每月 {per_month(s, step.titles_after):.0f} 部、"
+            f"（{format_cny(step.cost)}）→ "
+            f"每月 {figures.titles(per_month(s, step.titles_after))}、"
             f"日均 {step.shoot_days_after / s.days:.1f} 场"
         )
 
@@ -202,11 +205,12 @@ class CapacityReport:
         if not b.steps:
             return [
                 f"预算 {format_cny(b.budget)}：追加任何候选都不会多拍"
-                f"（每月仍约 {per_month(s, b.baseline_titles):.0f} 部）"
+                f"（每月仍约 {figures.titles(per_month(s, b.baseline_titles))}）"
             ]
         lines = [
             f"预算 {format_cny(b.budget)}：花 {format_cny(b.cost)}，"
-            f"每月 {per_month(s, b.baseline_titles):.0f} → {per_month(s, b.titles):.0f} 部"
+            f"每月 {figures.whole(per_month(s, b.baseline_titles)):,} → "
+            f"{figures.titles(per_month(s, b.titles))}"
         ]
         lines += [self.step_sentence(n, step) for n, step in enumerate(b.steps, start=1)]
         return lines
@@ -291,7 +295,7 @@ class CapacityReport:
                     "数量": step.count,
                     "费用（万元）": step.cost / 10_000,
                     "累计费用（万元）": cumulative / 10_000,
-                    "累计每月部数": round(per_month(s, step.titles_after), 1),
+                    "累计每月部数": figures.whole(per_month(s, step.titles_after)),
                     "日均场数": round(step.shoot_days_after / s.days, 1),
                 }
             )
@@ -304,8 +308,8 @@ class CapacityReport:
                 {
                     "追加": g.candidate.label(self.base_names),
                     "日租": g.candidate.day_rate,
-                    "每月多拍（估计）": round(per_month(s, g.estimate), 2),
-                    "每月多拍（重算）": None if g.gain is None else round(per_month(s, g.gain), 2),
+                    "每月多拍（估计）": round(per_month(s, g.estimate), 1),
+                    "每月多拍（重算）": None if g.gain is None else round(per_month(s, g.gain), 1),
                 }
                 for g in self.answer.gains
             ]
@@ -433,7 +437,7 @@ class CapacityReport:
         for row in self.sellable_by_base().to_dict("records"):
             parts.append(
                 f"{row['基地']}：开放 {row['开放棚日']}，上界可让出 {row['上界可让出']}"
-                f"（{row['上界可让出占比']:.0%}），其中无人需要 {row['无需求闲置']}"
+                f"（{figures.percent(row['上界可让出占比'])}），其中无人需要 {row['无需求闲置']}"
             )
         seconds = self.answer.seconds.get("total", 0.0)
         size = f"{self.answer.columns} 列 × {self.answer.rows} 行"

@@ -22,6 +22,7 @@ import threading
 from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from scheduler.domain import figures
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.services.background import BackgroundJob, JobRegistry
@@ -244,7 +245,7 @@ def kpi_line(kpis: Mapping[str, Any]) -> str:
         f"成本 cost ¥{kpis.get('cost', 0):,}",
         f"日均并行 parallel/day {parallel.get('mean', 0):.1f}"
         + (f"（目标 target {target}）" if target is not None else ""),
-        f"月产 titles/30 days {kpis.get('titles_per_30_days', 0):g}",
-        f"场景利用率 set use {kpis.get('set_utilisation', 0):.0%}",
+        f"每30天剧目 titles/30 days {figures.titles(kpis.get('titles_per_30_days', 0))}",
+        f"场景利用率 set use {figures.percent(kpis.get('set_utilisation', 0))}",
     ]
     return " · ".join(parts)
