@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from streamlit.testing.v1.element_tree import TextInput
 from scheduler.app.support import open_store
 from scheduler.io.scenario_files import scenario_to_xlsx_bytes, scenario_to_zip_bytes
 from scheduler.storage import ScenarioStore
-from tests.factories import tiny_scenario
+from tests.factories import tiny_scenario, zip_bytes
 from ui.current import SCENARIO_KEY
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
@@ -155,3 +156,20 @@ def test_a_valid_zip_is_imported_under_the_name_given_and_opened(
     assert page.session_state[SCENARIO_KEY] == imported.scenario_id
     assert "已导入「小场景 导入」" in page.success[0].value
     assert page.text_input(key="scenarios_import_name").value == ""
+
+
+def test_dates_written_with_slashes_are_imported_and_the_page_says_so(
+    page: AppTest, database: str
+) -> None:
+    data = scenario_to_zip_bytes(tiny_scenario(), "斜杠日期")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    titles = files["斜杠日期/titles.csv"].decode("utf-8")
+    files["斜杠日期/titles.csv"] = titles.replace("2026-12-", "2026/12/").encode("utf-8")
+    page.file_uploader[0].set_value(("斜杠.zip", zip_bytes(files), "application/zip")).run()
+    page.button(key="scenarios_import").click().run()
+    assert not page.exception and not page.error
+    said = page.success[0].value.replace("\\", "")
+    assert "titles.csv:2:earliest_start: 4 个日期（第 2–5 行）用 / 分隔" in said
+    imported = store_of(database).find("郑州开封基地群 测试")
+    assert imported is not None and imported.title_count == 4

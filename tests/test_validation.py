@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduler.cli.main import main
-from scheduler.domain.errors import ScenarioError
+from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.io.tables import (
     SHEETS,
     read_tables,
@@ -240,12 +240,12 @@ def test_settings_missing_keys(folder: Path) -> None:
 
 def test_settings_bad_values(folder: Path) -> None:
     edit_settings(folder, 'name = "郑州开封基地群 测试"', "name = 12")
-    edit_settings(folder, "start_date = 2026-12-01", 'start_date = "2026/12/01"')
+    edit_settings(folder, "start_date = 2026-12-01", 'start_date = "01/12/2026"')
     edit_settings(folder, "days = 14", "days = 0")
     assert problems(folder) == [
         "scenario.toml:1:name: 12 is not text; expected a name in quotes such as "
         '"郑州基地群 12月"',
-        "scenario.toml:2:start_date: 2026/12/01 is not a date; expected YYYY-MM-DD such as "
+        "scenario.toml:2:start_date: 01/12/2026 is not a date; expected YYYY-MM-DD such as "
         "2026-12-01",
         "scenario.toml:3:days: 0 is less than 1; expected days 1…366 (at most a year)",
     ]
@@ -357,8 +357,8 @@ def test_cast_names_an_actor_twice(folder: Path) -> None:
     ("value", "expected"),
     [
         (
-            "2026/12/01",
-            "titles.csv:3:earliest_start: 2026/12/01 is not a date; expected YYYY-MM-DD",
+            "01/12/2026",
+            "titles.csv:3:earliest_start: 01/12/2026 is not a date; expected YYYY-MM-DD",
         ),
         (
             "2026-02-30",
@@ -767,3 +767,58 @@ def test_settings_the_database_cannot_store_are_refused(folder: Path) -> None:
     found = problems(folder)
     assert found[0] == "scenario.toml:4:x: setting x is nan; expected a finite number"
     assert found[1].startswith("scenario.toml:5:note: setting note contains a NUL byte")
+
+
+# -- dates as Excel, WPS and people write them (issue 13) ---------------------------------
+
+
+@pytest.mark.parametrize("written", ["2026/12/3", "2026-12-3", "2026.12.3", "2026年12月3日"])
+def test_a_date_written_as_people_write_it_is_read_as_that_date(
+    folder: Path, written: str
+) -> None:
+    set_cell(folder, "titles", 2, "earliest_start", written)
+    notes: list[Problem] = []
+    assert load_scenario(folder, notes).titles[0].earliest_start == date(2026, 12, 3)
+    (note,) = notes
+    assert (note.file, note.row, note.column) == ("titles.csv", 2, "earliest_start")
+    assert f"（如 {written}），已按日期读入" in note.message_zh
+
+
+@pytest.mark.parametrize("written", ["2026/13/3", "2026/2/30", "12/3/2026", "2026年12月"])
+def test_a_date_that_is_no_date_in_any_form_is_still_a_problem(folder: Path, written: str) -> None:
+    set_cell(folder, "titles", 2, "earliest_start", written)
+    assert problems(folder) == [
+        f"titles.csv:2:earliest_start: {written} is not a date; expected YYYY-MM-DD",
+    ]
+
+
+def test_iso_dates_give_no_note(folder: Path) -> None:
+    notes: list[Problem] = []
+    load_scenario(folder, notes)
+    assert notes == []
+
+
+def test_many_dates_written_one_way_make_one_note_naming_their_lines(folder: Path) -> None:
+    for line in (2, 3, 4, 5):
+        rows = read_rows(folder, "titles")
+        y, m, d = rows[line - 1][rows[0].index("due_date")].split("-")
+        set_cell(folder, "titles", line, "due_date", f"{y}/{int(m)}/{int(d)}")
+    notes: list[Problem] = []
+    load_scenario(folder, notes)
+    assert [note.format("zh") for note in notes] == [
+        "titles.csv:2:due_date: 4 个日期（第 2–5 行）用 / 分隔（如 2026/12/10），"
+        "已按日期读入，存为 2026-12-10 这样的格式"
+    ]
+
+
+def test_excel_date_cells_are_read_as_dates(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "场景.xlsx"
+    write_scenario(tiny_scenario(), path)
+    book = load_workbook(path)
+    sheet = book["titles"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(2, header.index("earliest_start") + 1).value = date(2026, 12, 3)
+    book.save(path)
+    assert load_scenario(path).titles[0].earliest_start == date(2026, 12, 3)

@@ -17,19 +17,22 @@ from scheduler.cli.db import add_db_commands
 from scheduler.cli.fit import add_fit_command
 from scheduler.cli.revise import add_revise_command
 from scheduler.cli.solve import add_lang_argument, add_solve_command
-from scheduler.domain.errors import ScenarioError
+from scheduler.domain.errors import Problem, ScenarioError
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from scheduler.io.validation import load_scenario
 
+    notes: list[Problem] = []
     try:
-        scenario = load_scenario(Path(args.scenario))
+        scenario = load_scenario(Path(args.scenario), notes)
     except ScenarioError as error:
         print(error.format(args.lang), file=sys.stdout)
         count = len(error.problems)
         print(f"\n{count} 个问题 / {count} problem(s): 场景无效 / the scenario is invalid")
         return 1
+    for note in notes:
+        print(f"注意 / note: {note.format(args.lang)}")
     print(f"有效 / valid — {scenario.summary()}")
     return 0
 

@@ -17,7 +17,7 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from scheduler.domain.errors import ScenarioError
+from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import Scenario
 from scheduler.io.tables import (
     SETTINGS_FILE,
@@ -59,7 +59,9 @@ def _listed(names: list[str], separator: str) -> str:
     return f"{shown}{separator}… (+{more:,})" if more > 0 else shown
 
 
-def scenario_from_upload(name: str, data: bytes, filename: str = "upload") -> Scenario:
+def scenario_from_upload(
+    name: str, data: bytes, filename: str = "upload", notes: list[Problem] | None = None
+) -> Scenario:
     """The scenario in an uploaded ``.xlsx`` workbook or ``.zip`` of a CSV folder.
 
     Parameters
@@ -70,6 +72,9 @@ def scenario_from_upload(name: str, data: bytes, filename: str = "upload") -> Sc
         The uploaded file's bytes; the kind is told from the content, not the name.
     filename
         The uploaded file's name, used where a problem concerns the whole file.
+    notes
+        When given, receives what was read generously (dates as ``2026/12/1``), as
+        :func:`~scheduler.io.validation.reading_notes` says it.
 
     Raises
     ------
@@ -132,7 +137,7 @@ def scenario_from_upload(name: str, data: bytes, filename: str = "upload") -> Sc
             ) from error
     if name.strip() and tables.settings is not None:
         tables.settings["name"] = name.strip()
-    return build_scenario(tables)
+    return build_scenario(tables, notes)
 
 
 def _check_entries(archive: zipfile.ZipFile, filename: str) -> None:

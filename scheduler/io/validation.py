@@ -137,6 +137,18 @@ _WHOLE = re.compile(r"[+-]?[0-9]{1,18}(\.0*)?")
 """A whole number of at most 18 digits: more is no count or price, and ``int`` of 4,300
 digits or more raises instead of answering."""
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_FORMS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})"), "with /", "用 / 分隔"),
+    (re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"), "without leading zeros", "月日未补零"),
+    (re.compile(r"([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})"), "with .", "用 . 分隔"),
+    (
+        re.compile(r"([0-9]{4}) ?年 ?([0-9]{1,2}) ?月 ?([0-9]{1,2}) ?[日号]"),
+        "as 年月日",
+        "写作年月日",
+    ),
+)
+"""Dates as Excel, WPS and people write them besides ISO: 2026/12/1, 2026-12-1, 2026.12.1,
+2026年12月1日. Each is read as the date it means; the scenario stores it as ISO."""
 
 
 def parse_whole(text: str) -> int | None:
@@ -148,14 +160,33 @@ def parse_whole(text: str) -> int | None:
 
 
 def parse_date(text: str) -> date | None:
-    """An ISO ``YYYY-MM-DD`` date, or ``None`` for anything else."""
+    """The date ``text`` means: ISO ``2026-12-01``, or one of the :data:`_DATE_FORMS`
+    (``2026/12/1``, ``2026-12-1``, ``2026.12.1``, ``2026年12月1日``); ``None`` otherwise."""
     text = text.strip()
-    if not _ISO_DATE.fullmatch(text):
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
+    for pattern, _, _ in _DATE_FORMS:
+        found = pattern.fullmatch(text)
+        if found:
+            try:
+                return date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+def date_form(text: str) -> tuple[str, str] | None:
+    """How a non-ISO date is written, ``(english, chinese)``; ``None`` for ISO or no date."""
+    text = text.strip()
+    if _ISO_DATE.fullmatch(text) or parse_date(text) is None:
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+    for pattern, english, chinese in _DATE_FORMS:
+        if pattern.fullmatch(text):
+            return english, chinese
+    return None
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -1351,11 +1382,57 @@ def _kind(text: str) -> UnavailableKind:
     raise AssertionError("checked by _check_kinds")
 
 
+# -- notes: what was read generously --------------------------------------------------
+
+
+def _lines_text(lines: list[int]) -> str:
+    return str(lines[0]) if len(lines) == 1 else f"{lines[0]}–{lines[-1]}"
+
+
+def reading_notes(tables: ScenarioTables) -> list[Problem]:
+    """Dates written other than ISO, read as the date they mean: one note per file, column
+    and way of writing, naming its first line and the lines it spans, with an example."""
+    found: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
+    chinese: dict[str, str] = {}
+    for spec in _DATES:
+        if spec.sheet not in tables.tables:
+            continue
+        report = _Report(tables)
+        for line, text in report.cells(spec.sheet, spec.column):
+            form = date_form(text)
+            if form is not None:
+                found.setdefault((spec.sheet, spec.column, form[0]), []).append((line, text))
+                chinese[form[0]] = form[1]
+    notes = []
+    for (sheet, column, english), cells in found.items():
+        lines = sorted(line for line, _ in cells)
+        example = cells[0][1]
+        iso = parse_date(example)
+        assert iso is not None, "date_form said it is a date"
+        notes.append(
+            bounded_problem(
+                tables.label(sheet),
+                lines[0],
+                column,
+                f"{len(cells):,} dates ({'line' if len(lines) == 1 else 'lines'} "
+                f"{_lines_text(lines)}) written {english} "
+                f"(such as {example}) were read as the dates they mean, kept as "
+                f"{iso.isoformat()}",
+                f"{len(cells):,} 个日期（第 {_lines_text(lines)} 行）{chinese[english]}"
+                f"（如 {example}），已按日期读入，存为 {iso.isoformat()} 这样的格式",
+            )
+        )
+    return notes
+
+
 # -- public entry points -------------------------------------------------------------
 
 
-def build_scenario(tables: ScenarioTables) -> Scenario:
+def build_scenario(tables: ScenarioTables, notes: list[Problem] | None = None) -> Scenario:
     """Check every sheet and the settings, then build the Scenario.
+
+    ``notes``, when given, receives the :func:`reading_notes` of a scenario that loads:
+    what was read generously (dates as 2026/12/1), for the caller to show.
 
     Raises
     ------
@@ -1369,11 +1446,14 @@ def build_scenario(tables: ScenarioTables) -> Scenario:
     unstorable = storage_problems(scenario, label=tables.label)
     if unstorable:  # checked cell by cell above; this guards the built values themselves
         raise ScenarioError(unstorable)
+    if notes is not None:
+        notes.extend(reading_notes(tables))
     return scenario
 
 
-def load_scenario(path: Path) -> Scenario:
-    """Read and check a scenario folder or ``.xlsx`` workbook.
+def load_scenario(path: Path, notes: list[Problem] | None = None) -> Scenario:
+    """Read and check a scenario folder or ``.xlsx`` workbook (``notes`` as in
+    :func:`build_scenario`).
 
     Raises
     ------
@@ -1436,7 +1516,7 @@ def load_scenario(path: Path) -> Scenario:
                 )
             ]
         ) from error
-    return build_scenario(tables)
+    return build_scenario(tables, notes)
 
 
 def _frame_cell(value: object) -> str:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from scheduler.app.support import scenario_rows
 from scheduler.app.text import markdown_text as md
-from scheduler.domain.errors import ScenarioError
+from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.io.scenario_files import (
     scenario_from_upload,
     scenario_to_xlsx_bytes,
@@ -116,8 +116,9 @@ def import_action(uploader_key: str) -> None:
         flash("error", "请先选择要导入的文件 / choose a file to import first")
         return
     name = str(st.session_state.get(IMPORT_NAME_KEY, ""))
+    notes: list[Problem] = []
     try:
-        scenario = scenario_from_upload(name, uploaded.getvalue(), uploaded.name)
+        scenario = scenario_from_upload(name, uploaded.getvalue(), uploaded.name, notes)
         info = scenario_store().create(scenario)
     except ScenarioError as error:
         st.session_state[IMPORT_PROBLEMS_KEY] = (uploaded.name, error.problems)
@@ -128,11 +129,12 @@ def import_action(uploader_key: str) -> None:
     open_scenario(info.scenario_id)
     st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
     st.session_state[IMPORT_NAME_KEY] = ""
+    said = "".join(f"\n\n{md(note.format('zh'))}" for note in notes)
     flash(
         "success",
         f"已导入「{md(info.name)}」（{info.title_count} 个剧目，"
         f"{info.base_count} 个基地）并打开 / "
-        f"imported {md(repr(info.name))} and opened it",
+        f"imported {md(repr(info.name))} and opened it{said}",
     )
 
 
