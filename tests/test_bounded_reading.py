@@ -54,8 +54,9 @@ print(json.dumps({"seconds": seconds, "mb": (peak - idle) / 1024, "lines": lines
 )
 
 
-def measured(data: bytes, tmp_path: Path) -> dict[str, object]:
-    """Seconds, MB above idle and the problems of uploading ``data``, in a child process."""
+def measured(data: bytes, tmp_path: Path, what: str) -> dict[str, object]:
+    """Seconds, MB above idle and the problems of uploading ``data``, in a child process;
+    printed (``pytest -s``) as the figures BENCHMARKS.md records."""
     path = tmp_path / "bomb.bin"
     path.write_bytes(data)
     done = subprocess.run(
@@ -67,7 +68,10 @@ def measured(data: bytes, tmp_path: Path) -> dict[str, object]:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     result: dict[str, object] = json.loads(done.stdout)
-    print(data.__len__(), result["seconds"], result["mb"], result["count"])
+    print(
+        f"\n{what}: {len(data):,} bytes uploaded, refused in {result['seconds']:.2f} s, "
+        f"peak +{result['mb']:.0f} MB above idle, {result['count']} problem lines"
+    )
     return result
 
 
@@ -107,7 +111,7 @@ def test_50_mb_of_rows_in_a_small_zip_is_read_bounded_and_reported_in_few_lines(
     files = folder_files(tmp_path)
     rows = b"T0001,\xe5\x8c\xbb\xe9\x99\xa2,1\n" * (50 * 2**20 // 17)
     files["title_needs.csv"] = b"title_id,set_type,days\n" + rows
-    result = measured(zip_bytes(files), tmp_path)
+    result = measured(zip_bytes(files), tmp_path, "50 MB of rows in a small zip")
     assert result["seconds"] < 2 and result["mb"] < 300  # type: ignore[operator]
     lines = result["lines"]
     assert isinstance(lines, list) and len(lines) < 100
@@ -118,7 +122,7 @@ def test_50_mb_of_rows_in_a_small_zip_is_read_bounded_and_reported_in_few_lines(
 
 def test_a_zip_whose_header_lies_about_its_size_is_refused_fast(tmp_path: Path) -> None:
     data = lying_zip("titles.csv", b"\0" * 2**30, 1000)
-    result = measured(data, tmp_path)
+    result = measured(data, tmp_path, "a zip header claiming 1,000 bytes for 1 GiB")
     assert result["seconds"] < 2 and result["mb"] < 300  # type: ignore[operator]
     assert "1,000" in str(result["lines"])
 
@@ -126,7 +130,7 @@ def test_a_zip_whose_header_lies_about_its_size_is_refused_fast(tmp_path: Path) 
 def test_a_zip_of_190_mb_under_the_cap_is_read_within_memory(tmp_path: Path) -> None:
     files = folder_files(tmp_path)
     files["title_needs.csv"] = b"title_id,set_type,days\n" + b"T0001,x,1\n" * (190 * 2**20 // 10)
-    result = measured(zip_bytes(files), tmp_path)
+    result = measured(zip_bytes(files), tmp_path, "190 MB of rows under the 200 MB cap")
     assert result["mb"] < 300 and result["seconds"] < 4  # type: ignore[operator]
 
 
@@ -136,7 +140,7 @@ def test_a_workbook_of_300_mb_of_sheet_xml_is_refused_before_openpyxl(tmp_path: 
         b"<worksheet><sheetData>" + row * (300 * 2**20 // len(row)) + b"</sheetData></worksheet>"
     )
     data = zip_bytes({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": sheet})
-    result = measured(data, tmp_path)
+    result = measured(data, tmp_path, "a workbook of 300 MB of sheet XML")
     assert result["seconds"] < 2 and result["mb"] < 300  # type: ignore[operator]
     assert "100 MB" in str(result["lines"])
 
