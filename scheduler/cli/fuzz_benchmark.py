@@ -178,6 +178,7 @@ ID_COLUMNS = {
 }
 LIST_COLUMNS = {"genres", "cast"}
 NUMBER_COLUMNS = {column for _, column in NUMBER_MINIMUM}
+DATE_NAMES = {column for _, column in DATE_COLUMNS}
 UNIQUE_ROWS = {"bases", "sets", "crews", "actors", "titles", "title_needs", "travel", "pins"}
 """Sheets where a repeated row is refused (same id, or same key)."""
 
@@ -196,7 +197,17 @@ FORMULAS = (
     "\t=1",
 )
 CONTROL_TEXT = ("\x00", "\x07", "\x1b[31m", "\x7f", "\u200b", "\x0b", "\u2028", "\x85")
-BAD_DATES = ("2026-13-01", "2026-02-30", "9999-12-31", "0001-01-01", "2026/12/01", "20261201")
+BAD_DATES = (
+    "2026-13-01",
+    "2026-02-30",
+    "9999-12-31",
+    "0001-01-01",
+    "2026/12/01",
+    "2026年12月1日",
+    "01/12/2026",
+    "20261201",
+)
+"""Dates that are not, or are far away, or written in ways issue 13 reads (2026/12/01)."""
 UNKNOWN_IDS = ("ZZ99", "B99", "C99", "T9999", "A999", "不存在")
 
 
@@ -260,6 +271,8 @@ class Fault:
     expect: str | None = None
     target: Any = None
     line: int | None = None
+    depends: tuple[str, ...] = ()
+    """Files whose ids the expectation relies on (a reference is not checked without them)."""
 
     def describe(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -430,11 +443,16 @@ def _whole(text: str) -> int | None:
     return int(text.split(".")[0])
 
 
+_DATE = re.compile(r"([0-9]{4})(?:-|/|\.|年)([0-9]{1,2})(?:-|/|\.|月)([0-9]{1,2})日?")
+"""ISO dates and the ways issue 13 reads: 2026/12/1, 2026-12-1, 2026.12.1, 2026年12月1日."""
+
+
 def _iso_date(text: str) -> date | None:
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
+    found = _DATE.fullmatch(text.strip())
+    if found is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        return date(*(int(part) for part in found.groups()))
     except ValueError:
         return None
 
@@ -477,6 +495,14 @@ def must_refuse(
     return False
 
 
+def referenced_files(sheet: str, column: str) -> tuple[str, ...]:
+    """The files a cell of ``sheet.column`` names ids of."""
+    if (sheet, column) == ("unavailable", "id"):
+        return tuple(f"{name}.csv" for name, _ in sorted(ID_COLUMNS))
+    target = TARGET_OF.get((sheet, column))
+    return (f"{target[0]}.csv",) if target and target[0] != sheet else ()
+
+
 def _put(
     rng: random.Random, docs: dict[str, Doc], kind: str, values: Sequence[str], wanted: Any = None
 ) -> Fault | None:
@@ -490,7 +516,12 @@ def _put(
     _set_cells(spot.line, spot.cells)
     refuse = must_refuse(spot.sheet, spot.column, value, known)
     return Fault(
-        kind, spot.doc.name, f"{spot.column} = {value}", "line" if refuse else None, spot.line
+        kind,
+        spot.doc.name,
+        f"{spot.column} = {value}",
+        "line" if refuse else None,
+        spot.line,
+        depends=referenced_files(spot.sheet, spot.column),
     )
 
 
@@ -555,6 +586,7 @@ def fault_control_text(rng: random.Random, docs: dict[str, Doc]) -> Fault | None
         f"{spot.column} = {value!r}",
         "line" if refuse else None,
         spot.line,
+        depends=referenced_files(spot.sheet, spot.column),
     )
 
 
@@ -575,6 +607,7 @@ def fault_long_cell(rng: random.Random, docs: dict[str, Doc]) -> Fault | None:
         f"{spot.column} = {length:,} × {value[0]}",
         "line" if refuse else None,
         spot.line,
+        depends=referenced_files(spot.sheet, spot.column),
     )
 
 
@@ -753,8 +786,13 @@ def fault_encoding(rng: random.Random, docs: dict[str, Doc]) -> Fault | None:
             at -= 1  # not inside a UTF-8 sequence
         line.raw = data[:at] + b"\xe9" + data[at:]
         how = "Latin-1 byte"
-    doc.unreadable = True
-    return Fault(f"encoding: {how}", doc.name, line.text[:60], "file", line)
+    try:
+        line.raw.decode("utf-8")
+    except UnicodeDecodeError:
+        doc.unreadable = True
+        return Fault(f"encoding: {how}", doc.name, line.text[:60], "file", line)
+    # GBK bytes that happen to be UTF-8 too (医院 → ҽԺ): mojibake no reader can tell
+    return Fault(f"encoding: {how} (valid UTF-8)", doc.name, line.text[:60], None, line)
 
 
 def fault_empty_file(rng: random.Random, docs: dict[str, Doc]) -> Fault | None:
@@ -801,8 +839,14 @@ def fault_pin_outside_window(rng: random.Random, docs: dict[str, Doc]) -> Fault 
         outside = date.fromordinal(last.toordinal() + rng.randint(1, 40))
     row["start_date"] = outside.isoformat()
     _set_cells(line, [row.get(column, "") for column in _header(pins)])
+    # the check needs the title's window and its shoot's length, from titles and title_needs
     return Fault(
-        "pin outside window", "pins.csv", f"{row.get('title_id')} {outside}", "line", line
+        "pin outside window",
+        "pins.csv",
+        f"{row.get('title_id')} {outside}",
+        "line",
+        line,
+        depends=("titles.csv", "title_needs.csv"),
     )
 
 
@@ -958,6 +1002,10 @@ def _parsed_rows(data: bytes) -> dict[int, list[str]] | None:
             return None
 
 
+def _broken(doc: Doc | None) -> bool:
+    return doc is None or doc.lines is None or doc.unreadable or doc.header_damaged
+
+
 def _locate(docs: dict[str, Doc], faults: list[Fault]) -> None:
     """Give each fault its final line, and drop expectations that are no longer certain.
 
@@ -973,15 +1021,14 @@ def _locate(docs: dict[str, Doc], faults: list[Fault]) -> None:
         doc = docs[fault.file]
         if fault.target is not None:
             fault.line = doc.line_number(fault.target)
+        if fault.expect == "file" and fault.target is not None and fault.line is None:
+            fault.expect = None  # the damaged line was deleted after
         if fault.expect not in ("line", "quote"):
             continue
-        if fault.line is None or last_on.get(id(fault.target)) is not fault:
+        if any(_broken(docs.get(name)) for name in fault.depends):
             fault.expect = None
             continue
-        titles = docs.get("titles.csv")
-        if fault.kind == "pin outside window" and (
-            titles is None or titles.unreadable or titles.header_damaged
-        ):
+        if fault.line is None or last_on.get(id(fault.target)) is not fault:
             fault.expect = None
             continue
         if fault.file == SETTINGS_FILE:
@@ -1081,6 +1128,9 @@ def _norm(column: str, text: str) -> str:
     if column in NUMBER_COLUMNS:
         number = _whole(text)
         return text if number is None else str(number)
+    if column in DATE_NAMES:
+        when = _iso_date(text)
+        return text if when is None else when.isoformat()
     if column in LIST_COLUMNS:
         return ";".join(
             item.strip() for item in text.replace("；", ";").split(";") if item.strip()
@@ -1097,7 +1147,7 @@ def _rows_of(
         if not any(cell.strip() for cell in cells):
             continue
         row = dict(zip(header, cells, strict=False))
-        counted[tuple((column, _norm(column, row.get(column, ""))) for column in columns)] += 1
+        counted[tuple(sorted((c, _norm(c, row.get(c, ""))) for c in columns))] += 1
     return counted
 
 
@@ -1311,6 +1361,7 @@ class WorkbookFault:
     expect: str | None = None
     target: Row | None = None
     line: int | None = None
+    depends: tuple[str, ...] = ()
 
     def describe(self) -> str:
         where = self.sheet if self.line is None else f"{self.sheet}:{self.line}"
@@ -1369,7 +1420,10 @@ def _workbook_value(rng: random.Random, sheets: list[Sheet]) -> WorkbookFault | 
     if kind == "formula text":
         row.text.add(index)
     expect = _workbook_expect(sheets, sheet.name, column, value, kind)
-    return WorkbookFault(kind, sheet.name, f"{column} = {value!r:.80}", expect, row)
+    depends = tuple(name.removesuffix(".csv") for name in referenced_files(sheet.name, column))
+    return WorkbookFault(
+        kind, sheet.name, f"{column} = {value!r:.80}", expect, row, depends=depends
+    )
 
 
 def _workbook_expect(
@@ -1587,6 +1641,10 @@ def _workbook_bytes(sheets: list[Sheet], faults: list[WorkbookFault]) -> bytes:
         for fault in faults:
             if fault.sheet in gone and fault.kind not in ("deleted sheet", "renamed sheet"):
                 fault.expect = None
+    for fault in faults:
+        relied = [by_name.get(name) for name in fault.depends]
+        if any(sheet is None or sheet.damaged for sheet in relied):
+            fault.expect = None  # a reference is not checked when its sheet is gone
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -1841,7 +1899,9 @@ def _share(total: int, parts: int, position: int) -> range:
 # -- the command -------------------------------------------------------------------------------
 
 
-def _report(tally: Tally, seconds: float, stores: Sequence[Store], folder: str) -> None:
+def _report(
+    tally: Tally, seconds: float, stores: Sequence[Store], folder: str, show: int = SHOWN_PER_KIND
+) -> None:
     for seed in sorted(tally.cases, key=int):
         print(
             f"seed {seed}: {tally.cases[seed]} cases, {tally.accepted[seed]} accepted, "
@@ -1861,8 +1921,8 @@ def _report(tally: Tally, seconds: float, stores: Sequence[Store], folder: str) 
         failures = tally.of_kind(kind)
         if not failures:
             continue
-        print(f"\n## {kind} (first {min(SHOWN_PER_KIND, len(failures))} of {len(failures)})")
-        for failure in failures[:SHOWN_PER_KIND]:
+        print(f"\n## {kind} (first {min(show, len(failures))} of {len(failures)})")
+        for failure in failures[:show]:
             print(f"- {failure.case}: {failure.detail}")
             print(f"  faults: {'; '.join(failure.faults)}")
             print(f"  replay: {failure.replay(folder)}")
@@ -1920,6 +1980,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-case", help="replay one case, e.g. csv:1234 or xlsx:12 (with one --seeds)"
     )
+    parser.add_argument(
+        "--show", type=int, default=SHOWN_PER_KIND, help="failures listed per kind"
+    )
     parser.add_argument("--keep", type=Path, help="with --only-case: write the case's files here")
     args = parser.parse_args(argv)
 
@@ -1945,7 +2008,7 @@ def main(argv: list[str] | None = None) -> int:
                     stores,
                     zip_every=args.zip_every,
                 )
-            _report(tally, time.perf_counter() - started, stores, args.folder)
+            _report(tally, time.perf_counter() - started, stores, args.folder, args.show)
         finally:
             for store in stores:
                 store.close()
