@@ -1,6 +1,7 @@
 """The 导出 Export page in streamlit.testing: with a stored plan it offers plan.csv,
-unscheduled.csv, the plan workbook, crew schedules and booking sheets for download (what the
-files hold is tested in test_exports.py); without a plan it says where to make one."""
+unscheduled.csv, the plan workbook, crew schedules (days off included) and booking sheets for
+download, named by scenario, plan number and date (what the files hold and their names are
+tested in test_exports.py); without a plan it says where to make one."""
 
 from __future__ import annotations
 
@@ -40,12 +41,15 @@ def test_export_page_offers_every_file_of_a_stored_plan(tutorial_db) -> None:
     assert not app.exception
     assert app.title[0].value == "导出 Export"
     assert download_keys(app) == set(DOWNLOADS)
-    # the crew preview shows only the chosen crew's shoots
+    # the crew preview shows only the chosen crew: its shoots and its days off, day by day
     app.selectbox(key="export_crew").set_value("C2").run()
     assert not app.exception
     preview = app.dataframe[0].value
     assert set(preview["剧组编号 crew id"]) == {"C2"}
-    assert len(preview) == sum(1 for s in outcome.plan.shoots if s.crew_id == "C2")
+    assert len(preview) == scenario.days
+    shoots = preview[preview["安排 duty"] == "拍摄"]
+    assert len(shoots) == sum(1 for s in outcome.plan.shoots if s.crew_id == "C2")
+    assert set(preview["安排 duty"]) <= {"拍摄", "休息"}
     booking = app.dataframe[1].value
     assert list(booking["场景 set"]) == ["S1", "S2"]  # B1 first
 

@@ -18,20 +18,21 @@ scenario_name = current.info.name
 
 
 def name(what: str, extension: str) -> str:
-    return exports.file_name(scenario_name, what, plan_id, extension)
+    return exports.file_name(scenario_name, what, plan_id, extension, chosen.info.created_at)
 
 
 # Workbooks are built when the button is pressed (a callable), so the page stays quick.
 st.subheader("排期方案 The plan")
 st.caption(
     f"{len(plan.shoots)} 场拍摄 shoots · {len(plan.unscheduled)} 部未排 unscheduled。"
-    " plan.csv / unscheduled.csv 按 SPEC 的列，可直接用 `python -m scheduler check` 检查。"
+    " plan.csv / unscheduled.csv 按 SPEC 的列（文件名带场景、方案号和日期；"
+    "改回 plan.csv 后可用 `python -m scheduler check` 检查）。"
 )
 plan_csv, unscheduled_csv, plan_xlsx = st.columns(3)
 plan_csv.download_button(
     "plan.csv",
     exports.plan_csv(plan),
-    file_name="plan.csv",
+    file_name=name("plan", "csv"),
     mime=exports.CSV_MIME,
     on_click="ignore",
     key="dl_plan_csv",
@@ -39,14 +40,14 @@ plan_csv.download_button(
 unscheduled_csv.download_button(
     "unscheduled.csv",
     exports.unscheduled_csv(plan),
-    file_name="unscheduled.csv",
+    file_name=name("unscheduled", "csv"),
     mime=exports.CSV_MIME,
     on_click="ignore",
     key="dl_unscheduled_csv",
 )
 plan_xlsx.download_button(
     "排期 plan .xlsx（排期 / 未排 / KPI）",
-    partial(exports.plan_workbook, scenario, plan, kpis),
+    partial(exports.plan_workbook, scenario, plan, kpis, plan_id),
     file_name=name("排期", "xlsx"),
     mime=exports.XLSX_MIME,
     on_click="ignore",
@@ -69,7 +70,7 @@ one_crew.download_button(
 )
 all_crews.download_button(
     "全部剧组日程 all crews .xlsx（每个剧组一页 a sheet per crew）",
-    partial(exports.crew_schedule_workbook, scenario, plan),
+    partial(exports.crew_schedule_workbook, scenario, plan, plan_id),
     file_name=name("剧组日程", "xlsx"),
     mime=exports.XLSX_MIME,
     on_click="ignore",
@@ -83,7 +84,7 @@ st.dataframe(exports.booking_sheet(scenario, plan, base_id), hide_index=True)
 one_base, all_bases = st.columns(2)
 one_base.download_button(
     f"{bases[base_id]} 排期表 .xlsx",
-    partial(exports.booking_workbook, scenario, plan, [base_id]),
+    partial(exports.booking_workbook, scenario, plan, [base_id], plan_id),
     file_name=name(f"排期表_{base_id}", "xlsx"),
     mime=exports.XLSX_MIME,
     on_click="ignore",
@@ -91,7 +92,7 @@ one_base.download_button(
 )
 all_bases.download_button(
     "全部基地排期表 all bases .xlsx（每个基地一页 a sheet per base）",
-    partial(exports.booking_workbook, scenario, plan),
+    partial(exports.booking_workbook, scenario, plan, plan_id=plan_id),
     file_name=name("排期表", "xlsx"),
     mime=exports.XLSX_MIME,
     on_click="ignore",
