@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -258,26 +258,6 @@ def test_weekly_sheet_counts_every_shoot_once(
     assert [cell.value for cell in column(sheet, "天数 days")] == [6, 1]
     utilisation = column(sheet, "场景利用率 set utilisation")
     assert {cell.number_format for cell in utilisation} == {e.PERCENT_FORMAT}
-
-
-def test_calendar_weeks_run_monday_to_sunday() -> None:
-    days = [date(2026, 12, 1 + n) for n in range(31)]  # Tue 12-01 … Thu 12-31
-    weeks = e.calendar_weeks(days)
-    assert [week.label for week in weeks] == [
-        "第49周 12-01~12-06",
-        "第50周 12-07~12-13",
-        "第51周 12-14~12-20",
-        "第52周 12-21~12-27",
-        "第53周 12-28~12-31",
-    ]
-    assert all(week.first.weekday() == 0 for week in weeks[1:])
-    assert all(week.last.weekday() == 6 for week in weeks[:-1])
-
-
-def test_calendar_weeks_name_the_year_when_the_horizon_crosses_one() -> None:
-    days = [date(2027, 12, 27) + timedelta(days=n) for n in range(14)]  # Mon … Sun 2028-01-09
-    labels = [week.label for week in e.calendar_weeks(days)]
-    assert labels == ["2027年第52周 12-27~01-02", "2028年第1周 01-03~01-09"]
 
 
 # -- crew schedules -------------------------------------------------------------------------

@@ -48,3 +48,12 @@ def test_capacity_buckets_of_other_lengths_run_from_the_start() -> None:
         (5, 9),
         (10, 13),
     ]
+
+
+def test_a_horizon_across_two_iso_years_names_the_year_in_each_label() -> None:
+    weeks = calendar_weeks(date(2027, 12, 27), 14)  # Mon 12-27 … Sun 2028-01-09
+    assert [w.label for w in weeks] == ["2027年第52周 12-27~01-02", "2028年第1周 01-03~01-09"]
+
+
+def test_a_horizon_inside_one_iso_year_names_no_year() -> None:
+    assert calendar_weeks(date(2027, 12, 6), 14)[0].label == "第49周 12-06~12-12"

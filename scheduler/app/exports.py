@@ -16,7 +16,7 @@ content (a Chinese character counts two); pages are A4 landscape, one page wide,
 scenario, the plan number and the page number in the page header and footer.
 
 Weeks are calendar weeks, Monday to Sunday, named by their ISO week number and the horizon
-days they hold: ``'第50周 12-07~12-13'`` (:func:`calendar_weeks`).
+days they hold: ``'第50周 12-07~12-13'`` (:mod:`scheduler.domain.weeks`).
 """
 
 from __future__ import annotations
@@ -38,9 +38,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.domain.cells import spreadsheet_cell
+from scheduler.domain.figures import whole
 from scheduler.domain.local_time import display_timezone
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan, Shoot
+from scheduler.domain.weeks import Week, calendar_weeks
 from scheduler.io.plan_io import PLAN_COLUMNS, plan_csv_text, unscheduled_csv_text
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,43 +149,7 @@ def day_label(when: date) -> str:
     return f"{when:%m-%d} {WEEKDAYS[when.weekday()]}"
 
 
-def whole(value: float) -> int:
-    """``value`` rounded half up to a whole number, as titles are counted (421.5 → 422)."""
-    return math.floor(value + 0.5)
-
-
-@dataclass(frozen=True)
-class CalendarWeek:
-    """A calendar week (Monday–Sunday) as far as it lies inside the horizon."""
-
-    iso_year: int
-    number: int
-    first: date
-    last: date
-    label: str
-
-
-def calendar_weeks(dates: Sequence[date]) -> list[CalendarWeek]:
-    """The calendar weeks (ISO, Monday first) the ``dates`` fall in, in order.
-
-    A week is labelled by its ISO number and the days of ``dates`` it holds:
-    ``'第50周 12-07~12-13'``, ``'第49周 12-01~12-06'`` for a horizon starting on a Tuesday;
-    with the ISO year in front (``'2027年第1周 …'``) when the dates span two ISO years.
-    """
-    groups: dict[tuple[int, int], list[date]] = {}
-    for when in dates:
-        iso = when.isocalendar()
-        groups.setdefault((iso.year, iso.week), []).append(when)
-    years = {year for year, _ in groups}
-    weeks = []
-    for (year, number), days in groups.items():
-        prefix = f"{year}年" if len(years) > 1 else ""
-        label = f"{prefix}第{number}周 {min(days):%m-%d}~{max(days):%m-%d}"
-        weeks.append(CalendarWeek(year, number, min(days), max(days), label))
-    return weeks
-
-
-def _week_of(weeks: Sequence[CalendarWeek]) -> dict[date, CalendarWeek]:
+def _week_of(weeks: Sequence[Week]) -> dict[date, Week]:
     return {
         week.first.fromordinal(ordinal): week
         for week in weeks
@@ -472,14 +438,14 @@ class _SetDays:
 class _Tally:
     """Set-days of a plan counted once per set and horizon day, as the KPIs count them."""
 
-    weeks: list[CalendarWeek]
+    weeks: list[Week]
     by_base: dict[str, _SetDays] = field(default_factory=lambda: defaultdict(_SetDays))
     by_week: dict[str, _SetDays] = field(default_factory=lambda: defaultdict(_SetDays))
     idle: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
 
 
 def _tally(scenario: Scenario, plan: Plan) -> _Tally:
-    weeks = calendar_weeks(scenario.dates)
+    weeks = calendar_weeks(scenario.start_date, scenario.days)
     week_of = _week_of(weeks)
     booked = {(s.set_id, s.date) for s in plan.shoots}
     tally = _Tally(weeks)

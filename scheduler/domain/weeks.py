@@ -10,7 +10,7 @@ export shows comes from :func:`calendar_weeks`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 __all__ = ["Week", "calendar_weeks", "week_index_of_days"]
@@ -27,11 +27,14 @@ class Week:
     last: date
     first_day: int
     last_day: int
+    with_year: bool = False
 
     @property
     def label(self) -> str:
-        """``第50周 12-07~12-13``: the ISO week number and the horizon's dates in it."""
-        return f"第{self.number}周 {self.first:%m-%d}~{self.last:%m-%d}"
+        """``第50周 12-07~12-13``: the ISO week number and the horizon's dates in it, with the
+        ISO year in front (``2028年第1周 01-03~01-09``) when the horizon spans two."""
+        year = f"{self.iso_year}年" if self.with_year else ""
+        return f"{year}第{self.number}周 {self.first:%m-%d}~{self.last:%m-%d}"
 
     @property
     def days(self) -> range:
@@ -52,6 +55,8 @@ def calendar_weeks(start: date, days: int) -> list[Week]:
         iso_year, number, _ = first.isocalendar()
         weeks.append(Week(len(weeks), iso_year, number, first, last, day, day + length - 1))
         day += length
+    if len({week.iso_year for week in weeks}) > 1:
+        weeks = [replace(week, with_year=True) for week in weeks]
     return weeks
 
 
