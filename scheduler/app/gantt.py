@@ -28,6 +28,7 @@ from scheduler.domain.plan import Plan, Shoot
 __all__ = [
     "BLOCK_COLUMNS",
     "PIN_MARK",
+    "ROW_COLUMNS",
     "VIEWS",
     "base_label",
     "crew_label",
@@ -45,6 +46,7 @@ __all__ = [
 BLOCK_COLUMNS: tuple[str, ...] = (
     "title_id",
     "title",
+    "title_name",
     "genre",
     "priority",
     "crew_id",
@@ -143,6 +145,7 @@ def shoot_blocks(scenario: Scenario, plan: Plan) -> pd.DataFrame:
             (
                 first.title_id,
                 title_label(scenario, first.title_id),
+                title.name if title else "",
                 title.genre if title else "",
                 title.priority if title else 0,
                 first.crew_id,
@@ -203,6 +206,15 @@ def _bar_text(blocks: pd.DataFrame, text: pd.Series) -> pd.Series:
     return text.where(~blocks["pinned"], PIN_MARK + text)
 
 
+def _title_labels(rows: pd.DataFrame) -> pd.DataFrame:
+    """Bar labels of title bars, longest first: ``T1 名字``, then ``名字``, then ``T1``."""
+    return rows.assign(
+        text=_bar_text(rows, rows["title"]),
+        label_name=_bar_text(rows, rows["title_name"]),
+        label_id=_bar_text(rows, rows["title_id"]),
+    )
+
+
 def _title_spans(blocks: pd.DataFrame) -> pd.DataFrame:
     """One row per title: its blocks merged (a scheduled title shoots on consecutive days)."""
     if blocks.empty:
@@ -210,6 +222,7 @@ def _title_spans(blocks: pd.DataFrame) -> pd.DataFrame:
     ordered = blocks.sort_values(["title_id", "start"])
     spans = ordered.groupby("title_id", sort=False).agg(
         title=("title", "first"),
+        title_name=("title_name", "first"),
         genre=("genre", "first"),
         priority=("priority", "first"),
         crew_id=("crew_id", "first"),
@@ -234,28 +247,37 @@ def _title_spans(blocks: pd.DataFrame) -> pd.DataFrame:
 
 def rows_by_crew(blocks: pd.DataFrame) -> pd.DataFrame:
     """Crew rows (剧组): one bar per title the crew shoots, coloured by base."""
-    spans = _title_spans(blocks)
+    spans = _title_labels(_title_spans(blocks))
     spans["row"] = spans["crew"]
+    spans["row_id"] = spans["crew_id"]
     spans["group"] = spans["base"]
-    spans["text"] = _bar_text(spans, spans["title"])
+    spans["group_id"] = spans["base_id"]
     return spans.sort_values(["crew_id", "start"], ignore_index=True)
 
 
 def rows_by_set(blocks: pd.DataFrame) -> pd.DataFrame:
     """Base → set rows (基地/场景): one bar per shoot block, coloured by crew."""
-    rows = blocks.copy()
+    rows = _title_labels(blocks)
     rows["row"] = rows["base"] + " · " + rows["set"]
+    rows["row_id"] = rows["set_id"]
     rows["group"] = rows["crew"]
-    rows["text"] = _bar_text(rows, rows["title"])
+    rows["group_id"] = rows["crew_id"]
     return rows.sort_values(["base_id", "set_id", "start"], ignore_index=True)
 
 
 def rows_by_title(blocks: pd.DataFrame) -> pd.DataFrame:
-    """Title rows (剧目): one bar per set block, coloured by base; rows in start order."""
+    """Title rows (剧目): one bar per set block, coloured by base; rows in start order.
+
+    A bar's label is its set (``S1 办公室``, else the set type, else the set id).
+    """
     rows = blocks.copy()
     rows["row"] = rows["title"].where(~rows["pinned"], PIN_MARK + rows["title"])
+    rows["row_id"] = rows["title_id"]
     rows["group"] = rows["base"]
+    rows["group_id"] = rows["base_id"]
     rows["text"] = rows["set"]
+    rows["label_name"] = rows["set_type"]
+    rows["label_id"] = rows["set_id"]
     first_start = rows.groupby("title_id")["start"].transform("min")
     rows = rows.assign(_first=first_start)
     rows = rows.sort_values(["_first", "title_id", "start"], ignore_index=True)
@@ -267,11 +289,27 @@ def rows_by_actor(scenario: Scenario, blocks: pd.DataFrame) -> pd.DataFrame:
     spans = _title_spans(blocks)
     spans = spans[spans["actor_ids"].map(len) > 0]
     rows = spans.explode("actor_ids").rename(columns={"actor_ids": "actor_id"})
+    rows = _title_labels(rows)
     names = {actor.actor_id: actor.name for actor in scenario.actors}
     rows["row"] = rows["actor_id"].map(lambda a: f"{a} {names.get(a, '')}".strip())
+    rows["row_id"] = rows["actor_id"]
     rows["group"] = rows["crew"]
-    rows["text"] = _bar_text(rows, rows["title"])
+    rows["group_id"] = rows["crew_id"]
     return rows.sort_values(["actor_id", "start"], ignore_index=True)
+
+
+ROW_COLUMNS: tuple[str, ...] = (
+    "row",
+    "row_id",
+    "group",
+    "group_id",
+    "text",
+    "label_name",
+    "label_id",
+)
+"""Columns every ``rows_by_*`` table adds to its bars: the chart row (a label and the id of
+the crew, set, title or actor), the colour group (a label and a base or crew id) and the bar
+labels, longest first (the chart shows the longest that fits the bar)."""
 
 
 VIEWS = {

@@ -16,6 +16,7 @@ import streamlit as st
 from scheduler.app import gantt
 from scheduler.app.change_view import change_csv, change_file_name, change_summary, change_table
 from scheduler.app.compare import plan_choices
+from scheduler.app.gantt_figure import gantt_figure
 from scheduler.app.plan_view import (
     PlanMessage,
     afresh_warning,
@@ -57,7 +58,6 @@ from ui.current import (
     pick_plan,
     pick_scenario,
 )
-from ui.gantt_charts import gantt_figure
 from ui.views.fit import fit_section
 
 LIVE_KEY = "plan_page_live_job"  # the job the progress fragment last saw running
@@ -222,6 +222,7 @@ def gantt_figures(
     genres: tuple[str, ...],
     first: date,
     last: date,
+    today: date,
 ) -> dict[str, go.Figure | None]:
     """One figure per Gantt view (None where nothing matches the filters)."""
     blocks = gantt.filter_blocks(
@@ -239,7 +240,9 @@ def gantt_figures(
         "actor": gantt.rows_by_actor(_scenario, blocks),
     }
     return {
-        view: None if table.empty else gantt_figure(table, view, first, last)
+        view: None
+        if table.empty
+        else gantt_figure(table, view, _scenario, first, last, today=today)
         for view, table in rows.items()
     }
 
@@ -289,10 +292,12 @@ def charts(current: Current, shown: CurrentPlan) -> None:
         tuple(genres),
         first,
         last,
+        date.today(),
     )
     st.caption(
         f"{gantt.PIN_MARK} = 已钉住（下次排期保持）/ pinned for the next solve · "
-        "悬停查看详情 / hover for details"
+        "灰底 = 周末 weekend · 斜纹 = 停用/不可用 closed · 红线 = 今天 today · "
+        "左上角选周 / pick a week top left · 悬停查看详情 / hover for details"
     )
     for tab, (view, label) in zip(
         st.tabs(list(gantt.VIEWS.values())), gantt.VIEWS.items(), strict=True
