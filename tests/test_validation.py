@@ -822,3 +822,18 @@ def test_excel_date_cells_are_read_as_dates(tmp_path: Path) -> None:
     sheet.cell(2, header.index("earliest_start") + 1).value = date(2026, 12, 3)
     book.save(path)
     assert load_scenario(path).titles[0].earliest_start == date(2026, 12, 3)
+
+
+def test_a_tab_inside_a_name_is_kept(folder: Path) -> None:
+    set_cell(folder, "titles", 2, "name", "总裁的\t契约新娘")
+    assert load_scenario(folder).titles[0].name == "总裁的\t契约新娘"
+
+
+@pytest.mark.parametrize(("character", "shown"), [("\x0b", "\\x0b"), ("\x85", "\\x85")])
+def test_a_control_character_is_refused_in_one_line(
+    folder: Path, character: str, shown: str
+) -> None:
+    set_cell(folder, "titles", 2, "title_id", f"T{character}01")
+    found = problems(folder)
+    assert f"titles.csv:2:title_id: contains a control character ({shown}); remove it" in found
+    assert all(len(line.splitlines()) == 1 for line in found)

@@ -235,7 +235,8 @@ MAX_PROBLEMS_OF_A_KIND = 20
 MAX_PROBLEMS = 1_000
 """Problems listed in all before a count of the rest."""
 
-_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+"""Every character :meth:`str.splitlines` breaks a line at."""
 
 
 def one_line(where: str, message: str, limit: int = MAX_MESSAGE_CHARS) -> str:
@@ -1137,6 +1138,27 @@ def _cell_storage_problem(column: str, text: str) -> tuple[str, str] | None:
     return None
 
 
+_CONTROL = re.compile(r"[\x01-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters no name, id or note holds (a tab is kept; NUL is a storage problem)."""
+
+
+def _check_control_characters(report: _Report) -> None:
+    """Cells hold printable text: no control character such as \\x0b or \\x85."""
+    for spec in SHEETS:
+        for line, row in report.rows(spec.name):
+            for column, text in row.items():
+                found = _CONTROL.search(text) if column != OVERFLOW else None
+                if found:
+                    shown = repr(found.group())[1:-1]
+                    report.add(
+                        spec.name,
+                        line,
+                        column,
+                        f"contains a control character ({shown}); remove it",
+                        f"{_zh(column)}含有控制字符（{shown}），请删除",
+                    )
+
+
 def _check_storable_settings(report: _Report) -> None:
     """Every setting is a value the database can store: text without NUL, a name of at most
     200 characters, whole numbers within 64 bits, finite numbers."""
@@ -1199,6 +1221,7 @@ _CHECKS: tuple[Callable[[_Report], None], ...] = (
     _check_titles_have_needs,
     _check_pin_windows,
     _check_storable,
+    _check_control_characters,
     _check_storable_settings,
 )
 """Every family of rules. Order only breaks ties between problems on the same cell."""
