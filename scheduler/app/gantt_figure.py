@@ -9,7 +9,8 @@ What the figure shows, so that it reads without hovering:
   unavailable, hatched grey;
 - a red line for today when today is on the chart;
 - the date axis at the top of charts taller than :data:`TALL_PX`, repeated at the bottom;
-- a week picker (ISO calendar weeks, Mon–Sun, and 全部 all); a range of more than
+- a week picker (calendar weeks Mon–Sun with ISO numbers, from :mod:`scheduler.domain.weeks`,
+  and 全部 all); a range of more than
   :data:`WEEK_VIEW_DAYS` days opens on one week (today's, else the first).
 
 It is fast on big plans: one horizontal ``go.Bar`` trace per colour (bars drawn as ``base`` =
@@ -29,6 +30,7 @@ import plotly.graph_objects as go
 
 from scheduler.app.palette import looks_for
 from scheduler.domain.model import Scenario, UnavailableKind
+from scheduler.domain.weeks import Week, calendar_weeks
 
 __all__ = [
     "CHART_WIDTH_PX",
@@ -38,9 +40,9 @@ __all__ = [
     "bar_labels",
     "closed_spans",
     "gantt_figure",
-    "iso_weeks",
     "opening_range",
     "text_width",
+    "weeks_of",
 ]
 
 DAY_MS = 86_400_000
@@ -90,9 +92,8 @@ SIDE_LEGEND_GROUPS = 30
 """More colour groups than this: the legend goes down the right side instead of on top."""
 MIN_PLOT_PX = 110
 AXIS_PX = 36
-MENU_PX = 32
-LEGEND_LINE_PX = 21
-OUTSIDE_FILL = "rgba(60, 60, 60, 0.22)"
+MENU_PX = 40
+LEGEND_LINE_PX = 29
 WEEKEND_FILL = "rgba(120, 120, 120, 0.10)"
 CLOSED_FILL = "rgba(90, 90, 90, 0.30)"
 TODAY_COLOUR = "#D00000"
@@ -125,25 +126,21 @@ def bar_labels(candidates: Sequence[Sequence[str]], widths_px: Iterable[float]) 
     return labels
 
 
-def iso_weeks(first: date, last: date) -> list[tuple[date, date]]:
-    """The calendar weeks (Monday, Sunday) that ``first`` … ``last`` touches, in order."""
-    monday = first - timedelta(days=first.weekday())
-    weeks = []
-    while monday <= last:
-        weeks.append((monday, monday + timedelta(days=6)))
-        monday += timedelta(days=7)
-    return weeks
+def weeks_of(first: date, last: date) -> list[Week]:
+    """The calendar weeks (Mon–Sun, ISO numbers) of ``first`` … ``last``, each holding only the
+    range's days of its week, as every page, KPI and export counts them."""
+    return calendar_weeks(first, (last - first).days + 1)
 
 
 def opening_range(first: date, last: date, today: date | None = None) -> tuple[date, date]:
     """The dates the chart opens on: all of ``first`` … ``last`` when that is at most
     :data:`WEEK_VIEW_DAYS` days, else one calendar week — today's when today is in the range,
-    else the first week."""
+    else the first (only the range's days of it)."""
     if (last - first).days + 1 <= WEEK_VIEW_DAYS:
         return first, last
     anchor = today if today is not None and first <= today <= last else first
-    monday = anchor - timedelta(days=anchor.weekday())
-    return monday, monday + timedelta(days=6)
+    week = next(w for w in weeks_of(first, last) if w.first <= anchor <= w.last)
+    return week.first, week.last
 
 
 def closed_spans(
@@ -257,58 +254,43 @@ def _closed_trace(
 
 
 def _calendar_shapes(first: date, last: date) -> list[dict[str, object]]:
-    """A shaded band over every Saturday–Sunday and a thin line at every Monday of the range's
-    calendar weeks, and the days of those weeks outside the range greyed out."""
-    weeks = iso_weeks(first, last)
-    outside = [(weeks[0][0], first), (last + timedelta(days=1), weeks[-1][1] + timedelta(days=1))]
-    shapes: list[dict[str, object]] = [
-        {
-            "type": "rect",
-            "xref": "x",
-            "yref": "paper",
-            "x0": _iso(start),
-            "x1": _iso(end),
-            "y0": 0,
-            "y1": 1,
-            "fillcolor": OUTSIDE_FILL,
-            "line": {"width": 0},
-            "layer": "below",
-            "name": "outside",
-        }
-        for start, end in outside
-        if start < end
-    ]
-    for monday, sunday in iso_weeks(first, last):
-        saturday = sunday - timedelta(days=1)
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": "x",
-                "yref": "paper",
-                "x0": _iso(saturday),
-                "x1": _iso(sunday + timedelta(days=1)),
-                "y0": 0,
-                "y1": 1,
-                "fillcolor": WEEKEND_FILL,
-                "line": {"width": 0},
-                "layer": "below",
-                "name": "weekend",
-            }
-        )
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": _iso(monday),
-                "x1": _iso(monday),
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#9A9A9A", "width": 1},
-                "layer": "below",
-                "name": "week",
-            }
-        )
+    """A shaded band over the Saturday and Sunday of every week of the range, and a thin line
+    at the start of every week."""
+    shapes: list[dict[str, object]] = []
+    for week in weeks_of(first, last):
+        days = (week.first + timedelta(days=n) for n in range(len(week)))
+        weekend = [day for day in days if day.weekday() >= 5]
+        if weekend:
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": _iso(weekend[0]),
+                    "x1": _iso(weekend[-1] + timedelta(days=1)),
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": WEEKEND_FILL,
+                    "line": {"width": 0},
+                    "layer": "below",
+                    "name": "weekend",
+                }
+            )
+        if week.first.weekday() == 0:
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": _iso(week.first),
+                    "x1": _iso(week.first),
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": "#9A9A9A", "width": 1},
+                    "layer": "below",
+                    "name": "week",
+                }
+            )
     return shapes
 
 
@@ -340,11 +322,12 @@ def _today_marks(today: date, lift_px: int) -> tuple[dict[str, object], dict[str
     return line, note
 
 
-def _week_menu(
-    first: date, last: date, opening: tuple[date, date], lift_px: int
-) -> dict[str, object]:
+def _week_menu(first: date, last: date, opening: tuple[date, date], y: float) -> dict[str, object]:
     """A drop-down of 全部 all and the calendar weeks (Mon–Sun) the range touches, showing
-    the ``opening`` range as chosen, ``lift_px`` above the plot."""
+    the ``opening`` range as chosen, its top at ``y`` (paper: 1 is the top of the plot).
+
+    Anchored by its top, not its bottom: a chart drawn in a hidden tab measures the menu as
+    0 px high, and a bottom-anchored menu then hangs down over the axis."""
     end = _iso(last + timedelta(days=1))
     buttons = [
         {
@@ -354,15 +337,14 @@ def _week_menu(
         }
     ]
     active = 0
-    for monday, sunday in iso_weeks(first, last):
-        if (monday, sunday) == opening:
+    for week in weeks_of(first, last):
+        if (week.first, week.last) == opening:
             active = len(buttons)
-        week = monday.isocalendar().week
         buttons.append(
             {
-                "label": f"第{week}周 {monday:%m-%d}～{sunday:%m-%d}",
+                "label": week.label,
                 "method": "relayout",
-                "args": [{"xaxis.range": [_iso(monday), _iso(sunday + timedelta(days=1))]}],
+                "args": [{"xaxis.range": [_iso(week.first), _iso(week.last + timedelta(days=1))]}],
             }
         )
     return {
@@ -370,9 +352,8 @@ def _week_menu(
         "buttons": buttons,
         "x": 0,
         "xanchor": "left",
-        "y": 1,
-        "yanchor": "bottom",
-        "pad": {"b": lift_px},
+        "y": y,
+        "yanchor": "top",
         "showactive": True,
         "active": active,
         "font": {"size": 12},
@@ -381,11 +362,9 @@ def _week_menu(
 
 
 def _day_ticks(first: date, last: date) -> dict[str, object]:
-    """Date-axis ticks in the middle of each day's column of the range's calendar weeks:
-    ``12-07`` over ``周一``; Mondays only past :data:`DAILY_TICKS_DAYS` days."""
-    weeks = iso_weeks(first, last)
-    monday, sunday = weeks[0][0], weeks[-1][1]
-    days = [monday + timedelta(days=n) for n in range((sunday - monday).days + 1)]
+    """Date-axis ticks in the middle of each day's column: ``12-07`` over ``周一``; Mondays
+    only past :data:`DAILY_TICKS_DAYS` days."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     if len(days) > DAILY_TICKS_DAYS:
         days = [d for d in days if d.weekday() == 0]
     return {
@@ -399,7 +378,7 @@ def _legend_height(names: Sequence[str], title: str, width_px: float) -> int:
     """Pixels a horizontal legend of ``names`` takes when wrapped to ``width_px``."""
     lines, used = 1, text_width(title) + 16
     for name in names:
-        entry = text_width(name) + 48  # symbol, gaps
+        entry = text_width(name) + 68  # symbol and gaps, as plotly draws them
         if used + entry > width_px:
             lines, used = lines + 1, 0.0
         used += entry
@@ -469,6 +448,8 @@ def gantt_figure(
     top_legend_px = 0 if side_legend else _legend_height(groups, title, chart_width - 20)
     top_px = top_legend_px + MENU_PX + axis_px
     bottom_px = AXIS_PX + 10
+    plot_height = max(rows_px, MIN_PLOT_PX)
+    menu_y = 1 + (axis_px + MENU_PX - 4) / plot_height  # just under the legend
     shapes = _calendar_shapes(first, last)
     notes = []
     if today is not None and first <= today <= last:
@@ -500,7 +481,7 @@ def gantt_figure(
         "template": "plotly_white",
         "barmode": "overlay",
         "bargap": 0.12,
-        "height": max(rows_px, MIN_PLOT_PX) + top_px + bottom_px,
+        "height": plot_height + top_px + bottom_px,
         "margin": {"l": 10, "r": 10, "t": top_px, "b": bottom_px},
         "xaxis": axis,
         "yaxis": {
@@ -516,7 +497,7 @@ def gantt_figure(
         "uniformtext": {"minsize": MIN_FONT, "mode": "hide"},
         "shapes": shapes,
         "annotations": notes,
-        "updatemenus": [_week_menu(first, last, (open_first, open_last), axis_px + 2)],
+        "updatemenus": [_week_menu(first, last, (open_first, open_last), menu_y)],
         "hoverlabel": {"align": "left"},
     }
     if tall:
