@@ -21,9 +21,9 @@ from scheduler.app.gantt_figure import (
     bar_labels,
     closed_spans,
     gantt_figure,
-    iso_weeks,
     opening_range,
     text_width,
+    weeks_of,
 )
 from scheduler.app.palette import PALETTE, delta_e_2000, hex_to_lab, looks_for
 from scheduler.domain.model import Pin, Scenario, Unavailability
@@ -270,7 +270,7 @@ def test_past_the_label_budget_only_the_opening_weeks_bars_keep_labels(
 ) -> None:
     scenario, plan = month
     rows = gantt.rows_by_crew(gantt.shoot_blocks(scenario, plan))
-    figure = gantt_figure(rows, "crew", scenario)  # opens on 11-30…12-06
+    figure = gantt_figure(rows, "crew", scenario)  # opens on 12-01…12-06
     assert all(text_of_bars(figure).values())  # the month's 396 bars: every one labelled
     monkeypatch.setattr(gantt_figure_module, "MAX_LABELS", 10)
     budget = gantt_figure(rows, "crew", scenario)
@@ -385,19 +385,24 @@ def test_todays_line_is_drawn_when_today_is_on_the_chart(tutorial: Scenario) -> 
 
 
 def test_weeks_are_calendar_weeks_monday_to_sunday() -> None:
-    weeks = iso_weeks(date(2026, 12, 1), date(2026, 12, 31))  # a Tuesday to a Thursday
-    assert weeks[0] == (date(2026, 11, 30), date(2026, 12, 6))
-    assert weeks[-1] == (date(2026, 12, 28), date(2027, 1, 3))
-    assert all(m.weekday() == 0 and s.weekday() == 6 and (s - m).days == 6 for m, s in weeks)
-    assert len(weeks) == 5
+    weeks = weeks_of(dec(1), dec(31))  # a Tuesday to a Thursday
+    assert [(w.first, w.last) for w in weeks] == [
+        (dec(1), dec(6)),  # Tuesday to Sunday: the horizon's days of week 49
+        (dec(7), dec(13)),
+        (dec(14), dec(20)),
+        (dec(21), dec(27)),
+        (dec(28), dec(31)),
+    ]
+    assert all(w.first.weekday() == 0 for w in weeks[1:])
+    assert all(w.last.weekday() == 6 for w in weeks[:-1])
 
 
 def test_a_month_opens_on_todays_week_and_a_week_on_all_of_it() -> None:
     first, last = date(2026, 12, 1), date(2026, 12, 31)
     assert opening_range(first, last, today=date(2026, 12, 9)) == (dec(7), dec(13))
     assert opening_range(first, last, today=date(2026, 12, 13)) == (dec(7), dec(13))  # a Sunday
-    assert opening_range(first, last) == (date(2026, 11, 30), dec(6))  # no today: the first week
-    assert opening_range(first, last, today=date(2027, 2, 1)) == (date(2026, 11, 30), dec(6))
+    assert opening_range(first, last) == (dec(1), dec(6))  # no today: the first week
+    assert opening_range(first, last, today=date(2027, 2, 1)) == (dec(1), dec(6))
     assert opening_range(dec(1), dec(7), today=dec(3)) == (dec(1), dec(7))  # short: all of it
 
 
@@ -410,11 +415,11 @@ def test_the_week_picker_offers_all_dates_and_each_iso_week(month: tuple[Scenari
     labels = [button.label for button in menu.buttons]
     assert labels[0].startswith("全部日期")
     assert labels[1:] == [
-        "第49周 11-30～12-06",
-        "第50周 12-07～12-13",
-        "第51周 12-14～12-20",
-        "第52周 12-21～12-27",
-        "第53周 12-28～01-03",
+        "第49周 12-01~12-06",
+        "第50周 12-07~12-13",
+        "第51周 12-14~12-20",
+        "第52周 12-21~12-27",
+        "第53周 12-28~12-31",
     ]
     assert menu.active == 2  # the week shown
     assert menu.buttons[2].args[0]["xaxis.range"] == ["2026-12-07", "2026-12-14"]
