@@ -10,8 +10,11 @@ first start) and walks through what the README's "done when" asks of a new
 user: solve the Zhengzhou month on 排期, clone it, make a crew unavailable
 for three days in the clone (through the store API), solve the clone by revising
 the month's plan (only what the outage breaks moves), then
-look at 产能, compare both plans on 对比 and open 导出. One PNG per page, the
-whole page high; the live progress line of a running solve gets its own.
+look at 产能 and 基地视图, compare both plans on 对比 and open 导出. One PNG per page,
+the whole page high; the live progress line of a running solve gets its own. Last,
+every page of the menu at 1500 × 950 and 1280 × 800 is checked for a horizontal scroll
+bar on the main content and for exceptions (one line each; exit 1 if any), and saved
+at 1280 × 800 in ``docs/screenshots/1280x800/``.
 
 产能规划 is shown on a second what-if, the month with eight crews lent out for the
 whole month (so crews bind and the page has additions to propose), planned through the
@@ -55,7 +58,9 @@ from scheduler.services.planning import plan_scenario, save_outcome  # noqa: E40
 from scheduler.storage import ScenarioStore  # noqa: E402
 
 OUT = REPO_ROOT / "docs" / "screenshots"
-WIDTH = 1440
+WIDTH = 1500
+SIZES = ((1500, 950), (1280, 800))
+"""Window sizes every page must fit without a horizontal scroll bar on the main content."""
 CLONE_NAME = "郑州 12月 · 剧组停工三天 what-if"
 OUTAGE_DAYS = 3
 CAPACITY_NAME = "郑州 12月 · 8 个剧组整月外借 what-if"
@@ -257,7 +262,58 @@ def main(argv: list[str] | None = None) -> int:
             go_to(page, "导出 Export")
             shoot(page, "6_export")
             capacity_screen(page, app, database, min(args.time_limit, 20))
-            return check_log(app)
+            go_to(page, "场景 Scenarios")
+            pick_scenario(page, MONTH_NAME)
+            go_to(page, "基地视图 Base manager")
+            shoot(page, "4c_base")
+            print("layout at 1500 × 950 and 1280 × 800:")
+            failed = layout_check(page, app)
+            return check_log(app) or int(failed > 0)
+
+
+def overflow(page: Any) -> int:
+    """How many pixels the main content is wider than its window (0: no horizontal scroll)."""
+    return int(
+        page.evaluate(
+            """() => {
+                const main = document.querySelector('[data-testid="stMain"]');
+                const body = document.scrollingElement;
+                return Math.max(main.scrollWidth - main.clientWidth,
+                                body.scrollWidth - body.clientWidth);
+            }"""
+        )
+    )
+
+
+def layout_check(page: Any, app: StreamlitApp) -> int:
+    """Every page of the menu at each of :data:`SIZES`: no horizontal scroll, no exception.
+
+    Prints one line per page and size and saves the window at 1280 × 800 as
+    ``docs/screenshots/1280x800/<page>.png``; returns the number of pages that failed.
+    """
+    links = page.locator('[data-testid="stSidebarNavLink"]').all_inner_texts()
+    titles = [text.split("\n")[-1].strip() for text in links]
+    small = OUT / "1280x800"
+    small.mkdir(parents=True, exist_ok=True)
+    failed = 0
+    for width, height in SIZES:
+        page.set_viewport_size({"width": width, "height": height})
+        for number, title in enumerate(titles, start=1):
+            go_to(page, title)
+            wait_until_idle(page, timeout=60)
+            page.wait_for_timeout(800)
+            wider = overflow(page)
+            errors = page.locator('[data-testid="stException"]').count()
+            ok = wider <= 0 and errors == 0
+            failed += not ok
+            print(
+                f"  {width}×{height} {title}: {'ok' if ok else 'FAILED'} "
+                f"(wider by {max(wider, 0)} px, {errors} exceptions)"
+            )
+            if (width, height) == SIZES[1]:
+                page.screenshot(path=str(small / f"{number}_{title.split()[-1].lower()}.png"))
+    page.set_viewport_size({"width": WIDTH, "height": 1000})
+    return failed
 
 
 def check_log(app: StreamlitApp) -> int:
