@@ -24,6 +24,7 @@ from typing import Literal
 import pandas as pd
 import pyarrow as pa
 
+from scheduler.domain.columns import COLUMN_ZH
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import UNAVAILABLE_KINDS, Scenario
 from scheduler.io.tables import (
@@ -34,7 +35,6 @@ from scheduler.io.tables import (
     scenario_to_tables,
 )
 from scheduler.io.validation import (
-    COLUMN_ZH,
     KIND_SHEET,
     build_scenario,
     parse_date,

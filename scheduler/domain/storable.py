@@ -17,10 +17,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from dataclasses import fields
+from typing import Any, get_args, get_origin, get_type_hints
 
+from scheduler.domain.columns import COLUMN_ZH
 from scheduler.domain.errors import Problem
-from scheduler.domain.model import Scenario
+from scheduler.domain.model import (
+    Actor,
+    Base,
+    Crew,
+    FilmSet,
+    Need,
+    Pin,
+    Scenario,
+    Title,
+    Travel,
+    Unavailability,
+)
 
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
@@ -135,66 +148,55 @@ def json_problems(value: object, path: str = "") -> Iterator[tuple[str, str, str
         )
 
 
-# (field, column in the file, kind, Chinese name); kinds: key, text, int, int?, date, date?,
-# list (of ids), key? (optional id)
-_FIELDS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
-    "bases": (
-        ("base_id", "base_id", "key", "基地编号"),
-        ("name", "name", "text", "名称"),
-        ("city", "city", "text", "城市"),
-        ("max_crews", "max_crews", "int?", "同日最多剧组数"),
-    ),
-    "sets": (
-        ("set_id", "set_id", "key", "场景编号"),
-        ("base_id", "base_id", "key", "基地编号"),
-        ("set_type", "set_type", "text", "场景类型"),
-        ("day_rate", "day_rate", "int", "日价"),
-    ),
-    "crews": (
-        ("crew_id", "crew_id", "key", "剧组编号"),
-        ("name", "name", "text", "名称"),
-        ("home_base_id", "home_base_id", "key", "常驻基地"),
-        ("day_rate", "day_rate", "int", "日价"),
-        ("genres", "genres", "list", "可拍题材"),
-        ("max_days_in_row", "max_days_in_row", "int?", "最多连拍天数"),
-    ),
-    "actors": (
-        ("actor_id", "actor_id", "key", "演员编号"),
-        ("name", "name", "text", "姓名"),
-        ("day_rate", "day_rate", "int", "日价"),
-    ),
-    "titles": (
-        ("title_id", "title_id", "key", "剧目编号"),
-        ("name", "name", "text", "名称"),
-        ("genre", "genre", "text", "题材"),
-        ("priority", "priority", "int", "优先级"),
-        ("earliest_start", "earliest_start", "date", "最早开拍日"),
-        ("due_date", "due_date", "date", "截止日期"),
-        ("cast", "cast", "list", "主演"),
-    ),
-    "title_needs": (
-        ("set_type", "set_type", "text", "场景类型"),
-        ("days", "days", "int", "天数"),
-    ),
-    "unavailable": (
-        ("kind", "kind", "text", "类型"),
-        ("resource_id", "id", "key", "编号"),
-        ("from_date", "from_date", "date", "开始日期"),
-        ("to_date", "to_date", "date", "结束日期"),
-        ("note", "note", "text", "备注"),
-    ),
-    "travel": (
-        ("from_city", "from_city", "text", "出发城市"),
-        ("to_city", "to_city", "text", "到达城市"),
-        ("days", "days", "int", "天数"),
-    ),
-    "pins": (
-        ("title_id", "title_id", "key", "剧目编号"),
-        ("start_date", "start_date", "date?", "开拍日期"),
-        ("base_id", "base_id", "key?", "基地编号"),
-        ("crew_id", "crew_id", "key?", "剧组编号"),
-    ),
+_SHEET_ROWS: dict[str, type] = {
+    "bases": Base,
+    "sets": FilmSet,
+    "crews": Crew,
+    "actors": Actor,
+    "titles": Title,
+    "title_needs": Need,
+    "unavailable": Unavailability,
+    "travel": Travel,
+    "pins": Pin,
 }
+"""The row class of each sheet; its fields are the sheet's columns (``resource_id`` is ``id``)."""
+
+_COLUMN_OF_FIELD = {"resource_id": "id"}
+_NOT_COLUMNS = frozenset({"extra", "needs"})  # extra: JSON (json_problems); needs: their sheet
+
+
+def _field_kind(name: str, hint: Any) -> str:
+    """How a field is stored, from its type: key, text, int, date or list, ``?`` if optional."""
+    arguments = get_args(hint)
+    optional = type(None) in arguments
+    if optional:
+        hint = next(argument for argument in arguments if argument is not type(None))
+    if hint is int:
+        kind = "int"
+    elif hint is dt.date:
+        kind = "date"
+    elif get_origin(hint) is tuple:
+        kind = "list"
+    else:  # str, or a Literal of words
+        kind = "key" if name.endswith("_id") else "text"
+    return f"{kind}?" if optional else kind
+
+
+def _sheet_fields(row_class: type) -> tuple[tuple[str, str, str, str], ...]:
+    """``(field, column, kind, Chinese name)`` of every stored field of a row class."""
+    hints = get_type_hints(row_class)
+    found = []
+    for row_field in fields(row_class):
+        if row_field.name in _NOT_COLUMNS:
+            continue
+        column = _COLUMN_OF_FIELD.get(row_field.name, row_field.name)
+        kind = _field_kind(row_field.name, hints[row_field.name])
+        found.append((row_field.name, column, kind, COLUMN_ZH.get(column, column)))
+    return tuple(found)
+
+
+_FIELDS = {sheet: _sheet_fields(row_class) for sheet, row_class in _SHEET_ROWS.items()}
+"""What :func:`storage_problems` checks in each row, derived from the row classes."""
 
 _ROW_ZH = {
     "bases": "基地",

@@ -20,11 +20,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from scheduler.domain.columns import COLUMN_ZH
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import Need, Scenario, Title
 from scheduler.io.tables import SHEET_BY_NAME, Table, scenario_to_tables
 from scheduler.io.validation import (
-    COLUMN_ZH,
     OVERFLOW,
     find_problems,
     parse_date,

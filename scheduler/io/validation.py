@@ -23,6 +23,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scheduler.domain.columns import COLUMN_ZH
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import (
     UNAVAILABLE_KINDS,
@@ -62,37 +63,6 @@ if TYPE_CHECKING:
 
 OVERFLOW = "__overflow__"
 """Key under which a reader keeps the cells of a row that go past the header."""
-
-COLUMN_ZH: dict[str, str] = {
-    "base_id": "基地编号",
-    "name": "名称",
-    "city": "城市",
-    "max_crews": "同日最多剧组数",
-    "set_id": "场景编号",
-    "set_type": "场景类型",
-    "day_rate": "日价",
-    "crew_id": "剧组编号",
-    "home_base_id": "常驻基地",
-    "genres": "可拍题材",
-    "max_days_in_row": "最多连拍天数",
-    "actor_id": "演员编号",
-    "title_id": "剧目编号",
-    "genre": "题材",
-    "priority": "优先级",
-    "earliest_start": "最早开拍日",
-    "due_date": "截止日期",
-    "cast": "主演",
-    "days": "天数",
-    "kind": "类型",
-    "id": "编号",
-    "from_date": "开始日期",
-    "to_date": "结束日期",
-    "note": "备注",
-    "from_city": "出发城市",
-    "to_city": "到达城市",
-    "start_date": "开拍日期",
-}
-"""Chinese label of each known column, for messages and the app's editors."""
 
 KIND_SHEET: dict[str, tuple[str, str]] = {
     "set": ("sets", "set_id"),
