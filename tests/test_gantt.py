@@ -26,11 +26,12 @@ from scheduler.app.gantt_figure import (
     weeks_of,
 )
 from scheduler.app.palette import PALETTE, delta_e_2000, hex_to_lab, looks_for
+from scheduler.app.plan_view import BIG_PLAN_SHOOTS, big_plan_note, opening_bases
 from scheduler.domain.model import Pin, Scenario, Unavailability
 from scheduler.domain.plan import Plan, Shoot
 from scheduler.io.validation import load_scenario
 from solver.slate.greedy import greedy_plan
-from tests.factories import SAMPLES, day, dec
+from tests.factories import SAMPLES, day, dec, tiny_scenario
 
 
 @pytest.fixture(scope="module")
@@ -424,3 +425,18 @@ def test_the_week_picker_offers_all_dates_and_each_iso_week(month: tuple[Scenari
     assert menu.active == 2  # the week shown
     assert menu.buttons[2].args[0]["xaxis.range"] == ["2026-12-07", "2026-12-14"]
     assert menu.buttons[0].args[0]["xaxis.range"] == ["2026-12-01", "2027-01-01"]
+
+
+def test_a_month_plan_opens_on_every_base() -> None:
+    scenario = tiny_scenario()
+    plan = Plan((Shoot("T01", dec(1), "B01", "S01", "C01"),), {})
+    assert opening_bases(scenario, plan) == [] and big_plan_note(scenario, plan) is None
+
+
+def test_a_big_plan_opens_on_its_busiest_base_and_says_so() -> None:
+    scenario = tiny_scenario()
+    shoots = [Shoot(f"X{n}", dec(1), "B02", "S03", "C02") for n in range(BIG_PLAN_SHOOTS)]
+    plan = Plan((*shoots, Shoot("T01", dec(1), "B01", "S01", "C01")), {})
+    assert opening_bases(scenario, plan) == ["B02"]
+    note = big_plan_note(scenario, plan)
+    assert note is not None and f"{BIG_PLAN_SHOOTS + 1:,} 场拍摄" in note and "（B02）" in note

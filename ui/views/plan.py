@@ -20,7 +20,9 @@ from scheduler.app.gantt_figure import gantt_figure
 from scheduler.app.plan_view import (
     PlanMessage,
     afresh_warning,
+    big_plan_note,
     default_until,
+    opening_bases,
     plan_name,
     publication_line,
     published_message,
@@ -255,6 +257,7 @@ def charts(current: Current, shown: CurrentPlan) -> None:
     bases = cols[0].multiselect(
         "基地 Bases",
         [b.base_id for b in scenario.bases],
+        default=opening_bases(scenario, shown.plan),
         format_func=lambda i: gantt.base_label(scenario, i),
         key=f"plan_bases_{key}",
         placeholder="全部 all",
@@ -294,6 +297,8 @@ def charts(current: Current, shown: CurrentPlan) -> None:
         last,
         date.today(),
     )
+    if note := big_plan_note(scenario, shown.plan):
+        st.info(md(note))
     st.caption(
         f"{gantt.PIN_MARK} = 已钉住（下次排期保持）/ pinned for the next solve · "
         "灰底 = 周末 weekend · 斜纹 = 停用/不可用 closed · 红线 = 今天 today · "
