@@ -6,7 +6,9 @@ that lets more priority in (broken); published titles that keep every rule
 never move, and a published title that breaks one is reported in ``broken``;
 a crew that no longer exists moves its titles with that reason; with no
 disruption nothing moves, while an outage or a rush title that one move makes
-room for is handled by exactly that one move. On the month
+room for is handled by exactly that one move; a broken title whose actor is booked
+back to back for a week is kept by moving the whole chain of that actor's titles
+(kept), and dropped with nothing moved when the chain has no free day (broken). On the month
 sample, a three-day crew outage from a greedy plan moves a small share of the
 titles it did not touch, each for priority.
 """
@@ -26,7 +28,7 @@ from scheduler.io.validation import load_scenario
 from solver.slate import solve as solve_module
 from solver.slate.cpsat.model import choices_of_plan
 from solver.slate.greedy import greedy_plan
-from solver.slate.revise import pin_published, repair, titles_moved
+from solver.slate.revise import cast_chain, pin_published, repair, titles_moved
 from solver.slate.solve import solve
 from solver.status import SolveStatus
 from tests.factories import (
@@ -289,3 +291,74 @@ def test_an_unpublished_title_is_not_pinned_when_planning_afresh() -> None:
         ("稳", day(2), "B1", "C1")
     ]
     assert pin_published(scenario, kept, frozenset()) is scenario
+
+
+def actor_booked_for_a_week(first_window_of_last: int) -> tuple[Scenario, Plan]:
+    """One set, one crew and actor A1 over 9 days: 主 (priority 1, days 7-8) and six titles
+    of priority 2 with A1, each a day after the one before: 己 on day 2 (window
+    ``first_window_of_last``-2), 戊 on 3 (window 2-3), 丁 4 (3-4), 丙 5 (4-5), 乙 6 (5-6),
+    甲 7 (6-7), 主 8 — and A1 is now off on day 8, so 主 comes back only if all six move a
+    day earlier, the first four of them beyond 主's window ± 2 days."""
+    titles = (
+        small_title("主", 1, 7, 8, cast=("A1",)),
+        small_title("甲", 2, 6, 7, cast=("A1",)),
+        small_title("乙", 2, 5, 6, cast=("A1",)),
+        small_title("丙", 2, 4, 5, cast=("A1",)),
+        small_title("丁", 2, 3, 4, cast=("A1",)),
+        small_title("戊", 2, 2, 3, cast=("A1",)),
+        small_title("己", 2, first_window_of_last, 2, cast=("A1",)),
+    )
+    scenario = small_scenario(
+        titles, days=9, actors=numbered_actors(1), unavailable=[outage("actor", "A1", 8)]
+    )
+    plan = shoot_plan(
+        *(
+            shoot_run(title_id, day_of_month, "B1", ["S1"], "C1")
+            for day_of_month, title_id in enumerate(["己", "戊", "丁", "丙", "乙", "甲", "主"], 3)
+        )
+    )
+    return scenario, plan
+
+
+def test_a_broken_title_is_kept_by_moving_a_chain_of_its_actors_titles() -> None:
+    # the chain reaches 己 on day 2, five days before 主's window: freeing A1's titles
+    # link by link (each where the one before could go) shifts all six a day earlier
+    scenario, plan = actor_booked_for_a_week(first_window_of_last=1)
+    revised = solve(scenario, checker=check_plan, time_limit=5.0, reference=plan)
+    assert check_plan(scenario, revised.plan) == []
+    assert revised.broken.keys() == {"主"}
+    assert revised.plan.scheduled_title_ids == {"主", "甲", "乙", "丙", "丁", "戊", "己"}
+    assert titles_moved(scenario, plan, revised.plan) - {"主"} == {
+        "甲",
+        "乙",
+        "丙",
+        "丁",
+        "戊",
+        "己",
+    }
+
+
+def test_a_broken_title_is_dropped_when_its_actors_chain_has_no_free_day() -> None:
+    # 己 can shoot only day 2: no shift keeps every title, and 主 (1) weighs less than any
+    # of the others (2), so 主 is dropped and nothing else moves
+    scenario, plan = actor_booked_for_a_week(first_window_of_last=2)
+    revised = solve(scenario, checker=check_plan, time_limit=5.0, reference=plan)
+    assert check_plan(scenario, revised.plan) == []
+    assert revised.broken.keys() == {"主"}
+    assert revised.plan.scheduled_title_ids == {"甲", "乙", "丙", "丁", "戊", "己"}
+    assert titles_moved(scenario, plan, revised.plan) == {"主"}
+
+
+def test_an_actors_chain_is_followed_link_by_link_nearest_first() -> None:
+    # from 主 (window days 7-8) each title of A1 is where the one before could go: all six,
+    # by days from 主's window; 庚 (day 0, actor A2) shares no actor and is not in the chain
+    scenario, plan = actor_booked_for_a_week(first_window_of_last=1)
+    scenario = replace(
+        scenario,
+        titles=(*scenario.titles, small_title("庚", 1, 0, 0, cast=("A2",))),
+        actors=numbered_actors(2),
+    )
+    plan = shoot_plan(list(plan.shoots), shoot_run("庚", 1, "B1", ["S1"], "C1"))
+    kept = {t: c for t, c in choices_of_plan(scenario, plan).items() if t != "主"}
+    assert cast_chain(scenario, kept, ["主"]) == ["甲", "乙", "丙", "丁", "戊", "己"]
+    assert cast_chain(scenario, kept, ["主"], fixed=frozenset({"丙"}), limit=2) == ["甲", "乙"]

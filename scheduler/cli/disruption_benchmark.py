@@ -14,7 +14,9 @@ ones it breaks; for a rush title, the rush title), of those kept and dropped,
 other titles moved, Δ priority against the original plan, wall time; then
 medians. Where a re-plan drops an affected title, a fresh solve of
 ``--long-seconds`` tells whether any plan found keeps it. With ``--plan-dir`` the
-original plan is kept in (or read from) that folder, so a case can be re-run.
+original plan is kept in (or read from) that folder, so a case can be re-run; with
+``--outage KIND:ID:FROM:TO`` (repeatable) an outage of one's own choosing is added after
+the seeded ones (``--count 0`` for those alone).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import random
 import statistics
 import time
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -39,6 +41,9 @@ from solver.slate.solve import solve
 Kind = Literal[UnavailableKind, "rush"]
 KINDS: tuple[Kind, ...] = ("actor", "crew", "set", "base", "rush")
 DAYS = {"crew": (3, 3), "set": (2, 2), "base": (1, 1), "actor": (1, 3)}
+OUTAGE_KINDS: dict[str, UnavailableKind] = {
+    "actor": "actor", "crew": "crew", "set": "set", "base": "base"
+}  # fmt: skip
 RUSH_PRIORITY = (3, 5)
 """A rush order comes from a platform that pays for it: priority 3 to 5 of the sample's 1 to 5."""
 
@@ -95,6 +100,20 @@ def rush_title(scenario: Scenario, shoot: Shoot, rng: random.Random, title_id: s
     )
 
 
+def outage_argument(text: str) -> Unavailability:
+    """``KIND:ID:FROM:TO`` (ISO dates) as an outage, e.g. ``actor:A045:2026-12-27:2026-12-28``."""
+    kind, resource_id, first, last = text.split(":")
+    if kind not in OUTAGE_KINDS:
+        raise argparse.ArgumentTypeError(f"kind {kind!r}: one of {', '.join(OUTAGE_KINDS)}")
+    return Unavailability(
+        OUTAGE_KINDS[kind],
+        resource_id,
+        date.fromisoformat(first),
+        date.fromisoformat(last),
+        "benchmark",
+    )
+
+
 def _changed(scenario: Scenario, change: Unavailability | Title) -> Scenario:
     if isinstance(change, Title):
         return replace(scenario, titles=(*scenario.titles, change))
@@ -133,6 +152,14 @@ def main(argv: list[str] | None = None) -> None:
         default=300.0,
         help="fresh solve on each case where the re-plan drops an affected title",
     )
+    parser.add_argument(
+        "--outage",
+        type=outage_argument,
+        action="append",
+        default=[],
+        metavar="KIND:ID:FROM:TO",
+        help="an outage to add after the seeded ones, e.g. actor:A045:2026-12-27:2026-12-28",
+    )
     args = parser.parse_args(argv)
 
     scenario = sample_or_scenario(args.scenario)
@@ -151,8 +178,8 @@ def main(argv: list[str] | None = None) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     long_check: list[tuple[int, Scenario, set[str], Plan, Plan]] = []
     rows = []
-    for index in range(args.count):
-        change = disruption(scenario, original, index, args.seed)
+    changes = [disruption(scenario, original, i, args.seed) for i in range(args.count)]
+    for index, change in enumerate([*changes, *args.outage]):
         changed = _changed(scenario, change)
         if isinstance(change, Title):
             affected = {change.title_id}

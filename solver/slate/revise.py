@@ -15,8 +15,13 @@ titles. So a revision:
    cast, crews that could shoot them, bases with their set types, in their
    window) with the exact model, whose objective is the most priority, then
    the most of the broken titles kept, then the fewest changed titles
-   (:mod:`solver.slate.changes`); then keeps searching neighbourhoods of the
-   titles still left out with that objective.
+   (:mod:`solver.slate.changes`);
+3. while a broken title is still left out, escalates with the same objective: frees
+   the chain of its actors' titles, each where the one before could go, up to
+   :data:`CHAIN_DAYS` away (:func:`cast_chain`: a busy actor's back-to-back titles
+   make room only by all moving), then the titles booking the set types it needs
+   (:func:`sharing_sets`), then twice as many titles around it; then keeps searching
+   neighbourhoods of the titles still left out.
 
 A broken title is dropped only when keeping it costs priority: between a plan
 that drops it and one of the same priority that keeps it by dropping others,
@@ -164,6 +169,107 @@ def around(
             ranked[other] = min(rank, ranked.get(other, rank))
     ordered = sorted(ranked, key=lambda t: (ranked[t], t))
     return ordered[:limit]
+
+
+CHAIN_DAYS = 12
+"""Days either side of a broken title's window over which :func:`cast_chain` follows actors:
+a busy actor's titles can be booked back to back for ten days and more, and room for one of
+them is made only by moving them all (month, actor A045 off 12-27–12-28)."""
+
+CHAIN_MAX_TITLES = 60
+"""Most kept titles a chain move frees (:func:`cast_chain`), beside the around titles."""
+
+SETS_MAX_TITLES = 90
+"""Most kept titles a move over the set pools frees (:func:`sharing_sets`)."""
+
+
+def _days_apart(first: int, last: int, start: int, end: int) -> int:
+    """Days between the spans ``first``–``last`` and ``start``–``end`` (0 when they overlap)."""
+    return max(0, first - end, start - last)
+
+
+def cast_chain(
+    scenario: Scenario,
+    kept: Mapping[str, Choice],
+    moving: Sequence[str],
+    fixed: frozenset[str] = frozenset(),
+    limit: int = CHAIN_MAX_TITLES,
+) -> list[str]:
+    """Kept titles linked to ``moving`` titles by a chain of shared actors, nearest in time first.
+
+    A kept title is linked to a moving or linked title when they share an actor and it
+    shoots where that title could go (its window ± :data:`AROUND_DAYS`), within
+    :data:`CHAIN_DAYS` of the moving title's window: freeing the chain lets each title
+    take the days of the next. Ordered by days from that window, then by links, then id;
+    at most ``limit``; titles in ``fixed`` (published) are never offered.
+    """
+    by_actor: dict[str, list[str]] = {}
+    for other in kept:
+        if other not in fixed:
+            for actor in scenario.title_by_id[other].cast:
+                by_actor.setdefault(actor, []).append(other)
+    best: dict[str, tuple[int, int]] = {}
+    for title_id in moving:
+        origin = scenario.title_window(scenario.title_by_id[title_id])
+        reached = {title_id}
+        frontier = [title_id]
+        links = 0
+        while frontier:
+            links += 1
+            following: list[str] = []
+            for current in frontier:
+                title = scenario.title_by_id[current]
+                first, last = scenario.title_window(title)
+                for actor in title.cast:
+                    for other in by_actor.get(actor, ()):
+                        p = kept[other].placement
+                        apart = _days_apart(*origin, p.start, p.last_day)
+                        if (
+                            other in reached
+                            or apart > CHAIN_DAYS
+                            or _days_apart(first, last, p.start, p.last_day) > AROUND_DAYS
+                        ):
+                            continue
+                        reached.add(other)
+                        following.append(other)
+                        best[other] = min(best.get(other, (apart, links)), (apart, links))
+            frontier = following
+    return sorted(best, key=lambda t: (best[t], t))[:limit]
+
+
+def sharing_sets(
+    scenario: Scenario,
+    kept: Mapping[str, Choice],
+    moving: Sequence[str],
+    fixed: frozenset[str] = frozenset(),
+    limit: int = AROUND_MAX_TITLES,
+) -> list[str]:
+    """Kept titles booking a set type that ``moving`` titles need, then those whose crew
+    could shoot them, nearest in time first.
+
+    A kept title qualifies when it shoots within a moving title's window (±
+    :data:`AROUND_DAYS`) on a set of a type that title needs (first), or with a crew that
+    can shoot its genre (then); each group by days from the window, then id. At most
+    ``limit``; titles in ``fixed`` (published) are never offered.
+    """
+    ranked: dict[str, tuple[int, int]] = {}
+    for title_id in moving:
+        title = scenario.title_by_id[title_id]
+        window = scenario.title_window(title)
+        needs = set(title.days_by_set_type())
+        for other, choice in kept.items():
+            p = choice.placement
+            apart = _days_apart(*window, p.start, p.last_day)
+            if other in fixed or apart > AROUND_DAYS:
+                continue
+            if needs & set(p.set_types):
+                rank = (0, apart)
+            elif scenario.crew_by_id[choice.crew_id].can_shoot(title.genre):
+                rank = (1, apart)
+            else:
+                continue
+            ranked[other] = min(rank, ranked.get(other, rank))
+    return sorted(ranked, key=lambda t: (ranked[t], t))[:limit]
 
 
 # -- the figures of BENCHMARKS.md: revise against plan afresh --------------------------

@@ -51,10 +51,13 @@ from solver.slate.reasons import REASON_SECONDS, explain_unscheduled, take_free_
 from solver.slate.revise import (
     AROUND_MAX_TITLES,
     AROUND_WIDEST,
+    SETS_MAX_TITLES,
     Repaired,
     around,
+    cast_chain,
     pin_published,
     repair,
+    sharing_sets,
 )
 from solver.slate.slices import make_groups, search_slices
 from solver.status import SolveStatus
@@ -529,6 +532,7 @@ class _Run:
             f"left out, {len(keep.changed(search.incumbent.choices))} changed, "
             f"proven {outcome.proven}"
         )
+        self._follow_chains([*broke, *new], search, keep.published, until)
         self._widen_around([*broke, *new], search, outcome.proven, keep.published, until)
         if until - time.monotonic() >= 1.0 and search.state.unscheduled():
             search.run(until, stop=self.stop)
@@ -553,6 +557,41 @@ class _Run:
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
         result = self._finish(plan, status, priority, bound, None, ModelSize(), reasons)
         return replace(result, broken=repaired.dropped)
+
+    def _follow_chains(
+        self,
+        affected: Sequence[str],
+        search: LargeNeighbourhoodSearch,
+        published: frozenset[str],
+        until: float,
+    ) -> None:
+        """Escalate for affected titles the first move left out, while time is left: free
+        the chains of their actors' titles (:func:`solver.slate.revise.cast_chain`) with
+        titles around them, then the titles booking the set types they need
+        (:func:`solver.slate.revise.sharing_sets`)."""
+        for name in ("shared actors", "set pools"):
+            out = [t for t in affected if t not in search.incumbent.choices]
+            left = until - time.monotonic()
+            if not out or left < WIDEN_MIN_SECONDS:
+                return
+            kept = search.incumbent.choices
+            if name == "shared actors":
+                titles = [
+                    *cast_chain(self.scenario, kept, out, published),
+                    *around(self.scenario, kept, out, published, AROUND_MAX_TITLES // 2),
+                ]
+            else:
+                titles = sharing_sets(self.scenario, kept, out, published, SETS_MAX_TITLES)
+            freed = [*search.state.unscheduled(), *titles]
+            outcome = search.move(freed, REVISE_FIRST_SHARE * left, self.stop, deadline=until)
+            if outcome.choices is not None:
+                search.accept(outcome.choices)
+            self.log(
+                f"revise: {len(out)} affected titles still out; a move by {name} freeing "
+                f"{len(freed)} titles: priority {search.incumbent.priority}, "
+                f"{sum(t not in search.incumbent.choices for t in out)} of them out, "
+                f"proven {outcome.proven}"
+            )
 
     def _widen_around(
         self,
