@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from scheduler.app import base_view as b
 from scheduler.app import utilisation as u
 from scheduler.domain.model import Scenario
@@ -99,3 +101,12 @@ def test_the_bound_table_takes_its_base_and_week_only() -> None:
     assert bound.to_dict("records") == [
         {"set_type": "医院", "open": 6, "unusable": 2, "sellable": 4}
     ]
+
+
+def test_today_is_the_producers_day_not_the_servers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scheduler.domain.local_time import local_today
+
+    monkeypatch.setenv("SHOOTPLAN_TZ", "Etc/GMT-14")  # UTC+14: always a day ahead of UTC−12
+    ahead = local_today()
+    monkeypatch.setenv("SHOOTPLAN_TZ", "Etc/GMT+12")
+    assert local_today() < ahead

@@ -6,7 +6,7 @@ Everything is stored in UTC; servers often run on UTC; the producers read Beijin
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -25,3 +25,8 @@ def display_timezone() -> tzinfo:
 def local_time(moment: datetime) -> str:
     """``moment`` as ``YYYY-MM-DD HH:MM`` in the display time zone."""
     return f"{moment.astimezone(display_timezone()):%Y-%m-%d %H:%M}"
+
+
+def local_today() -> date:
+    """Today's date in the display time zone: the producers' today, not the server's."""
+    return datetime.now(display_timezone()).date()

@@ -7,13 +7,12 @@ free, what is free by set type, and — from the capacity report, when one was c
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from scheduler.app import base_view as b
 from scheduler.app import utilisation as u
 from scheduler.app.text import markdown_text as md
+from scheduler.domain.local_time import local_today
 from scheduler.services.capacity_jobs import last_report
 from ui import kpi_charts as charts
 from ui.current import require_plan
@@ -37,7 +36,7 @@ base_id = base_column.selectbox(
 week_index = week_column.selectbox(
     "周 Week（周一至周日 Mon–Sun）",
     [week.index for week in weeks],
-    index=b.default_week(weeks, date.today()),
+    index=b.default_week(weeks, local_today()),
     format_func=lambda index: weeks[index].label,
     key="base_view_week",
 )

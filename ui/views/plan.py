@@ -31,6 +31,7 @@ from scheduler.app.plan_view import (
     stale_plan_warning,
 )
 from scheduler.app.text import markdown_text as md
+from scheduler.domain.local_time import local_today
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.services.pinning import PinError, pin_from_plan, unpin
@@ -295,7 +296,7 @@ def charts(current: Current, shown: CurrentPlan) -> None:
         tuple(genres),
         first,
         last,
-        date.today(),
+        local_today(),
     )
     if note := big_plan_note(scenario, shown.plan):
         st.info(md(note))
