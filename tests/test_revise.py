@@ -298,7 +298,7 @@ def actor_booked_for_a_week(first_window_of_last: int) -> tuple[Scenario, Plan]:
     of priority 2 with A1, each a day after the one before: 己 on day 2 (window
     ``first_window_of_last``-2), 戊 on 3 (window 2-3), 丁 4 (3-4), 丙 5 (4-5), 乙 6 (5-6),
     甲 7 (6-7), 主 8 — and A1 is now off on day 8, so 主 comes back only if all six move a
-    day earlier, the first four of them beyond 主's window ± 2 days."""
+    day earlier, 丁, 戊 and 己 beyond 主's window ± 2 days."""
     titles = (
         small_title("主", 1, 7, 8, cast=("A1",)),
         small_title("甲", 2, 6, 7, cast=("A1",)),
