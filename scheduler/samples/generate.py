@@ -254,6 +254,16 @@ class Recipe:
     busy on a day (drawn uniformly from the range); ``slack`` is the most days
     a title's window reaches before and after its reference days; ``extra``
     is how many requests the reference plan does not hold.
+
+    The fields after ``city_switch`` shape the benchmark family
+    (:mod:`scheduler.samples.family`); their defaults are the samples' own, so
+    the committed samples do not change. ``lengths`` are the shoot days a title
+    may take with their weights (a title planted near the month's end or a
+    crew's leave is shortened, never below the shortest); ``min_spare`` is
+    the fewest spare days of a planted title's window; ``set_supply``
+    replaces :data:`SET_SUPPLY`; a ``star_share`` of the actors are stars,
+    drawn ``star_weight`` times as often; ``cast_sizes`` are the lead counts
+    of a title with their weights.
     """
 
     name: str
@@ -274,6 +284,12 @@ class Recipe:
     outages: dict[UnavailableKind, int] = field(default_factory=dict)
     pins: int = 0
     city_switch: float = 0.0
+    lengths: tuple[tuple[int, ...], tuple[int, ...]] = ((1, 2, 3), (11, 7, 2))
+    min_spare: int = 2
+    set_supply: dict[str, int] | None = None
+    star_share: float = 0.125
+    star_weight: int = 4
+    cast_sizes: tuple[tuple[int, ...], tuple[int, ...]] = ((1, 2, 3), (3, 5, 2))
 
 
 HENAN_TRAVEL = (("郑州", "开封", 1), ("郑州", "洛阳", 1), ("开封", "洛阳", 2))
@@ -458,7 +474,7 @@ class _Sampler:
                 base_id = base_ids[len(self.bases)]
                 self.bases.append(Base(base_id, name, city))
                 # historic cities build more palace sets: that is where 古装 is shot
-                supply = dict(SET_SUPPLY)
+                supply = dict(self.recipe.set_supply or SET_SUPPLY)
                 if city in ("开封", "洛阳"):
                     supply["古装宫殿"] *= 3
                 size = rng.randint(*self.recipe.sets_per_base)
@@ -509,10 +525,10 @@ class _Sampler:
         rng = self.rng
         taken: set[str] = set()
         for actor_id in _ids("A", self.recipe.actors, 3):
-            star = rng.random() < 0.125
+            star = rng.random() < self.recipe.star_share
             rate = _rate(rng, 8000, 20000) if star else _rate(rng, 1500, 6000)
             self.actors.append(Actor(actor_id, _person_name(rng, taken), rate))
-            self.star_weight[actor_id] = 4 if star else 1
+            self.star_weight[actor_id] = self.recipe.star_weight if star else 1
         self.actor_ids = [a.actor_id for a in self.actors]
         self.actor_cum_weights = list(accumulate(self.star_weight[a] for a in self.actor_ids))
 
@@ -550,12 +566,13 @@ class _Sampler:
     # -- reference plan ------------------------------------------------------------
 
     def draw_length(self) -> int:
-        """Shoot days of a title: 1 (55 %), 2 (35 %) or 3 (10 %).
+        """Shoot days of a title: by default 1 (55 %), 2 (35 %) or 3 (10 %).
 
         Mean 1.55: the reference plan shortens a few titles (month end, rest
         days, crew leave), which brings the requests to ≈ 1.5.
         """
-        return self.rng.choices((1, 2, 3), weights=(11, 7, 2))[0]
+        lengths, weights = self.recipe.lengths
+        return self.rng.choices(lengths, weights=weights)[0]
 
     def draw_genre(self, crew: Crew | None) -> str:
         if crew is not None and crew.genres:
@@ -578,7 +595,8 @@ class _Sampler:
         actor: the ×10 cluster has 600 of them.
         """
         rng = self.rng
-        size = rng.choices((1, 2, 3), weights=(3, 5, 2))[0]
+        sizes, weights = self.recipe.cast_sizes
+        size = rng.choices(sizes, weights=weights)[0]
         cast: list[str] = []
         for _ in range(60):
             if len(cast) == size:
@@ -649,6 +667,9 @@ class _Sampler:
             length = min(
                 length, crew.max_days_in_row - _run_before(self.crew_busy[crew.crew_id], first)
             )
+        shortest = min(self.recipe.lengths[0])
+        if length < shortest:  # a long title does not fit before the month's end or a day off
+            return False
         home_city = next(b.city for b in self.bases if b.base_id == crew.home_base_id)
         last_day, city = self.crew_last.get(crew.crew_id, (-99, home_city))
         if rng.random() < self.recipe.city_switch:
@@ -657,11 +678,11 @@ class _Sampler:
                 other = rng.choice(others)
                 if first - last_day - 1 >= self.travel_days(city, other):
                     city = other
-        # a few tries with other genres and set types; the last ones shoot a single day
+        # a few tries with other genres and set types; the last ones shoot the fewest days
         placed = None
         for attempt in range(12):
             if attempt == 8:
-                length = 1
+                length = shortest
             genre = self.draw_genre(crew)
             day_types = self.draw_day_types(genre, length)
             placed = self.find_sets(city, day_types, first)
@@ -747,7 +768,7 @@ class _Sampler:
                 # the reference days, widened by 0..slack days each side, and
                 # never fewer than two spare days: a window is a few days at least
                 first, last = booking.first, booking.first + booking.length - 1
-                spare = max(2, rng.randint(0, slack) + rng.randint(0, slack))
+                spare = max(self.recipe.min_spare, rng.randint(0, slack) + rng.randint(0, slack))
                 before = rng.randint(0, spare)
                 earliest = max(0, first - before)
                 due = min(self.days - 1, last + spare - (first - earliest))
