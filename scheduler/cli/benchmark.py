@@ -233,6 +233,8 @@ class FamilyRow:
     baseline_peak_mb: float | None = None
     baseline_violations: int | None = None
     baseline_note: str = ""
+    load_before: float = 0.0
+    """The machine's 1-minute load average when the instance started: others' work skews it."""
 
     @property
     def vs_greedy(self) -> float | None:
@@ -248,7 +250,7 @@ class FamilyRow:
         return (
             f"greedy {self.greedy}, solver {self.solver} ({self.status}, bound {self.bound}, "
             f"{self.solver_seconds:.1f} s, {self.solver_peak_mb:.0f} MB){baseline}"
-            f"{', ' + self.baseline_note if self.baseline_note else ''}"
+            f"{', ' + self.baseline_note if self.baseline_note else ''}; load {self.load_before}"
         )
 
 
@@ -344,12 +346,13 @@ def run_instance(kind: str, seed: int, args: argparse.Namespace, folder: Path) -
 
     One after the other, never side by side: each gets both cores.
     """
+    load_before = round(os.getloadavg()[0], 2)
     write_scenario(generate_family(kind, seed, args.size), folder)
     scenario = load_scenario(folder)  # what both solvers read: the files round trip
     figures = _in_child(
         _solve_child, str(folder), args.time_limit, args.solver_seed, args.workers, args.max_orders
     )
-    row = FamilyRow(kind=kind, seed=seed, **figures)  # type: ignore[arg-type]
+    row = FamilyRow(kind=kind, seed=seed, load_before=load_before, **figures)  # type: ignore[arg-type]
     if args.no_baseline:
         row.baseline_note = "baseline not run (--no-baseline)"
     elif not is_core(kind):
