@@ -29,7 +29,10 @@ class SolveResult:
     """The outcome of :func:`solver.slate.solve.solve`.
 
     ``priority_bound`` is a proven upper bound on ``priority_scheduled`` (or
-    ``None`` when the solver proved nothing). ``problems`` explains an
+    ``None`` when the solver proved nothing). ``priority_proven_seconds`` is the
+    second of the solve (from its start, as ``solve_seconds``) at which a plan in
+    hand first met a proven bound, so that Σ priority was proven optimal; ``None``
+    unless the status is ``optimal``. ``problems`` explains an
     ``infeasible`` or ``error`` status in words; ``log`` is the solve's own
     account, one line per event.
     """
@@ -39,6 +42,7 @@ class SolveResult:
     priority_scheduled: int
     priority_bound: int | None
     solve_seconds: float
+    priority_proven_seconds: float | None = None
     cost: int | None = None
     greedy_priority: int | None = None
     model_size: ModelSize = field(default_factory=ModelSize)
@@ -63,9 +67,13 @@ class SolveResult:
         bound = "–" if self.priority_bound is None else str(self.priority_bound)
         gap = "" if self.gap is None else f" (gap {self.gap:.1%})"
         cost = "" if self.cost is None else f", cost {self.cost:,} CNY"
+        proven = self.priority_proven_seconds
+        digits = 2 if proven is not None and proven < 1 else 1  # a tutorial proves in hundredths
+        at = "" if proven is None else f", priority proven optimal at {proven:.{digits}f} s"
         return (
             f"{self.status.value}: {scheduled} titles scheduled, priority "
-            f"{self.priority_scheduled} / bound {bound}{gap}{cost}, {self.solve_seconds:.1f} s"
+            f"{self.priority_scheduled} / bound {bound}{gap}{cost}{at}, "
+            f"{self.solve_seconds:.1f} s"
         )
 
 

@@ -83,6 +83,24 @@ def test_counts_and_pass_through(kpis: dict[str, object]) -> None:
     assert kpis["priority_scheduled"] == 5
 
 
+def test_proof_time_passes_through_rounded_like_solve_seconds() -> None:
+    # A solve that proved its priority at 0.31234 s and ended at 1.23456 s (cost after).
+    kpis = compute_kpis(
+        SCENARIO,
+        PLAN,
+        status="optimal",
+        priority_bound=5,
+        solve_seconds=1.23456,
+        priority_proven_seconds=0.31234,
+    )
+    assert (kpis["priority_proven_seconds"], kpis["solve_seconds"]) == (0.312, 1.235)
+
+
+def test_no_proof_time_is_null(kpis: dict[str, object]) -> None:
+    # The fixture's solver said nothing of a proof time: the key is there, null.
+    assert "priority_proven_seconds" in kpis and kpis["priority_proven_seconds"] is None
+
+
 def test_cost_split(kpis: dict[str, object]) -> None:
     # sets: S01 800 × 2 + S02 1200 + S03 3000 × 2 = 8,800
     # crews: C01 6000 × 3 + C02 5000 × 2 = 28,000

@@ -1,9 +1,10 @@
 """KPIs of a plan, computed from the scenario and the plan alone.
 
 No solver is consulted: the same plan gives the same numbers whichever solver
-made it (the solver only reports its ``status``, ``priority_bound`` and
-``solve_seconds``). The result is plain JSON: string keys, nested dicts,
-lists, numbers and strings; ratios are rounded to 4 decimals.
+made it (the solver only reports its ``status``, ``priority_bound``,
+``priority_proven_seconds`` and ``solve_seconds``). The result is plain JSON:
+string keys, nested dicts, lists, numbers and strings; ratios are rounded to 4
+decimals.
 
 Words: a *set-day* is one set on one horizon day; it is *available* unless the
 set or its base is unavailable that day, *booked* if a shoot uses it, *idle*
@@ -60,6 +61,10 @@ crew_utilisation_by_crew : {crew_id: float}
     The same ratio per crew.
 solve_seconds : float
     Wall time of the solve, as measured by the caller.
+priority_proven_seconds : float or null
+    Second of the solve (counted as ``solve_seconds``) at which ``priority_scheduled``
+    was proven optimal — a plan in hand met the proven bound — or null when it was
+    not; a solve that goes on lowering cost after has it below ``solve_seconds``.
 """
 
 from __future__ import annotations
@@ -114,6 +119,7 @@ def compute_kpis(
     status: str,
     priority_bound: int | None,
     solve_seconds: float,
+    priority_proven_seconds: float | None = None,
 ) -> dict[str, Any]:
     """Every KPI of ``plan`` (see the module docstring for the keys)."""
     horizon = range(scenario.days)
@@ -217,4 +223,7 @@ def compute_kpis(
             crew_id: _ratio(crew_used[crew_id], len(days)) for crew_id, days in crew_open.items()
         },
         "solve_seconds": round(solve_seconds, 3),
+        "priority_proven_seconds": None
+        if priority_proven_seconds is None
+        else round(priority_proven_seconds, 3),
     }

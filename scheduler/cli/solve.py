@@ -194,6 +194,10 @@ def _summary(outcome: PlanOutcome, out: Path, scenario: Scenario) -> str:
         priority += f"，差距 gap {gap:.1%}"
     if greedy is not None:
         priority += f"（贪心基线 greedy {greedy}）"
+    proven = kpis.get("priority_proven_seconds")
+    if proven is not None:
+        at = f"{proven:.{2 if proven < 1 else 1}f} s"  # a tutorial proves in hundredths
+        priority += f"，已证最优于 {at} / priority proven optimal at {at}"
     parallel = kpis["parallel_shoots"]
     targets = kpis["targets"]
     lines = [

@@ -236,12 +236,15 @@ def kpi_line(kpis: Mapping[str, Any]) -> str:
     total = scheduled + kpis.get("unscheduled_titles", 0)
     bound = kpis.get("priority_bound")
     shown_bound = "–" if bound is None else f"{bound}"
+    proven = kpis.get("priority_proven_seconds")
+    at = "" if proven is None else f"{proven:.{2 if proven < 1 else 1}f} s"
+    proof = at and f"，已证最优于 {at} proven optimal at {at}"
     parallel = kpis.get("parallel_shoots", {})
     target = kpis.get("targets", {}).get("parallel_shoots_per_day")
     parts = [
         f"状态 {STATUS_ZH.get(status, status)} {status}",
         f"已排 scheduled {scheduled}/{total} 部",
-        f"优先级 priority {kpis.get('priority_scheduled', 0)}（上界 bound {shown_bound}）",
+        f"优先级 priority {kpis.get('priority_scheduled', 0)}（上界 bound {shown_bound}{proof}）",
         f"成本 cost ¥{kpis.get('cost', 0):,}",
         f"日均并行 parallel/day {parallel.get('mean', 0):.1f}"
         + (f"（目标 target {target}）" if target is not None else ""),

@@ -47,6 +47,7 @@ from solver.slate.cpsat.objective import (
 )
 from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch
+from solver.slate.proof import ProofClock
 from solver.slate.reasons import REASON_SECONDS, explain_unscheduled, take_free_room
 from solver.slate.revise import (
     AROUND_MAX_TITLES,
@@ -232,6 +233,7 @@ class _Run:
         self.progress = progress
         self.stop = stop
         self.lines: list[str] = []
+        self.proof = ProofClock(self.started)
         self.lp_bound = _LpBound.start(self, min(LP_BOUND_MAX_SECONDS, 0.1 * time_limit))
 
     def elapsed(self) -> float:
@@ -297,6 +299,11 @@ class _Run:
         # with a warm start, what phase 1 leaves goes to neighbourhood search, not phase 2
         lns_until = self.deadline - self.reserve if warm_start else phase_1_until
         possible = sum(c.title.priority for c in candidates.by_title.values() if c.possible)
+        # CP-SAT proves only over the set-type orders it was given; where a title's orders
+        # were capped its proof and bound say nothing of the full problem
+        exact = not any(c.orders_capped for c in candidates.by_title.values())
+        if exact:
+            self.proof.bound(possible)
         first = self._run_phase(
             slate,
             "phase 1 (priority)",
@@ -304,12 +311,10 @@ class _Run:
             Phase.PRIORITY,
             weak_bound=WEAK_BOUND_RATIO * possible if lns_until > phase_1_until else None,
             stall=lns_until > phase_1_until,
+            proves=exact,
         )
         if first.infeasible:
             return self._infeasible(candidates, self._conflicting_pins(candidates), size)
-        # CP-SAT proves only over the set-type orders it was given; where a title's orders
-        # were capped its proof and bound say nothing of the full problem
-        exact = not any(c.orders_capped for c in candidates.by_title.values())
         searches = lns_until - time.monotonic() >= LNS_MIN_SECONDS and not self.stopped()
         if first.values is None or first.objective is None:
             if greedy is None or greedy_priority is None or not searches:
@@ -362,6 +367,7 @@ class _Run:
         phase: Phase,
         weak_bound: float | None = None,
         stall: bool = False,
+        proves: bool = False,
     ) -> _Phase:
         """One CP-SAT run on the whole model until ``until`` (a ``time.monotonic`` time).
 
@@ -369,7 +375,8 @@ class _Run:
         search (see :data:`CORE_SEARCH_WORKERS`), and its progress reports say which.
         With ``weak_bound``, the run gives up early while its bound stays above it
         (see :data:`WEAK_BOUND_RATIO`); with ``stall``, once it has found nothing
-        better for a while (see :data:`STALL_SHARE`).
+        better for a while (see :data:`STALL_SHARE`). With ``proves``, the run's bound
+        holds for the whole scenario and goes to the proof clock with its plans.
         """
         started = time.monotonic()
         limit = max(0.01, until - started)
@@ -385,7 +392,7 @@ class _Run:
             solver.parameters.subsolvers.append("core")
         # phase 2 minimises cost × weight + finish days; progress reports the cost part
         scale = 1 if phase is Phase.PRIORITY else finish_weight(slate.variables)
-        callback = _Callback(self, name, phase, scale)
+        callback = _Callback(self, name, phase, scale, proves)
         hopeless = None
         if weak_bound is not None or stall:
             solver.best_bound_callback = callback.on_bound
@@ -412,6 +419,11 @@ class _Run:
             proven=status == cp_model.OPTIMAL,
             infeasible=status == cp_model.INFEASIBLE,
         )
+        if phase is Phase.PRIORITY and outcome.objective is not None:
+            self.proof.plan(outcome.objective)
+            if proves and outcome.bound is not None:
+                # CP-SAT ends its search as soon as it proves: the proof is this moment
+                self.proof.bound(outcome.objective if outcome.proven else outcome.bound)
         self.log(
             f"{name}: {solver.status_name(status)} in {solver.wall_time:.2f}s of {limit:.2f}s, "
             f"objective {outcome.objective}, bound {solver.best_objective_bound:.0f}, "
@@ -445,8 +457,10 @@ class _Run:
         )
         self.log(f"lns: from priority {search.incumbent.priority}, cost {search.incumbent.cost:,}")
         best = float(bound) if bound is not None else float("nan")
+        self.proof.plan(search.incumbent.priority)
 
         def report(incumbent: Incumbent) -> None:
+            self.proof.plan(incumbent.priority)
             if self.progress is not None:
                 self.progress(Progress(self.elapsed(), incumbent.priority, best, Phase.PRIORITY))
 
@@ -523,9 +537,11 @@ class _Run:
         new = [t.title_id for t in self.scenario.titles if t.title_id not in earlier]
         freed = [*waiting, *around(self.scenario, repaired.kept, [*broke, *new], keep.published)]
         first_seconds = REVISE_FIRST_SHARE * (until - time.monotonic())
+        self.proof.plan(search.incumbent.priority)
         outcome = search.move(freed, first_seconds, self.stop, deadline=until)
         if outcome.choices is not None:
             search.accept(outcome.choices)
+            self.proof.plan(search.incumbent.priority)
         self.log(
             f"revise: first move frees {len(freed)} titles: priority "
             f"{search.incumbent.priority}, {len(keep.lost(search.incumbent.choices))} broken "
@@ -535,7 +551,7 @@ class _Run:
         self._follow_chains([*broke, *new], search, keep.published, until)
         self._widen_around([*broke, *new], search, outcome.proven, keep.published, until)
         if until - time.monotonic() >= 1.0 and search.state.unscheduled():
-            search.run(until, stop=self.stop)
+            search.run(until, stop=self.stop, on_improvement=lambda i: self.proof.plan(i.priority))
             self.log(f"revise: lns {search.stats.summary()}")
         choices = search.incumbent.choices
         pinned_out = [t for t in self.scenario.pin_by_title if t not in choices]
@@ -586,6 +602,7 @@ class _Run:
             outcome = search.move(freed, REVISE_FIRST_SHARE * left, self.stop, deadline=until)
             if outcome.choices is not None:
                 search.accept(outcome.choices)
+                self.proof.plan(search.incumbent.priority)
             self.log(
                 f"revise: {len(out)} affected titles still out; a move by {name} freeing "
                 f"{len(freed)} titles: priority {search.incumbent.priority}, "
@@ -618,6 +635,7 @@ class _Run:
             outcome = search.move(freed, REVISE_FIRST_SHARE * left, self.stop, deadline=until)
             if outcome.choices is not None:
                 search.accept(outcome.choices)
+                self.proof.plan(search.incumbent.priority)
             proven = outcome.proven
             self.log(
                 f"revise: {len(out)} affected titles still out; a move freeing {len(freed)} "
@@ -629,13 +647,19 @@ class _Run:
     ) -> SolveResult:
         """Plan afresh, the published titles that still keep the rules pinned where they are."""
         self.scenario = pin_published(self.scenario, repaired.kept, published)
+        # the re-plan's plans need not keep the new pins; its bounds (the LP's) still hold
+        self.proof = ProofClock(self.started)
         return replace(self.solve(max_orders, True), broken=repaired.dropped)
 
     def _bound(self, bound: int | None) -> int | None:
         """The lower of ``bound`` and the LP bound (:mod:`solver.capacity.bound`) once ready."""
+        if bound is not None:
+            self.proof.bound(bound)
         found = self.lp_bound.result() if self.lp_bound is not None else None
         if found is None:
             return bound
+        if self.lp_bound is not None and self.lp_bound.ready_at is not None:
+            self.proof.bound(found, self.lp_bound.ready_at)
         self.log(f"LP bound: {found}")
         return found if bound is None else min(bound, found)
 
@@ -660,12 +684,21 @@ class _Run:
             status = SolveStatus.ERROR
             self.log(f"checker: {len(problems)} violation(s); the plan is not to be used")
         cost = plan_cost(self.scenario, plan)
-        self.log(f"done: {status.value}, priority {priority}, bound {bound}, cost {cost}")
+        proven_at = self.proof.proven_at() if status is SolveStatus.OPTIMAL else None
+        if status is SolveStatus.OPTIMAL and proven_at is None:
+            # not expected (every proof a status rests on is on the clock); the end is still true
+            self.log("proof clock: optimal without a recorded proof; timed at the end")
+            proven_at = self.elapsed()
+        self.log(
+            f"done: {status.value}, priority {priority}, bound {bound}, cost {cost}, "
+            f"priority proven at {'–' if proven_at is None else f'{proven_at:.2f}s'}"
+        )
         return SolveResult(
             plan=plan,
             status=status,
             priority_scheduled=priority,
             priority_bound=bound,
+            priority_proven_seconds=proven_at,
             solve_seconds=self.elapsed(),
             cost=cost,
             greedy_priority=greedy_priority,
@@ -759,6 +792,7 @@ class _Run:
             self.log("greedy plan breaks a rule; not used as a hint")
             return None, None
         priority = sum(self.scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)
+        self.proof.plan(priority)
         return plan, priority
 
     def _check(self, plan: Plan) -> list[str]:
@@ -829,6 +863,8 @@ class _LpBound:
     def __init__(self, run: _Run, seconds: float) -> None:
         self.run = run
         self.value: int | None = None
+        self.ready_at: float | None = None
+        """When the child had the bound (``time.monotonic``; the clock is the machine's)."""
         context = multiprocessing.get_context("spawn")
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(
@@ -844,13 +880,15 @@ class _LpBound:
     def result(self) -> int | None:
         """The bound if it is ready (never waits)."""
         if self.value is None and not self.receiver.closed and self.receiver.poll():
+            now = time.monotonic()
             try:
-                found, summary = self.receiver.recv()
+                found, summary, sent = self.receiver.recv()
             except (EOFError, OSError):
-                found, summary = None, "the LP process ended without a bound"
+                found, summary, sent = None, "the LP process ended without a bound", now
             self.receiver.close()
             self.value = found
-            self.run.log(f"LP bound: {summary}")
+            self.ready_at = min(sent, now)
+            self.run.log(f"LP bound: {summary} (ready at {self.ready_at - self.run.started:.2f}s)")
         return self.value
 
     def close(self) -> None:
@@ -863,7 +901,7 @@ class _LpBound:
 
 
 def _lp_bound_in_child(scenario: Scenario, seconds: float, sender: Connection) -> None:
-    """Body of the LP bound's child process: compute, send (bound, summary), exit."""
+    """Body of the LP bound's child process: compute, send (bound, summary, when), exit."""
     # Ctrl-C goes to the whole process group; the parent decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from solver.capacity.bound import priority_upper_bound
@@ -879,17 +917,18 @@ def _lp_bound_in_child(scenario: Scenario, seconds: float, sender: Connection) -
             if found is not None and (bound is None or found.bound <= bound):
                 bound, summary = found.bound, found.summary()
     except Exception as error:  # a failed bound must never lose the plan
-        sender.send((None, f"failed: {error!r}"))
+        sender.send((None, f"failed: {error!r}", time.monotonic()))
         return
-    sender.send((bound, summary if bound is not None else "not proven in time"))
+    sender.send((bound, summary if bound is not None else "not proven in time", time.monotonic()))
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
     """Reports improving solutions to the log and the progress callback; honours the stop flag."""
 
-    def __init__(self, run: _Run, name: str, phase: Phase, scale: int) -> None:
+    def __init__(self, run: _Run, name: str, phase: Phase, scale: int, proves: bool) -> None:
         super().__init__()
         self.scale = scale
+        self.proves = proves
         self.run = run
         self.name = name
         self.phase = phase
@@ -907,6 +946,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         objective = self.objective_value // self.scale
         bound = self.best_objective_bound // self.scale
         self.run.log(f"{self.name}: solution {objective:.0f}, bound {bound:.0f}")
+        if self.phase is Phase.PRIORITY:
+            self.run.proof.plan(round(objective))
+            if self.proves:
+                self.run.proof.bound(int(self.best_objective_bound + 1e-6))
         if self.run.progress is not None:
             self.run.progress(Progress(self.run.elapsed(), objective, bound, self.phase))
         if self.run.stopped():
