@@ -338,7 +338,7 @@ def _in_child(job: Callable[..., dict[str, object]], *job_args: object) -> dict[
         child.join()
         raise RuntimeError(f"the solve process died (exit {child.exitcode})") from None
     child.join()
-    return figures  # type: ignore[no-any-return]
+    return figures
 
 
 def run_instance(kind: str, seed: int, args: argparse.Namespace, folder: Path) -> FamilyRow:
