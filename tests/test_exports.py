@@ -156,7 +156,7 @@ def test_unscheduled_window_is_dates_and_the_reason_text(tutorial: Scenario) -> 
 def kpi_sheet(data: bytes) -> dict[str, tuple]:
     sheet = openpyxl.load_workbook(io.BytesIO(data))[e.KPI_SHEET]
     assert [cell.value for cell in sheet[1]] == list(e.KPI_COLUMNS)
-    return {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    return {row[3].value: row for row in sheet.iter_rows(min_row=2)}  # by the kpis.json key
 
 
 def test_kpi_sheet_is_a_summary_with_chinese_labels(
@@ -164,7 +164,7 @@ def test_kpi_sheet_is_a_summary_with_chinese_labels(
 ) -> None:
     kpis = solved.kpis
     rows = kpi_sheet(e.plan_workbook(tutorial, solved.plan, kpis))
-    labels = " ".join(row[2].value for row in rows.values())
+    labels = " ".join(row[0].value for row in rows.values())
     for label in ("状态", "已排剧目", "未排剧目", "优先级合计", "优先级上界", "成本（¥）"):
         assert label in labels
     for label in ("场景利用率", "每30天完成剧目", "每日并行拍摄 最少", "每日并行拍摄 平均"):
@@ -179,7 +179,7 @@ def test_kpi_sheet_is_a_summary_with_chinese_labels(
     assert rows["parallel_shoots.mean"][1].number_format == e.DECIMAL_FORMAT
     assert rows["status"][1].value == e.STATUS_LABELS[kpis["status"]]
     target = kpis["targets"]["parallel_shoots_per_day"]
-    assert f"目标 {target} 场/天" in rows["parallel_shoots.mean"][3].value
+    assert f"目标 {target} 场/天" in rows["parallel_shoots.mean"][2].value
 
 
 @pytest.mark.parametrize(
@@ -193,7 +193,7 @@ def test_titles_per_30_days_are_whole_titles(
     row = kpi_sheet(e.plan_workbook(tutorial, Plan(), kpis))["titles_per_30_days"]
     assert row[1].value == shown and isinstance(row[1].value, int)
     assert row[1].number_format == e.COUNT_FORMAT
-    assert row[3].value == (
+    assert row[2].value == (
         "目标 400 部/月，" + (f"差 {400 - shown} 部" if shown < 400 else "已达标")
     )
 
@@ -205,20 +205,20 @@ def test_kpi_share_of_the_bound_needs_a_bound(tutorial: Scenario) -> None:
     )
     share = rows["priority_scheduled/priority_bound"][1]
     assert share.value == 0.75 and share.number_format == e.PERCENT_FORMAT
-    assert rows["priority_scheduled"][3].value == "上界 200"
+    assert rows["priority_scheduled"][2].value == "上界 200"
     # broken: no bound proven, no share and the note says so
     rows = kpi_sheet(
         e.plan_workbook(tutorial, Plan(), {"priority_scheduled": 150, "priority_bound": None})
     )
     assert "priority_scheduled/priority_bound" not in rows
-    assert rows["priority_scheduled"][3].value == "无已证明的上界"
+    assert rows["priority_scheduled"][2].value == "无已证明的上界"
 
 
 def test_kpi_sheet_lists_problems_only_when_there_are_some(tutorial: Scenario) -> None:
     clean = kpi_sheet(e.plan_workbook(tutorial, Plan(), {"problems": []}))
     assert "problems" not in clean
     rows = kpi_sheet(e.plan_workbook(tutorial, Plan(), {"problems": ["规则 4：S1 12-01 两场"]}))
-    assert rows["problems"][1].value == 1 and rows["problems"][3].value == "规则 4：S1 12-01 两场"
+    assert rows["problems"][1].value == 1 and rows["problems"][2].value == "规则 4：S1 12-01 两场"
 
 
 def test_idle_sheet_is_base_by_set_type_by_calendar_week(

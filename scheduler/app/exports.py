@@ -242,8 +242,8 @@ class KpiRow:
     number_format: str | None = None
 
 
-KPI_COLUMNS: tuple[str, ...] = ("代号 key", "值 value", "指标 KPI", "说明 note")
-"""The KPI sheet's columns. The key comes first so that the sheet reads back as kpis.json."""
+KPI_COLUMNS: tuple[str, ...] = ("指标 KPI", "值 value", "说明 note", "代号 key")
+"""The KPI sheet's columns: what a producer reads first, the kpis.json key last."""
 
 DETAIL_KEYS = frozenset(
     {
@@ -392,7 +392,7 @@ def kpi_rows(kpis: Mapping[str, Any]) -> list[KpiRow]:
 
 def kpi_table(kpis: Mapping[str, Any]) -> pd.DataFrame:
     """:func:`kpi_rows` as a table of :data:`KPI_COLUMNS`."""
-    rows = [(row.key, row.value, row.label, row.note) for row in kpi_rows(kpis)]
+    rows = [(row.label, row.value, row.note, row.key) for row in kpi_rows(kpis)]
     return pd.DataFrame(rows, columns=list(KPI_COLUMNS))
 
 
