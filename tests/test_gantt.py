@@ -440,3 +440,19 @@ def test_a_big_plan_opens_on_its_busiest_base_and_says_so() -> None:
     assert opening_bases(scenario, plan) == ["B02"]
     note = big_plan_note(scenario, plan)
     assert note is not None and f"{BIG_PLAN_SHOOTS + 1:,} 场拍摄" in note and "（B02）" in note
+
+
+def test_unscheduled_titles_follow_the_genre_and_date_filters() -> None:
+    scenario = tiny_scenario()  # T02 古装 12-01…12-12, T04 甜宠 12-05…12-14
+    plan = Plan((), {"T02": "没有空闲的古装宫殿", "T04": "没有空闲的剧组"})
+    everything = gantt.unscheduled_table(scenario, plan)
+    assert len(everything) == 2
+    sweet = gantt.unscheduled_table(scenario, plan, genres=("甜宠",))
+    assert sweet["剧目 title"].str.contains("T04").tolist() == [True]
+    early = gantt.unscheduled_table(scenario, plan, first=dec(1), last=dec(3))
+    assert early["剧目 title"].str.contains("T02").tolist() == [True]  # T04 starts 12-05
+    assert (
+        gantt.unscheduled_heading(1, 2)
+        == "未排上的剧目 Unscheduled titles（1 / 2，按筛选 filtered）"
+    )
+    assert gantt.unscheduled_heading(2, 2) == "未排上的剧目 Unscheduled titles（2）"

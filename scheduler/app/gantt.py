@@ -40,6 +40,7 @@ __all__ = [
     "rows_by_title",
     "shoot_blocks",
     "title_label",
+    "unscheduled_heading",
     "unscheduled_table",
 ]
 
@@ -321,12 +322,28 @@ VIEWS = {
 """The Gantt views, keyed as the ``rows_by_*`` functions, with their tab labels."""
 
 
-def unscheduled_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
-    """The titles the plan leaves out with the reason, highest priority first (Chinese headers)."""
+def unscheduled_table(
+    scenario: Scenario,
+    plan: Plan,
+    genres: Sequence[str] = (),
+    first: date | None = None,
+    last: date | None = None,
+) -> pd.DataFrame:
+    """The titles the plan leaves out with the reason, highest priority first (Chinese headers).
+
+    The Gantt filters that apply to a title with no shoots apply here too: only ``genres``
+    (all if empty), and only titles whose window meets ``first`` … ``last``.
+    """
     pinned = set(scenario.pin_by_title)
     records = []
     for title_id, reason in plan.unscheduled.items():
         title = scenario.title_by_id.get(title_id)
+        if title is not None and genres and title.genre not in genres:
+            continue
+        if title is not None and first is not None and title.due_date < first:
+            continue
+        if title is not None and last is not None and title.earliest_start > last:
+            continue
         records.append(
             {
                 "剧目 title": title_label(scenario, title_id),
@@ -355,6 +372,12 @@ def unscheduled_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     return table.sort_values(
         ["优先级 priority", "剧目 title"], ascending=[False, True]
     ).reset_index(drop=True)
+
+
+def unscheduled_heading(shown: int, total: int) -> str:
+    """The heading with the count, and the count of all when filters hide some."""
+    count = f"{shown}" if shown == total else f"{shown} / {total}，按筛选 filtered"
+    return f"未排上的剧目 Unscheduled titles（{count}）"
 
 
 def pins_table(scenario: Scenario) -> pd.DataFrame:

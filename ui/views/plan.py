@@ -250,8 +250,8 @@ def gantt_figures(
     }
 
 
-def charts(current: Current, shown: CurrentPlan) -> None:
-    """Filters and the Gantt charts in tabs."""
+def charts(current: Current, shown: CurrentPlan) -> tuple[tuple[str, ...], date, date]:
+    """Filters and the Gantt charts in tabs; the genres and dates picked, for the tables."""
     scenario = current.scenario
     key = current.info.scenario_id
     cols = st.columns(4)
@@ -314,14 +314,21 @@ def charts(current: Current, shown: CurrentPlan) -> None:
                 st.info(f"{label}：没有符合筛选条件的拍摄 / no shoots match the filters")
             else:
                 st.plotly_chart(figure, key=f"gantt_{view}")
+    return tuple(genres), first, last
 
 
-def unscheduled(current: Current, shown: CurrentPlan) -> None:
-    """The titles the plan leaves out, with the reasons."""
-    table = gantt.unscheduled_table(current.scenario, shown.plan)
-    st.subheader(f"未排上的剧目 Unscheduled titles（{len(table)}）")
-    if table.empty:
+def unscheduled(
+    current: Current, shown: CurrentPlan, filters: tuple[tuple[str, ...], date, date]
+) -> None:
+    """The titles the plan leaves out, with the reasons, as the genre and date filters pick."""
+    genres, first, last = filters
+    table = gantt.unscheduled_table(current.scenario, shown.plan, genres, first, last)
+    total = len(shown.plan.unscheduled)
+    st.subheader(gantt.unscheduled_heading(len(table), total))
+    if total == 0:
         st.success("全部剧目都已排上 / every title is scheduled")
+    elif table.empty:
+        st.info("没有符合筛选条件的未排剧目 / no unscheduled title matches the filters")
     else:
         reason = st.column_config.TextColumn("原因 reason", width="large")
         st.dataframe(table, hide_index=True, column_config={"原因 reason": reason})
@@ -490,7 +497,7 @@ if warning := stale_plan_warning(shown.info.scenario_version, current.version):
 st.markdown(kpi_line(shown.kpis))
 change_list(current, shown)
 publish_controls(current, shown, publication)
-charts(current, shown)
-unscheduled(current, shown)
+filters = charts(current, shown)
+unscheduled(current, shown, filters)
 pins(current, shown)
 fit_section(current, shown, publication.titles if publication is not None else frozenset())
