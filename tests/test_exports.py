@@ -487,3 +487,12 @@ def test_file_names_are_safe_on_windows(scenario_name: str, expected: str) -> No
     name = e.file_name(scenario_name, "排期", 7, "xlsx", date(2026, 12, 4))
     assert name == expected
     assert not set(name) & set('\\/:*?"<>|') and name.isprintable()
+
+
+@pytest.mark.parametrize(("proven", "shown"), [(0.052, 0.052), (None, "未证明 not proven")])
+def test_the_moment_priority_was_proven_is_a_figure_in_seconds(
+    proven: float | None, shown: object
+) -> None:
+    (row,) = [r for r in e.kpi_rows({"priority_proven_seconds": proven})]
+    assert (row.value, row.label) == (shown, "证明最优用时（秒） priority proven at")
+    assert row.number_format == ("0.000" if proven is not None else None)

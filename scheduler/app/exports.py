@@ -375,6 +375,11 @@ def kpi_rows(kpis: Mapping[str, Any]) -> list[KpiRow]:
         elif key == "solve_seconds":
             seconds = DECIMAL_FORMAT if _number(value) else None
             rows.append(KpiRow(key, value, "求解用时（秒） solve seconds", "", seconds))
+        elif key == "priority_proven_seconds":
+            seconds = "0.000" if _number(value) else None
+            shown = value if value is not None else "未证明 not proven"
+            label = "证明最优用时（秒） priority proven at"
+            rows.append(KpiRow(key, shown, label, "优先级合计被证明最优的时刻", seconds))
         elif key in SOLVER_KPIS:
             label, number_format, note = SOLVER_KPIS[key]
             rows.append(KpiRow(key, value, label, note, number_format if _number(value) else None))
