@@ -156,3 +156,16 @@ def test_crew_utilisation_lowest_first(tutorial: Scenario) -> None:
     assert frame["crew_id"].tolist() == ["C1", "C2"]  # C1 2 days, C2 3 days of 7
     assert frame["utilisation"].tolist() == [round(2 / 7, 4), round(3 / 7, 4)]
     assert u.labelled(frame).columns[1] == "剧组 crew"
+
+
+def test_twelve_set_types_get_twelve_colours_on_the_idle_chart() -> None:
+    import pandas as pd
+
+    from ui.kpi_charts import idle_bars
+
+    types = [f"类型{n:02d}" for n in range(12)]
+    idle = pd.DataFrame(
+        {"base": ["郑州影视基地"] * 12, "set_type": types, "idle_set_days": range(1, 13)}
+    )
+    colours = [trace.marker.color for trace in idle_bars(idle).data]
+    assert len(colours) == 12 and len(set(colours)) == 12  # plotly's default cycles after 10

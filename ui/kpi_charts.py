@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from scheduler.app.compare import BETTER_COLUMN, HIGHER, KPI_COLUMN
+from scheduler.app.palette import looks_for
 from scheduler.app.utilisation import BOOKED, CLOSED, IDLE, STATE_LABELS
 
 BOOKED_COLOUR = "#2e7d32"
@@ -61,11 +62,13 @@ def base_day_heatmap(frame: pd.DataFrame) -> go.Figure:
 def idle_bars(idle: pd.DataFrame) -> go.Figure:
     """Idle set-days per base, stacked by set type (``idle`` from ``idle_set_days_frame``)."""
     totals = idle.groupby(["base", "set_type"], sort=False, as_index=False)["idle_set_days"].sum()
+    looks = looks_for(totals["set_type"])  # 12 set types, 12 distinct colours (not 10 reused)
     figure = px.bar(
         totals,
         x="base",
         y="idle_set_days",
         color="set_type",
+        color_discrete_map={set_type: look.colour for set_type, look in looks.items()},
         labels={
             "base": "基地 base",
             "idle_set_days": "闲置场景天 idle set-days",
