@@ -46,7 +46,7 @@ from solver.slate.cpsat.objective import (
     minimise_cost_then_finish,
 )
 from solver.slate.greedy import Group, greedy_plan
-from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch
+from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch, MoveOutcome
 from solver.slate.proof import ProofClock
 from solver.slate.reasons import REASON_SECONDS, explain_unscheduled, take_free_room
 from solver.slate.revise import (
@@ -538,10 +538,7 @@ class _Run:
         freed = [*waiting, *around(self.scenario, repaired.kept, [*broke, *new], keep.published)]
         first_seconds = REVISE_FIRST_SHARE * (until - time.monotonic())
         self.proof.plan(search.incumbent.priority)
-        outcome = search.move(freed, first_seconds, self.stop, deadline=until)
-        if outcome.choices is not None:
-            search.accept(outcome.choices)
-            self.proof.plan(search.incumbent.priority)
+        outcome = self._free(search, freed, first_seconds, until)
         self.log(
             f"revise: first move frees {len(freed)} titles: priority "
             f"{search.incumbent.priority}, {len(keep.lost(search.incumbent.choices))} broken "
@@ -585,24 +582,22 @@ class _Run:
         the chains of their actors' titles (:func:`solver.slate.revise.cast_chain`) with
         titles around them, then the titles booking the set types they need
         (:func:`solver.slate.revise.sharing_sets`)."""
-        for name in ("shared actors", "set pools"):
+        s = self.scenario
+
+        def actors(kept: Mapping[str, Choice], out: list[str]) -> list[str]:
+            chain = cast_chain(s, kept, out, published)
+            return [*chain, *around(s, kept, out, published, AROUND_MAX_TITLES // 2)]
+
+        def set_pools(kept: Mapping[str, Choice], out: list[str]) -> list[str]:
+            return sharing_sets(s, kept, out, published, SETS_MAX_TITLES)
+
+        for name, pick in (("shared actors", actors), ("set pools", set_pools)):
             out = [t for t in affected if t not in search.incumbent.choices]
             left = until - time.monotonic()
             if not out or left < WIDEN_MIN_SECONDS:
                 return
-            kept = search.incumbent.choices
-            if name == "shared actors":
-                titles = [
-                    *cast_chain(self.scenario, kept, out, published),
-                    *around(self.scenario, kept, out, published, AROUND_MAX_TITLES // 2),
-                ]
-            else:
-                titles = sharing_sets(self.scenario, kept, out, published, SETS_MAX_TITLES)
-            freed = [*search.state.unscheduled(), *titles]
-            outcome = search.move(freed, REVISE_FIRST_SHARE * left, self.stop, deadline=until)
-            if outcome.choices is not None:
-                search.accept(outcome.choices)
-                self.proof.plan(search.incumbent.priority)
+            freed = [*search.state.unscheduled(), *pick(search.incumbent.choices, out)]
+            outcome = self._free(search, freed, REVISE_FIRST_SHARE * left, until)
             self.log(
                 f"revise: {len(out)} affected titles still out; a move by {name} freeing "
                 f"{len(freed)} titles: priority {search.incumbent.priority}, "
@@ -632,15 +627,22 @@ class _Run:
                 *search.state.unscheduled(),
                 *around(self.scenario, kept, out, published, limit),
             ]
-            outcome = search.move(freed, REVISE_FIRST_SHARE * left, self.stop, deadline=until)
-            if outcome.choices is not None:
-                search.accept(outcome.choices)
-                self.proof.plan(search.incumbent.priority)
+            outcome = self._free(search, freed, REVISE_FIRST_SHARE * left, until)
             proven = outcome.proven
             self.log(
                 f"revise: {len(out)} affected titles still out; a move freeing {len(freed)} "
                 f"titles: priority {search.incumbent.priority}, proven {proven}"
             )
+
+    def _free(
+        self, search: LargeNeighbourhoodSearch, freed: list[str], seconds: float, until: float
+    ) -> MoveOutcome:
+        """Re-plan the ``freed`` titles for up to ``seconds``; keep the result if it is better."""
+        outcome = search.move(freed, seconds, self.stop, deadline=until)
+        if outcome.choices is not None:
+            search.accept(outcome.choices)
+            self.proof.plan(search.incumbent.priority)
+        return outcome
 
     def _afresh_keeping(
         self, repaired: Repaired, published: frozenset[str], max_orders: int
