@@ -44,6 +44,7 @@ from typing import Literal
 import pulp
 
 from scheduler.domain.model import Crew, Scenario, Title
+from scheduler.domain.weeks import calendar_weeks
 from solver.calendar import Calendar, crew_work_days
 from solver.capacity.groups import genre_groups, host_groups
 from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, pulp_name, solve_lp
@@ -137,27 +138,22 @@ class Bucket:
         return self.last - self.first + 1
 
 
-def make_buckets(
-    horizon: int, bucket_days: int = WEEK, first_days: int | None = None
-) -> list[Bucket]:
-    """Consecutive buckets of ``bucket_days`` days; the first has ``first_days`` (to end a
-    calendar week), the last may be shorter."""
-    firsts = [0, *range(first_days, horizon, bucket_days)] if first_days else []
-    if not firsts:
-        firsts = list(range(0, horizon, bucket_days))
-    ends = [*firsts[1:], horizon]
+def make_buckets(horizon: int, bucket_days: int = WEEK) -> list[Bucket]:
+    """Consecutive buckets of ``bucket_days`` days; the last one may be shorter."""
     return [
-        Bucket(i, first, end - 1) for i, (first, end) in enumerate(zip(firsts, ends, strict=True))
+        Bucket(i, first, min(first + bucket_days, horizon) - 1)
+        for i, first in enumerate(range(0, horizon, bucket_days))
     ]
 
 
 def calendar_buckets(scenario: Scenario, bucket_days: int = WEEK) -> list[Bucket]:
-    """Week buckets are calendar weeks (Monday–Sunday, the first one from the start date);
-    buckets of another length run from the start date."""
+    """Week buckets are the horizon's calendar weeks (Monday–Sunday,
+    :func:`scheduler.domain.weeks.calendar_weeks`); buckets of another length run from the
+    start date."""
     if bucket_days != WEEK:
         return make_buckets(scenario.days, bucket_days)
-    first_days = WEEK - scenario.start_date.weekday()
-    return make_buckets(scenario.days, WEEK, first_days if first_days < WEEK else None)
+    weeks = calendar_weeks(scenario.start_date, scenario.days)
+    return [Bucket(week.index, week.first_day, week.last_day) for week in weeks]
 
 
 # -- what the model can see of the scenario ---------------------------------------------
