@@ -151,11 +151,11 @@ def parse_date(text: str) -> date | None:
 def date_form(text: str) -> tuple[str, str] | None:
     """How a non-ISO date is written, ``(english, chinese)``; ``None`` for ISO or no date."""
     text = text.strip()
-    if _ISO_DATE.fullmatch(text) or parse_date(text) is None:
+    if _ISO_DATE.fullmatch(text):
         return None
     for pattern, english, chinese in _DATE_FORMS:
         if pattern.fullmatch(text):
-            return english, chinese
+            return (english, chinese) if parse_date(text) is not None else None
     return None
 
 
@@ -1387,10 +1387,8 @@ def reading_notes(tables: ScenarioTables) -> list[Problem]:
     and way of writing, naming its first line and the lines it spans, with an example."""
     found: dict[tuple[str, str, str], list[tuple[int, str]]] = {}
     chinese: dict[str, str] = {}
+    report = _Report(tables)
     for spec in _DATES:
-        if spec.sheet not in tables.tables:
-            continue
-        report = _Report(tables)
         for line, text in report.cells(spec.sheet, spec.column):
             form = date_form(text)
             if form is not None:
