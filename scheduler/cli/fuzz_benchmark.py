@@ -196,6 +196,8 @@ FORMULAS = (
     "@x",
     "\t=1",
 )
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""What validation refuses in any cell (a tab is kept)."""
 CONTROL_TEXT = ("\x00", "\x07", "\x1b[31m", "\x7f", "\u200b", "\x0b", "\u2028", "\x85")
 BAD_DATES = (
     "2026-13-01",
@@ -463,12 +465,14 @@ def must_refuse(
     """Whether ``value`` in ``sheet.column`` must be refused on its own row, whatever else holds.
 
     Unknown references, blank required cells, numbers that are not whole or
-    below their minimum or past 2³¹−1, dates that are not dates, NUL bytes and
-    text longer than the database keeps (200 for ids, 2,000 otherwise).
+    below their minimum or past 2³¹−1, dates that are not dates, NUL bytes, other
+    control characters (a tab aside) inside the cell once the reader has trimmed its
+    whitespace (\\x0b and \\x85 at an end are trimmed like spaces), and text longer than
+    the database keeps (200 for ids, 2,000 otherwise).
     """
     text = value.strip()
     key = (sheet, column)
-    if "\x00" in value or len(text) > MAX_TEXT_CHARS:
+    if "\x00" in value or CONTROL_CHARACTER.search(text) or len(text) > MAX_TEXT_CHARS:
         return True
     if (key in ID_COLUMNS or key in REFERENCES) and len(text) > MAX_ID_CHARS:
         return True
@@ -576,10 +580,7 @@ def fault_control_text(rng: random.Random, docs: dict[str, Doc]) -> Fault | None
     known = known_values(docs)
     spot.cells[spot.index] = value
     _set_cells(spot.line, spot.cells)
-    refuse = must_refuse(spot.sheet, spot.column, value, known) or (spot.sheet, spot.column) in {
-        ("sets", "base_id"),
-        ("crews", "home_base_id"),
-    }
+    refuse = must_refuse(spot.sheet, spot.column, value, known)
     return Fault(
         "control character",
         spot.doc.name,
