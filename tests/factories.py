@@ -598,6 +598,56 @@ def random_scenario(
     return made
 
 
+def pooled_crews_scenario(seed: int) -> Scenario:
+    """A random one-city scenario whose crews no rule tells apart but by day rate.
+
+    6–9 days, 2 bases, 3–5 sets, 2–4 crews of one genre list (blank or 都市;甜宠) with
+    the same outages, no days-in-a-row limit, and 5–9 titles of 1–3 days, some
+    sharing an actor: many titles want a crew on the same days, so the crews'
+    count binds and a pool of them is what decides.
+    """
+    rng = random.Random(seed)
+    days = rng.randint(6, 9)
+    bases = [Base("B1", "金水基地", "郑州"), Base("B2", "二七基地", "郑州")]
+    sets = tuple(
+        FilmSet(f"S{i}", rng.choice(bases).base_id, rng.choice(("办公室", "医院")), 1000 + 100 * i)
+        for i in range(1, rng.randint(3, 5) + 1)
+    )
+    genres = rng.choice(((), ("都市", "甜宠")))
+    crews = tuple(
+        Crew(f"C{i}", f"剧组{i}", "B1", rng.randint(50, 200) * 100, genres=genres)
+        for i in range(1, rng.randint(2, 4) + 1)
+    )
+    closed = rng.randint(0, days - 1)
+    unavailable = [Unavailability("crew", c.crew_id, day(closed), day(closed)) for c in crews]
+    actors = numbered_actors(3)
+    have_types = sorted({s.set_type for s in sets})
+    titles = []
+    for i in range(1, rng.randint(5, 9) + 1):
+        first = rng.randint(0, days - 2)
+        last = rng.randint(first + 1, days - 1)
+        titles.append(
+            small_title(
+                f"T{i}",
+                priority=rng.randint(1, 5),
+                first=first,
+                last=last,
+                needs=[(rng.choice(have_types), rng.randint(1, 3))],
+                cast=rng.sample([a.actor_id for a in actors], rng.randint(0, 1)),
+                genre=rng.choice(("都市", "甜宠")),
+            )
+        )
+    return small_scenario(
+        titles,
+        days=days,
+        bases=bases,
+        sets=sets,
+        crews=crews,
+        actors=actors,
+        unavailable=unavailable if rng.random() < 0.5 else (),
+    )
+
+
 @st.composite
 def random_scenarios(
     draw: st.DrawFn,

@@ -43,6 +43,7 @@ from solver.slate.cpsat.objective import (
     maximise_priority_then_cheapest,
     maximise_priority_then_fewest_changes,
 )
+from solver.slate.crew_pools import crew_pools
 from solver.slate.greedy import Group
 from solver.slate.residual import Residual
 from solver.stopping import StopWatch
@@ -410,7 +411,12 @@ class LargeNeighbourhoodSearch:
         )
         if self.local and within is None:
             candidates = self._near(candidates, [choices[t] for t in freed_set if t in choices])
-        slate = SlateModel(self.scenario, candidates, residual=residual)
+        # a re-plan counts a title's crew kept or changed, so its crews stay apart
+        pools = None
+        if self.reference is None:
+            crew_ids = {o.crew_id for c in candidates.by_title.values() for o in c.crew_options}
+            pools = crew_pools(self.scenario, residual, crew_ids)
+        slate = SlateModel(self.scenario, candidates, residual=residual, pools=pools)
         if not slate.variables.titles:
             return MoveOutcome(None, True)
         if self.reference is not None:

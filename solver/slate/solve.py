@@ -39,12 +39,18 @@ from solver.slate.candidates import DEFAULT_MAX_ORDERS, Candidates, enumerate_ca
 from solver.slate.changes import Reference
 from solver.slate.choices import Choice
 from solver.slate.cpsat.constraints import CONSTRAINT_FAMILIES, pinned_titles_are_scheduled
-from solver.slate.cpsat.model import SlateModel, choices_of_plan, plan_from_choices
+from solver.slate.cpsat.model import (
+    SlateModel,
+    choices_cost,
+    choices_of_plan,
+    plan_from_choices,
+)
 from solver.slate.cpsat.objective import (
     finish_weight,
     maximise_priority,
     minimise_cost_then_finish,
 )
+from solver.slate.crew_pools import crew_pools
 from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch, MoveOutcome
 from solver.slate.proof import ProofClock
@@ -257,6 +263,7 @@ class _Run:
         if pairs > EXACT_MAX_TITLE_CREW_PAIRS:
             self.log(f"{pairs} title × crew pairs: neighbourhood search only")
             return self._solve_by_lns(max_orders)
+        pools = crew_pools(self.scenario)
         candidates = enumerate_candidates(self.scenario, max_orders)
         self.log(f"candidates: {candidates.summary()}")
         if candidates.contradictory_pins:
@@ -266,7 +273,7 @@ class _Run:
             )
             return self._infeasible(candidates, problems, ModelSize())
 
-        slate = SlateModel(self.scenario, candidates)
+        slate = SlateModel(self.scenario, candidates, pools=pools)
         variables, constraints = slate.size
         size = ModelSize(
             variables,
@@ -277,7 +284,9 @@ class _Run:
         )
         self.log(
             f"model: {variables} variables, {constraints} constraints "
-            f"({', '.join(f'{v} {k}' for k, v in slate.variables.counts.items())})"
+            f"({', '.join(f'{v} {k}' for k, v in slate.variables.counts.items())}); "
+            f"crews in {pools.count} pools "
+            f"({', '.join(str(p.size) for p in pools.shared()) or 'none shared'})"
         )
 
         greedy, greedy_priority = self._greedy(warm_start)
@@ -325,13 +334,14 @@ class _Run:
             priority = greedy_priority
         else:
             values, priority = first.values, first.objective
+        choices = slate.choices_from_values(values)
         proven_by_cpsat = first.proven and exact
         if exact:
             bound = priority if first.proven else self._bound(_clamp(first.bound, candidates))
         else:
             bound = self._bound(sum(t.priority for t in self.scenario.titles))
         if not proven_by_cpsat and priority < (bound or priority + 1) and searches:
-            choices = self._lns(slate.choices_from_values(values), max_orders, bound, lns_until)
+            choices = self._lns(choices, max_orders, bound, lns_until)
             values = slate.values_for(choices)
             priority = sum(self.scenario.title_by_id[t].priority for t in choices)
 
@@ -344,16 +354,11 @@ class _Run:
                 slate, "phase 2 (cost, then finish)", self.deadline - self.reserve, Phase.COST
             )
             if second.values is not None:
-                before = plan_cost(
-                    self.scenario, slate.plan_for(slate.choices_from_values(values), {})
-                )
-                values = second.values
-                after = plan_cost(
-                    self.scenario, slate.plan_for(slate.choices_from_values(values), {})
-                )
+                before = choices_cost(self.scenario, choices)
+                choices = slate.choices_from_values(second.values)
+                after = choices_cost(self.scenario, choices)
                 self.log(f"phase 2: cost {before:,} → {after:,} CNY")
 
-        choices = slate.choices_from_values(values)
         proven = proven_by_cpsat or priority == bound
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
         plan, reasons = self._explained(candidates, choices, proven)

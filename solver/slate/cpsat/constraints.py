@@ -117,6 +117,10 @@ def crew_shoots_one_title_a_day(
     options covering that day there; presences are 0/1 and at most one city a
     day, so at most one title a day. A day that a fixed title gives the crew
     is taken.
+
+    A pool of k interchangeable crews (:mod:`solver.slate.crew_pools`) shoots at most
+    k titles a day: its titles' options covering the day equal its booked crews,
+    which are booked cheapest first.
     """
     residual = variables.residual
     covering: dict[tuple[str, str, int], list[BoolVar]] = defaultdict(list)
@@ -133,6 +137,16 @@ def crew_shoots_one_title_a_day(
             if residual is not None and row.day in residual.busy_days("crew", crew_id):
                 model.add(row.shooting == 0)
         _one_city_a_day(model, presence)
+    by_pool_day: dict[tuple[str, int], list[BoolVar]] = defaultdict(list)
+    for (crew_id, _city, day), terms in covering.items():
+        if (crew_id, day) in variables.crew_pool_days:
+            by_pool_day[(crew_id, day)].extend(terms)
+    for key, pool_day in variables.crew_pool_days.items():
+        model.add(
+            cp_model.LinearExpr.sum(by_pool_day[key]) == cp_model.LinearExpr.sum(pool_day.booked)
+        )
+        for cheaper, dearer in itertools.pairwise(pool_day.booked):
+            model.add_implication(dearer, cheaper)
 
 
 def actor_in_one_title_a_day(

@@ -20,6 +20,7 @@ from solver.slate.candidates import Candidates
 from solver.slate.choices import Choice, Placement
 from solver.slate.cpsat.constraints import CONSTRAINT_FAMILIES, ConstraintFamily
 from solver.slate.cpsat.variables import Variables, make_variables, name_variables
+from solver.slate.crew_pools import CrewPools, assign_crews
 from solver.slate.residual import Residual
 
 
@@ -40,6 +41,10 @@ class SlateModel:
         Bookings of titles kept fixed: the model then holds only the titles of
         ``candidates`` and fits them around the fixed ones (a neighbourhood of
         :mod:`solver.slate.lns`).
+    pools
+        Crews that no rule tells apart (:func:`solver.slate.crew_pools.crew_pools`,
+        made with the same ``residual``): the model chooses a pool per title and the
+        crews are assigned when a solution is read back.
     """
 
     def __init__(
@@ -49,11 +54,14 @@ class SlateModel:
         families: Sequence[ConstraintFamily] = CONSTRAINT_FAMILIES,
         readable_names: bool = False,
         residual: Residual | None = None,
+        pools: CrewPools | None = None,
     ) -> None:
         self.scenario = scenario
         self.candidates = candidates
         self.model = cp_model.CpModel()
-        self.variables: Variables = make_variables(self.model, scenario, candidates, residual)
+        self.variables: Variables = make_variables(
+            self.model, scenario, candidates, residual, pools
+        )
         if readable_names:
             name_variables(self.variables)
         for family in families:
@@ -75,32 +83,40 @@ class SlateModel:
         """
         values = [0] * len(self.model.proto.variables)
         used: dict[tuple[str, str, int], int] = defaultdict(int)
+        pool_used: dict[tuple[str, int], int] = defaultdict(int)
         crew_at: set[tuple[str, str, int]] = set()
+        pools = self.variables.pools
         actor_at: set[tuple[str, str, int]] = set()
         for title_id, choice in choices.items():
             title_vars = self.variables.titles.get(title_id)
             if title_vars is None:
                 continue
             p = choice.placement
+            # a crew of a pool of several is hinted as its pool
+            crew_id = choice.crew_id if pools is None else pools.pool_of(choice.crew_id).pool_id
             values[title_vars.scheduled.index] = 1
             for pv in title_vars.placements:
                 if pv.placement == p:
                     values[pv.chosen.index] = 1
             for cv in title_vars.crews:
                 o = cv.option
-                if o.crew_id == choice.crew_id and o.start == p.start and o.city == p.city:
+                if o.crew_id == crew_id and o.start == p.start and o.city == p.city:
                     values[cv.chosen.index] = 1
             for start in title_vars.starts:
                 if start.start == p.start and start.city == p.city:
                     values[start.chosen.index] = 1
             for day, set_type in p.set_type_by_day():
                 used[(p.base_id, set_type, day)] += 1
-                crew_at.add((choice.crew_id, p.city, day))
+                crew_at.add((crew_id, p.city, day))
+                pool_used[(crew_id, day)] += 1
                 for actor_id in title_vars.title.cast:
                     actor_at.add((actor_id, p.city, day))
         for key, count in used.items():
             for set_day in self.variables.set_pools[key].sets[:count]:
                 values[set_day.booked.index] = 1
+        for pool_key, pool_day in self.variables.crew_pool_days.items():
+            for booked in pool_day.booked[: pool_used.get(pool_key, 0)]:
+                values[booked.index] = 1
         for crew_rows in self.variables.crew_presence.values():
             for row in crew_rows:
                 if (row.who, row.city, row.day) in crew_at:
@@ -126,7 +142,10 @@ class SlateModel:
     # -- plans and solutions -> choices ---------------------------------------
 
     def choices_from_values(self, values: Sequence[int]) -> dict[str, Choice]:
-        """The choices carried by a solution (``values`` indexed like the variables)."""
+        """The choices carried by a solution (``values`` indexed like the variables).
+
+        Titles given a pool of crews get one of its crews, the cheapest the days allow.
+        """
         choices: dict[str, Choice] = {}
         for title_id, title_vars in self.variables.titles.items():
             placement = next(
@@ -135,6 +154,8 @@ class SlateModel:
             crew = next((cv.option for cv in title_vars.crews if values[cv.chosen.index]), None)
             if placement is not None and crew is not None:
                 choices[title_id] = Choice(placement, crew.crew_id)
+        if self.variables.pools is not None:
+            return assign_crews(self.scenario, choices, self.variables.pools)
         return choices
 
     def choices_from_plan(self, plan: Plan) -> tuple[dict[str, Choice], list[str]]:

@@ -23,7 +23,11 @@ def priority_scheduled(variables: Variables) -> cp_model.LinearExpr:
 
 
 def cost(scenario: Scenario, variables: Variables) -> cp_model.LinearExpr:
-    """Σ set day_rate per booked set-day + Σ crew and actor day_rate per shoot day (CNY)."""
+    """Σ set day_rate per booked set-day + Σ crew and actor day_rate per shoot day (CNY).
+
+    A pool of interchangeable crews is costed at its cheapest crews each day, a lower
+    bound on its cost that the crew assignment after solving comes close to.
+    """
     terms: list[cp_model.IntVar] = []
     rates: list[int] = []
     for set_day in variables.all_set_days():
@@ -32,12 +36,17 @@ def cost(scenario: Scenario, variables: Variables) -> cp_model.LinearExpr:
     for title_vars in variables.titles.values():
         length = title_vars.title.shoot_days
         for cv in title_vars.crews:
+            if variables.pooled(cv.option.crew_id):
+                continue  # costed by the pool's crews booked each day, below
             terms.append(cv.chosen)
             rates.append(scenario.crew_by_id[cv.option.crew_id].day_rate * length)
         cast_rate = sum(scenario.actor_by_id[a].day_rate for a in title_vars.title.cast)
         if cast_rate:
             terms.append(title_vars.scheduled)
             rates.append(cast_rate * length)
+    for pool_day in variables.crew_pool_days.values():
+        terms.extend(pool_day.booked)
+        rates.extend(crew.day_rate for crew in pool_day.pool.crews)
     return cp_model.LinearExpr.weighted_sum(terms, rates)
 
 

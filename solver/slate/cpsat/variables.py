@@ -13,6 +13,11 @@ Every variable is a 0/1 CP-SAT variable:
 - per crew, city and day: ``shooting`` (the crew shoots some title there that
   day); per actor, city and day the same, but only for actors whose titles
   could shoot in more than one city (travel needs it, nothing else does).
+
+Crews that no rule tells apart may be pooled (:mod:`solver.slate.crew_pools`): a
+crew option then names the pool by its ``pool_id``, and per pool and day one
+``booked`` per crew of the pool, cheapest first, counts the pool's titles that day
+(the crew of each title is picked after solving).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from ortools.sat.python import cp_model
 from scheduler.domain.model import FilmSet, Scenario, Title
 from solver.slate.candidates import Candidates
 from solver.slate.choices import CrewOption, Placement
+from solver.slate.crew_pools import CrewPool, CrewPools
 from solver.slate.residual import Residual
 
 BoolVar = cp_model.IntVar
@@ -90,6 +96,15 @@ class SetPoolDay:
     sets: list[SetDayVar]
 
 
+@dataclass
+class CrewPoolDay:
+    """The crews of one pool on one day, cheapest first: ``booked[i]`` when i + 1 of them shoot."""
+
+    pool: CrewPool
+    day: int
+    booked: list[BoolVar]
+
+
 @dataclass(frozen=True, slots=True)
 class PresenceVar:
     """1 when the crew or actor ``who`` shoots in ``city`` on ``day``."""
@@ -111,6 +126,14 @@ class Variables:
     counts: dict[str, int] = field(default_factory=dict)
     residual: Residual | None = None
     """Bookings of the titles kept fixed (large-neighbourhood search), or ``None``."""
+    crew_pool_days: dict[tuple[str, int], CrewPoolDay] = field(default_factory=dict)
+    """Per pool of several crews and day, its crews' bookings (crew options name the pool)."""
+    pools: CrewPools | None = None
+    """The crew pools the crew options name, or ``None`` when every option names a crew."""
+
+    def pooled(self, crew_id: str) -> bool:
+        """Whether crew options naming ``crew_id`` stand for a pool of several crews."""
+        return self.pools is not None and self.pools.pool_of(crew_id).size > 1
 
     def all_placements(self) -> Iterator[PlacementVar]:
         for title_vars in self.titles.values():
@@ -130,11 +153,13 @@ def make_variables(
     scenario: Scenario,
     candidates: Candidates,
     residual: Residual | None = None,
+    pools: CrewPools | None = None,
 ) -> Variables:
     """Create the model's variables for every possible title, set-day, crew-day and actor-day.
 
     With a ``residual``, the cheapest open sets of each pool that fixed titles
-    book are left out of the pool.
+    book are left out of the pool. With ``pools``, crew options of a pool of
+    several crews become one option of the pool per start and city.
     """
     new = model.new_bool_var
     titles: dict[str, TitleVars] = {}
@@ -156,7 +181,7 @@ def make_variables(
             pinned=found.pinned,
             scheduled=new(""),
             placements=placements,
-            crews=[CrewVar(o, new("")) for o in found.crew_options],
+            crews=[CrewVar(o, new("")) for o in _pooled_options(found.crew_options, pools)],
             starts=list(starts.values()),
         )
 
@@ -191,6 +216,13 @@ def make_variables(
     crew_presence = {
         crew_id: [PresenceVar(crew_id, city, day, new("")) for city, day in sorted(keys)]
         for crew_id, keys in sorted(crew_keys.items())
+        if pools is None or pools.pool_of(crew_id).size == 1
+    }
+    crew_pool_days = {
+        (pool_id, day): CrewPoolDay(pool, day, [new("") for _ in pool.crews])
+        for pool_id, keys in sorted(crew_keys.items())
+        if pools is not None and (pool := pools.pool_of(pool_id)).size > 1
+        for day in sorted({day for _city, day in keys})
     }
     # actors need a presence only for travel, so only when they could shoot in two cities
     actor_presence = {
@@ -199,17 +231,39 @@ def make_variables(
         if len({city for city, _ in keys}) > 1
     }
 
-    variables = Variables(titles, set_pools, crew_presence, actor_presence, residual=residual)
+    variables = Variables(
+        titles,
+        set_pools,
+        crew_presence,
+        actor_presence,
+        residual=residual,
+        crew_pool_days=crew_pool_days,
+        pools=pools,
+    )
     variables.counts = {
         "titles": len(titles),
         "placements": sum(len(t.placements) for t in titles.values()),
         "crew options": sum(len(t.crews) for t in titles.values()),
         "starts": sum(len(t.starts) for t in titles.values()),
         "set-days": sum(len(p.sets) for p in set_pools.values()),
-        "crew-days": sum(len(v) for v in crew_presence.values()),
+        "crew-days": sum(len(v) for v in crew_presence.values())
+        + sum(len(d.booked) for d in crew_pool_days.values()),
         "actor-days": sum(len(v) for v in actor_presence.values()),
     }
     return variables
+
+
+def _pooled_options(options: tuple[CrewOption, ...], pools: CrewPools | None) -> list[CrewOption]:
+    """The crew options, those of a pool of several crews as one per start and city."""
+    if pools is None:
+        return list(options)
+    seen: dict[CrewOption, None] = {}
+    for o in options:
+        pool = pools.pool_of(o.crew_id)
+        if pool.size > 1:
+            o = CrewOption(o.title_id, pool.pool_id, o.start, o.city)
+        seen.setdefault(o)
+    return list(seen)
 
 
 def name_variables(variables: Variables) -> None:
@@ -229,6 +283,9 @@ def name_variables(variables: Variables) -> None:
             sv.chosen.name = f"start[{title_id} d{sv.start} {sv.city}]"
     for set_day in variables.all_set_days():
         set_day.booked.name = f"booked[{set_day.film_set.set_id} d{set_day.day}]"
+    for (pool_id, day), pool_day in variables.crew_pool_days.items():
+        for crew, booked in zip(pool_day.pool.crews, pool_day.booked, strict=True):
+            booked.name = f"crew_of_pool[{pool_id} {crew.crew_id} d{day}]"
     for kind, presence in (("crew", variables.crew_presence), ("actor", variables.actor_presence)):
         for rows in presence.values():
             for row in rows:
