@@ -16,6 +16,7 @@ from solver.slate.choices import Choice, Placement
 from solver.slate.cpsat.model import SlateModel
 from solver.slate.cpsat.objective import maximise_priority
 from solver.slate.crew_pools import CrewPools, assign_crews, crew_pools
+from solver.slate.residual import Residual
 from tests.factories import outage, pooled_crews_scenario, small_crew, small_title
 from tests.factories import small_scenario as scenario
 
@@ -76,6 +77,36 @@ def test_crews_that_could_travel_are_never_pooled() -> None:
         crews=[small_crew("C1"), small_crew("C2")],
     )
     assert pool_sizes(crew_pools(s)) == {"C1": 1, "C2": 1}
+
+
+def test_crews_a_neighbourhood_keeps_busy_alike_pool() -> None:
+    # In a neighbourhood, fixed titles hold C1 and C2 on day 0 and nothing else holds C3
+    # or C4: C1 with C2 and C3 with C4 are free alike, so each pair is a pool.
+    s = scenario(
+        [small_title(t) for t in ("T1", "T2")],
+        crews=[small_crew(c) for c in ("C1", "C2", "C3", "C4")],
+    )
+    fixed = {t: Choice(placement(t, 0, 1), c) for t, c in (("T1", "C1"), ("T2", "C2"))}
+    pools = crew_pools(s, Residual.of_fixed(s, fixed))
+    assert {c: [m.crew_id for m in p.crews] for c, p in pools.by_crew.items()} == {
+        "C1": ["C1", "C2"],
+        "C2": ["C1", "C2"],
+        "C3": ["C3", "C4"],
+        "C4": ["C3", "C4"],
+    }
+
+
+def test_crews_a_neighbourhood_keeps_busy_on_other_days_stay_apart() -> None:
+    # C1 is held on day 0, C2 on day 1: a title on day 1 could take C1 but not C2, so
+    # counting them as two alike crews would be wrong. C3 and C4 are free alike, but C4
+    # is not among the crews the neighbourhood may use, so C3 pools with nobody.
+    s = scenario(
+        [small_title(t) for t in ("T1", "T2")],
+        crews=[small_crew(c) for c in ("C1", "C2", "C3", "C4")],
+    )
+    fixed = {"T1": Choice(placement("T1", 0, 1), "C1"), "T2": Choice(placement("T2", 1, 1), "C2")}
+    pools = crew_pools(s, Residual.of_fixed(s, fixed), crew_ids={"C1", "C2", "C3"})
+    assert pool_sizes(pools) == {"C1": 1, "C2": 1, "C3": 1, "C4": 1}
 
 
 # -- the pool's count keeps rule 4 -------------------------------------------------------

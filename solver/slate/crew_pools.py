@@ -73,6 +73,7 @@ def crew_pools(
     scenario: Scenario,
     residual: Residual | None = None,
     crew_ids: Collection[str] | None = None,
+    days: Collection[int] | None = None,
 ) -> CrewPools:
     """Group the crews that every rule treats alike (see the module's docstring).
 
@@ -81,6 +82,8 @@ def crew_pools(
     (titles kept fixed), crews pool only with crews that the fixed titles keep busy
     on the same days: on the days left they are free alike, so the count still
     holds. With ``crew_ids``, only those crews pool (the crews a neighbourhood may use).
+    With ``days`` (every day on which some title of the model could shoot), crews need
+    to be alike on those days only: no title of the model sees the others.
     """
     one_city = len({b.city for b in scenario.bases}) <= 1
     pinned = {p.crew_id for p in scenario.pin_by_title.values() if p.crew_id is not None}
@@ -92,16 +95,11 @@ def crew_pools(
             or crew.crew_id in pinned
             or (crew_ids is not None and crew.crew_id not in crew_ids)
         )
-        busy = frozenset(() if residual is None else residual.busy_days("crew", crew.crew_id))
-        key: tuple[object, ...] = (
-            (crew.crew_id,)
-            if alone
-            else (
-                frozenset(crew.genres),
-                scenario.unavailable_days("crew", crew.crew_id),
-                busy,
-            )
-        )
+        off = set(scenario.unavailable_days("crew", crew.crew_id))
+        if residual is not None:
+            off.update(residual.busy_days("crew", crew.crew_id))
+        seen = frozenset(off if days is None else off.intersection(days))
+        key: tuple[object, ...] = (crew.crew_id,) if alone else (frozenset(crew.genres), seen)
         groups[key].append(crew)
     by_crew: dict[str, CrewPool] = {}
     for members in groups.values():

@@ -415,7 +415,10 @@ class LargeNeighbourhoodSearch:
         pools = None
         if self.reference is None:
             crew_ids = {o.crew_id for c in candidates.by_title.values() for o in c.crew_options}
-            pools = crew_pools(self.scenario, residual, crew_ids)
+            days = {
+                d for c in candidates.by_title.values() for p in c.placements for d in p.days()
+            }
+            pools = crew_pools(self.scenario, residual, crew_ids, days)
         slate = SlateModel(self.scenario, candidates, residual=residual, pools=pools)
         if not slate.variables.titles:
             return MoveOutcome(None, True)

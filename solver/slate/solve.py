@@ -3,7 +3,8 @@
 Which search runs depends on the size:
 
 - small and medium scenarios (at most :data:`EXACT_MAX_TITLE_CREW_PAIRS` title ×
-  crew pairs) build the exact model. Phase 1 maximises the priority scheduled
+  crew pairs) build the exact model, with crews that no rule tells apart pooled
+  (:mod:`solver.slate.crew_pools`). Phase 1 maximises the priority scheduled
   (CP-SAT's best bound, with the LP bound of :mod:`solver.capacity.bound` when it is
   ready, is reported as ``priority_bound``). When phase 1 proves its plan
   optimal, phase 2 keeps that priority and minimises cost, then finishing
