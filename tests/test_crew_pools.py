@@ -109,6 +109,20 @@ def test_crews_a_neighbourhood_keeps_busy_on_other_days_stay_apart() -> None:
     assert pool_sizes(pools) == {"C1": 1, "C2": 1, "C3": 1, "C4": 1}
 
 
+def test_crews_busy_apart_only_where_no_title_of_the_model_shoots_pool() -> None:
+    # C1 is held on day 0 and C2 on day 1, but the titles of this model can shoot on days
+    # 3–5 only: there the two are free alike, so they are one pool.
+    s = scenario(
+        [small_title(t) for t in ("T1", "T2")],
+        days=6,
+        crews=[small_crew(c) for c in ("C1", "C2")],
+    )
+    fixed = {"T1": Choice(placement("T1", 0, 1), "C1"), "T2": Choice(placement("T2", 1, 1), "C2")}
+    residual = Residual.of_fixed(s, fixed)
+    assert pool_sizes(crew_pools(s, residual, days={3, 4, 5})) == {"C1": 2, "C2": 2}
+    assert pool_sizes(crew_pools(s, residual, days={1, 2, 3})) == {"C1": 1, "C2": 1}
+
+
 # -- the pool's count keeps rule 4 -------------------------------------------------------
 
 

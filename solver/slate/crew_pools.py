@@ -19,6 +19,7 @@ then gives the cheapest crews as many shoot days as the intervals allow.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -30,8 +31,8 @@ from solver.slate.choices import Choice
 from solver.slate.residual import Residual
 
 ASSIGN_SECONDS = 2.0
-"""Most time for the exact crew assignment of one pool (it proves in well under a second
-on a month of 24 crews; beyond the limit the greedy assignment it started from stands)."""
+"""Most time for the exact crew assignment of all pools, when the caller's deadline leaves
+that much; beyond it the assignment dealt by start stands."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ def assign_crews(
     ``choices`` name a pool by its ``pool_id``; titles of pools of one crew keep it.
     Each pool's titles are first dealt in order of start to the cheapest crew free
     from that day (a free crew always exists while the pool's daily count holds),
-    then a small exact model moves shoot days to cheaper crews within ``seconds``.
+    then a small exact model moves shoot days to cheaper crews within ``seconds`` (for
+    all pools together; 0 keeps the dealt crews).
 
     Raises ``ValueError`` if a pool's titles overlap on more days than it has crews.
     """
@@ -129,10 +131,12 @@ def assign_crews(
         if pools.pool_of(choice.crew_id).size > 1:
             by_pool[choice.crew_id].append(title_id)
     assigned = dict(choices)
+    until = time.monotonic() + seconds
     for pool_id, title_ids in by_pool.items():
         pool = pools.pool_of(pool_id)
-        crew_of = _deal(pool, {t: choices[t] for t in title_ids})
-        crew_of = _cheapest(scenario, pool, {t: choices[t] for t in title_ids}, crew_of, seconds)
+        mine = {t: choices[t] for t in title_ids}
+        crew_of = _deal(pool, mine)
+        crew_of = _cheapest(scenario, pool, mine, crew_of, until - time.monotonic())
         for title_id, crew_id in crew_of.items():
             assigned[title_id] = Choice(choices[title_id].placement, crew_id)
     return assigned
