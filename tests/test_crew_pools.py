@@ -207,7 +207,7 @@ def test_assignment_gives_overlapping_titles_different_crews_and_the_long_one_th
         "T1": Choice(placement("T1", 0, 4), "C1"),
         "T3": Choice(placement("T3", 5, 1), "C1"),
     }
-    crew_of = {t: c.crew_id for t, c in assign_crews(s, choices, pools).items()}
+    crew_of = {t: c.crew_id for t, c in assign_crews(choices, pools).items()}
     assert crew_of == {"T1": "C1", "T2": "C2", "T3": "C1"}
 
 
@@ -216,7 +216,7 @@ def test_assignment_refuses_more_overlapping_titles_than_crews() -> None:
     s = scenario([small_title(t) for t in ("T1", "T2", "T3")], days=2, crews=crews)
     choices = {t: Choice(placement(t, 0, 2), "C1") for t in ("T1", "T2", "T3")}
     try:
-        assign_crews(s, choices, crew_pools(s))
+        assign_crews(choices, crew_pools(s))
     except ValueError as error:
         assert "more titles" in str(error)
     else:

@@ -43,7 +43,7 @@ from solver.slate.cpsat.objective import (
     maximise_priority_then_cheapest,
     maximise_priority_then_fewest_changes,
 )
-from solver.slate.crew_pools import ASSIGN_SECONDS, crew_pools
+from solver.slate.crew_pools import crew_pools
 from solver.slate.greedy import Group
 from solver.slate.residual import Residual
 from solver.stopping import StopWatch
@@ -446,11 +446,7 @@ class LargeNeighbourhoodSearch:
         proven = status == cp_model.OPTIMAL
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return MoveOutcome(None, proven)
-        # the crews' assignment, like the search, ends by the deadline
-        crew_seconds = ASSIGN_SECONDS
-        if deadline is not None:
-            crew_seconds = max(0.0, min(crew_seconds, deadline - time.monotonic()))
-        found = slate.choices_from_values(list(solver.response_proto.solution), crew_seconds)
+        found = slate.choices_from_values(list(solver.response_proto.solution))
         new_choices = {**fixed, **found}
         priority = sum(self.scenario.title_by_id[t].priority for t in new_choices)
         if priority < self.incumbent.priority:

@@ -51,7 +51,7 @@ from solver.slate.cpsat.objective import (
     maximise_priority,
     minimise_cost_then_finish,
 )
-from solver.slate.crew_pools import ASSIGN_SECONDS, crew_pools
+from solver.slate.crew_pools import crew_pools
 from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch, MoveOutcome
 from solver.slate.proof import ProofClock
@@ -246,11 +246,6 @@ class _Run:
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
-    def crew_seconds(self) -> float:
-        """Time for the exact crew assignment that still ends before the reserve."""
-        left = self.deadline - self.reserve - time.monotonic()
-        return max(0.0, min(ASSIGN_SECONDS, left))
-
     def close(self) -> None:
         """Release what runs beside the search (the LP bound's process)."""
         if self.lp_bound is not None:
@@ -340,7 +335,7 @@ class _Run:
             priority = greedy_priority
         else:
             values, priority = first.values, first.objective
-        choices = slate.choices_from_values(values, self.crew_seconds())
+        choices = slate.choices_from_values(values)
         proven_by_cpsat = first.proven and exact
         if exact:
             bound = priority if first.proven else self._bound(_clamp(first.bound, candidates))
@@ -361,7 +356,7 @@ class _Run:
             )
             if second.values is not None:
                 before = choices_cost(self.scenario, choices)
-                choices = slate.choices_from_values(second.values, self.crew_seconds())
+                choices = slate.choices_from_values(second.values)
                 after = choices_cost(self.scenario, choices)
                 self.log(f"phase 2: cost {before:,} → {after:,} CNY")
 

@@ -20,7 +20,7 @@ from solver.slate.candidates import Candidates
 from solver.slate.choices import Choice, Placement
 from solver.slate.cpsat.constraints import CONSTRAINT_FAMILIES, ConstraintFamily
 from solver.slate.cpsat.variables import Variables, make_variables, name_variables
-from solver.slate.crew_pools import ASSIGN_SECONDS, CrewPools, assign_crews
+from solver.slate.crew_pools import CrewPools, assign_crews
 from solver.slate.residual import Residual
 
 
@@ -141,13 +141,11 @@ class SlateModel:
 
     # -- plans and solutions -> choices ---------------------------------------
 
-    def choices_from_values(
-        self, values: Sequence[int], crew_seconds: float = ASSIGN_SECONDS
-    ) -> dict[str, Choice]:
+    def choices_from_values(self, values: Sequence[int]) -> dict[str, Choice]:
         """The choices carried by a solution (``values`` indexed like the variables).
 
-        Titles given a pool of crews get one of its crews, the cheapest the days allow
-        within ``crew_seconds`` (:func:`solver.slate.crew_pools.assign_crews`).
+        Titles given a pool of crews get one of its crews
+        (:func:`solver.slate.crew_pools.assign_crews`).
         """
         choices: dict[str, Choice] = {}
         for title_id, title_vars in self.variables.titles.items():
@@ -158,7 +156,7 @@ class SlateModel:
             if placement is not None and crew is not None:
                 choices[title_id] = Choice(placement, crew.crew_id)
         if self.variables.pools is not None:
-            return assign_crews(self.scenario, choices, self.variables.pools, crew_seconds)
+            return assign_crews(choices, self.variables.pools)
         return choices
 
     def choices_from_plan(self, plan: Plan) -> tuple[dict[str, Choice], list[str]]:
