@@ -25,8 +25,8 @@ def priority_scheduled(variables: Variables) -> cp_model.LinearExpr:
 def cost(scenario: Scenario, variables: Variables) -> cp_model.LinearExpr:
     """Σ set day_rate per booked set-day + Σ crew and actor day_rate per shoot day (CNY).
 
-    A pool of interchangeable crews is costed at its cheapest crews each day, a lower
-    bound on its cost that the crew assignment after solving comes close to.
+    A pool of interchangeable crews is costed at its cheapest crews each day: a lower
+    bound on its cost, since the crews dealt after solving may cost more.
     """
     terms: list[cp_model.IntVar] = []
     rates: list[int] = []
