@@ -12,11 +12,19 @@ Days are counted from the first day of the horizon: day 0 is ``start_date``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 from typing import Literal
+
+from scheduler.domain.scenes import (
+    DEFAULT_DAY_MINUTES,
+    Scene,
+    SceneDay,
+    booked_cast,
+    pack_scene_days,
+)
 
 UnavailableKind = Literal["set", "crew", "actor", "base"]
 UNAVAILABLE_KINDS: tuple[UnavailableKind, ...] = ("set", "crew", "actor", "base")
@@ -104,8 +112,11 @@ class Title:
     """A micro-drama (剧目) to shoot.
 
     It may shoot on ``earliest_start`` … ``due_date`` inclusive; it needs
-    ``needs`` set-days by set type (in any order), one crew for all of them and
-    its whole ``cast`` on every shoot day.
+    ``needs`` set-days by set type (in any order) and one crew for all of them.
+    Without ``scenes`` its whole ``cast`` is booked on every shoot day; with a
+    scene breakdown its needs come from the scenes packed into days and each
+    actor is booked only from their first to their last day with a scene
+    (:meth:`Scenario.booked_by_day`).
     """
 
     title_id: str
@@ -117,6 +128,19 @@ class Title:
     needs: tuple[Need, ...]
     cast: tuple[str, ...] = ()
     extra: Extra = field(default_factory=dict)
+    scenes: tuple[Scene, ...] = ()
+
+    @property
+    def has_scenes(self) -> bool:
+        return bool(self.scenes)
+
+    @cached_property
+    def actors(self) -> tuple[str, ...]:
+        """Every actor the title books on some day: its cast, then the rest of its scenes' cast."""
+        seen = dict.fromkeys(self.cast)
+        for scene in self.scenes:
+            seen.update(dict.fromkeys(scene.cast))
+        return tuple(seen)
 
     @property
     def shoot_days(self) -> int:
@@ -190,6 +214,8 @@ class Scenario:
     pins: tuple[Pin, ...] = ()
     targets: Targets = field(default_factory=Targets)
     settings_extra: Mapping[str, object] = field(default_factory=dict)
+    day_minutes: int = DEFAULT_DAY_MINUTES
+    """Working minutes of a shoot day, into which a title's scenes are packed."""
 
     # -- calendar ---------------------------------------------------------
 
@@ -263,6 +289,34 @@ class Scenario:
     def sets_at(self, base_id: str, set_type: str) -> tuple[FilmSet, ...]:
         """Sets of one type at one base (empty if the base has none)."""
         return self.sets_by_base_and_type.get((base_id, set_type), ())
+
+    # -- scenes -----------------------------------------------------------
+
+    @cached_property
+    def scene_days_by_title(self) -> dict[str, tuple[SceneDay, ...]]:
+        """Packed shoot days of every title with scenes (:func:`pack_scene_days`)."""
+        return {
+            t.title_id: pack_scene_days(t.scenes, self.day_minutes)
+            for t in self.titles
+            if t.scenes
+        }
+
+    def scene_days(self, title_id: str) -> tuple[SceneDay, ...]:
+        """The title's scenes packed into shoot days (empty for a title without scenes)."""
+        return self.scene_days_by_title.get(title_id, ())
+
+    def booked_by_day(self, title: Title, order: Sequence[int] = ()) -> tuple[frozenset[str], ...]:
+        """Actors booked on each shoot day of ``title``.
+
+        Without scenes: its whole cast every day. With scenes, its scene days
+        shot in ``order`` (indices into :meth:`scene_days`; file order when
+        empty): each actor from their first to their last day with a scene.
+        """
+        days = self.scene_days(title.title_id)
+        if not days:
+            return (frozenset(title.cast),) * title.shoot_days
+        chosen = order or range(len(days))
+        return booked_cast([days[i].cast for i in chosen])
 
     def city_of_base(self, base_id: str) -> str:
         return self.base_by_id[base_id].city

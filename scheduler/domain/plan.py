@@ -14,13 +14,18 @@ from datetime import date
 
 @dataclass(frozen=True, order=True)
 class Shoot:
-    """One title shooting on one day: one crew on one set of one base (a row of plan.csv)."""
+    """One title shooting on one day: one crew on one set of one base (a row of plan.csv).
+
+    ``scenes`` lists the scene ids shot that day, in shooting order, for a title
+    with a scene breakdown; it is empty for a title without scenes.
+    """
 
     title_id: str
     date: date
     base_id: str
     set_id: str
     crew_id: str
+    scenes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
