@@ -44,6 +44,7 @@ from scheduler.domain.model import (
     UnavailableKind,
 )
 from scheduler.domain.plan import Plan, Shoot
+from scheduler.domain.scenes import Scene
 from scheduler.io.tables import scenario_to_tables
 from solver.slate.greedy import greedy_plan
 
@@ -1097,3 +1098,66 @@ def dead_pid() -> int:
     process = subprocess.Popen([sys.executable, "-c", "pass"])
     process.wait()
     return process.pid
+
+
+# -- scene breakdowns (rule 10) ------------------------------------------------
+
+
+def scene_scenario(**changes: Any) -> Scenario:
+    """Two titles with scene breakdowns at one base in 郑州, sharing the supporting actor A09.
+
+    - B01 郑州影视基地: S01 办公室, S02 医院, S03 办公室, S04 医院; crews C01, C03.
+    - T01 (都市): scenes 1 办公室 600 min [A01], 2 办公室 500 min [A01, A09], 3 医院 300 min
+      [A01] → packed 办公室 600 | 办公室 500 | 医院 300: needs 办公室 ×2 + 医院 ×1.
+    - T03 (甜宠): scenes 1 办公室 400 min [A03, A09], 2 医院 500 min [A03] → 办公室 ×1 + 医院 ×1.
+    - 10 days from 12-01, day_minutes 720.
+    """
+    t01 = (
+        Scene("T01", "1", "办公室", 600, ("A01",), "日", "内", "顾总在会议室宣布撤资"),
+        Scene("T01", "2", "办公室", 500, ("A01", "A09"), "夜", "内", "秘书深夜送来辞职信"),
+        Scene("T01", "3", "医院", 300, ("A01",), "日", "内", "病房里两人和解"),
+    )
+    t03 = (
+        Scene("T03", "1", "办公室", 400, ("A03", "A09"), "日", "内", "面试当天撞见前任"),
+        Scene("T03", "2", "医院", 500, ("A03",), "夜", "外", "医院门口大雨告白"),
+    )
+    base = Scenario(
+        name="场次测试",
+        start_date=dec(1),
+        days=10,
+        bases=(Base("B01", "郑州影视基地", "郑州"),),
+        sets=(
+            FilmSet("S01", "B01", "办公室", 800),
+            FilmSet("S02", "B01", "医院", 1200),
+            FilmSet("S03", "B01", "办公室", 800),
+            FilmSet("S04", "B01", "医院", 1200),
+        ),
+        crews=(Crew("C01", "张导组", "B01", 6000), Crew("C03", "王导组", "B01", 5500)),
+        actors=(
+            Actor("A01", "刘思雨", 3000),
+            Actor("A03", "赵欣怡", 2000),
+            Actor("A09", "周小北", 800),
+        ),
+        titles=(
+            Title("T01", "霸道总裁的契约新娘", "都市", 3, dec(1), dec(10),
+                  (Need("办公室", 2), Need("医院", 1)), cast=("A01",), scenes=t01),
+            Title("T03", "闪婚后大佬宠我上天", "甜宠", 1, dec(1), dec(10),
+                  (Need("办公室", 1), Need("医院", 1)), cast=("A03",), scenes=t03),
+        ),
+    )  # fmt: skip
+    return replace(base, **changes)
+
+
+def scene_run(
+    title_id: str,
+    first_day: int,
+    set_ids: Sequence[str],
+    crew_id: str,
+    scenes: Sequence[Sequence[str]],
+    base_id: str = "B01",
+) -> list[Shoot]:
+    """Shoots of one title with scenes on consecutive days from 12-``first_day``."""
+    return [
+        Shoot(title_id, dec(first_day + i), base_id, set_id, crew_id, tuple(day_scenes))
+        for i, (set_id, day_scenes) in enumerate(zip(set_ids, scenes, strict=True))
+    ]

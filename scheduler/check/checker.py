@@ -1,4 +1,4 @@
-"""The independent plan checker: does a plan keep rules 1–9 of the SPEC?
+"""The independent plan checker: does a plan keep rules 1–10 of the SPEC?
 
 This module shares no code with any solver model (it never imports from
 ``solver``). It reads only the scenario's plain look-ups (ids, windows, day
@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from itertools import pairwise
 
+from scheduler.check.bookings import ActorBooking, actor_bookings
 from scheduler.domain.errors import Lang
 from scheduler.domain.model import Scenario, Title
 from scheduler.domain.plan import Plan, Shoot
@@ -39,6 +40,7 @@ RULE_NAMES: dict[int, tuple[str, str]] = {
     7: ("travel days between cities", "跨城转场天数"),
     8: ("pins kept", "锁定项保持"),
     9: ("crew days in a row", "剧组连续拍摄天数"),
+    10: ("scenes shot once, actors booked on their days", "场次各拍一次、演员按场次到组"),
 }
 
 
@@ -92,7 +94,9 @@ class CheckReport:
         size = f"{self.scheduled_titles} titles, {self.shoots} shoots"
         size_zh = f"{self.scheduled_titles} 部剧，{self.shoots} 个拍摄日"
         if self.ok:
-            return f"通过：规则 1-9 全部满足（{size_zh}） / ok: the plan keeps rules 1-9 ({size})"
+            return (
+                f"通过：规则 1-10 全部满足（{size_zh}） / ok: the plan keeps rules 1-10 ({size})"
+            )
         counts = self.by_rule()
         zh = "，".join(f"规则{rule} ×{n}" for rule, n in counts.items())
         en = ", ".join(f"rule {rule} ×{n}" for rule, n in counts.items())
@@ -138,6 +142,12 @@ class _Index:
     def titles_by_crew_day(self) -> dict[tuple[str, date], set[str]]:
         """Titles each crew shoots on each day it shoots."""
         return self._titles_per_day(lambda shoot: shoot.crew_id)
+
+    @cached_property
+    def actor_bookings(self) -> list[ActorBooking]:
+        """Each actor's booked dates in each scheduled title (rule 10)."""
+        known = Plan(tuple(s for t in self.known_titles.values() for s in t))
+        return actor_bookings(self.scenario, known)
 
     @cached_property
     def titles_by_base_day(self) -> dict[tuple[str, date], set[str]]:
@@ -353,18 +363,16 @@ def _rule_3_one_crew(index: _Index) -> list[Violation]:
 
 def _rule_4_one_a_day(index: _Index) -> list[Violation]:
     """Rule 4: a set hosts at most one shoot a day; a crew shoots at most one title
-    a day; an actor appears in at most one title a day.
+    a day; an actor is booked by at most one title a day (rule 10 says which days).
     """
-    scenario = index.scenario
     found = _Found(4)
     shoots_on_set: dict[tuple[str, date], list[str]] = defaultdict(list)
     for shoot in index.plan.shoots:
         shoots_on_set[(shoot.set_id, shoot.date)].append(shoot.title_id)
     titles_of_actor: dict[tuple[str, date], set[str]] = defaultdict(set)
-    for t, shoots in index.known_titles.items():
-        for actor_id in scenario.title_by_id[t].cast:
-            for when in dict.fromkeys(s.date for s in shoots):
-                titles_of_actor[(actor_id, when)].add(t)
+    for booking in index.actor_bookings:
+        for when in booking.dates:
+            titles_of_actor[(booking.actor_id, when)].add(booking.title_id)
     busy: tuple[tuple[str, Mapping[tuple[str, date], Collection[str]], str, str, str], ...] = (
         ("set", shoots_on_set, "hosts {n} shoots", "有 {n} 个拍摄", "个"),
         ("crew", index.titles_by_crew_day, "shoots {n} titles", "拍摄 {n} 部剧", "部"),
@@ -390,7 +398,7 @@ def _rule_4_one_a_day(index: _Index) -> list[Violation]:
 
 def _rule_5_availability(index: _Index) -> list[Violation]:
     """Rule 5: nothing is booked on a date when its set, the set's base, the crew
-    or any cast member is unavailable.
+    or an actor booked that day (rule 10) is unavailable.
     """
     scenario = index.scenario
     found = _Found(5)
@@ -400,14 +408,17 @@ def _rule_5_availability(index: _Index) -> list[Violation]:
         closed[(outage.kind, outage.resource_id)].append((outage.from_date, outage.to_date))
     if not closed:
         return found
+    actors_on: dict[tuple[str, date], list[str]] = defaultdict(list)
+    for booking in index.actor_bookings:
+        for when in booking.dates:
+            actors_on[(booking.title_id, when)].append(booking.actor_id)
     for shoot in sorted(index.plan.shoots):
-        title = scenario.title_by_id.get(shoot.title_id)
         film_set = scenario.set_by_id.get(shoot.set_id)
         booked = [("base", shoot.base_id)]
         if film_set is not None and film_set.base_id != shoot.base_id:
             booked.append(("base", film_set.base_id))  # a closed base closes all its sets
         booked += [("set", shoot.set_id), ("crew", shoot.crew_id)]
-        booked += [("actor", actor_id) for actor_id in (title.cast if title else ())]
+        booked += [("actor", a) for a in sorted(actors_on.get((shoot.title_id, shoot.date), ()))]
         for kind, resource_id in booked:
             ranges = closed.get((kind, resource_id), ())
             if not any(start <= shoot.date <= end for start, end in ranges):
@@ -447,28 +458,32 @@ def _rule_7_travel(index: _Index) -> list[Violation]:
     """Rule 7: between two titles of the same crew, or of the same actor, shot in
     different cities, the free days between them are at least the travel days.
 
-    A title's city is its base's city; each crew's and actor's titles are taken
-    in time order and every consecutive pair is checked.
+    A title's city is its base's city; a crew is there on the title's shoot
+    days, an actor on the days the title books them (rule 10); each crew's and
+    actor's titles are taken in time order and every consecutive pair is checked.
     """
     scenario = index.scenario
-    spans: dict[str, tuple[date, date, str]] = {}
-    for t, shoots in index.known_titles.items():
+    cities: dict[str, str] = {}
+    for t in index.known_titles:
         city = index.city_of_title(t)
         if city is not None:
-            spans[t] = (shoots[0].date, shoots[-1].date, city)
-    titles_of: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for t in spans:
-        for shoot in index.known_titles[t]:
-            titles_of[("crew", shoot.crew_id)].add(t)
-        for actor_id in scenario.title_by_id[t].cast:
-            titles_of[("actor", actor_id)].add(t)
+            cities[t] = city
+    spans: dict[tuple[str, str], dict[str, tuple[date, date]]] = defaultdict(dict)
+    for t in cities:
+        shoots = index.known_titles[t]
+        for shoot in shoots:
+            spans[("crew", shoot.crew_id)][t] = (shoots[0].date, shoots[-1].date)
+    for booking in index.actor_bookings:
+        if booking.title_id in cities and booking.dates:
+            span = (booking.dates[0], booking.dates[-1])
+            spans[("actor", booking.actor_id)][booking.title_id] = span
 
     found = _Found(7)
-    for (kind, resource_id), title_ids in sorted(titles_of.items()):
-        ordered = sorted(title_ids, key=lambda t: (spans[t][0], spans[t][1], t))
+    for (kind, resource_id), span_of in sorted(spans.items()):
+        ordered = sorted(span_of, key=lambda t: (span_of[t][0], span_of[t][1], t))
         for before, after in pairwise(ordered):
-            _, end, from_city = spans[before]
-            start, _, to_city = spans[after]
+            end, from_city = span_of[before][1], cities[before]
+            start, to_city = span_of[after][0], cities[after]
             if from_city == to_city:
                 continue
             free = (start - end).days - 1
@@ -570,6 +585,73 @@ def _rule_9_days_in_row(index: _Index) -> list[Violation]:
     return found
 
 
+# -- rule 10 ----------------------------------------------------------------
+
+
+def _rule_10_scenes(index: _Index) -> list[Violation]:
+    """Rule 10: a title with scenes shoots each scene exactly once, every shoot day at
+    least one; a day's scenes are of its set's type and last at most day_minutes; a
+    title without scenes lists none.
+
+    (Its actors' booked days — first to last scene day — are read by rules 4, 5, 7.)
+    """
+    scenario = index.scenario
+    found = _Found(10)
+    limit = scenario.day_minutes
+    for t, shoots in index.known_titles.items():
+        title = scenario.title_by_id[t]
+        if not title.scenes:
+            for shoot in shoots:
+                if shoot.scenes:
+                    when = _day(shoot.date)
+                    en = f"title {t} has no scene breakdown but lists scenes on {when}"
+                    zh = f"剧目 {t} 未录入场次，却在 {when} 列出了场次"
+                    found.add(t, "", shoot.date, en, zh)
+            continue
+        scene_by_id = {scene.scene_id: scene for scene in title.scenes}
+        times: Counter[str] = Counter()
+        for shoot in shoots:
+            when = _day(shoot.date)
+            times.update(shoot.scenes)
+            if not shoot.scenes:
+                en = f"title {t} shoots no scene on {when}; every shoot day shoots one"
+                found.add(
+                    t, "", shoot.date, en, f"剧目 {t} 在 {when} 没有安排场次；每个拍摄日至少一场"
+                )
+            film_set = scenario.set_by_id.get(shoot.set_id)
+            minutes = 0
+            for scene_id in shoot.scenes:
+                scene = scene_by_id.get(scene_id)
+                if scene is None:
+                    en = f"title {t} shoots an unknown scene {scene_id} on {when}"
+                    found.add(
+                        t, "", shoot.date, en, f"剧目 {t} 在 {when} 的场次 {scene_id} 不存在"
+                    )
+                    continue
+                minutes += scene.minutes
+                if film_set is not None and scene.set_type != film_set.set_type:
+                    en = (
+                        f"scene {scene_id} of {t} needs a {scene.set_type} set; on {when} it is "
+                        f"shot on {shoot.set_id}, a {film_set.set_type} set"
+                    )
+                    zh = (
+                        f"剧目 {t} 的场次 {scene_id} 需要{scene.set_type}场景；{when} 却在"
+                        f"{film_set.set_type}场景 {shoot.set_id} 拍摄"
+                    )
+                    found.add(t, f"set {shoot.set_id}", shoot.date, en, zh)
+            if minutes > limit:
+                en = f"title {t} shoots {minutes} minutes of scenes on {when}; at most {limit}"
+                zh = f"剧目 {t} 在 {when} 安排了 {minutes} 分钟的场次；每天最多 {limit} 分钟"
+                found.add(t, "", shoot.date, en, zh)
+        for scene in title.scenes:
+            n = times.get(scene.scene_id, 0)
+            if n != 1:
+                en = f"title {t} shoots scene {scene.scene_id} {n} time(s); exactly 1"
+                zh = f"剧目 {t} 的场次 {scene.scene_id} 拍了 {n} 次；应恰好 1 次"
+                found.add(t, "", None, en, zh)
+    return found
+
+
 # -- entry points -------------------------------------------------------------
 
 RULES: tuple[Callable[[_Index], list[Violation]], ...] = (
@@ -582,11 +664,12 @@ RULES: tuple[Callable[[_Index], list[Violation]], ...] = (
     _rule_7_travel,
     _rule_8_pins,
     _rule_9_days_in_row,
+    _rule_10_scenes,
 )
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
-    """Every violation of rules 1–9 by ``plan``, in rule order (empty: the plan is valid)."""
+    """Every violation of rules 1–10 by ``plan``, in rule order (empty: the plan is valid)."""
     index = _Index(scenario, plan)
     violations: list[Violation] = []
     for rule in RULES:
@@ -595,7 +678,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
 
 
 def check(scenario: Scenario, plan: Plan) -> CheckReport:
-    """Check ``plan`` against rules 1–9 and wrap the verdict in a :class:`CheckReport`."""
+    """Check ``plan`` against rules 1–10 and wrap the verdict in a :class:`CheckReport`."""
     violations = check_plan(scenario, plan)
     scheduled = len({shoot.title_id for shoot in plan.shoots})
     return CheckReport(tuple(violations), scheduled, len(plan.shoots))

@@ -28,7 +28,8 @@ cost : int
     ``cost_split`` summed (CNY).
 cost_split : {"sets": int, "crews": int, "actors": int}
     Σ set day_rate per shoot; Σ crew day_rate per shoot; Σ day_rate of each
-    cast member per shoot of the title.
+    actor per day the plan books them (rule 10: every shoot day of a title without
+    scenes; first to last scene day, holds included, of a title with them).
 dates : list of str
     The horizon's ISO dates; ``parallel_shoots_per_day[i]`` is for ``dates[i]``.
 parallel_shoots_per_day : list of int
@@ -73,6 +74,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from scheduler.check.bookings import actor_bookings
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.domain.weeks import calendar_weeks, week_index_of_days
@@ -90,17 +92,16 @@ def week_labels(scenario: Scenario) -> list[str]:
 
 
 def _cost_split(scenario: Scenario, plan: Plan) -> dict[str, int]:
-    """Day rates of the sets, crews and cast booked by each shoot."""
+    """Day rates of the sets and crews of each shoot and of the actors on their booked days."""
     sets = crews = actors = 0
     for shoot in plan.shoots:
         film_set = scenario.set_by_id.get(shoot.set_id)
         crew = scenario.crew_by_id.get(shoot.crew_id)
-        title = scenario.title_by_id.get(shoot.title_id)
         sets += film_set.day_rate if film_set else 0
         crews += crew.day_rate if crew else 0
-        for actor_id in title.cast if title else ():
-            actor = scenario.actor_by_id.get(actor_id)
-            actors += actor.day_rate if actor else 0
+    for booking in actor_bookings(scenario, plan):
+        actor = scenario.actor_by_id.get(booking.actor_id)
+        actors += actor.day_rate * len(booking.dates) if actor else 0
     return {"sets": sets, "crews": crews, "actors": actors}
 
 

@@ -57,7 +57,7 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
 
 
 def _plan_priority(scenario: Scenario, directory: Path) -> int:
-    """Σ priority of the titles a plan folder schedules (after the rules 1–9 check)."""
+    """Σ priority of the titles a plan folder schedules (after the rules 1–10 check)."""
     from scheduler.check.checker import check
     from scheduler.io.plan_io import read_plan
 

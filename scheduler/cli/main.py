@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_revise_command(commands)
     add_fit_command(commands)
 
-    check = commands.add_parser("check", help="check a plan folder against rules 1-9 (exit 1)")
+    check = commands.add_parser("check", help="check a plan folder against rules 1-10 (exit 1)")
     check.add_argument("scenario", help="scenario folder or .xlsx workbook")
     check.add_argument("plan", help="plan folder holding plan.csv, unscheduled.csv, kpis.json")
     add_lang_argument(check)
