@@ -16,6 +16,7 @@ from scheduler.cli.capacity import add_capacity_command
 from scheduler.cli.db import add_db_commands
 from scheduler.cli.fit import add_fit_command
 from scheduler.cli.revise import add_revise_command
+from scheduler.cli.sequence import add_sequence_command
 from scheduler.cli.solve import add_lang_argument, add_solve_command
 from scheduler.domain.errors import Problem, ScenarioError
 
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_cmd_check)
 
     add_capacity_command(commands)
+    add_sequence_command(commands)
 
     add_db_commands(commands)
 
