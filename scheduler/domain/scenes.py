@@ -70,20 +70,21 @@ def pack_scene_days(scenes: Sequence[Scene], day_minutes: int) -> tuple[SceneDay
         by_type.setdefault(scene.set_type, []).append(scene)
     days: list[SceneDay] = []
     for set_type, typed in by_type.items():
-        bins: list[list[Scene]] = []
+        bins: list[list[tuple[int, Scene]]] = []  # (place in file, scene)
         room: list[int] = []
-        for scene in sorted(typed, key=lambda s: -s.minutes):  # stable: file order breaks ties
+        # stable: file order breaks ties; places, not list.index, keep this linear per bin
+        for place, scene in sorted(enumerate(typed), key=lambda pair: -pair[1].minutes):
             for index, left in enumerate(room):
                 if scene.minutes <= left:
-                    bins[index].append(scene)
+                    bins[index].append((place, scene))
                     room[index] -= scene.minutes
                     break
             else:
-                bins.append([scene])
+                bins.append([(place, scene)])
                 room.append(day_minutes - scene.minutes)
         for packed in bins:
-            in_file_order = sorted(packed, key=typed.index)
-            days.append(SceneDay(set_type, tuple(in_file_order)))
+            in_file_order = tuple(scene for _, scene in sorted(packed, key=lambda pair: pair[0]))
+            days.append(SceneDay(set_type, in_file_order))
     return tuple(days)
 
 

@@ -34,6 +34,7 @@ from scheduler.domain.model import (
     Travel,
     Unavailability,
 )
+from scheduler.domain.scenes import Scene
 
 INT_MIN = -(2**31)
 INT_MAX = 2**31 - 1
@@ -158,11 +159,13 @@ _SHEET_ROWS: dict[str, type] = {
     "unavailable": Unavailability,
     "travel": Travel,
     "pins": Pin,
+    "scenes": Scene,
 }
 """The row class of each sheet; its fields are the sheet's columns (``resource_id`` is ``id``)."""
 
 _COLUMN_OF_FIELD = {"resource_id": "id"}
-_NOT_COLUMNS = frozenset({"extra", "needs"})  # extra: JSON (json_problems); needs: their sheet
+# extra: JSON (json_problems); needs and scenes: rows of their own sheets
+_NOT_COLUMNS = frozenset({"extra", "needs", "scenes"})
 
 
 def _field_kind(name: str, hint: Any) -> str:
@@ -208,6 +211,7 @@ _ROW_ZH = {
     "unavailable": "不可用记录",
     "travel": "转场记录",
     "pins": "锁定",
+    "scenes": "场次",
 }
 _ROW_EN = {
     "bases": "base",
@@ -219,6 +223,7 @@ _ROW_EN = {
     "unavailable": "unavailability of",
     "travel": "travel from",
     "pins": "pin of title",
+    "scenes": "scene",
 }
 
 
@@ -271,6 +276,11 @@ def _rows(scenario: Scenario) -> Iterator[tuple[str, int, str, object]]:
         yield "travel", index, f"{travel.from_city}→{travel.to_city}", travel
     for index, pin in enumerate(scenario.pins):
         yield "pins", index, str(pin.title_id), pin
+    index = 0
+    for title in scenario.titles:
+        for scene in title.scenes:
+            yield "scenes", index, f"{title.title_id} {scene.scene_id}", scene
+            index += 1
 
 
 def storage_problems(scenario: Scenario, label: Label = file_label) -> list[Problem]:
@@ -292,6 +302,7 @@ def storage_problems(scenario: Scenario, label: Label = file_label) -> list[Prob
         ("name", scenario.name, "场景名称"),
         ("start_date", scenario.start_date, "开始日期"),
         ("days", scenario.days, "天数"),
+        ("day_minutes", scenario.day_minutes, "每天工作分钟数"),
         (
             "targets.parallel_shoots_per_day",
             scenario.targets.parallel_shoots_per_day,

@@ -1,7 +1,9 @@
 """A plan as a folder: ``plan.csv``, ``unscheduled.csv`` and ``kpis.json``.
 
-``plan.csv`` has one row per shoot (title_id, date, base_id, set_id, crew_id),
-sorted by date, base and set so that a producer reads it day by day;
+``plan.csv`` has one row per shoot (title_id, date, base_id, set_id, crew_id and,
+when a title of the plan has a scene breakdown, ``scenes``: the scene ids shot that
+day, ``;``-separated in shooting order, blank for a title without scenes), sorted
+by date, base and set so that a producer reads it day by day;
 ``unscheduled.csv`` has title_id and reason; ``kpis.json`` holds the KPIs
 (UTF-8, Chinese kept as is); a re-plan adds ``changes.csv``. The folder is
 written whole: every file goes into a temporary sibling folder, which then
@@ -43,6 +45,9 @@ CHANGES_FILE = "changes.csv"
 KPIS_FILE = "kpis.json"
 
 PLAN_COLUMNS = ("title_id", "date", "base_id", "set_id", "crew_id")
+"""The columns every plan.csv has."""
+SCENES_COLUMN = "scenes"
+"""The optional column of plan.csv: a day's scene ids, ``;``-separated, in shooting order."""
 UNSCHEDULED_COLUMNS = ("title_id", "reason")
 
 
@@ -72,12 +77,21 @@ def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def plan_csv_text(plan: Plan) -> str:
-    """``plan.csv``'s text: a row per shoot, sorted by date, base, set, title and crew."""
+    """``plan.csv``'s text: a row per shoot, sorted by date, base, set, title and crew.
+
+    The ``scenes`` column is written when some shoot of the plan has scenes, then on
+    every row (blank for a title without scenes); a plan without any is written as
+    before scene breakdowns existed.
+    """
     shoots = sorted(
         plan.shoots, key=lambda s: (s.date, s.base_id, s.set_id, s.title_id, s.crew_id)
     )
-    rows = [(s.title_id, s.date.isoformat(), s.base_id, s.set_id, s.crew_id) for s in shoots]
-    return _csv_text(PLAN_COLUMNS, rows)
+    rows = [[s.title_id, s.date.isoformat(), s.base_id, s.set_id, s.crew_id] for s in shoots]
+    if not any(s.scenes for s in shoots):
+        return _csv_text(PLAN_COLUMNS, rows)
+    for row, shoot in zip(rows, shoots, strict=True):
+        row.append(";".join(shoot.scenes))
+    return _csv_text((*PLAN_COLUMNS, SCENES_COLUMN), rows)
 
 
 def unscheduled_csv_text(plan: Plan) -> str:
@@ -363,8 +377,17 @@ def _read_shoots(path: Path, problems: list[Problem]) -> list[Shoot]:
                 )
             )
         if ok:
+            listed = row.get(SCENES_COLUMN, "").replace("；", ";").split(";")
+            scenes = (item.strip() for item in listed)
             shoots.append(
-                Shoot(row["title_id"], when, row["base_id"], row["set_id"], row["crew_id"])
+                Shoot(
+                    row["title_id"],
+                    when,
+                    row["base_id"],
+                    row["set_id"],
+                    row["crew_id"],
+                    tuple(scene for scene in scenes if scene),
+                )
             )
     return shoots
 

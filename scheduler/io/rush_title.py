@@ -264,6 +264,7 @@ def _scenario_rule_problems(
     tables.tables["title_needs"] = Table(
         "title_needs", ["title_id", "set_type", "days"], need_rows
     )
+    tables.tables.pop("scenes", None)  # the other titles' scenes: not the rush title's business
     titles_label, needs_label = tables.label("titles"), tables.label("title_needs")
     problems: list[Problem] = []
     for problem in find_problems(tables):

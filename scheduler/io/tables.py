@@ -3,6 +3,9 @@
 A scenario travels as a folder of CSV files plus ``scenario.toml``, or as one
 ``.xlsx`` workbook whose sheet names are the file names without ``.csv`` (the
 settings then sit in a sheet ``scenario`` with columns ``key`` and ``value``).
+The optional sheet ``scenes`` is the script breakdown (场次表); a title with
+scenes writes its title_needs rows too (they agree with its packed scenes), so
+the file stays readable by whatever reads title_needs alone.
 This module moves cells between those files and :class:`ScenarioTables`
 without judging them; :mod:`scheduler.io.validation` turns tables into a
 :class:`~scheduler.domain.model.Scenario` and reports every problem.
@@ -26,6 +29,7 @@ from typing import IO, Literal
 
 from scheduler.domain.cells import QUOTE, restore_cell, spreadsheet_cell, spreadsheet_text
 from scheduler.domain.model import Scenario
+from scheduler.domain.scenes import DEFAULT_DAY_MINUTES
 
 SETTINGS_FILE = "scenario.toml"
 SETTINGS_SHEET = "scenario"
@@ -91,6 +95,12 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("unavailable", ("kind", "id", "from_date", "to_date"), ("note",), False),
     SheetSpec("travel", ("from_city", "to_city", "days"), (), False),
     SheetSpec("pins", ("title_id",), ("start_date", "base_id", "crew_id"), False),
+    SheetSpec(
+        "scenes",
+        ("title_id", "scene_id", "set_type", "minutes"),
+        ("cast", "day_night", "int_ext", "description"),
+        False,
+    ),
 )
 SHEET_BY_NAME = {sheet.name: sheet for sheet in SHEETS}
 
@@ -199,15 +209,18 @@ def _table(name: str, records: Iterable[tuple[dict[str, object], dict[str, str]]
 
 
 def scenario_settings(scenario: Scenario) -> dict[str, object]:
-    """The content of scenario.toml for ``scenario``."""
+    """The content of scenario.toml for ``scenario`` (``day_minutes`` only where it is not the
+    default 720, so a scenario that keeps the default writes what it always wrote)."""
     settings: dict[str, object] = {
         "name": scenario.name,
         "start_date": scenario.start_date,
         "days": scenario.days,
-        "targets": {
-            "parallel_shoots_per_day": scenario.targets.parallel_shoots_per_day,
-            "titles_per_month": scenario.targets.titles_per_month,
-        },
+    }
+    if scenario.day_minutes != DEFAULT_DAY_MINUTES:
+        settings["day_minutes"] = scenario.day_minutes
+    settings["targets"] = {
+        "parallel_shoots_per_day": scenario.targets.parallel_shoots_per_day,
+        "titles_per_month": scenario.targets.titles_per_month,
     }
     for key, value in scenario.settings_extra.items():
         settings.setdefault(key, value)
@@ -336,6 +349,26 @@ def scenario_to_tables(scenario: Scenario, source: Source = "folder") -> Scenari
                 for p in s.pins
             ),
         ),
+        _table(
+            "scenes",
+            (
+                (
+                    {
+                        "title_id": c.title_id,
+                        "scene_id": c.scene_id,
+                        "set_type": c.set_type,
+                        "minutes": c.minutes,
+                        "cast": ";".join(c.cast),
+                        "day_night": c.day_night,
+                        "int_ext": c.int_ext,
+                        "description": c.description,
+                    },
+                    dict(c.extra),
+                )
+                for t in s.titles
+                for c in t.scenes
+            ),
+        ),
     ]
     return ScenarioTables(
         source=source,
@@ -448,6 +481,7 @@ NUMBER_COLUMNS = frozenset(
         ("titles", "priority"),
         ("title_needs", "days"),
         ("travel", "days"),
+        ("scenes", "minutes"),
     }
 )
 """(sheet, column) pairs written to a workbook as numeric cells when they hold a whole number."""

@@ -17,7 +17,7 @@ import csv
 import math
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -39,6 +39,14 @@ from scheduler.domain.model import (
     Travel,
     Unavailability,
     UnavailableKind,
+)
+from scheduler.domain.scenes import (
+    DAY_NIGHT,
+    DEFAULT_DAY_MINUTES,
+    INT_EXT,
+    Scene,
+    days_by_set_type,
+    pack_scene_days,
 )
 from scheduler.domain.storable import (
     MAX_KEY_LENGTH,
@@ -92,9 +100,29 @@ TARGET_DEFAULTS: dict[str, int] = {
     "titles_per_month": Targets.titles_per_month,
 }
 
+MIN_DAY_MINUTES = 60
+MAX_DAY_MINUTES = 1440
+"""scenario.toml's ``day_minutes``: an hour at least, the whole day at most."""
+
+_SCENE_COLUMN_ZH = {
+    "scene_id": "场次编号",
+    "minutes": "时长（分钟）",
+    "day_night": "日/夜",
+    "int_ext": "内/外",
+    "description": "内容",
+}
+"""Chinese names of the scenes.csv columns that no other sheet has."""
+
+_SHEET_COLUMN_ZH = {("scenes", "cast"): "演员"}
+"""Where a column means something else in one sheet: a scene's cast is leads and supporting."""
+
 
 def _zh(column: str) -> str:
-    return COLUMN_ZH.get(column, column)
+    return COLUMN_ZH.get(column) or _SCENE_COLUMN_ZH.get(column, column)
+
+
+def _zh_in(sheet: str, column: str) -> str:
+    return _SHEET_COLUMN_ZH.get((sheet, column)) or _zh(column)
 
 
 def _a(word: str) -> str:
@@ -249,6 +277,7 @@ class _Report:
     _of_kind: dict[tuple[str, str, str], int] = field(default_factory=dict)
     _first_left_out: dict[tuple[str, str, str], int] = field(default_factory=dict)
     _left_out: int = 0
+    _scenes: dict[str, _TitleScenes] | None = None
 
     def add(self, sheet: str, row: int, column: str, message: str, message_zh: str) -> None:
         label = self.tables.label(sheet)
@@ -324,6 +353,113 @@ class _Report:
 
     def setting_line(self, key: str) -> int:
         return self.tables.settings_lines.get(key, 0)
+
+    def title_scenes(self) -> dict[str, _TitleScenes]:
+        """The scenes.csv rows of each title they name, in file order (read once)."""
+        if self._scenes is None:
+            self._scenes = _read_title_scenes(self)
+        return self._scenes
+
+
+@dataclass
+class _TitleScenes:
+    """One title's rows in scenes.csv: their lines, and the scenes read from them.
+
+    ``complete`` is whether every row reads as a scene (a set type some base has,
+    minutes a whole number within the day): only then can the title's days be packed.
+    """
+
+    lines: list[int] = field(default_factory=list)
+    scenes: list[Scene] = field(default_factory=list)
+    complete: bool = True
+    all_lines: list[int] = field(default_factory=list)
+    """Lines of every row of the title, read whole or not."""
+    actors: set[str] = field(default_factory=set)
+    """Everyone in the cast of one of its rows, read whole or not."""
+
+    def lines_of(self, set_type: str) -> list[int]:
+        """Lines of the title's scenes of ``set_type``."""
+        return [
+            line
+            for line, scene in zip(self.lines, self.scenes, strict=True)
+            if scene.set_type == set_type
+        ]
+
+
+def _read_title_scenes(report: _Report) -> dict[str, _TitleScenes]:
+    if not report.has("scenes", "title_id", "scene_id", "set_type", "minutes"):
+        return {}
+    longest = _day_minutes(report.tables.settings) or MAX_DAY_MINUTES
+    set_types = report.ids("sets", "set_type") if report.has("sets", "set_type") else None
+    found: dict[str, _TitleScenes] = {}
+    for line, row in report.rows("scenes"):
+        title_id = row.get("title_id", "")
+        if not title_id:
+            continue
+        entry = found.setdefault(title_id, _TitleScenes())
+        cast = split_list(row.get("cast", ""))
+        entry.all_lines.append(line)
+        entry.actors.update(cast)
+        minutes = parse_whole(row.get("minutes", ""))
+        set_type = row.get("set_type", "")
+        shot_somewhere = bool(set_type) and (set_types is None or set_type in set_types)
+        if minutes is None or not 1 <= minutes <= longest or not shot_somewhere:
+            entry.complete = False
+            continue
+        entry.lines.append(line)
+        entry.scenes.append(Scene(title_id, row.get("scene_id", ""), set_type, minutes, cast))
+    return found
+
+
+def _day_minutes(settings: Mapping[str, object] | None) -> int | None:
+    """scenario.toml's day_minutes (the default when absent), ``None`` when it is wrong."""
+    value = (settings or {}).get("day_minutes")
+    if value is None:
+        return DEFAULT_DAY_MINUTES
+    minutes = _setting_whole(value)
+    if minutes is None or not MIN_DAY_MINUTES <= minutes <= MAX_DAY_MINUTES:
+        return None
+    return minutes
+
+
+def _packed_days(scenes: Sequence[Scene], day_minutes: int) -> dict[str, int]:
+    """Shoot days per set type (first seen first) that ``scenes`` pack into.
+
+    A set type whose minutes alone need more than :data:`MAX_HORIZON_DAYS` days is
+    counted, not packed: packing tens of thousands of long scenes one by one is slow.
+    """
+    by_type: dict[str, list[Scene]] = {}
+    for scene in scenes:
+        by_type.setdefault(scene.set_type, []).append(scene)
+    days: dict[str, int] = {}
+    for set_type, typed in by_type.items():
+        total = sum(scene.minutes for scene in typed)
+        if total > MAX_HORIZON_DAYS * day_minutes:
+            days[set_type] = -(-total // day_minutes)
+        else:
+            days[set_type] = len(pack_scene_days(typed, day_minutes))
+    return days
+
+
+def _line_list(lines: Sequence[int], most: int = 4) -> str:
+    """Line numbers as ranges: ``12–19``, ``3, 5, 8–9``; after ``most`` ranges, ``…``."""
+    ranges: list[tuple[int, int]] = []
+    for line in sorted(set(lines)):
+        if ranges and line == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], line)
+        else:
+            ranges.append((line, line))
+    shown = [str(a) if a == b else f"{a}–{b}" for a, b in ranges[:most]]
+    return ", ".join(shown) + (", …" if len(ranges) > most else "")
+
+
+def _rows_en(lines: Sequence[int]) -> str:
+    """``row 4`` or ``rows 2–3, 5``."""
+    return f"{'row' if len(set(lines)) == 1 else 'rows'} {_line_list(lines)}"
+
+
+def _days_en(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
 
 
 # -- checks, one per family of rules -----------------------------------------------
@@ -401,7 +537,8 @@ def _check_columns(report: _Report) -> None:
 
 
 def _check_settings(report: _Report) -> None:
-    """scenario.toml gives name (text), start_date (a date) and days (an integer ≥ 1)."""
+    """scenario.toml gives name (text), start_date (a date) and days (an integer ≥ 1);
+    day_minutes, if given, is a whole number of minutes 60…1,440."""
     tables = report.tables
     if tables.settings_error is not None:
         found = re.search(r"line (\d+)", tables.settings_error)
@@ -471,6 +608,17 @@ def _check_settings(report: _Report) -> None:
             (1, MAX_HORIZON_DAYS),
             f"days 1…{MAX_HORIZON_DAYS} (at most a year)",
             f"1…{MAX_HORIZON_DAYS} 的整数天数（最长一年）",
+        )
+    if settings.get("day_minutes") is not None:
+        _check_setting_whole(
+            report,
+            "day_minutes",
+            settings["day_minutes"],
+            (MIN_DAY_MINUTES, MAX_DAY_MINUTES),
+            f"the working minutes of a shoot day, {MIN_DAY_MINUTES}…{MAX_DAY_MINUTES:,} "
+            f"(default {DEFAULT_DAY_MINUTES})",
+            f"{MIN_DAY_MINUTES}…{MAX_DAY_MINUTES:,} 的整数（每个拍摄日的工作分钟数，"
+            f"默认 {DEFAULT_DAY_MINUTES}）",
         )
 
 
@@ -593,6 +741,12 @@ _FILLED: dict[tuple[str, str], tuple[str, str]] = {
     ("travel", "from_city"): ("a city", "城市"),
     ("travel", "to_city"): ("a city", "城市"),
     ("pins", "title_id"): ("a title_id from titles", "titles 中的剧目编号"),
+    ("scenes", "title_id"): ("a title_id from titles", "titles 中的剧目编号"),
+    ("scenes", "scene_id"): (
+        "a scene id, unique within its title, such as 1-1",
+        "场次编号（同一剧目内唯一），如 1-1",
+    ),
+    ("scenes", "set_type"): ("a set type such as 办公室", "场景类型，如 办公室"),
 }
 """Required text cells that must not be blank, with what belongs there."""
 
@@ -853,6 +1007,7 @@ _REFERENCES = (
     ("pins", "title_id", "titles", "title_id"),
     ("pins", "base_id", "bases", "base_id"),
     ("pins", "crew_id", "crews", "crew_id"),
+    ("scenes", "title_id", "titles", "title_id"),
 )
 """(sheet, column) cells that name an id of (target sheet, target column)."""
 
@@ -905,56 +1060,62 @@ def _check_unavailable_ids(report: _Report) -> None:
 
 
 def _check_cast(report: _Report) -> None:
-    """A title's cast names actors from actors.csv, each once."""
+    """A title's cast and a scene's cast name actors from actors.csv, each once."""
     check_known = report.has("actors", "actor_id")
     known = report.ids("actors", "actor_id")
     where = report.label("actors")
-    for line, text in report.cells("titles", "cast"):
-        seen: set[str] = set()
-        for actor_id in split_list(text):
-            if actor_id in seen:
-                report.add(
-                    "titles",
-                    line,
-                    "cast",
-                    f"{actor_id} is listed twice; expected each actor once",
-                    f"主演 {actor_id} 重复出现，每位演员只应列一次",
-                )
-                continue
-            seen.add(actor_id)
-            if check_known and actor_id not in known:
-                report.add(
-                    "titles",
-                    line,
-                    "cast",
-                    f"{actor_id} is not in {where}; expected actor_ids listed there, "
-                    "separated by ;",
-                    f"主演 {actor_id} 不在 {where} 中，应为其中已有的演员编号，用 ; 分隔",
-                )
+    for sheet in ("titles", "scenes"):
+        who = _zh_in(sheet, "cast")
+        for line, text in report.cells(sheet, "cast"):
+            seen: set[str] = set()
+            for actor_id in split_list(text):
+                if actor_id in seen:
+                    report.add(
+                        sheet,
+                        line,
+                        "cast",
+                        f"{actor_id} is listed twice; expected each actor once",
+                        f"{who} {actor_id} 重复出现，每位演员只应列一次",
+                    )
+                    continue
+                seen.add(actor_id)
+                if check_known and actor_id not in known:
+                    report.add(
+                        sheet,
+                        line,
+                        "cast",
+                        f"{actor_id} is not in {where}; expected actor_ids listed there, "
+                        "separated by ;",
+                        f"{who} {actor_id} 不在 {where} 中，应为其中已有的演员编号，用 ; 分隔",
+                    )
 
 
 def _check_set_types(report: _Report) -> None:
-    """Every set type a title needs is the type of at least one set at some base."""
+    """Every set type a title needs, or a scene is shot at, is the type of at least one set
+    at some base."""
     if not report.has("sets", "set_type"):
         return
     known = report.ids("sets", "set_type")
     types = sorted(known)
     where = report.label("sets")
     listed = ", ".join(types) if types else "none"
-    for line, text in report.cells("title_needs", "set_type"):
-        if text and text not in known:
-            report.add(
-                "title_needs",
-                line,
-                "set_type",
-                f"{text} is a set type no base has; expected one of the set types in "
-                f"{where}: {listed}",
-                f"场景类型 {text} 在所有基地都没有，应为 {where} 中已有的类型：{'、'.join(types)}",
-            )
+    for sheet in ("title_needs", "scenes"):
+        for line, text in report.cells(sheet, "set_type"):
+            if text and text not in known:
+                report.add(
+                    sheet,
+                    line,
+                    "set_type",
+                    f"{text} is a set type no base has; expected one of the set types in "
+                    f"{where}: {listed}",
+                    f"场景类型 {text} 在所有基地都没有，应为 {where} 中已有的类型："
+                    f"{'、'.join(types)}",
+                )
 
 
 def _check_repeated_rows(report: _Report) -> None:
-    """A title lists each set type once, is pinned at most once; a city pair has one travel row."""
+    """A title lists each set type once, each scene once, is pinned at most once; a city pair
+    has one travel row."""
     for line, first, (title_id, set_type) in _repeats(
         report, "title_needs", "title_id", "set_type"
     ):
@@ -983,6 +1144,16 @@ def _check_repeated_rows(report: _Report) -> None:
             f"{from_city} → {to_city} is listed again; first on line {first}, "
             "expected one row per pair of cities",
             f"{from_city} → {to_city} 重复，首次出现在第 {first} 行；每对城市只占一行",
+        )
+    for line, first, (title_id, scene_id) in _repeats(report, "scenes", "title_id", "scene_id"):
+        report.add(
+            "scenes",
+            line,
+            "scene_id",
+            f"scene {scene_id} of title {title_id} is listed again; first on line {first}, "
+            "expected each scene_id once within its title",
+            f"剧目 {title_id} 的场次 {scene_id} 重复，首次出现在第 {first} 行；"
+            "同一剧目内场次编号须唯一",
         )
 
 
@@ -1015,7 +1186,8 @@ def _horizon(settings: Mapping[str, object] | None) -> tuple[int, int] | None:
 
 
 def _check_pin_windows(report: _Report) -> None:
-    """A pinned start leaves room for the title's whole shoot inside its window and the horizon."""
+    """A pinned start leaves room for the title's whole shoot inside its window and the horizon
+    (a title with scenes shoots the days its scenes pack into)."""
     if not report.has("pins", "title_id", "start_date"):
         return
     windows: dict[str, tuple[int, int]] = {}
@@ -1030,6 +1202,11 @@ def _check_pin_windows(report: _Report) -> None:
         if days is not None and 1 <= days <= MAX_HORIZON_DAYS:
             title_id = row.get("title_id", "")
             lengths[title_id] = lengths.get(title_id, 0) + days
+    day_minutes = _day_minutes(report.tables.settings)
+    for title_id, found in report.title_scenes().items():
+        lengths.pop(title_id, None)
+        if found.complete and day_minutes is not None:
+            lengths[title_id] = sum(_packed_days(found.scenes, day_minutes).values())
     horizon = _horizon(report.tables.settings)
     for line, row in report.rows("pins"):
         title_id = row.get("title_id", "")
@@ -1092,7 +1269,8 @@ def _check_storable(report: _Report) -> None:
                     continue
                 found = _cell_storage_problem(column, text)
                 if found:
-                    report.add(spec.name, line, column, found[0], f"{_zh(column)}{found[1]}")
+                    zh = f"{_zh_in(spec.name, column)}{found[1]}"
+                    report.add(spec.name, line, column, found[0], zh)
 
 
 def _cell_storage_problem(column: str, text: str) -> tuple[str, str] | None:
@@ -1125,7 +1303,7 @@ def _check_control_characters(report: _Report) -> None:
                         line,
                         column,
                         f"contains a control character ({shown}); remove it",
-                        f"{_zh(column)}含有控制字符（{shown}），请删除",
+                        f"{_zh_in(spec.name, column)}含有控制字符（{shown}），请删除",
                     )
 
 
@@ -1146,7 +1324,7 @@ def _check_storable_settings(report: _Report) -> None:
                 f"name {found[0]}",
                 f"名称{found[1]}",
             )
-    known = {"name", "start_date", "days", "targets"}
+    known = {"name", "start_date", "days", "day_minutes", "targets"}
     extra = {key: value for key, value in settings.items() if key not in known}
     for path, en, zh in json_problems(extra):
         line = report.setting_line(path.split("[")[0])
@@ -1154,20 +1332,204 @@ def _check_storable_settings(report: _Report) -> None:
 
 
 def _check_titles_have_needs(report: _Report) -> None:
-    """Every title has at least one row in title_needs.csv."""
+    """Every title has at least one row in title_needs.csv or in scenes.csv."""
     if not report.has("title_needs", "title_id"):
         return
-    needed = report.ids("title_needs", "title_id")
+    needed = report.ids("title_needs", "title_id") | set(report.title_scenes())
     where = report.label("title_needs")
+    scenes = report.label("scenes")
+    with_scenes = report.has("scenes", "title_id")
     for line, text in report.cells("titles", "title_id"):
-        if text and text not in needed:
-            report.add(
-                "titles",
-                line,
-                "title_id",
-                f"{text} has no rows in {where}; expected at least one set type with its days",
-                f"剧目 {text} 在 {where} 中没有任何行，应至少列出一种场景类型及天数",
+        if not text or text in needed:
+            continue
+        if with_scenes:  # the producer breaks titles down into scenes: say both ways
+            en = (
+                f"{text} has no rows in {where} nor in {scenes}; expected at least one set "
+                "type with its days, or its scenes"
             )
+            zh = (
+                f"剧目 {text} 在 {where} 和 {scenes} 中都没有任何行，"
+                "应至少列出一种场景类型及天数，或列出它的场次"
+            )
+        else:
+            en = f"{text} has no rows in {where}; expected at least one set type with its days"
+            zh = f"剧目 {text} 在 {where} 中没有任何行，应至少列出一种场景类型及天数"
+        report.add("titles", line, "title_id", en, zh)
+
+
+def _check_scene_ids(report: _Report) -> None:
+    """A scene_id holds no ``;``: plan.csv lists a day's scene ids separated by it."""
+    for line, text in report.cells("scenes", "scene_id"):
+        if ";" in text or "；" in text:
+            report.add(
+                "scenes",
+                line,
+                "scene_id",
+                f"{text} contains ;, which separates scene ids in plan.csv; expected an id "
+                "without it, such as 1-1",
+                f"场次编号 {text} 含有分号；plan.csv 用 ; 分隔场次编号，应去掉分号，如 1-1",
+            )
+
+
+def _check_scene_minutes(report: _Report) -> None:
+    """A scene lasts a whole number of minutes, 1 … day_minutes: it is shot within one day."""
+    longest = _day_minutes(report.tables.settings) or MAX_DAY_MINUTES
+    expected = f"whole minutes of shooting 1…{longest:,}"
+    expected_zh = f"1…{longest:,} 的整数（拍摄分钟数）"
+    for line, text in report.cells("scenes", "minutes"):
+        number = parse_whole(text) if text else None
+        if not text:
+            en, zh = f"is empty; expected {expected}", f"时长为空，应为{expected_zh}"
+        elif number is None:
+            en = f"{text} is not a whole number; expected {expected}"
+            zh = f"时长 {text} 不是整数，应为{expected_zh}"
+        elif number < 1:
+            en = f"{text} is less than 1; expected {expected}"
+            zh = f"时长 {text} 小于 1，应为{expected_zh}"
+        elif number > longest:
+            en = (
+                f"{text} is more than the {longest:,} working minutes of a day (day_minutes); "
+                f"a scene is shot within one day, expected {expected}"
+            )
+            zh = (
+                f"时长 {text} 超过每天的工作分钟数 {longest:,}（day_minutes）；"
+                f"一场戏须在一天内拍完，应为{expected_zh}"
+            )
+        else:
+            continue
+        report.add("scenes", line, "minutes", en, zh)
+
+
+def _check_scene_words(report: _Report) -> None:
+    """A scene's day_night is 日 or 夜 and its int_ext 内 or 外; blank means 日 and 内."""
+    meanings = (
+        ("day_night", DAY_NIGHT, "日 (day) or 夜 (night)", "日 或 夜"),
+        ("int_ext", INT_EXT, "内 (interior) or 外 (exterior)", "内 或 外"),
+    )
+    for column, words, meaning, meaning_zh in meanings:
+        for line, text in report.cells("scenes", column):
+            if text and text not in words:
+                report.add(
+                    "scenes",
+                    line,
+                    column,
+                    f"{text} is not {meaning}; expected one of them, or blank for {words[0]}",
+                    f"{_zh(column)} {text} 无效，应为 {meaning_zh}，留空即为 {words[0]}",
+                )
+
+
+def _check_needs_match_scenes(report: _Report) -> None:
+    """A title's scenes pack into at most 366 days of a set type; where the title also has
+    title_needs rows, they give exactly the days its scenes of each set type pack into."""
+    day_minutes = _day_minutes(report.tables.settings)
+    if day_minutes is None or not report.has("title_needs", "title_id", "set_type", "days"):
+        return
+    needs_rows: dict[str, list[tuple[int, str, int | None]]] = {}
+    for line, row in report.rows("title_needs"):
+        days = parse_whole(row.get("days", ""))
+        valid = days if days is not None and 1 <= days <= MAX_HORIZON_DAYS else None
+        needs_rows.setdefault(row.get("title_id", ""), []).append(
+            (line, row.get("set_type", ""), valid)
+        )
+    titles = report.ids("titles", "title_id")
+    scenes_label, needs_label = report.label("scenes"), report.label("title_needs")
+    for title_id, found in report.title_scenes().items():
+        if not found.complete or title_id not in titles:
+            continue  # the rows' own problems are said; their days cannot be told
+        packed = _packed_days(found.scenes, day_minutes)
+        too_long = False
+        for set_type, days in packed.items():
+            if days > MAX_HORIZON_DAYS:
+                too_long = True
+                lines = found.lines_of(set_type)
+                report.add(
+                    "scenes",
+                    lines[0],
+                    "set_type",
+                    f"{title_id}'s {set_type} scenes ({_rows_en(lines)}) need at least {days} "
+                    f"days of {day_minutes} minutes; expected at most {MAX_HORIZON_DAYS} days "
+                    "of a set type",
+                    f"剧目 {title_id} 的{set_type}场次（第 {_line_list(lines)} 行）按每天 "
+                    f"{day_minutes} 分钟至少需要 {days} 天；每种场景类型最多 "
+                    f"{MAX_HORIZON_DAYS} 天",
+                )
+        rows = needs_rows.get(title_id)
+        if not rows or too_long:
+            continue  # needs come from the scenes alone, or cannot be told
+        needs_lines = [line for line, _, _ in rows]
+        listed: set[str] = set()
+        for line, set_type, days in rows:
+            if not set_type or set_type in listed:
+                continue  # a blank or repeated set type is said on its own
+            listed.add(set_type)
+            if set_type not in packed:
+                types = ", ".join(packed)
+                report.add(
+                    "title_needs",
+                    line,
+                    "set_type",
+                    f"{title_id} has no {set_type} scene in {scenes_label} (its scenes: "
+                    f"{_rows_en(found.lines)}); expected only the set types of its scenes: "
+                    f"{types}",
+                    f"剧目 {title_id} 在 {scenes_label} 中没有{set_type}的场次（其场次在第 "
+                    f"{_line_list(found.lines)} 行），应只列其场次的场景类型：{'、'.join(packed)}",
+                )
+            elif days is not None and days != packed[set_type]:
+                of_type = found.lines_of(set_type)
+                want = packed[set_type]
+                report.add(
+                    "title_needs",
+                    line,
+                    "days",
+                    f"{title_id} needs {_days_en(days)} of {set_type} here, but its scenes in "
+                    f"{scenes_label} {_rows_en(of_type)} pack into {_days_en(want)} of "
+                    f"{set_type} ({day_minutes} minutes a day); expected {want}, or no "
+                    f"{needs_label} rows for {title_id}",
+                    f"剧目 {title_id} 此处需要{set_type} {days} 天，但它在 {scenes_label} 第 "
+                    f"{_line_list(of_type)} 行的场次按每天 {day_minutes} 分钟排成{set_type} "
+                    f"{want} 天；应为 {want}，或删去它在 {needs_label} 中的行",
+                )
+        for set_type, days in packed.items():
+            if set_type in listed:
+                continue
+            lines = found.lines_of(set_type)
+            report.add(
+                "scenes",
+                lines[0],
+                "set_type",
+                f"{title_id}'s {set_type} scenes ({_rows_en(lines)}) pack into {_days_en(days)}, "
+                f"but no {needs_label} row of {title_id} ({_rows_en(needs_lines)}) is "
+                f"{set_type}; expected a row {title_id},{set_type},{days} there, or no "
+                f"{needs_label} rows for {title_id}",
+                f"剧目 {title_id} 的{set_type}场次（第 {_line_list(lines)} 行）排成 {days} 天，"
+                f"但 {needs_label} 第 {_line_list(needs_lines)} 行没有{set_type}；应补一行 "
+                f"{title_id},{set_type},{days}，或删去它在 {needs_label} 中的行",
+            )
+
+
+def _check_cast_in_scenes(report: _Report) -> None:
+    """A title with scenes lists in titles.csv's cast only actors who appear in its scenes."""
+    scenes = report.title_scenes()
+    where = report.label("scenes")
+    known = report.ids("actors", "actor_id")
+    for line, row in report.rows("titles"):
+        title_id = row.get("title_id", "")
+        found = scenes.get(title_id)
+        if found is None:
+            continue
+        for actor_id in dict.fromkeys(split_list(row.get("cast", ""))):
+            if actor_id in known and actor_id not in found.actors:  # unknown ones are said
+                rows = found.all_lines
+                report.add(
+                    "titles",
+                    line,
+                    "cast",
+                    f"{actor_id} appears in none of {title_id}'s scenes ({where} "
+                    f"{_rows_en(rows)}); expected the cast of a title with scenes to be actors "
+                    "of its scenes",
+                    f"主演 {actor_id} 不在剧目 {title_id} 的任何场次中（{where} 第 "
+                    f"{_line_list(rows)} 行）；有场次表的剧目，主演应为其场次中的演员",
+                )
 
 
 _CHECKS: tuple[Callable[[_Report], None], ...] = (
@@ -1189,6 +1551,11 @@ _CHECKS: tuple[Callable[[_Report], None], ...] = (
     _check_set_types,
     _check_repeated_rows,
     _check_titles_have_needs,
+    _check_scene_ids,
+    _check_scene_minutes,
+    _check_scene_words,
+    _check_needs_match_scenes,
+    _check_cast_in_scenes,
     _check_pin_windows,
     _check_storable,
     _check_control_characters,
@@ -1270,6 +1637,8 @@ def _build(tables: ScenarioTables) -> Scenario:
     days = _setting_whole(settings.pop("days"))
     assert start_date is not None and days is not None, "checked by _check_settings"
     name = str(settings.pop("name")).strip()
+    day_minutes = _setting_whole(settings.pop("day_minutes", DEFAULT_DAY_MINUTES))
+    assert day_minutes is not None, "checked by _check_settings"
     raw_targets = settings.pop("targets", {})
     assert isinstance(raw_targets, dict)
     targets = Targets(
@@ -1283,6 +1652,20 @@ def _build(tables: ScenarioTables) -> Scenario:
     for table, row in _sheet(tables, "title_needs"):
         need = Need(row["set_type"], _whole(row["days"]), _extra(table, row))
         needs.setdefault(row["title_id"], []).append(need)
+    scenes: dict[str, list[Scene]] = {}
+    for table, row in _sheet(tables, "scenes"):
+        scene = Scene(
+            title_id=row["title_id"],
+            scene_id=row["scene_id"],
+            set_type=row["set_type"],
+            minutes=_whole(row["minutes"]),
+            cast=split_list(row.get("cast", "")),
+            day_night=row.get("day_night") or DAY_NIGHT[0],
+            int_ext=row.get("int_ext") or INT_EXT[0],
+            description=row.get("description", ""),
+            extra=_extra(table, row),
+        )
+        scenes.setdefault(row["title_id"], []).append(scene)
 
     return Scenario(
         name=name,
@@ -1332,9 +1715,12 @@ def _build(tables: ScenarioTables) -> Scenario:
                 priority=_whole(row["priority"]),
                 earliest_start=_date(row["earliest_start"]),
                 due_date=_date(row["due_date"]),
-                needs=tuple(needs[row["title_id"]]),
+                needs=_title_needs(
+                    needs.get(row["title_id"], []), scenes.get(row["title_id"], []), day_minutes
+                ),
                 cast=split_list(row.get("cast", "")),
                 extra=_extra(table, row),
+                scenes=tuple(scenes.get(row["title_id"], ())),
             )
             for table, row in _sheet(tables, "titles")
         ),
@@ -1365,7 +1751,18 @@ def _build(tables: ScenarioTables) -> Scenario:
         ),
         targets=targets,
         settings_extra=settings,
+        day_minutes=day_minutes,
     )
+
+
+def _title_needs(given: list[Need], scenes: list[Scene], day_minutes: int) -> tuple[Need, ...]:
+    """A title's needs: its title_needs rows, or for a title with scenes the days they pack
+    into per set type, first seen first (keeping the extra columns of rows that were given)."""
+    if not scenes:
+        return tuple(given)
+    extra = {need.set_type: need.extra for need in given}
+    packed = days_by_set_type(pack_scene_days(scenes, day_minutes))
+    return tuple(Need(set_type, n, extra.get(set_type, {})) for set_type, n in packed.items())
 
 
 def _kind(text: str) -> UnavailableKind:

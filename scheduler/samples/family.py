@@ -56,6 +56,7 @@ _CORE_MONTH = replace(
     name="郑州基地群 2026年12月",
     actors=60,
     genre_crews=0.0,  # core rules: every crew shoots every genre
+    supporting_actors=0,  # and no scene breakdowns: the family measures the planner as before
 )
 
 _POPULAR = ("办公室", "别墅", "医院", "古装宫殿", "酒店套房")

@@ -14,6 +14,13 @@ reachable by construction — :func:`generate_with_reference` returns the plan
 that proves it — yet a planner that takes titles one at a time and puts each
 as early as it can (the greedy baseline) packs the first days, fragments
 crews and popular sets, and falls short later in the month.
+
+The tutorial and the Zhengzhou month come with scene breakdowns (scenes.csv,
+:mod:`scheduler.samples.scene_breakdown`): each title's scenes pack into exactly
+the days its needs say, its leads play on every one of those days, and
+supporting actors (配角), new actors with lower day rates, take parts in several
+titles. The scenes are drawn from a random stream of their own, so the titles,
+needs and reference days are the ones the samples had before scenes.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import accumulate
 
@@ -40,6 +47,14 @@ from scheduler.domain.model import (
     UnavailableKind,
 )
 from scheduler.domain.plan import Plan, Shoot
+from scheduler.domain.scenes import DEFAULT_DAY_MINUTES, pack_scene_days
+from scheduler.samples.scene_breakdown import (
+    Role,
+    draw_scenes,
+    lead_roles,
+    shoot_day_scenes,
+    supporting_roles,
+)
 
 KINDS: tuple[str, ...] = ("tutorial", "zhengzhou-month", "zhengzhou-full", "cluster-x10")
 
@@ -263,7 +278,8 @@ class Recipe:
     the fewest spare days of a planted title's window; ``set_supply``
     replaces :data:`SET_SUPPLY`; a ``star_share`` of the actors are stars,
     drawn ``star_weight`` times as often; ``cast_sizes`` are the lead counts
-    of a title with their weights.
+    of a title with their weights. ``supporting_actors`` (配角) are added with
+    scene breakdowns for every title; 0 means no scenes.
     """
 
     name: str
@@ -290,6 +306,7 @@ class Recipe:
     star_share: float = 0.125
     star_weight: int = 4
     cast_sizes: tuple[tuple[int, ...], tuple[int, ...]] = ((1, 2, 3), (3, 5, 2))
+    supporting_actors: int = 0
 
 
 HENAN_TRAVEL = (("郑州", "开封", 1), ("郑州", "洛阳", 1), ("开封", "洛阳", 2))
@@ -307,6 +324,7 @@ RECIPES: dict[str, Recipe] = {
         extra=30,
         genre_crews=0.35,
         genres_per_crew=(2, 3),
+        supporting_actors=80,
     ),
     "zhengzhou-full": Recipe(
         name="郑州·开封·洛阳基地群 2026年12月（全规则）",
@@ -408,6 +426,11 @@ def _title_name(rng: random.Random, genre: str, taken: set[str]) -> str:
     raise AssertionError("title names exhausted")  # pragma: no cover
 
 
+def _is_female(name: str) -> bool:
+    """Whether a name drawn by :func:`_person_name` is a woman's (its given name says)."""
+    return name[-1] in GIVEN_FEMALE
+
+
 def _base_names(rng: random.Random, city: str, count: int) -> list[str]:
     names = list(CURATED_BASES[city][:count])
     pool = [
@@ -443,6 +466,7 @@ class _Sampler:
 
     def __init__(self, recipe: Recipe, seed: int) -> None:
         self.recipe = recipe
+        self.seed = seed
         self.rng = random.Random(seed)
         self.days = MONTH_DAYS
         self.horizon = _mask(0, self.days - 1)
@@ -454,6 +478,7 @@ class _Sampler:
         self.outages: list[Unavailability] = []
         self.closed: dict[tuple[str, str], int] = {}
         self.bookings: list[_Booking] = []
+        self.booking_of: dict[str, _Booking] = {}
         self.travel = {(a, b): d for a, b, d in recipe.travel}
 
     # -- resources --------------------------------------------------------------
@@ -785,6 +810,7 @@ class _Sampler:
         for title_id, (earliest, due, _, booking) in zip(
             _ids("T", len(drafts), 4), drafts, strict=True
         ):
+            self.booking_of[title_id] = booking
             needs: dict[str, int] = {}
             for set_type in booking.day_types:
                 needs[set_type] = needs.get(set_type, 0) + 1
@@ -819,6 +845,80 @@ class _Sampler:
             if booking.first < 0
         }
         return titles, Plan(shoots=tuple(sorted(shoots)), unscheduled=extra)
+
+    # -- scene breakdowns -------------------------------------------------------------
+
+    def add_scenes(self, titles: list[Title], reference: Plan) -> tuple[list[Title], Plan]:
+        """Every title with its scenes, supporting actors added, the reference plan's shoots
+        with the scenes they shoot.
+
+        Drawn from a stream of their own, so nothing drawn before changes. A planted
+        title's supporting actors are free (travel included) on all its reference days,
+        so the reference plan keeps every rule with them.
+        """
+        rng = random.Random(f"{self.seed}-scenes")
+        taken = {actor.actor_id for actor in self.actors}
+        names = {actor.name for actor in self.actors}
+        total = len(self.actors) + self.recipe.supporting_actors
+        supporting: list[Actor] = []
+        for actor_id in _ids("A", total, 3):
+            if actor_id not in taken:
+                name = _person_name(rng, names)
+                while name[1:] in ("子", "一"):  # 马子, 孙子: a given name no parent gives
+                    name = _person_name(rng, names)
+                supporting.append(Actor(actor_id, name, _rate(rng, 500, 1400)))
+        self.actors.extend(supporting)
+        female = {actor.actor_id: _is_female(actor.name) for actor in self.actors}
+        booked: dict[str, list[tuple[int, int, str]]] = {a.actor_id: [] for a in supporting}
+        city_of = {base.base_id: base.city for base in self.bases}
+        shoots_of: dict[str, list[Shoot]] = {}
+        for shoot in reference.shoots:
+            shoots_of.setdefault(shoot.title_id, []).append(shoot)
+        with_scenes: list[Title] = []
+        shoots: list[Shoot] = []
+        for title in titles:
+            booking = self.booking_of[title.title_id]
+            stay = (booking.first, booking.first + booking.length - 1)
+            city = city_of.get(booking.base_id, "")
+            free = [
+                a.actor_id
+                for a in supporting
+                if booking.first < 0 or self.free_for(booked[a.actor_id], stay, city)
+            ]
+            count = min(len(free), rng.choices((1, 2, 3), weights=(4, 4, 2))[0])
+            chosen = rng.sample(free, count)
+            if booking.first >= 0:
+                for actor_id in chosen:
+                    booked[actor_id].append((*stay, city))
+            leads = lead_roles(rng, [(a, female[a]) for a in title.cast], title.genre)
+            parts = supporting_roles(rng, [(a, female[a]) for a in chosen], title.genre)
+            scenes = draw_scenes(rng, title.title_id, title.genre, title.needs, leads, parts)
+            with_scenes.append(replace(title, scenes=scenes))
+            planted = shoots_of.get(title.title_id, [])
+            if planted:
+                packed = pack_scene_days(scenes, DEFAULT_DAY_MINUTES)
+                days = shoot_day_scenes(packed, booking.day_types)
+                shoots.extend(
+                    replace(shoot, scenes=day) for shoot, day in zip(planted, days, strict=True)
+                )
+        return with_scenes, Plan(tuple(sorted(shoots)), reference.unscheduled)
+
+    def free_for(
+        self, stays: list[tuple[int, int, str]], stay: tuple[int, int], city: str
+    ) -> bool:
+        """Whether an actor booked on ``stays`` (first, last day, city) can take ``stay`` in
+        ``city``: no day shared, and the travel days between cities free."""
+        first, last = stay
+        for other_first, other_last, other_city in stays:
+            if other_last < first:
+                if first - other_last - 1 < self.travel_days(other_city, city):
+                    return False
+            elif other_first > last:
+                if other_first - last - 1 < self.travel_days(city, other_city):
+                    return False
+            else:
+                return False
+        return True
 
     def capped_bases(self, reference: Plan) -> None:
         """Cap some bases at the most titles the reference plan shoots there on one day."""
@@ -867,6 +967,8 @@ class _Sampler:
         self.plant()
         self.add_extra_requests()
         titles, reference = self.titles()
+        if recipe.supporting_actors:
+            titles, reference = self.add_scenes(titles, reference)
         pins: list[Pin] = []
         if recipe.full_rules:
             self.capped_bases(reference)
@@ -892,12 +994,17 @@ class _Sampler:
 
 
 def _tutorial() -> tuple[Scenario, Plan]:
-    """Two bases, four sets, two crews, four actors, six titles, one week.
+    """Two bases, four sets, two crews, four leads, four supporting actors, six titles, one week.
 
     Built so that every title fits only in one way (see
     sample_data/tutorial/README.md): 消失的新娘 has a two-day window and needs
     林婉儿, who also leads the top-priority title, and it shares the one 医院
-    set with 神医下山; 战神归来 and 重生八零 share 周逸.
+    set with 神医下山; 战神归来 and 重生八零 share 周逸. Each title has a scene
+    breakdown whose leads play on every shoot day; a supporting actor plays in
+    titles whose windows never meet (赵雅琴 in 神医下山 and 天降萌宝, 孙浩 in
+    消失的新娘 and 战神归来, 何晓梅 in 消失的新娘 and 重生八零; 马国强 only in
+    闪婚后霸总他真香了), so the scenes keep the plans possible as they were and add
+    the supporting actors' days to the cost.
     """
     start = MONTH_START
     day = {n: start + timedelta(days=n - 1) for n in range(1, 8)}
@@ -920,7 +1027,20 @@ def _tutorial() -> tuple[Scenario, Plan]:
         Actor("A2", "陈子轩", 5000),
         Actor("A3", "苏晴", 3000),
         Actor("A4", "周逸", 4000),
+        Actor("A5", "赵雅琴", 1200),
+        Actor("A6", "孙浩", 1000),
+        Actor("A7", "何晓梅", 800),
+        Actor("A8", "马国强", 1500),
     )
+    parts: dict[str, tuple[tuple[Role, ...], tuple[Role, ...]]] = {  # leads, supporting
+        "T1": ((Role("A1", "林晚"), Role("A2", "顾总")), (Role("A8", "顾董事长"),)),
+        "T2": ((Role("A3", "苏念"),), (Role("A5", "护士小赵"),)),
+        "T3": ((Role("A1", "沈清歌"),), (Role("A6", "孙警官"), Role("A7", "伴娘晓梅"))),
+        "T4": ((Role("A4", "秦烈"),), (Role("A6", "副官阿浩"),)),
+        "T5": ((Role("A2", "陆景深"), Role("A3", "许知意")), (Role("A5", "护士长赵姐"),)),
+        "T6": ((Role("A4", "程昱"),), (Role("A7", "闺蜜晓梅"),)),
+    }
+    rng = random.Random("tutorial-scenes")  # hand-made roles, drawn scenes: never the seed
 
     def title(
         title_id: str, name: str, genre: str, priority: int, first: int, last: int,
@@ -931,7 +1051,7 @@ def _tutorial() -> tuple[Scenario, Plan]:
             tuple(Need(t, n) for t, n in needs.items()), cast,
         )  # fmt: skip
 
-    titles = (
+    titles: tuple[Title, ...] = (
         title("T1", "闪婚后霸总他真香了", "甜宠", 5, 1, 7, {"办公室": 1, "别墅": 1}, ("A1", "A2")),
         title("T2", "神医下山", "都市", 4, 1, 3, {"医院": 2}, ("A3",)),
         title("T3", "消失的新娘", "悬疑", 3, 1, 2, {"办公室": 1, "医院": 1}, ("A1",)),
@@ -940,6 +1060,10 @@ def _tutorial() -> tuple[Scenario, Plan]:
             "T5", "天降萌宝：爹地快追妈咪", "萌宝", 2, 5, 7, {"办公室": 1, "医院": 1}, ("A2", "A3")
         ),
         title("T6", "重生八零：千金逆袭", "重生", 1, 4, 7, {"办公室": 2}, ("A4",)),
+    )
+    titles = tuple(
+        replace(t, scenes=draw_scenes(rng, t.title_id, t.genre, t.needs, *parts[t.title_id]))
+        for t in titles
     )
     scenario = Scenario(
         name="教程：两个基地一周",
@@ -966,7 +1090,16 @@ def _tutorial() -> tuple[Scenario, Plan]:
         ("T5", 6, "B2", "S3", "C2"),
         ("T5", 7, "B2", "S4", "C2"),
     )
-    plan = Plan(shoots=tuple(sorted(Shoot(t, day[d], b, s, c) for t, d, b, s, c in best)))
+    type_of = {film_set.set_id: film_set.set_type for film_set in sets}
+    scenes_of: dict[tuple[str, int], tuple[str, ...]] = {}
+    for t in titles:
+        days = [(d, s) for title_id, d, _, s, _ in best if title_id == t.title_id]
+        packed = pack_scene_days(t.scenes, DEFAULT_DAY_MINUTES)
+        shot = shoot_day_scenes(packed, [type_of[s] for _, s in days])
+        scenes_of.update(((t.title_id, d), ids) for (d, _), ids in zip(days, shot, strict=True))
+    plan = Plan(
+        shoots=tuple(sorted(Shoot(t, day[d], b, s, c, scenes_of[t, d]) for t, d, b, s, c in best))
+    )
     return scenario, plan
 
 

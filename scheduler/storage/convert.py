@@ -28,6 +28,7 @@ from scheduler.domain.model import (
     UnavailableKind,
 )
 from scheduler.domain.plan import Plan, Shoot
+from scheduler.domain.scenes import Scene
 from scheduler.storage.rows import (
     ActorRow,
     BaseRow,
@@ -38,6 +39,7 @@ from scheduler.storage.rows import (
     PlanUnscheduledRow,
     PublishedShootRow,
     ScenarioRow,
+    SceneRow,
     TitleNeedRow,
     TitleRow,
     TravelRow,
@@ -121,6 +123,7 @@ def scenario_settings(scenario: Scenario) -> Record:
         "days": scenario.days,
         "parallel_shoots_per_day": scenario.targets.parallel_shoots_per_day,
         "titles_per_month": scenario.targets.titles_per_month,
+        "day_minutes": scenario.day_minutes,
         "settings_extra": to_json(scenario.settings_extra),
     }
 
@@ -129,6 +132,7 @@ def content_records(scenario_id: int, scenario: Scenario) -> dict[type[SQLModel]
     """Every content row of ``scenario``, by table, parents first, ``position`` in file order."""
     s = scenario
     needs = [(title, need) for title in s.titles for need in title.needs]
+    scenes = [scene for title in s.titles for scene in title.scenes]
     return {
         BaseRow: [
             {
@@ -193,6 +197,20 @@ def content_records(scenario_id: int, scenario: Scenario) -> dict[type[SQLModel]
             }
             for t, n in needs
         ],
+        SceneRow: [
+            {
+                "title_id": c.title_id,
+                "scene_id": c.scene_id,
+                "set_type": c.set_type,
+                "minutes": c.minutes,
+                "cast": list(c.cast),
+                "day_night": c.day_night,
+                "int_ext": c.int_ext,
+                "description": c.description,
+                "extra": dict(c.extra),
+            }
+            for c in scenes
+        ],
         UnavailabilityRow: [
             {
                 "kind": u.kind,
@@ -251,6 +269,21 @@ def scenario_from_rows(
         needs_by_title.setdefault(need.title_id, []).append(
             Need(set_type=need.set_type, days=need.days, extra=dict(need.extra))
         )
+    scenes_by_title: dict[str, list[Scene]] = {}
+    for scene in rows_of(SceneRow):
+        scenes_by_title.setdefault(scene.title_id, []).append(
+            Scene(
+                title_id=scene.title_id,
+                scene_id=scene.scene_id,
+                set_type=scene.set_type,
+                minutes=scene.minutes,
+                cast=tuple(scene.cast),
+                day_night=scene.day_night,
+                int_ext=scene.int_ext,
+                description=scene.description,
+                extra=dict(scene.extra),
+            )
+        )
     return Scenario(
         name=row.name,
         start_date=row.start_date,
@@ -260,6 +293,7 @@ def scenario_from_rows(
             titles_per_month=row.titles_per_month,
         ),
         settings_extra=from_json(row.settings_extra),
+        day_minutes=row.day_minutes,
         bases=tuple(
             Base(
                 base_id=b.base_id,
@@ -307,6 +341,7 @@ def scenario_from_rows(
                 needs=tuple(needs_by_title.get(t.title_id, ())),
                 cast=tuple(t.cast),
                 extra=dict(t.extra),
+                scenes=tuple(scenes_by_title.get(t.title_id, ())),
             )
             for t in rows_of(TitleRow)
         ),
@@ -352,6 +387,7 @@ def plan_records(plan_id: int, plan: Plan) -> tuple[list[Record], list[Record]]:
             "base_id": s.base_id,
             "set_id": s.set_id,
             "crew_id": s.crew_id,
+            "scenes": list(s.scenes),
         }
         for position, s in enumerate(plan.shoots)
     ]
@@ -375,6 +411,7 @@ def plan_from_rows(
                 base_id=s.base_id,
                 set_id=s.set_id,
                 crew_id=s.crew_id,
+                scenes=tuple(s.scenes),
             )
             for s in shoots
         ),

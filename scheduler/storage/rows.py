@@ -5,9 +5,9 @@ Every content table is keyed by the scenario id plus the entity's own id
 id (unavailability, travel). ``position`` is the row's place in its sheet, so
 rows come back in file order; ``extra`` holds unknown extra columns.
 References that validation already guarantees (a crew's home base, a pin's
-base and crew, a title's cast) are not foreign keys; containment is (a set in
-its base, a need and a pin of their title), and every row goes when its
-scenario goes.
+base and crew, a title's or a scene's cast) are not foreign keys; containment is
+(a set in its base, a need, a scene and a pin of their title), and every row goes
+when its scenario goes.
 
 These classes never leave :mod:`scheduler.storage`: the repository converts
 them to and from :mod:`scheduler.domain.model` dataclasses. A change here needs a new
@@ -21,6 +21,8 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKeyConstraint, Index, String
 from sqlmodel import Field, SQLModel
+
+from scheduler.domain.scenes import DEFAULT_DAY_MINUTES
 
 # Named constraints make future migrations possible on SQLite (batch mode
 # must name what it drops) and keep the names equal on both databases.
@@ -43,6 +45,16 @@ def _extra() -> Any:
     return Field(default_factory=dict, sa_type=JSON, nullable=False)
 
 
+def _id_list() -> Any:
+    """A JSON list of ids; rows stored before the column existed hold the empty list."""
+    return Field(
+        default_factory=list,
+        sa_type=JSON,
+        nullable=False,
+        sa_column_kwargs={"server_default": "[]"},
+    )
+
+
 class ScenarioRow(SQLModel, table=True):
     """One stored scenario: its settings (scenario.toml) and its version."""
 
@@ -57,6 +69,11 @@ class ScenarioRow(SQLModel, table=True):
     days: int
     parallel_shoots_per_day: int
     titles_per_month: int
+    day_minutes: int = Field(
+        default=DEFAULT_DAY_MINUTES,
+        sa_column_kwargs={"server_default": str(DEFAULT_DAY_MINUTES)},
+    )
+    """Working minutes of a shoot day (scenario.toml's ``day_minutes``)."""
     settings_extra: dict[str, Any] = _extra()
     version: int = 1
     created_at: dt.datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
@@ -170,6 +187,38 @@ class TitleNeedRow(SQLModel, table=True):
     extra: dict[str, Any] = _extra()
 
 
+class SceneRow(SQLModel, table=True):
+    """One scene of a title's script breakdown (scenes.csv); ``cast`` is a JSON list of actor
+    ids in file order, leads and supporting.
+
+    Keyed by position (the row's place in scenes.csv), like the needs: the order of a
+    title's scenes is the order they were given in.
+    """
+
+    __tablename__ = "scene"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["scenario_id", "title_id"],
+            ["title.scenario_id", "title.title_id"],
+            ondelete="CASCADE",
+        ),
+        # as for the needs: deleting a title must not scan every scene of the scenario
+        Index("ix_scene_scenario_id_title_id", "scenario_id", "title_id"),
+    )
+
+    scenario_id: int = _scenario_fk()
+    position: int = Field(primary_key=True)
+    title_id: str = Field(sa_type=String)
+    scene_id: str = Field(sa_type=String)
+    set_type: str = Field(sa_type=String)
+    minutes: int
+    cast: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    day_night: str = Field(sa_type=String)
+    int_ext: str = Field(sa_type=String)
+    description: str = Field(default="", sa_type=String)
+    extra: dict[str, Any] = _extra()
+
+
 class UnavailabilityRow(SQLModel, table=True):
     """A set, crew, actor or base closed for some dates (unavailable.csv)."""
 
@@ -248,6 +297,8 @@ class PlanShootRow(SQLModel, table=True):
     base_id: str = Field(sa_type=String)
     set_id: str = Field(sa_type=String)
     crew_id: str = Field(sa_type=String)
+    scenes: list[str] = _id_list()
+    """The scene ids shot that day, in shooting order (empty for a title without scenes)."""
 
 
 class PlanUnscheduledRow(SQLModel, table=True):
@@ -297,6 +348,8 @@ class PublishedShootRow(SQLModel, table=True):
     base_id: str = Field(sa_type=String)
     set_id: str = Field(sa_type=String)
     crew_id: str = Field(sa_type=String)
+    scenes: list[str] = _id_list()
+    """The scene ids shot that day, as published."""
 
 
 CONTENT_ROWS: tuple[type[SQLModel], ...] = (
@@ -306,6 +359,7 @@ CONTENT_ROWS: tuple[type[SQLModel], ...] = (
     ActorRow,
     TitleRow,
     TitleNeedRow,
+    SceneRow,
     UnavailabilityRow,
     TravelRow,
     PinRow,
