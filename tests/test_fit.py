@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -195,8 +196,10 @@ def test_a_chain_needs_time_and_titles_that_may_move(
 def in_the_way(
     scenario: Scenario, plan: Plan, rush: Title, placement: Placement, crew: str
 ) -> frozenset[str] | None:
-    """The titles of ``plan`` in the way of ``rush`` at ``placement`` with ``crew``."""
+    """The titles of ``plan`` in the way of ``rush`` at ``placement`` with ``crew`` (the
+    rush title's whole cast booked every day, as a title without scenes books them)."""
     rushed = with_rush_title(scenario, rush)
+    placement = replace(placement, booked=(frozenset(rush.cast),) * placement.length)
     return Board.of_plan(rushed, plan).in_the_way(rush, placement, rushed.crew_by_id[crew])
 
 

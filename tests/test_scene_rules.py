@@ -144,3 +144,18 @@ def test_cost_counts_actors_on_their_booked_days_only() -> None:
     held = with_scene(sc, "T01", "3", cast=("A01", "A09"))  # A09: 12-01 work, 12-02 hold, 12-03
     kpis = compute_kpis(held, BASELINE, status="feasible", priority_bound=None, solve_seconds=0)
     assert kpis["cost_split"]["actors"] == 3 * 3000 + 2 * 2000 + 4 * 800
+
+
+def test_a_day_shoots_one_of_the_packed_days_in_any_order() -> None:
+    # T01 packs into {1}, {2}, {3}: those days in another order keep the rule
+    reordered = run("T01", 1, ["S02", "S01", "S01"], "C01", [["3"], ["1"], ["2"]])
+    t03 = run("T03", 4, ["S03", "S04"], "C03", [["1"], ["2"]])
+    assert check_plan(scenario(), plan(reordered, t03)) == []
+
+
+def test_a_day_that_is_not_one_of_the_packed_days() -> None:
+    # with 1,200 working minutes T01 packs scenes 1 and 2 into one day; two days of one
+    # scene each are not that packing (and scene 2's 500 minutes alone would fit anyway)
+    sc = scenario(day_minutes=1200)
+    found = [v for v in check_plan(sc, BASELINE) if v.rule == 10]
+    assert found and all("packed days" in v.message for v in found)

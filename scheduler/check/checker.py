@@ -410,8 +410,8 @@ def _rule_5_availability(index: _Index) -> list[Violation]:
         return found
     actors_on: dict[tuple[str, date], list[str]] = defaultdict(list)
     for booking in index.actor_bookings:
-        for when in booking.dates:
-            actors_on[(booking.title_id, when)].append(booking.actor_id)
+        for booked_on in booking.dates:
+            actors_on[(booking.title_id, booked_on)].append(booking.actor_id)
     for shoot in sorted(index.plan.shoots):
         film_set = scenario.set_by_id.get(shoot.set_id)
         booked = [("base", shoot.base_id)]
@@ -590,8 +590,9 @@ def _rule_9_days_in_row(index: _Index) -> list[Violation]:
 
 def _rule_10_scenes(index: _Index) -> list[Violation]:
     """Rule 10: a title with scenes shoots each scene exactly once, every shoot day at
-    least one; a day's scenes are of its set's type and last at most day_minutes; a
-    title without scenes lists none.
+    least one; a day's scenes are of its set's type, last at most day_minutes and are
+    one of the title's packed days (scenes.csv packed as the SPEC says, in any order);
+    a title without scenes lists none.
 
     (Its actors' booked days — first to last scene day — are read by rules 4, 5, 7.)
     """
@@ -609,10 +610,19 @@ def _rule_10_scenes(index: _Index) -> list[Violation]:
                     found.add(t, "", shoot.date, en, zh)
             continue
         scene_by_id = {scene.scene_id: scene for scene in title.scenes}
+        packed = {frozenset(day.scene_ids) for day in scenario.scene_days(t)}
         times: Counter[str] = Counter()
         for shoot in shoots:
             when = _day(shoot.date)
             times.update(shoot.scenes)
+            if shoot.scenes and frozenset(shoot.scenes) not in packed:
+                listed = ";".join(shoot.scenes)
+                en = (
+                    f"title {t} shoots scenes {listed} on {when}, not one of its packed days "
+                    "(scenes.csv packed into days as the SPEC says)"
+                )
+                zh = f"剧目 {t} 在 {when} 拍摄场次 {listed}，不是按场次表排好的某一个拍摄日"
+                found.add(t, "", shoot.date, en, zh)
             if not shoot.scenes:
                 en = f"title {t} shoots no scene on {when}; every shoot day shoots one"
                 found.add(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from scheduler.check.bookings import actor_bookings
 from scheduler.check.checker import check_plan
 from scheduler.domain.model import Scenario, Title
 from scheduler.domain.plan import Plan, Shoot
@@ -68,6 +69,11 @@ class _Facts:
         self.outages: dict[tuple[str, str], list[tuple[date, date]]] = defaultdict(list)
         for row in scenario.unavailable:
             self.outages[(row.kind, row.resource_id)].append((row.from_date, row.to_date))
+        self.actor_on: set[tuple[str, str, date]] = {
+            (b.actor_id, b.title_id, when)
+            for b in actor_bookings(scenario, plan)
+            for when in b.dates
+        }
         self.scheduled = plan.scheduled_title_ids
 
     def off(self, kind: str, resource_id: str, when: date) -> bool:
@@ -78,13 +84,14 @@ class _Facts:
         return self.off("set", set_id, when) or self.off("base", base_id, when)
 
     def shoots_with(self, who: str, who_id: str, title_id: str, when: date) -> Shoot | None:
-        """The shoot of ``title_id`` on ``when`` if ``who`` is in it (its crew, or its cast)."""
+        """The shoot of ``title_id`` on ``when`` if ``who`` is in it (its crew, or an actor
+        it books that day: rule 10)."""
         shoot = self.shoot_on.get((title_id, when))
         if shoot is None:
             return None
         if who == "crew":
             return shoot if shoot.crew_id == who_id else None
-        return shoot if who_id in self.scenario.title_by_id[title_id].cast else None
+        return shoot if (who_id, title_id, when) in self.actor_on else None
 
 
 def _holder_problem(facts: _Facts, holder: Holder) -> str | None:
@@ -308,7 +315,10 @@ def _displace(facts: _Facts, claim: Displace, title: Title) -> str | None:
         return "没有给出拍摄安排"
     gone = {h.title_id for h in claim.removed}
     kept = [s for s in facts.plan.shoots if s.title_id not in gone]
-    added = [Shoot(title.title_id, d, b, s, c) for d, b, s, c in claim.shoots]
+    added = [
+        Shoot(title.title_id, d, b, s, c, claim.shoot_scenes(i))
+        for i, (d, b, s, c) in enumerate(claim.shoots)
+    ]
     scheduled = {s.title_id for s in kept} | {title.title_id}
     unscheduled = {t.title_id: "—" for t in facts.scenario.titles if t.title_id not in scheduled}
     broken = check_plan(facts.scenario, Plan(tuple(sorted([*kept, *added])), unscheduled))

@@ -142,6 +142,14 @@ class Title:
             seen.update(dict.fromkeys(scene.cast))
         return tuple(seen)
 
+    @cached_property
+    def cast_every_day(self) -> tuple[str, ...]:
+        """Actors every plan books on every shoot day: the whole cast without scenes; with
+        scenes, those in every scene (a bound may count on no one else)."""
+        if not self.scenes:
+            return self.cast
+        return tuple(a for a in self.actors if all(a in scene.cast for scene in self.scenes))
+
     @property
     def shoot_days(self) -> int:
         """Length of the shoot: the sum of the needed set-days."""

@@ -303,6 +303,12 @@ class Displace:
     """(date, base id, set id, crew id) of each shoot day of the title."""
     base_name: str
     crew_name: str
+    scenes: tuple[tuple[str, ...], ...] = ()
+    """Scene ids of each shoot day, for a title with a scene breakdown (else empty)."""
+
+    def shoot_scenes(self, day: int) -> tuple[str, ...]:
+        """Scene ids of the ``day``-th shoot (counted from 0)."""
+        return self.scenes[day] if self.scenes else ()
 
     @property
     def gain(self) -> int:

@@ -19,9 +19,11 @@ shoots in it, and the published titles.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from scheduler.check.bookings import actor_bookings
 from scheduler.check.checker import check_plan
 from scheduler.domain.changes import published_titles
 from scheduler.domain.model import Scenario
@@ -141,10 +143,10 @@ def revision_reference(
     if publication is None:
         return plan, frozenset()
     titles = publication.titles
-    busy = _busy(scenario, publication.shoots.shoots)
-    clashing = {
-        s.title_id for s in plan.shoots if s.title_id not in titles and busy & _holds(scenario, s)
-    }
+    busy = _holds(scenario, publication.shoots.shoots)
+    others = [s for s in plan.shoots if s.title_id not in titles]
+    held_by = _holds(scenario, others, by_title=True)
+    clashing = {title_id for title_id, *held in held_by if tuple(held) in busy}
     kept = [s for s in plan.shoots if s.title_id not in titles | clashing]
     unscheduled = {t: r for t, r in plan.unscheduled.items() if t not in titles}
     for title_id in sorted(clashing):
@@ -152,17 +154,18 @@ def revision_reference(
     return Plan((*publication.shoots.shoots, *kept), unscheduled), titles
 
 
-def _holds(scenario: Scenario, shoot: Shoot) -> set[tuple[str, str, date]]:
-    """What one shoot holds that day: its set, its crew and the title's cast."""
-    title = scenario.title_by_id.get(shoot.title_id)
-    cast = title.cast if title is not None else ()
-    return {
-        ("set", shoot.set_id, shoot.date),
-        ("crew", shoot.crew_id, shoot.date),
-        *(("actor", actor_id, shoot.date) for actor_id in cast),
-    }
-
-
-def _busy(scenario: Scenario, shoots: tuple[Shoot, ...]) -> set[tuple[str, str, date]]:
-    """The sets, crews and actors the published shoots hold, by day."""
-    return {held for s in shoots for held in _holds(scenario, s)}
+def _holds(
+    scenario: Scenario, shoots: Sequence[Shoot], *, by_title: bool = False
+) -> set[tuple[str, ...]]:
+    """What shoots hold, by day: each shoot's set and crew, and the actors its title books
+    that day (rule 10); ``by_title`` puts the holding title's id in front of each."""
+    held: set[tuple[str, ...]] = set()
+    for shoot in shoots:
+        when = shoot.date.isoformat()
+        for item in (("set", shoot.set_id, when), ("crew", shoot.crew_id, when)):
+            held.add((shoot.title_id, *item) if by_title else item)
+    for booking in actor_bookings(scenario, Plan(tuple(shoots))):
+        for booked_on in booking.dates:
+            item = ("actor", booking.actor_id, booked_on.isoformat())
+            held.add((booking.title_id, *item) if by_title else item)
+    return held

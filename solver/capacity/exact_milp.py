@@ -456,6 +456,13 @@ def exact_priority_optimum(
         the plan's priority; CBC: an optimal solution, not one stopped at the
         time limit; see :func:`solver.capacity.lp.solve_lp`).
     """
+    with_scenes = [t.title_id for t in scenario.titles if t.scenes]
+    if with_scenes:
+        # rule 10 books an actor by the order of a title's scene days, which this model
+        # (one start per title, the cast on every day) does not choose
+        raise ValueError(
+            f"the exact MILP does not model scene breakdowns (titles {', '.join(with_scenes)})"
+        )
     started = time.perf_counter()
     model = ExactModel(scenario)
     model.build()

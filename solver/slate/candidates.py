@@ -33,6 +33,7 @@ from datetime import date
 from scheduler.domain.model import Scenario, Title
 from solver.calendar import Calendar
 from solver.slate.choices import CrewOption, Placement
+from solver.slate.day_orders import DayOrder, plain_order, scene_orders
 from solver.slate.residual import Residual
 
 DEFAULT_MAX_ORDERS = 6
@@ -126,6 +127,15 @@ def set_type_orders(days_by_type: dict[str, int], max_orders: int) -> tuple[tupl
     )
 
 
+def _offset_spans(order: DayOrder) -> list[tuple[str, int, int]]:
+    """``(actor, first offset, last offset)`` of every actor the order books."""
+    spans: dict[str, tuple[int, int]] = {}
+    for offset, actors in enumerate(order.booked):
+        for actor_id in actors:
+            spans[actor_id] = (spans.get(actor_id, (offset, offset))[0], offset)
+    return [(a, first, last) for a, (first, last) in sorted(spans.items())]
+
+
 def _multinomial(days_by_type: dict[str, int]) -> int:
     total, result = 0, 1
     for days in days_by_type.values():
@@ -210,23 +220,24 @@ def _without_travel_clashes(found: TitleCandidates, residual: Residual) -> Title
     if not found.possible:
         return found
     length = found.title.shoot_days
-    cast = found.title.cast
-    ok_start: dict[tuple[int, str], bool] = {}
-    for p in found.placements:
-        key = (p.start, p.city)
-        if key not in ok_start:
-            last = p.start + length - 1
-            ok_start[key] = not any(
-                residual.clashes("actor", a, p.city, p.start, last) for a in cast
-            )
+    # an actor is taken from their first to their last booked day (rule 10)
+    placements = tuple(
+        p
+        for p in found.placements
+        if not any(
+            residual.clashes("actor", a, p.city, first, last)
+            for a, (first, last) in p.actor_spans().items()
+        )
+    )
+    placed = {(p.start, p.city) for p in placements}
     crew_options = tuple(
         o
         for o in found.crew_options
-        if ok_start[(o.start, o.city)]
+        if (o.start, o.city) in placed
         and not residual.clashes("crew", o.crew_id, o.city, o.start, o.start + length - 1)
     )
     crewed = {(o.start, o.city) for o in crew_options}
-    placements = tuple(p for p in found.placements if (p.start, p.city) in crewed)
+    placements = tuple(p for p in placements if (p.start, p.city) in crewed)
     reason = None if placements else "与固定剧目的剧组、主演档期或转场时间冲突"
     return TitleCandidates(
         found.title,
@@ -296,22 +307,48 @@ def _title_candidates(
         base_names = "、".join(b.name for b in bases)
         return none(f"有 {needed_words} 场景的基地（{base_names}）不接剧组（剧组上限为 0）")
 
-    # rule 5, actors: every cast member free on every shoot day
+    # the orders of the shoot days: set types by day and whom each day books
+    orders: tuple[DayOrder, ...]
+    if title.scenes:
+        orders, capped = scene_orders(scenario, title, max_orders)
+    else:
+        orders = tuple(plain_order(title, o) for o in set_type_orders(days_by_type, max_orders))
+        capped = _multinomial(days_by_type) > len(orders)
+
+    # rule 5, actors: every actor free on every day the order books them (rule 10)
+    spans = [_offset_spans(order) for order in orders]
     blocked_by: dict[str, int] = {}
     cast_starts = []
+    orders_at: dict[int, list[DayOrder]] = {}
     for start in starts:
-        blockers = [a for a in title.cast if actor_runs[a][start] < length]
+        free_orders = [
+            order
+            for order, span in zip(orders, spans, strict=True)
+            if all(actor_runs[a][start + f] > last - f for a, f, last in span)
+        ]
+        if free_orders:
+            cast_starts.append(start)
+            orders_at[start] = free_orders
+            continue
+        blockers = {
+            a for span in spans for a, f, last in span if actor_runs[a][start + f] <= last - f
+        }
         for actor_id in blockers:
             blocked_by[actor_id] = blocked_by.get(actor_id, 0) + 1
-        if not blockers:
-            cast_starts.append(start)
     if not cast_starts:
         names = [
-            scenario.actor_by_id[a].name for a in title.cast if blocked_by.get(a, 0) == len(starts)
+            scenario.actor_by_id[a].name
+            for a in title.actors
+            if blocked_by.get(a, 0) == len(starts)
         ]
+        together = "、".join(scenario.actor_by_id[a].name for a in blocked_by)
+        if title.scenes:
+            # with scenes an actor is needed only from their first to their last scene day
+            if names:
+                return none(f"演员 {'、'.join(names)} 在 {window} 内没有戏份所需的连续档期")
+            return none(f"演员 {together} 的档期在 {window} 内按任一拍摄顺序都凑不齐")
         if names:
             return none(f"演员 {'、'.join(names)} 在 {window} 内没有连续 {length} 天档期")
-        together = "、".join(scenario.actor_by_id[a].name for a in blocked_by)
         return none(f"主演 {together} 的档期在 {window} 内凑不齐连续 {length} 天")
 
     # rule 3 and rule 5, crews: the genre and free on every shoot day
@@ -338,8 +375,6 @@ def _title_candidates(
         return none(f"主演有档期的日子里，没有能拍 {title.genre} 的剧组连续 {length} 天空闲")
 
     # rule 5, sets and bases: on each shoot day a set of that day's type is open
-    orders = set_type_orders(days_by_type, max_orders)
-    capped = _multinomial(days_by_type) > len(orders)
     placements: list[Placement] = []
     for base in open_bases:
         pools = {t: calendar.open_sets[(base.base_id, t)] for t in needed}
@@ -347,10 +382,10 @@ def _title_candidates(
         for start in person_starts:
             if full and any(d in full for d in range(start, start + length)):
                 continue
-            for order in orders:
-                if all(pools[t][start + i] > 0 for i, t in enumerate(order)):
+            for order in orders_at[start]:
+                if all(pools[t][start + i] > 0 for i, t in enumerate(order.set_types)):
                     placements.append(
-                        Placement(title.title_id, base.base_id, base.city, start, order)
+                        order.placement(title.title_id, base.base_id, base.city, start)
                     )
     if not placements:
         return none(

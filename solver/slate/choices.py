@@ -13,13 +13,21 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Placement:
-    """A title shooting at one base from ``start`` with ``set_types[i]`` on day ``start + i``."""
+    """A title shooting at one base from ``start`` with ``set_types[i]`` on day ``start + i``.
+
+    ``booked[i]`` are the actors the title books on day ``start + i`` (rule 10: its
+    whole cast every day without scenes; with scenes, each actor from their first
+    to their last scene day) and ``scenes[i]`` the scene ids shot that day (empty
+    for a title without scenes).
+    """
 
     title_id: str
     base_id: str
     city: str
     start: int
     set_types: tuple[str, ...]
+    booked: tuple[frozenset[str], ...] = ()
+    scenes: tuple[tuple[str, ...], ...] = ()
 
     @property
     def length(self) -> int:
@@ -39,6 +47,24 @@ class Placement:
         """``(day, set type)`` for every shoot day."""
         for offset, set_type in enumerate(self.set_types):
             yield self.start + offset, set_type
+
+    def actor_days(self) -> Iterator[tuple[int, str]]:
+        """``(day, actor)`` for every actor booked on every shoot day."""
+        for offset, actors in enumerate(self.booked):
+            for actor_id in actors:
+                yield self.start + offset, actor_id
+
+    def actor_spans(self) -> dict[str, tuple[int, int]]:
+        """First and last day each booked actor is booked (their days are consecutive)."""
+        spans: dict[str, tuple[int, int]] = {}
+        for day, actor_id in self.actor_days():
+            first = spans.get(actor_id, (day, day))[0]
+            spans[actor_id] = (first, day)
+        return spans
+
+    def actor_day_count(self) -> int:
+        """Actor-days booked (what the cast costs, by day rate)."""
+        return sum(len(actors) for actors in self.booked)
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,13 +204,12 @@ class Board:
     def add(self, title_id: str, choice: Choice, shoots: tuple[Shoot, ...]) -> None:
         """Put a title on the board with its choice and its shoots (sets booked)."""
         p = choice.placement
-        cast = self.scenario.title_by_id[title_id].cast
         self.shoots[title_id] = shoots
         self.choices[title_id] = choice
+        for day, actor_id in p.actor_days():
+            self.actor_days.setdefault(actor_id, {})[day] = (title_id, p.city)
         for day, set_type in p.set_type_by_day():
             self.crew_days.setdefault(choice.crew_id, {})[day] = (title_id, p.city)
-            for actor_id in cast:
-                self.actor_days.setdefault(actor_id, {})[day] = (title_id, p.city)
             self.base_titles.setdefault((p.base_id, day), set()).add(title_id)
             self.pool_titles.setdefault((p.base_id, set_type, day), set()).add(title_id)
         for shoot in shoots:
@@ -221,11 +220,10 @@ class Board:
         choice = self.choices.pop(title_id)
         shoots = self.shoots.pop(title_id)
         p = choice.placement
-        cast = self.scenario.title_by_id[title_id].cast
+        for day, actor_id in p.actor_days():
+            del self.actor_days[actor_id][day]
         for day, set_type in p.set_type_by_day():
             del self.crew_days[choice.crew_id][day]
-            for actor_id in cast:
-                del self.actor_days[actor_id][day]
             self.base_titles[(p.base_id, day)].discard(title_id)
             self.pool_titles[(p.base_id, set_type, day)].discard(title_id)
         for shoot in shoots:
@@ -351,9 +349,9 @@ class Board:
         out = self.person_clashes(
             self.crew_days.get(crew.crew_id, {}), p.city, p.start, p.last_day
         )
-        for actor_id in title.cast:
+        for actor_id, (first, last) in p.actor_spans().items():
             days = self.actor_days.get(actor_id, {})
-            out |= self.person_clashes(days, p.city, p.start, p.last_day)
+            out |= self.person_clashes(days, p.city, first, last)
         run = self.run_clashes(crew, p.start, p.last_day, out)
         if run is None:
             return None
@@ -368,8 +366,8 @@ class Board:
         if not self.person_free(self.crew_days.get(crew.crew_id, {}), p.city, p.start, p.last_day):
             return False
         if not all(
-            self.person_free(self.actor_days.get(a, {}), p.city, p.start, p.last_day)
-            for a in title.cast
+            self.person_free(self.actor_days.get(a, {}), p.city, first, last)
+            for a, (first, last) in p.actor_spans().items()
         ):
             return False
         return self.room_free(p) and self.run_clashes(crew, p.start, p.last_day, set()) == set()
@@ -391,7 +389,7 @@ class Board:
         p = choice.placement
         shoots: list[Shoot] = []
         yesterday: FilmSet | None = None
-        for day, set_type in p.set_type_by_day():
+        for offset, (day, set_type) in enumerate(p.set_type_by_day()):
             free = [
                 s
                 for s in self.open_sets(p.base_id, set_type, day)
@@ -405,6 +403,7 @@ class Board:
                     p.base_id,
                     film_set.set_id,
                     choice.crew_id,
+                    p.scenes[offset] if p.scenes else (),
                 )
             )
             yesterday = film_set
@@ -688,15 +687,15 @@ class _Search:
         """
         title = self.scenario.title_by_id[title_id]
         board = self.board
-        cast_free: dict[tuple[int, str], bool] = {}
+        cast_free: dict[tuple[int, str, tuple[frozenset[str], ...]], bool] = {}
         crew_free: dict[tuple[str, int, str], bool] = {}
         for p, crew_id in self.pairs(title_id, before):
-            # who is free is asked once per start and city; the sets per placement
-            spot = (p.start, p.city)
+            # who is free is asked once per start, city and booking; the sets per placement
+            spot = (p.start, p.city, p.booked)
             if spot not in cast_free:
                 cast_free[spot] = all(
-                    board.person_free(board.actor_days.get(a, {}), p.city, p.start, p.last_day)
-                    for a in title.cast
+                    board.person_free(board.actor_days.get(a, {}), p.city, first, last)
+                    for a, (first, last) in p.actor_spans().items()
                 )
             if not cast_free[spot]:
                 continue

@@ -22,6 +22,7 @@ from itertools import combinations, permutations
 
 from scheduler.domain.model import Crew, FilmSet, Scenario, Title, UnavailableKind
 from scheduler.domain.plan import Plan, Shoot
+from solver.slate.day_orders import order_for_set_types
 
 ANY_GENRE_BREADTH = 10_000
 """Genre breadth of a crew that shoots any genre: such crews are used last."""
@@ -198,18 +199,28 @@ class _Board:
     # -- booking -------------------------------------------------------------
 
     def book(
-        self, title: Title, crew: Crew, base_id: str, day_sets: list[FilmSet], first: int
+        self,
+        crew: Crew,
+        base_id: str,
+        day_sets: list[FilmSet],
+        first: int,
+        booked: Sequence[frozenset[str]],
     ) -> None:
-        """Mark the title's days as booked for its crew, cast, sets and base."""
+        """Mark the title's days as booked for its crew, sets and base, and each actor's
+        booked days (``booked[i]`` on day ``first + i``, rule 10)."""
         last = first + len(day_sets) - 1
         days = _days_mask(first, last)
         city = self.scenario.city_of_base(base_id)
         self.crew_busy[crew.crew_id] |= days
         self.crew_runs.pop(crew.crew_id, None)
         self.crew_stays[crew.crew_id].append(_Stay(first, last, city))
-        for actor_id in title.cast:
-            self.actor_busy[actor_id] |= days
-            self.actor_stays[actor_id].append(_Stay(first, last, city))
+        spans: dict[str, tuple[int, int]] = {}
+        for offset, actors in enumerate(booked):
+            for actor_id in actors:
+                spans[actor_id] = (spans.get(actor_id, (offset, offset))[0], offset)
+        for actor_id, (since, until) in spans.items():
+            self.actor_busy[actor_id] |= _days_mask(first + since, first + until)
+            self.actor_stays[actor_id].append(_Stay(first + since, first + until, city))
         cap = self.scenario.base_by_id[base_id].max_crews
         load = self.base_load[base_id]
         for offset, film_set in enumerate(day_sets):
@@ -359,8 +370,10 @@ class _Greedy:
         if not starts or not bases or not crews:
             return self.explain_static(title, starts, bases, crews)
 
+        # every actor free over the whole shoot: whatever order of its days is chosen, an
+        # actor with scenes is then free on their booked days (rule 10)
         cast_starts = starts
-        for actor_id in title.cast:
+        for actor_id in title.actors:
             cast_starts &= _run_starts(board.actor_free(actor_id), length)
         crew_starts = {
             crew.crew_id: board.crew_run_starts(crew.crew_id, length) & starts for crew in crews
@@ -424,7 +437,7 @@ class _Greedy:
                 continue
             far = [
                 actor_id
-                for actor_id in title.cast
+                for actor_id in title.actors
                 if not board.travel_ok(board.actor_stays[actor_id], first, last, city)
             ]
             if far:
@@ -651,18 +664,18 @@ class _Greedy:
         run = f"连续 {length} 天" if length > 1 else ""
         if not cast_starts:
             alone = [
-                a for a in title.cast if not _run_starts(board.actor_free(a), length) & starts
+                a for a in title.actors if not _run_starts(board.actor_free(a), length) & starts
             ]
             if alone:
                 return f"演员{self._actor_names(alone)}在 {window}没有{run}空档"
-            return f"演员{self._actor_names(title.cast)}在 {window}没有共同的{run}空档"
+            return f"演员{self._actor_names(title.actors)}在 {window}没有共同的{run}空档"
         sets = f"{self._base_text(title)}{run}空闲的{self._set_text(title)}"
         crew = f"{run}空闲的{self._crew_text(title)}"
         if not base_starts:
             return f"{window}没有{sets}"
         if not crew_starts:
             return f"{window}没有{crew}"
-        cast = f"演员{self._actor_names(title.cast)}" if title.cast else ""
+        cast = f"演员{self._actor_names(title.actors)}" if title.actors else ""
         if not base_starts & crew_starts:
             return f"{window}没有同时空闲的{self._set_text(title)}和{self._crew_text(title)}"
         if not base_starts & crew_starts & cast_starts:
@@ -673,7 +686,7 @@ class _Greedy:
         blocked = []
         if "crew_travel" in failures:
             blocked.append("空闲剧组在外地拍摄，转场间隔天数不够")
-        far = [a for a in title.cast if f"actor_travel:{a}" in failures]
+        far = [a for a in title.actors if f"actor_travel:{a}" in failures]
         if far:
             blocked.append(f"演员{self._actor_names(far)}在外地拍摄，转场间隔天数不够")
         if "crew_rest" in failures:
@@ -701,8 +714,9 @@ def greedy_plan(scenario: Scenario, groups: Sequence[Group] | None = None) -> Pl
         if isinstance(placement, str):
             unscheduled[title.title_id] = placement
             continue
+        order = order_for_set_types(scenario, title, [s.set_type for s in placement.day_sets])
         greedy.board.book(
-            title, placement.crew, placement.base_id, placement.day_sets, placement.first
+            placement.crew, placement.base_id, placement.day_sets, placement.first, order.booked
         )
         for offset, film_set in enumerate(placement.day_sets):
             shoots.append(
@@ -712,6 +726,7 @@ def greedy_plan(scenario: Scenario, groups: Sequence[Group] | None = None) -> Pl
                     base_id=placement.base_id,
                     set_id=film_set.set_id,
                     crew_id=placement.crew.crew_id,
+                    scenes=order.scenes[offset] if order.scenes else (),
                 )
             )
     ordered = {

@@ -211,13 +211,13 @@ class AroundUnscheduled:
         target = scenario.title_by_id[rng.choices(waiting, weights)[0]]
         first, last = scenario.title_window(target)
         first, last = first - 3, last + 3
-        cast = set(target.cast)
+        cast = set(target.actors)
         by_crew: dict[str, list[str]] = {}
         sharing: list[str] = []
         for t in state.scheduled():
             if not _overlaps(state.shoot_span(t), first, last):
                 continue
-            if cast & set(scenario.title_by_id[t].cast):
+            if cast & set(scenario.title_by_id[t].actors):
                 sharing.append(t)
             else:
                 by_crew.setdefault(state.incumbent.choices[t].crew_id, []).append(t)

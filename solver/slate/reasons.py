@@ -49,6 +49,7 @@ from scheduler.domain.reasons import (
 from solver.result import PlanChecker
 from solver.slate.candidates import Candidates, TitleCandidates
 from solver.slate.choices import Placement
+from solver.slate.day_orders import placement_of_shoots
 
 MAX_CLAUSES = 3
 """A reason names at most this many blockers, so that it stays readable."""
@@ -78,15 +79,18 @@ class _PlanIndex:
         scenario = self.scenario
         on_day: dict[tuple[Who, str], dict[int, str]] = defaultdict(dict)
         base_on: dict[tuple[str, int], list[str]] = defaultdict(list)
+        by_title: dict[str, list[Shoot]] = defaultdict(list)
         for shoot in self.plan.shoots:
             day = scenario.day_index(shoot.date)
-            title = scenario.title_by_id[shoot.title_id]
             self.city_of[shoot.title_id] = scenario.city_of_base(shoot.base_id)
             self.set_on[(shoot.set_id, day)] = shoot.title_id
             base_on[(shoot.base_id, day)].append(shoot.title_id)
             on_day[("crew", shoot.crew_id)][day] = shoot.title_id
-            for actor_id in title.cast:
-                on_day[("actor", actor_id)][day] = shoot.title_id
+            by_title[shoot.title_id].append(shoot)
+        for title_id, shoots in by_title.items():
+            # an actor is taken on the days the title books them (rule 10)
+            for day, actor_id in placement_of_shoots(scenario, shoots).actor_days():
+                on_day[("actor", actor_id)][day] = title_id
         self.on_day = dict(on_day)
         self.base_on = dict(base_on)
         travel = [t.days for t in scenario.travel]
@@ -147,7 +151,7 @@ class _TitleReasons:
         self.crew_options: dict[tuple[int, str], list[str]] = defaultdict(list)
         for option in found.crew_options:
             self.crew_options[(option.start, option.city)].append(option.crew_id)
-        self._cast: dict[tuple[int, str], list[_Atom]] = {}
+        self._cast: dict[tuple[int, str, tuple[frozenset[str], ...]], list[_Atom]] = {}
         self._crew: dict[tuple[str, int, str], _CrewAnswer] = {}
         self._sets: dict[tuple[str, str, int], _Atom | None] = {}
         self._base: dict[tuple[str, int], _Atom | None] = {}
@@ -161,17 +165,19 @@ class _TitleReasons:
     # -- who: cast and crews ---------------------------------------------------
 
     def _who_clashes(
-        self, who: Who, who_id: str, start: int, city: str
+        self, who: Who, who_id: str, start: int, city: str, last: int | None = None
     ) -> list[tuple[tuple[object, ...], int, str]]:
-        """(claim key, day, holder) of each shoot of ``who`` that blocks ``start`` in ``city``.
+        """(claim key, day, holder) of each shoot of ``who`` that blocks days ``start`` …
+        ``last`` (the whole title by default) in ``city``.
 
-        A shoot on a day of the title blocks (rule 4); one in another city too close
+        A shoot on one of those days blocks (rule 4); one in another city too close
         before or after blocks (rule 7).
         """
         days = self.index.on_day.get((who, who_id))
         if not days:
             return []
-        last = start + self.length - 1
+        if last is None:
+            last = start + self.length - 1
         found: list[tuple[tuple[object, ...], int, str]] = []
         for day in range(start, last + 1):
             holder = days.get(day)
@@ -195,13 +201,15 @@ class _TitleReasons:
                 found.append((("travel", who, who_id, holder, day, city), day, holder))
         return found
 
-    def cast_atoms(self, start: int, city: str) -> list[_Atom]:
-        key = (start, city)
+    def cast_atoms(self, placement: Placement) -> list[_Atom]:
+        start, city = placement.start, placement.city
+        key = (start, city, placement.booked)
         if key not in self._cast:
             atoms = []
-            for actor_id in self.title.cast:
-                # one clause per cast member: its other titles and its travel
-                for claim_key, day, holder in self._who_clashes("actor", actor_id, start, city):
+            for actor_id, (first, last) in placement.actor_spans().items():
+                # one clause per actor: its other titles and its travel, on its booked days
+                clashes = self._who_clashes("actor", actor_id, first, city, last)
+                for claim_key, day, holder in clashes:
                     if claim_key[0] == "busy":
                         self.busy_days[claim_key].add(day)
                     else:
@@ -347,7 +355,7 @@ class _TitleReasons:
         return self._base[key]
 
     def placement_atoms(self, placement: Placement) -> list[_Atom]:
-        atoms = list(self.cast_atoms(placement.start, placement.city))
+        atoms = list(self.cast_atoms(placement))
         for day, set_type in placement.set_type_by_day():
             found = self.set_atom(placement.base_id, set_type, day)
             if found is not None:
@@ -559,7 +567,7 @@ def _swap_shoots(index: _PlanIndex, swap: _Swap) -> list[Shoot] | None:
     scenario = index.scenario
     placement = swap.placement
     shoots = []
-    for day, set_type in placement.set_type_by_day():
+    for offset, (day, set_type) in enumerate(placement.set_type_by_day()):
         free = [
             s
             for s in scenario.sets_at(placement.base_id, set_type)
@@ -576,6 +584,7 @@ def _swap_shoots(index: _PlanIndex, swap: _Swap) -> list[Shoot] | None:
                 placement.base_id,
                 film_set.set_id,
                 swap.crew_id,
+                placement.scenes[offset] if placement.scenes else (),
             )
         )
     return shoots
@@ -603,6 +612,7 @@ def _verified(index: _PlanIndex, checker: PlanChecker, swap: _Swap) -> Displace 
         tuple((s.date, s.base_id, s.set_id, s.crew_id) for s in shoots),
         scenario.base_by_id[swap.placement.base_id].name,
         scenario.crew_by_id[swap.crew_id].name,
+        swap.placement.scenes,
     )
 
 
@@ -672,7 +682,10 @@ def take_free_room(
     )  # fmt: skip
     taken: list[str] = []
     for move in free:
-        shoots = tuple(Shoot(move.title_id, *shoot) for shoot in move.shoots)
+        shoots = tuple(
+            Shoot(move.title_id, *shoot, move.shoot_scenes(i))
+            for i, shoot in enumerate(move.shoots)
+        )
         with_it = replace(plan, shoots=(*plan.shoots, *shoots))
         scheduled = with_it.scheduled_title_ids
         left_out = {t.title_id: "" for t in scenario.titles if t.title_id not in scheduled}

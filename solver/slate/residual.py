@@ -41,15 +41,14 @@ class Residual:
         base_taken: dict[tuple[str, int], int] = defaultdict(int)
         crew_days: dict[str, dict[int, str]] = defaultdict(dict)
         actor_days: dict[str, dict[int, str]] = defaultdict(dict)
-        for title_id, choice in fixed.items():
+        for choice in fixed.values():
             p = choice.placement
-            cast = scenario.title_by_id[title_id].cast
             for day, set_type in p.set_type_by_day():
                 pool_taken[(p.base_id, set_type, day)] += 1
                 base_taken[(p.base_id, day)] += 1
                 crew_days[choice.crew_id][day] = p.city
-                for actor_id in cast:
-                    actor_days[actor_id][day] = p.city
+            for day, actor_id in p.actor_days():
+                actor_days[actor_id][day] = p.city
         return cls(scenario, dict(pool_taken), dict(base_taken), dict(crew_days), dict(actor_days))
 
     def cap_left(self, base_id: str, day: int) -> int | None:

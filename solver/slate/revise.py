@@ -152,13 +152,13 @@ def around(
         title = scenario.title_by_id[title_id]
         first, last = scenario.title_window(title)
         first, last = first - AROUND_DAYS, last + AROUND_DAYS
-        cast = set(title.cast)
+        cast = set(title.actors)
         needs = set(title.days_by_set_type())
         for other, choice in kept.items():
             p = choice.placement
             if other in fixed or p.last_day < first or p.start > last:
                 continue
-            if cast & set(scenario.title_by_id[other].cast):
+            if cast & set(scenario.title_by_id[other].actors):
                 rank = 0
             elif scenario.crew_by_id[choice.crew_id].can_shoot(title.genre):
                 rank = 1
@@ -206,7 +206,7 @@ def cast_chain(
     by_actor: dict[str, list[str]] = {}
     for other in kept:
         if other not in fixed:
-            for actor in scenario.title_by_id[other].cast:
+            for actor in scenario.title_by_id[other].actors:
                 by_actor.setdefault(actor, []).append(other)
     best: dict[str, tuple[int, int]] = {}
     for title_id in moving:
@@ -220,7 +220,7 @@ def cast_chain(
             for current in frontier:
                 title = scenario.title_by_id[current]
                 first, last = scenario.title_window(title)
-                for actor in title.cast:
+                for actor in title.actors:
                     for other in by_actor.get(actor, ()):
                         p = kept[other].placement
                         apart = _days_apart(*origin, p.start, p.last_day)

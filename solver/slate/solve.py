@@ -26,6 +26,7 @@ import multiprocessing
 import signal
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
@@ -33,7 +34,7 @@ from multiprocessing.connection import Connection
 from ortools.sat.python import cp_model
 
 from scheduler.domain.model import Scenario
-from scheduler.domain.plan import Plan
+from scheduler.domain.plan import Plan, Shoot
 from scheduler.domain.reasons import Reason
 from solver.result import ModelSize, Phase, PlanChecker, Progress, ProgressCallback, SolveResult
 from solver.slate.candidates import DEFAULT_MAX_ORDERS, Candidates, enumerate_candidates
@@ -52,6 +53,7 @@ from solver.slate.cpsat.objective import (
     minimise_cost_then_finish,
 )
 from solver.slate.crew_pools import crew_pools
+from solver.slate.day_orders import placement_of_shoots
 from solver.slate.greedy import Group, greedy_plan
 from solver.slate.lns import AroundUnscheduled, Incumbent, LargeNeighbourhoodSearch, MoveOutcome
 from solver.slate.proof import ProofClock
@@ -965,13 +967,16 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
 
 def plan_cost(scenario: Scenario, plan: Plan) -> int:
-    """Σ set day_rate per booked set-day + Σ crew and actor day_rate per shoot day (CNY)."""
+    """Σ set and crew day_rate per shoot + Σ actor day_rate per booked actor-day (CNY)."""
     total = 0
+    by_title: dict[str, list[Shoot]] = defaultdict(list)
     for shoot in plan.shoots:
         total += scenario.set_by_id[shoot.set_id].day_rate
         total += scenario.crew_by_id[shoot.crew_id].day_rate
-        cast = scenario.title_by_id[shoot.title_id].cast
-        total += sum(scenario.actor_by_id[a].day_rate for a in cast)
+        by_title[shoot.title_id].append(shoot)
+    for shoots in by_title.values():
+        placement = placement_of_shoots(scenario, shoots)
+        total += sum(scenario.actor_by_id[a].day_rate for _day, a in placement.actor_days())
     return total
 
 

@@ -152,17 +152,24 @@ def crew_shoots_one_title_a_day(
 def actor_in_one_title_a_day(
     model: cp_model.CpModel, scenario: Scenario, variables: Variables
 ) -> None:
-    """Rule 4 (actors): an actor appears in at most one title a day.
+    """Rule 4 (actors): an actor is booked by at most one title a day.
 
-    Counted over the start variables of the titles in the actor's cast; for an
-    actor whose titles could shoot in several cities the count is split by city
-    into presences, which travel (rule 7) reads. A day that a fixed title gives
-    the actor is taken.
+    Counted over the start variables of the titles that book the actor on every
+    shoot day, and over the actor-span variables of titles with scenes that book
+    them on some days only (rule 10: the order of the scene days decides; each
+    span is the sum of the placements that book the actor so); for an actor whose
+    titles could shoot in several cities the count is split by city into
+    presences, which travel (rule 7) reads. A day that a fixed title gives the
+    actor is taken.
     """
     residual = variables.residual
     covering: dict[tuple[str, str, int], list[BoolVar]] = defaultdict(list)
     for title_vars in variables.titles.values():
-        for actor_id in title_vars.title.cast:
+        for span in title_vars.actor_spans:
+            model.add(span.chosen == cp_model.LinearExpr.sum(list(span.placements)))
+            for day in range(span.first, span.last + 1):
+                covering[(span.actor_id, span.city, day)].append(span.chosen)
+        for actor_id in title_vars.title.cast_every_day:
             for start in title_vars.starts:
                 for day in range(start.start, start.start + start.length):
                     covering[(actor_id, start.city, day)].append(start.chosen)

@@ -17,10 +17,11 @@ from ortools.sat.python import cp_model
 from scheduler.domain.model import FilmSet, Scenario
 from scheduler.domain.plan import Plan, Shoot
 from solver.slate.candidates import Candidates
-from solver.slate.choices import Choice, Placement
+from solver.slate.choices import Choice
 from solver.slate.cpsat.constraints import CONSTRAINT_FAMILIES, ConstraintFamily
 from solver.slate.cpsat.variables import Variables, make_variables, name_variables
 from solver.slate.crew_pools import CrewPools, assign_crews
+from solver.slate.day_orders import placement_of_shoots
 from solver.slate.residual import Residual
 
 
@@ -109,8 +110,11 @@ class SlateModel:
                 used[(p.base_id, set_type, day)] += 1
                 crew_at.add((crew_id, p.city, day))
                 pool_used[(crew_id, day)] += 1
-                for actor_id in title_vars.title.cast:
-                    actor_at.add((actor_id, p.city, day))
+            for day, actor_id in p.actor_days():
+                actor_at.add((actor_id, p.city, day))
+        for title_vars in self.variables.titles.values():
+            for span in title_vars.actor_spans:
+                values[span.chosen.index] = int(any(values[v.index] for v in span.placements))
         for key, count in used.items():
             for set_day in self.variables.set_pools[key].sets[:count]:
                 values[set_day.booked.index] = 1
@@ -167,14 +171,7 @@ class SlateModel:
         choices: dict[str, Choice] = {}
         unmatched: list[str] = []
         for title_id, shoots in shoots_by_title.items():
-            shoots.sort()
-            wanted = Placement(
-                title_id,
-                shoots[0].base_id,
-                self.scenario.city_of_base(shoots[0].base_id),
-                self.scenario.day_index(shoots[0].date),
-                tuple(self.scenario.set_by_id[s.set_id].set_type for s in shoots),
-            )
+            wanted = placement_of_shoots(self.scenario, shoots)
             title_vars = self.variables.titles.get(title_id)
             crew_ids = {s.crew_id for s in shoots}
             if (
@@ -214,7 +211,7 @@ def plan_from_choices(
     shoots = []
     for title_id, choice in choices.items():
         p = choice.placement
-        for day in p.days():
+        for offset, day in enumerate(p.days()):
             shoots.append(
                 Shoot(
                     title_id,
@@ -222,6 +219,7 @@ def plan_from_choices(
                     p.base_id,
                     sets_of[(title_id, day)].set_id,
                     choice.crew_id,
+                    p.scenes[offset] if p.scenes else (),
                 )
             )
     return Plan(shoots=tuple(sorted(shoots)), unscheduled=dict(unscheduled))
@@ -231,13 +229,10 @@ def choices_cost(scenario: Scenario, choices: Mapping[str, Choice]) -> int:
     """Cost of the plan of ``choices`` in CNY: each pool books its cheapest open sets."""
     users: dict[tuple[str, str, int], int] = defaultdict(int)
     total = 0
-    for title_id, choice in choices.items():
+    for choice in choices.values():
         p = choice.placement
-        title = scenario.title_by_id[title_id]
-        day_rate = scenario.crew_by_id[choice.crew_id].day_rate + sum(
-            scenario.actor_by_id[a].day_rate for a in title.cast
-        )
-        total += day_rate * p.length
+        total += scenario.crew_by_id[choice.crew_id].day_rate * p.length
+        total += sum(scenario.actor_by_id[a].day_rate for _day, a in p.actor_days())
         for day, set_type in p.set_type_by_day():
             users[(p.base_id, set_type, day)] += 1
     for (base_id, set_type, day), count in users.items():
@@ -254,14 +249,7 @@ def choices_of_plan(scenario: Scenario, plan: Plan) -> dict[str, Choice]:
     choices: dict[str, Choice] = {}
     for title_id, shoots in shoots_by_title.items():
         shoots.sort()
-        placement = Placement(
-            title_id,
-            shoots[0].base_id,
-            scenario.city_of_base(shoots[0].base_id),
-            scenario.day_index(shoots[0].date),
-            tuple(scenario.set_by_id[s.set_id].set_type for s in shoots),
-        )
-        choices[title_id] = Choice(placement, shoots[0].crew_id)
+        choices[title_id] = Choice(placement_of_shoots(scenario, shoots), shoots[0].crew_id)
     return choices
 
 

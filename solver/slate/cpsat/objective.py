@@ -40,7 +40,14 @@ def cost(scenario: Scenario, variables: Variables) -> cp_model.LinearExpr:
                 continue  # costed by the pool's crews booked each day, below
             terms.append(cv.chosen)
             rates.append(scenario.crew_by_id[cv.option.crew_id].day_rate * length)
-        cast_rate = sum(scenario.actor_by_id[a].day_rate for a in title_vars.title.cast)
+        # the order of its scene days decides how long some actors are booked (rule 10)
+        for span in title_vars.actor_spans:
+            terms.append(span.chosen)
+            rates.append(
+                scenario.actor_by_id[span.actor_id].day_rate * (span.last - span.first + 1)
+            )
+        every_day = title_vars.title.cast_every_day
+        cast_rate = sum(scenario.actor_by_id[a].day_rate for a in every_day)
         if cast_rate:
             terms.append(title_vars.scheduled)
             rates.append(cast_rate * length)
@@ -88,7 +95,7 @@ def cost_ceiling(scenario: Scenario, variables: Variables) -> int:
     total = 1
     for title_vars in variables.titles.values():
         title = title_vars.title
-        cast_rate = sum(scenario.actor_by_id[a].day_rate for a in title.cast)
+        cast_rate = sum(scenario.actor_by_id[a].day_rate for a in title.actors)
         total += title.shoot_days * (set_rate + crew_rate + cast_rate)
     return total
 

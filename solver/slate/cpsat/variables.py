@@ -65,6 +65,24 @@ class StartVar:
         return self.start <= day < self.start + self.length
 
 
+@dataclass(frozen=True, slots=True)
+class ActorSpanVar:
+    """1 when a title with scenes books ``actor_id`` in ``city`` on days ``first`` … ``last``.
+
+    It is the sum of ``placements``: the title's placements whose order of scene
+    days books the actor just so (rule 10). An actor in every scene of the title
+    is booked on all its days whatever the order and has none: the title's start
+    variables count them.
+    """
+
+    actor_id: str
+    city: str
+    first: int
+    last: int
+    chosen: BoolVar
+    placements: tuple[BoolVar, ...]
+
+
 @dataclass
 class TitleVars:
     """The variables of one title that has at least one placement."""
@@ -75,6 +93,7 @@ class TitleVars:
     placements: list[PlacementVar]
     crews: list[CrewVar]
     starts: list[StartVar]
+    actor_spans: list[ActorSpanVar] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +202,7 @@ def make_variables(
             placements=placements,
             crews=[CrewVar(o, new("")) for o in _pooled_options(found.crew_options, pools)],
             starts=list(starts.values()),
+            actor_spans=_actor_spans(model, found.title, placements),
         )
 
     set_pools: dict[tuple[str, str, int], SetPoolDay] = {}
@@ -209,7 +229,10 @@ def make_variables(
             o = crew_var.option
             keys = crew_keys.setdefault(o.crew_id, set())
             keys.update((o.city, d) for d in range(o.start, o.start + length))
-        for actor_id in title_vars.title.cast:
+        for span in title_vars.actor_spans:
+            keys = actor_keys.setdefault(span.actor_id, set())
+            keys.update((span.city, d) for d in range(span.first, span.last + 1))
+        for actor_id in title_vars.title.cast_every_day:
             keys = actor_keys.setdefault(actor_id, set())
             for start in title_vars.starts:
                 keys.update((start.city, d) for d in range(start.start, start.start + length))
@@ -251,6 +274,26 @@ def make_variables(
         "actor-days": sum(len(v) for v in actor_presence.values()),
     }
     return variables
+
+
+def _actor_spans(
+    model: cp_model.CpModel, title: Title, placements: list[PlacementVar]
+) -> list[ActorSpanVar]:
+    """One variable per actor, city and booked days that some placement of a title with
+    scenes books (actors in every scene left out: they are booked every day)."""
+    if not title.scenes:
+        return []
+    every_day = set(title.cast_every_day)
+    groups: dict[tuple[str, str, int, int], list[BoolVar]] = {}
+    for pv in placements:
+        p = pv.placement
+        for actor_id, (first, last) in p.actor_spans().items():
+            if actor_id not in every_day:
+                groups.setdefault((actor_id, p.city, first, last), []).append(pv.chosen)
+    return [
+        ActorSpanVar(actor_id, city, first, last, model.new_bool_var(""), tuple(chosen))
+        for (actor_id, city, first, last), chosen in sorted(groups.items())
+    ]
 
 
 def _pooled_options(options: tuple[CrewOption, ...], pools: CrewPools | None) -> list[CrewOption]:
