@@ -1161,3 +1161,154 @@ def scene_run(
         Shoot(title_id, dec(first_day + i), base_id, set_id, crew_id, tuple(day_scenes))
         for i, (set_id, day_scenes) in enumerate(zip(set_ids, scenes, strict=True))
     ]
+
+
+# -- call sheets and Day-out-of-Days (issue 15: 通告单, 演员日程表) -------------------------
+
+
+def breakdown_title(
+    title_id: str,
+    name: str,
+    genre: str,
+    scenes: Sequence[Scene],
+    *,
+    cast: Sequence[str] = (),
+    first: int = 0,
+    last: int = 9,
+) -> Title:
+    """A title shot from ``scenes``: its needs are the scenes packed into 720-minute days."""
+    from scheduler.domain.scenes import DEFAULT_DAY_MINUTES, days_by_set_type, pack_scene_days
+
+    packed = days_by_set_type(pack_scene_days(scenes, DEFAULT_DAY_MINUTES))
+    needs = tuple(Need(set_type, days) for set_type, days in packed.items())
+    return Title(
+        title_id, name, genre, 1, day(first), day(last), needs, tuple(cast), scenes=tuple(scenes)
+    )
+
+
+def call_sheet_scenario() -> tuple[Scenario, Plan]:
+    """Two crews on 12-02 (C01 in 郑州, C02 in 开封), for call sheets; 8 days from 12-01.
+
+    - B01 郑州影视基地 has an ``address`` (extra column), B02 开封清明上河园基地 has none.
+    - T01 《总裁的契约新娘》 (都市), crew C01 at B01: 12-02 S01 scenes 2, 1, 3 (not in file
+      order); 12-03 S01 scenes 5, 4; 12-04 S02 (别墅) scenes 6, 7. Packed: 办公室 [4 1 3] [5 2],
+      别墅 [6 7] — 3 days. A01 works 12-02 and 12-04 and is held on 12-03; A04 only 12-02.
+    - T02 《穿越之凤鸣九天》 (古装: 90 minutes of make-up), crew C02 at B02: 12-02 scenes 1, 2;
+      12-03 scene 3. Packed: 古装宫殿 [3 2] [1] — 2 days.
+    - T03 《闪婚后傅少宠上天》 (甜宠, no scenes, cast A06), crew C01 at B01 on 12-06 … 12-07:
+      C01 rests on 12-05.
+
+    Times on 12-02 with the defaults (first shot 08:00, reset 10, meal 60): C01 scene 2
+    08:00–10:00, 1 10:10–14:10, meal 14:10–15:10, 3 15:10–18:10; C02 scene 1 08:00–14:40,
+    meal 14:40–15:40, 2 15:40–19:00.
+    """
+    t01 = (
+        Scene("T01", "1", "办公室", 240, ("A01", "A02"), "日", "内", "总裁办公室：女主递交辞职信"),
+        Scene("T01", "2", "办公室", 120, ("A01", "A04"), "日", "内", "王总来访，撞见两人争吵"),
+        Scene("T01", "3", "办公室", 180, ("A02",), "夜", "内", "男主独自加班"),
+        Scene("T01", "4", "办公室", 300, ("A03",), "日", "内", "闺蜜在茶水间八卦"),
+        Scene("T01", "5", "办公室", 200, ("A02", "A03"), "日", "内", "男主向闺蜜打听女主下落"),
+        Scene("T01", "6", "别墅", 200, ("A01", "A02", "A03"), "日", "外", "别墅花园家宴"),
+        Scene("T01", "7", "别墅", 90, ("A01",), "夜", "内", "女主收到陌生照片"),
+    )
+    t02 = (
+        Scene("T02", "1", "古装宫殿", 400, ("A05",), "日", "内", "皇后寝宫梳妆"),
+        Scene("T02", "2", "古装宫殿", 200, ("A05", "A06"), "日", "外", "御花园初遇"),
+        Scene("T02", "3", "古装宫殿", 500, ("A06",), "夜", "外", "宫墙夜奔"),
+    )
+    scenario = Scenario(
+        name="郑州开封 通告单测试",
+        start_date=START,
+        days=8,
+        bases=(
+            Base("B01", "郑州影视基地", "郑州", extra={"address": "郑州市中原区建设西路 1 号"}),
+            Base("B02", "开封清明上河园基地", "开封"),
+        ),
+        sets=(
+            FilmSet("S01", "B01", "办公室", 3000),
+            FilmSet("S02", "B01", "别墅", 5000),
+            FilmSet("S03", "B02", "古装宫殿", 8000),
+        ),
+        crews=(Crew("C01", "张导组", "B01", 12000), Crew("C02", "李导组", "B02", 10000)),
+        actors=(
+            Actor("A01", "林婉清", 3000),
+            Actor("A02", "陈子轩", 2500),
+            Actor("A03", "苏小雨", 1500),
+            Actor("A04", "王总", 800),
+            Actor("A05", "沈清秋", 2000),
+            Actor("A06", "萧景琰", 2200),
+        ),
+        titles=(
+            breakdown_title("T01", "总裁的契约新娘", "都市", t01, cast=("A01", "A02")),
+            breakdown_title("T02", "穿越之凤鸣九天", "古装", t02, cast=("A05",)),
+            replace(
+                small_title("T03", needs=(("办公室", 2),), cast=("A06",), genre="甜宠"),
+                name="闪婚后傅少宠上天",
+            ),
+        ),
+    )
+    plan = Plan(
+        (
+            Shoot("T01", day(1), "B01", "S01", "C01", ("2", "1", "3")),
+            Shoot("T01", day(2), "B01", "S01", "C01", ("5", "4")),
+            Shoot("T01", day(3), "B01", "S02", "C01", ("6", "7")),
+            Shoot("T02", day(1), "B02", "S03", "C02", ("1", "2")),
+            Shoot("T02", day(2), "B02", "S03", "C02", ("3",)),
+            Shoot("T03", day(5), "B01", "S01", "C01"),
+            Shoot("T03", day(6), "B01", "S01", "C01"),
+        )
+    )
+    return scenario, plan
+
+
+def dood_scenario() -> tuple[Scenario, Plan]:
+    """Five actors over 8 days from 12-01, for the Day-out-of-Days; every scene is 400 minutes,
+    so each fills a shoot day of its own.
+
+    - T1 (scenes, B1 郑州, C1, days 0–3): scenes s1 [A1 A3], s2 [A2 A3], s3 [A1 A3], s4 [A3]
+      → A1 SW H WF ·, A2 · SWF · ·, A3 SW W W WF.
+    - T2 (no scenes, cast A4 A5, B1, C2, days 1–2) → W W.
+    - T4 (no scenes, cast A4, B1, C1, day 4): A4 again in 郑州 — no travel.
+    - T3 (scenes, B2 开封, C2, day 6): s1 [A3 A5]; 郑州 → 开封 takes 2 days: A3 and A5
+      travel on days 4 and 5 (A5 is free from day 3, but travels only 2 days).
+    - Day rates: A1 1,000 (held 1 day: hold cost 1,000), A2 800, A3 1,200, A4 500, A5 600.
+    """
+    t1 = tuple(
+        Scene("T1", f"s{n}", "办公室", 400, cast)
+        for n, cast in enumerate((("A1", "A3"), ("A2", "A3"), ("A1", "A3"), ("A3",)), 1)
+    )
+    t3 = (Scene("T3", "s1", "办公室", 400, ("A3", "A5")),)
+    scenario = small_scenario(
+        [
+            breakdown_title("T1", "剧目T1", "都市", t1),
+            small_title("T2", needs=(("办公室", 2),), cast=("A4", "A5")),
+            breakdown_title("T3", "剧目T3", "都市", t3),
+            small_title("T4", cast=("A4",)),
+        ],
+        days=8,
+        bases=(Base("B1", "金水基地", "郑州"), Base("B2", "宋城基地", "开封")),
+        sets=(
+            FilmSet("S1", "B1", "办公室", 1000),
+            FilmSet("S2", "B1", "办公室", 1000),
+            FilmSet("S3", "B2", "办公室", 1000),
+        ),
+        crews=(small_crew("C1"), small_crew("C2")),
+        actors=(
+            Actor("A1", "演员1", 1000),
+            Actor("A2", "演员2", 800),
+            Actor("A3", "演员3", 1200),
+            Actor("A4", "演员4", 500),
+            Actor("A5", "演员5", 600),
+        ),
+        travel=(Travel("郑州", "开封", 2),),
+    )
+    plan = Plan(
+        (
+            *(Shoot("T1", day(n), "B1", "S1", "C1", (f"s{n + 1}",)) for n in range(4)),
+            Shoot("T2", day(1), "B1", "S2", "C2"),
+            Shoot("T2", day(2), "B1", "S2", "C2"),
+            Shoot("T4", day(4), "B1", "S1", "C1"),
+            Shoot("T3", day(6), "B2", "S3", "C2", ("s1",)),
+        )
+    )
+    return scenario, plan

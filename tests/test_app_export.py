@@ -19,6 +19,10 @@ DOWNLOADS = (
     "dl_crews_xlsx",
     "dl_base_xlsx",
     "dl_bases_xlsx",
+    "dl_call_sheet_xlsx",
+    "dl_call_sheet_pdf",
+    "dl_call_sheets_zip",
+    "dl_dood_xlsx",
 )
 
 
