@@ -1312,3 +1312,55 @@ def dood_scenario() -> tuple[Scenario, Plan]:
         )
     )
     return scenario, plan
+
+
+# -- databases of older revisions ----------------------------------------------
+
+
+def insert_old_scenario_and_plan(connection: Any) -> tuple[int, int]:
+    """Rows an older ShootPlan stored, written with SQL (today's store writes newer columns):
+    scenario 旧场景 with title T1 (one 办公室 day, 12-01…12-05) and plan 旧方案 shooting it
+    on 12-02 at B1/S1 with C1. Valid from revision 0001 on. Returns (scenario id, plan id)."""
+    from sqlalchemy import text
+
+    connection.execute(
+        text(
+            "INSERT INTO scenario (name, start_date, days, parallel_shoots_per_day, "
+            "titles_per_month, settings_extra, version, created_at, updated_at) VALUES "
+            "('旧场景', '2026-12-01', 10, 20, 400, '{}', 1, "
+            "'2026-12-01 08:00:00+00:00', '2026-12-01 08:00:00+00:00')"
+        )
+    )
+    scenario_id = int(connection.execute(text("SELECT max(id) FROM scenario")).scalar_one())
+    connection.execute(
+        text(
+            "INSERT INTO title (scenario_id, title_id, position, name, genre, priority, "
+            "earliest_start, due_date, \"cast\", extra) VALUES (:s, 'T1', 0, '旧剧', "
+            "'都市', 1, '2026-12-01', '2026-12-05', '[]', '{}')"
+        ),
+        {"s": scenario_id},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO title_need (scenario_id, position, title_id, set_type, days, "
+            "extra) VALUES (:s, 0, 'T1', '办公室', 1, '{}')"
+        ),
+        {"s": scenario_id},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO plan (scenario_id, scenario_version, created_at, label, "
+            "status, kpis) VALUES (:s, 1, '2026-12-01 08:00:00+00:00', '旧方案', "
+            "'optimal', '{}')"
+        ),
+        {"s": scenario_id},
+    )
+    plan_id = int(connection.execute(text("SELECT max(id) FROM plan")).scalar_one())
+    connection.execute(
+        text(
+            "INSERT INTO plan_shoot (plan_id, title_id, date, position, base_id, "
+            "set_id, crew_id) VALUES (:p, 'T1', '2026-12-02', 0, 'B1', 'S1', 'C1')"
+        ),
+        {"p": plan_id},
+    )
+    return scenario_id, plan_id

@@ -124,12 +124,14 @@ def test_the_same_kpis_have_zero_deltas(tutorial: Scenario) -> None:
 
 
 def test_kpi_deltas_are_against_the_first_plan(tutorial: Scenario) -> None:
-    more = Plan((*REFERENCE.shoots, Shoot("T4", dec(3), "B1", "S2", "C2")))
+    scenes = tutorial.scene_days("T4")[0].scene_ids  # one of T4's packed days, with A4
+    more = Plan((*REFERENCE.shoots, Shoot("T4", dec(3), "B1", "S2", "C2", scenes)))
     a, b = kpis_of(tutorial, REFERENCE), kpis_of(tutorial, more)
     table = c.compare_kpis({"A": a, "B": b, "A again": a}).set_index(c.KPI_COLUMN)
     cost = table.loc["成本 cost (CNY)"]
-    # one more shoot of T4: set S2 3500 + crew C2 26000 + actor A4 4000
-    assert cost["Δ B"] == 3500 + 26000 + 4000
+    # one more shoot of T4: set S2 3500 + crew C2 26000 + actors A4 4000 and A6 1000,
+    # both in that day's scenes
+    assert cost["Δ B"] == 3500 + 26000 + 4000 + 1000
     assert cost["Δ A again"] == 0
     assert cost[c.BETTER_COLUMN] == c.LOWER
     assert table.loc["拍摄场次 shoots", "Δ B"] == 1

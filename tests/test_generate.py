@@ -96,12 +96,13 @@ def mean_shoot_days(scenario: Scenario) -> float:
 
 def test_tutorial_size() -> None:
     s = sample("tutorial")[0]
+    # 8 actors: the 4 leads and 4 supporting actors of the scene breakdown
     assert (s.days, len(s.bases), len(s.sets), len(s.crews), len(s.actors), len(s.titles)) == (
         7,
         2,
         4,
         2,
-        4,
+        8,
         6,
     )
 

@@ -31,7 +31,7 @@ from scheduler.storage.engine import (
 from scheduler.storage.errors import UnstorableScenarioError
 from scheduler.storage.rows import metadata
 from tests import test_storage
-from tests.factories import SAMPLES, dec, scene_scenario
+from tests.factories import SAMPLES, dec, insert_old_scenario_and_plan, scene_scenario
 
 # the storage tests' fixtures: SQLite and PostgreSQL, migrated and emptied per test
 postgres_admin = test_storage.postgres_admin
@@ -200,46 +200,7 @@ def test_a_database_at_0003_opens_with_scenes(empty_db_url: str) -> None:
     try:
         upgrade(old, "0003")
         with old.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO scenario (name, start_date, days, parallel_shoots_per_day, "
-                    "titles_per_month, settings_extra, version, created_at, updated_at) VALUES "
-                    "('旧场景', '2026-12-01', 10, 20, 400, '{}', 1, "
-                    "'2026-12-01 08:00:00+00:00', '2026-12-01 08:00:00+00:00')"
-                )
-            )
-            scenario_id = connection.execute(text("SELECT max(id) FROM scenario")).scalar_one()
-            connection.execute(
-                text(
-                    "INSERT INTO title (scenario_id, title_id, position, name, genre, priority, "
-                    "earliest_start, due_date, \"cast\", extra) VALUES (:s, 'T1', 0, '旧剧', "
-                    "'都市', 1, '2026-12-01', '2026-12-05', '[]', '{}')"
-                ),
-                {"s": scenario_id},
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO title_need (scenario_id, position, title_id, set_type, days, "
-                    "extra) VALUES (:s, 0, 'T1', '办公室', 1, '{}')"
-                ),
-                {"s": scenario_id},
-            )
-            connection.execute(
-                text(
-                    "INSERT INTO plan (scenario_id, scenario_version, created_at, label, "
-                    "status, kpis) VALUES (:s, 1, '2026-12-01 08:00:00+00:00', '旧方案', "
-                    "'optimal', '{}')"
-                ),
-                {"s": scenario_id},
-            )
-            plan_id = connection.execute(text("SELECT max(id) FROM plan")).scalar_one()
-            connection.execute(
-                text(
-                    "INSERT INTO plan_shoot (plan_id, title_id, date, position, base_id, "
-                    "set_id, crew_id) VALUES (:p, 'T1', '2026-12-02', 0, 'B1', 'S1', 'C1')"
-                ),
-                {"p": plan_id},
-            )
+            scenario_id, plan_id = insert_old_scenario_and_plan(connection)
     finally:
         old.dispose()
 

@@ -78,7 +78,7 @@ def test_solve_writes_the_tutorial_plan_that_check_accepts(
         17,
         17,
     )
-    assert kpis["cost"] == 399_400
+    assert kpis["cost"] == 414_400  # 399,400 before the supporting actors of its scenes
     assert kpis["gap"] == 0.0
     assert kpis["greedy_priority_scheduled"] == 14  # the greedy misses T3 (README)
     assert (kpis["seed"], kpis["time_limit"]) == (0, 10.0)
@@ -188,7 +188,8 @@ def test_a_plan_the_checker_rejects_is_an_error_and_is_neither_written_nor_saved
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A "solver" that claims optimal but shoots T2 (2 days of 医院) on one day
-    # only (rule 1: days; rule 2: set types) and forgets the other titles (rule 1).
+    # only (rule 1: days; rule 2: set types), without its scenes (rule 10), and
+    # forgets the other titles (rule 1).
     bad = Plan((Shoot("T2", date(2026, 12, 2), "B2", "S3", "C1"),), {})
     monkeypatch.setattr("scheduler.services.planning.solve", lambda *_a, **_k: broken_result(bad))
     scenario = load_scenario(TUTORIAL)
@@ -196,7 +197,7 @@ def test_a_plan_the_checker_rejects_is_an_error_and_is_neither_written_nor_saved
     outcome = plan_scenario(scenario, time_limit=1)
 
     assert outcome.status is SolveStatus.ERROR and not outcome.ok
-    assert {v.rule for v in outcome.violations} == {1, 2}
+    assert {v.rule for v in outcome.violations} == {1, 2, 10}
     assert outcome.kpis["status"] == "error"
     with pytest.raises(UncheckedPlanError):
         save_outcome(ScenarioStore(get_engine("sqlite://")), 1, 1, outcome)

@@ -46,7 +46,12 @@ from scheduler.storage import (
 )
 from scheduler.storage.engine import alembic_config, create_database_engine, upgrade
 from scheduler.storage.rows import CONTENT_ROWS, PlanShootRow, TitleRow, metadata
-from tests.factories import storage_plan, storage_scenario, storage_two_title_plan
+from tests.factories import (
+    insert_old_scenario_and_plan,
+    storage_plan,
+    storage_scenario,
+    storage_two_title_plan,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get(
@@ -435,18 +440,27 @@ def test_a_database_made_by_the_first_revision_opens_after_later_ones(empty_db_u
     engine = create_database_engine(empty_db_url)
     try:
         upgrade(engine, "0001")
-        info = ScenarioStore(engine).create(storage_scenario())
-
-        reopened = get_engine(empty_db_url)  # what a newer ShootPlan does on start
-        try:
-            assert ScenarioStore(reopened).load(info.scenario_id) == (storage_scenario(), 1)
-            with reopened.connect() as connection:
-                context = MigrationContext.configure(connection, opts={"compare_type": True})
-                assert compare_metadata(context, metadata) == []
-        finally:
-            reopened.dispose()
+        with engine.begin() as connection:  # what the first ShootPlan stored
+            scenario_id, plan_id = insert_old_scenario_and_plan(connection)
     finally:
         engine.dispose()
+
+    reopened = get_engine(empty_db_url)  # what a newer ShootPlan does on start
+    try:
+        store = ScenarioStore(reopened)
+        scenario, version = store.load(scenario_id)
+        assert (scenario.name, version, [t.title_id for t in scenario.titles]) == (
+            "旧场景",
+            1,
+            ["T1"],
+        )
+        plan, _kpis, meta = store.load_plan(plan_id)
+        assert meta.label == "旧方案" and [s.title_id for s in plan.shoots] == ["T1"]
+        with reopened.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        reopened.dispose()
 
 
 def test_a_database_at_0002_with_plans_opens_with_publications_and_change_lists(
@@ -456,25 +470,8 @@ def test_a_database_at_0002_with_plans_opens_with_publications_and_change_lists(
     engine = create_database_engine(empty_db_url)
     try:
         upgrade(engine, "0002")
-        old = ScenarioStore(engine)
-        info = old.create(storage_scenario())
         with engine.begin() as connection:  # the 0002 plan table, without `changes`
-            connection.execute(
-                text(
-                    "INSERT INTO plan (scenario_id, scenario_version, created_at, label, "
-                    "status, kpis) VALUES (:s, 1, '2026-12-01 08:00:00+00:00', '旧方案', "
-                    "'optimal', '{}')"
-                ),
-                {"s": info.scenario_id},
-            )
-            plan_id = connection.execute(text("SELECT max(id) FROM plan")).scalar_one()
-            connection.execute(
-                text(
-                    "INSERT INTO plan_shoot (plan_id, title_id, date, position, base_id, "
-                    "set_id, crew_id) VALUES (:p, 'T1', '2026-12-05', 0, 'B2', 'S2', 'C2')"
-                ),
-                {"p": plan_id},
-            )
+            scenario_id, plan_id = insert_old_scenario_and_plan(connection)
     finally:
         engine.dispose()
 
@@ -484,8 +481,8 @@ def test_a_database_at_0002_with_plans_opens_with_publications_and_change_lists(
         plan, _kpis, meta = store.load_plan(plan_id)
         assert meta.label == "旧方案" and [s.title_id for s in plan.shoots] == ["T1"]
         assert store.load_changes(plan_id) is None  # stored before change lists were
-        assert store.list_publications(info.scenario_id) == []
-        published = store.create_publication(info.scenario_id, plan_id, date(2026, 12, 7), "张三")
+        assert store.list_publications(scenario_id) == []
+        published = store.create_publication(scenario_id, plan_id, date(2026, 12, 7), "张三")
         assert (published.title_count, published.shoot_count) == (1, 1)
         with reopened.connect() as connection:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
