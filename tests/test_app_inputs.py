@@ -26,6 +26,9 @@ from ui.current import SCENARIO_KEY
 
 APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
 TUTORIAL_NAME = "教程：两个基地一周"
+MONTH_NAME = "郑州基地群 2026年12月"
+SCENES_TAB = 9
+TITLE_NEEDS_TAB = 5
 
 
 @pytest.fixture
@@ -76,10 +79,17 @@ def edit(
     }
 
 
+def columns(at: AppTest, sheet: str) -> dict[str, dict[str, object]]:
+    """The column configuration a sheet's editor was drawn with, by column name."""
+    drawn = next(e for e in at.data_editor if e.key == editor(at, sheet))
+    found: dict[str, dict[str, object]] = json.loads(drawn.proto.columns)
+    return found
+
+
 def picker(at: AppTest, sheet: str, column: str) -> dict[str, str]:
     """What a choice column of a sheet's editor offers: stored value → label shown."""
-    drawn = next(e for e in at.data_editor if e.key == editor(at, sheet))
-    config = json.loads(drawn.proto.columns)[column]["type_config"]
+    config = columns(at, sheet)[column]["type_config"]
+    assert isinstance(config, dict)
     assert config["type"] == "selectbox"
     return {option["value"]: option["label"] for option in config["options"]}
 
@@ -110,8 +120,9 @@ def test_the_page_shows_every_table_in_a_tab(page: AppTest) -> None:
         "不可用 Outages",
         "转场 Travel",
         "锁定 Pins",
+        "场次表 Scenes",
     ]
-    assert [e.editing_mode for e in page.data_editor] == ["dynamic"] * 9
+    assert [e.editing_mode for e in page.data_editor] == ["dynamic"] * 10
     crews = page.data_editor[2].value
     assert list(crews.index) == [1, 2] and crews.loc[1, "day_rate"] == 20000
     assert page.text_input[0].value == TUTORIAL_NAME
@@ -302,3 +313,79 @@ def test_a_date_the_browser_misread_is_not_stored(page: AppTest, store: Scenario
     problems = problem_table(page.tabs[6])
     assert list(problems["列 column"]) == ["开始日期 from_date"]
     assert store.load(tutorial_id(store))[1] == 1
+
+
+# -- the scene breakdown (场次表) -----------------------------------------------------------
+
+
+def test_the_scenes_tab_shows_the_months_scenes_with_chinese_headers(
+    store: ScenarioStore,
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()  # loads the samples
+    month = store.find(MONTH_NAME)
+    assert month is not None
+    at.session_state[SCENARIO_KEY] = month.scenario_id
+    at.switch_page("views/inputs.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    scenario, _version = store.load(month.scenario_id)
+    assert at.tabs[SCENES_TAB].label == "场次表 Scenes"
+    scenes = next(e for e in at.data_editor if e.key == editor(at, "scenes")).value
+    assert len(scenes) == sum(len(title.scenes) for title in scenario.titles) == 3687
+    first = scenario.titles[0].scenes[0]
+    assert (scenes.loc[1, "scene_id"], scenes.loc[1, "minutes"]) == (
+        first.scene_id,
+        first.minutes,
+    )
+    headers = {column: config["label"] for column, config in columns(at, "scenes").items()}
+    assert [headers[column] for column in scenes.columns] == [
+        "剧目编号 title_id",
+        "场次 scene_id",
+        "场景类型 set_type",
+        "时长（分钟） minutes",
+        "演员 cast",
+        "日/夜 day_night",
+        "内/外 int_ext",
+        "内容 description",
+    ]
+    assert picker(at, "scenes", "day_night") == {"日": "日 day", "夜": "夜 night"}
+    day_minutes = f"inputs_{month.scenario_id}_v1_g0_setting_day_minutes"
+    assert at.number_input(key=day_minutes).value == 720
+    assert status(at).startswith(":material/check_circle: 版本 v1")  # unedited: unchanged
+    # a save of another sheet keeps every scene
+    edit(at, "crews", {0: {"day_rate": 1}})
+    save(at)
+    crews = (replace(scenario.crews[0], day_rate=1), *scenario.crews[1:])
+    assert store.load(month.scenario_id) == (replace(scenario, crews=crews), 2)
+
+
+def test_a_scene_edit_that_breaks_its_titles_needs_is_named_and_nothing_is_saved(
+    page: AppTest, store: ScenarioStore
+) -> None:
+    # T1's 办公室 scenes (rows 1, 6–9) take 710 of a day's 720 minutes: 4-2 at 100 makes two days
+    edit(page, "scenes", {8: {"minutes": 100}})
+    save(page)
+    assert "有 1 个问题，未保存任何内容" in page.error[0].value
+    problems = problem_table(page.tabs[TITLE_NEEDS_TAB])
+    assert (problems["行 row"][0], problems["列 column"][0]) == ("1", "天数 days")
+    assert "scenes.csv 第 1, 6–9 行" in problems["问题 problem"][0]
+    assert "pack into 2 days of 办公室" in problems["问题 problem"][0]
+    assert store.load(tutorial_id(store))[1] == 1
+    assert status(page).startswith(":material/warning: 版本 v1")
+
+
+def test_a_scene_edit_within_its_day_is_saved_and_reloads_equal(
+    page: AppTest, store: ScenarioStore
+) -> None:
+    scenario_id = tutorial_id(store)
+    stored, _version = store.load(scenario_id)
+    edit(page, "scenes", {8: {"minutes": 65, "day_night": "日"}})  # 715 of 720 minutes
+    save(page)
+    scenario, version = store.load(scenario_id)
+    t1 = stored.title_by_id["T1"]
+    scenes = (*t1.scenes[:8], replace(t1.scenes[8], minutes=65, day_night="日"), *t1.scenes[9:])
+    titles = tuple(replace(t, scenes=scenes) if t is t1 else t for t in stored.titles)
+    assert (scenario, version) == (replace(stored, titles=titles), 2)
+    assert status(page).startswith(":material/check_circle: 版本 v2")
+    shown = next(e for e in page.data_editor if e.key == editor(page, "scenes")).value
+    assert (shown.loc[9, "scene_id"], shown.loc[9, "minutes"]) == ("4-2", 65)

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from scheduler.app.editing import (
+    CHOICE_LABELS,
     DATE_DTYPE,
     KIND_LABELS,
     SHEET_TITLES,
@@ -30,7 +31,7 @@ from scheduler.app.editing import (
 from scheduler.domain.model import UNAVAILABLE_KINDS, Pin, Scenario, Unavailability
 from scheduler.io.tables import SHEETS, scenario_settings
 from scheduler.io.validation import load_scenario
-from tests.factories import SAMPLES, tiny_scenario
+from tests.factories import SAMPLES, scene_scenario, tiny_scenario
 
 MONTH = SAMPLES / "zhengzhou-month"
 
@@ -59,6 +60,7 @@ def test_unedited_month_sample_gives_back_the_same_scenario() -> None:
     scenario = load_scenario(MONTH)
     frames = editor_frames(scenario)
     assert len(frames["titles"]) == 460
+    assert len(frames["scenes"]) == sum(len(title.scenes) for title in scenario.titles) == 3687
     assert check(scenario, frames).scenario == scenario
 
 
@@ -381,3 +383,106 @@ def test_problems_in_several_sheets_are_all_reported_at_once() -> None:
         "travel": [(1, "days")],
     }
     assert result.problem_count == 4
+
+
+def test_a_duplicate_names_its_first_row_as_the_editor_numbers_it() -> None:
+    scenario = tiny_scenario()
+    frames = editor_frames(scenario)
+    frames["crews"].loc[2, "crew_id"] = "C01"
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("crews", 2, "crew_id")
+    assert "首次出现在第 1 行" in problem.message_zh  # the editor's row 1, the file's line 2
+
+
+def test_day_minutes_are_taken_and_bad_ones_named_under_the_settings() -> None:
+    scenario = tiny_scenario()  # no scenes: the working minutes change no needs
+    result = check_edits(editor_frames(scenario), settings_of(scenario, day_minutes=600))
+    assert result.scenario == replace(scenario, day_minutes=600)
+    problem = only_problem(
+        check_edits(editor_frames(scenario), settings_of(scenario, day_minutes=30))
+    )
+    assert (problem.sheet, problem.row, problem.column) == ("scenario", 0, "day_minutes")
+    assert problem.format().startswith("每天工作分钟数 day minutes: ")
+
+
+# -- pairs: scenes ----------------------------------------------------------------------------
+
+
+def test_the_scene_sheet_is_typed_and_headed_in_chinese() -> None:
+    frames = editor_frames(scene_scenario())
+    scenes = frames["scenes"]
+    assert list(scenes.index) == [1, 2, 3, 4, 5]
+    assert str(scenes["minutes"].dtype) == "Int64" and scenes.loc[1, "minutes"] == 600
+    assert scenes.loc[2, "cast"] == "A01;A09" and scenes.loc[5, "day_night"] == "夜"
+    assert [column_label(str(column), "scenes") for column in scenes.columns] == [
+        "剧目编号 title_id",
+        "场次 scene_id",
+        "场景类型 set_type",
+        "时长（分钟） minutes",
+        "演员 cast",
+        "日/夜 day_night",
+        "内/外 int_ext",
+        "内容 description",
+    ]
+    assert column_label("cast", "titles") == "主演 cast"  # a title's cast is its leads
+    assert SHEET_TITLES["scenes"] == "场次表 Scenes"
+
+
+def test_unedited_scenes_give_back_the_same_scenario() -> None:
+    scenario = scene_scenario()
+    assert check(scenario, editor_frames(scenario)).scenario == scenario
+
+
+def test_a_scene_longer_within_its_day_is_taken() -> None:
+    scenario = scene_scenario()
+    frames = editor_frames(scenario)
+    frames["scenes"].loc[3, "minutes"] = 400  # T01's only 医院 scene: still one day
+    frames["scenes"].loc[3, "description"] = "病房里两人和解，窗外下雪"
+    result = check(scenario, frames)
+    assert result.scenario is not None
+    scene = result.scenario.title_by_id["T01"].scenes[2]
+    assert (scene.minutes, scene.description) == (400, "病房里两人和解，窗外下雪")
+    assert result.scenario.title_by_id["T01"].needs == scenario.title_by_id["T01"].needs
+
+
+def test_a_scene_shorter_so_its_title_needs_a_day_less_names_the_needs_row() -> None:
+    scenario = scene_scenario()
+    frames = editor_frames(scenario)
+    # T01's 办公室 scenes 600 + 500 minutes take two days; 600 + 100 fit in one
+    frames["scenes"].loc[2, "minutes"] = 100
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("title_needs", 1, "days")
+    assert "scenes.csv rows 1–2 pack into 1 day of 办公室" in problem.message
+    assert "title_needs.csv" in problem.message_zh
+
+
+def test_a_scene_with_the_title_needs_row_deleted_too_is_taken() -> None:
+    scenario = scene_scenario()
+    frames = editor_frames(scenario)
+    frames["scenes"].loc[2, "minutes"] = 100
+    frames["title_needs"] = frames["title_needs"].drop(index=[1, 2])  # T01: from its scenes
+    result = check(scenario, frames)
+    assert result.scenario is not None
+    assert [(n.set_type, n.days) for n in result.scenario.title_by_id["T01"].needs] == [
+        ("办公室", 1),
+        ("医院", 1),
+    ]
+
+
+def test_scenes_pick_titles_by_name_and_words_from_a_list() -> None:
+    scenario = scene_scenario()
+    frames = editor_frames(scenario)
+    assert id_choices("scenes", frames)["title_id"]["T03"] == "T03 闪婚后大佬宠我上天"
+    assert CHOICE_LABELS["day_night"] == {"日": "日 day", "夜": "夜 night"}
+    assert CHOICE_LABELS["int_ext"] == {"内": "内 interior", "外": "外 exterior"}
+    frames["scenes"].loc[5, "title_id"] = "闪婚后大佬宠我上天"  # typed by name: still T03
+    assert check(scenario, frames).scenario == scenario
+
+
+def test_a_scene_word_not_in_the_list_names_scenes_day_night() -> None:
+    scenario = scene_scenario()
+    frames = editor_frames(scenario)
+    frames["scenes"].loc[4, "day_night"] = "黄昏"
+    problem = only_problem(check(scenario, frames))
+    assert (problem.sheet, problem.row, problem.column) == ("scenes", 4, "day_night")
+    assert problem.format().startswith("第 4 行 row 4 · 日/夜 day_night: ")

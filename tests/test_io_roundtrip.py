@@ -11,9 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from scheduler.domain.model import Scenario
 from scheduler.io.tables import SHEETS, read_tables, write_scenario, write_tables
 from scheduler.io.validation import load_scenario
-from tests.factories import file_scenarios, tiny_scenario
+from tests.factories import file_scenarios, scene_scenario, tiny_scenario
 
 SHEET_FILES = ["scenario.toml", *(f"{spec.name}.csv" for spec in SHEETS)]
+TINY_FILES = [name for name in SHEET_FILES if name != "scenes.csv"]
+"""The tiny scenario has rows in every sheet but scenes (it has no scene breakdown)."""
 
 
 def folder_bytes(folder: Path) -> dict[str, bytes]:
@@ -38,8 +40,21 @@ def test_csv_to_workbook_to_csv_keeps_every_byte(tmp_path: Path) -> None:
     write_tables(read_tables(tmp_path / "first"), tmp_path / "tiny.xlsx")
     write_tables(read_tables(tmp_path / "tiny.xlsx"), tmp_path / "second")
     first = folder_bytes(tmp_path / "first")
-    assert sorted(first) == sorted(SHEET_FILES)
+    # an optional file without rows is not written; the workbook holds its sheet, header
+    # only, and writing that back leaves the file absent again
+    assert sorted(first) == sorted(TINY_FILES)
+    assert read_tables(tmp_path / "tiny.xlsx").tables["scenes"].rows == []
     assert folder_bytes(tmp_path / "second") == first
+
+
+def test_a_scene_breakdown_keeps_every_byte_through_a_workbook(tmp_path: Path) -> None:
+    write_scenario(scene_scenario(), tmp_path / "first")
+    write_tables(read_tables(tmp_path / "first"), tmp_path / "scenes.xlsx")
+    write_tables(read_tables(tmp_path / "scenes.xlsx"), tmp_path / "second")
+    first = folder_bytes(tmp_path / "first")
+    assert "scenes.csv" in first
+    assert folder_bytes(tmp_path / "second") == first
+    assert load_scenario(tmp_path / "second") == scene_scenario()
 
 
 def test_unknown_columns_survive_both_formats(tmp_path: Path) -> None:

@@ -4,13 +4,14 @@ The Inputs page shows each sheet of :data:`scheduler.io.tables.SHEETS` in a tabl
 editor. :func:`editor_frames` gives one DataFrame per sheet with typed cells
 (whole numbers as nullable integers, dates as ``datetime.date`` in a typed date
 column, the rest as text, extra columns kept) and rows numbered from 1, as the
-editor shows them. The outage and pin sheets pick kinds and ids by name
-(:data:`KIND_LABELS`, :func:`id_choices`); :func:`resolve_choices` maps what was
+editor shows them. The outage, pin and scene sheets pick kinds, words and ids by name
+(:data:`CHOICE_LABELS`, :func:`id_choices`); :func:`resolve_choices` maps what was
 picked or typed back to the stored codes.
 :func:`check_edits` runs the edited frames and settings through the same
 validation as files (:mod:`scheduler.io.validation`) and returns either the new
 :class:`~scheduler.domain.model.Scenario` or every problem, grouped by sheet and
-naming the editor's row and column.
+naming the editor's row and column; a message that names other rows (a duplicate's
+first row, the scenes a title's needs disagree with) numbers them as the editor does.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from typing import Literal
 import pandas as pd
 import pyarrow as pa
 
-from scheduler.domain.columns import COLUMN_ZH
+from scheduler.domain.columns import column_zh
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import UNAVAILABLE_KINDS, Scenario
+from scheduler.domain.scenes import DAY_NIGHT, INT_EXT
 from scheduler.io.tables import (
     SETTINGS_SHEET,
     SHEETS,
@@ -51,6 +53,7 @@ SHEET_TITLES: dict[str, str] = {
     "unavailable": "不可用 Outages",
     "travel": "转场 Travel",
     "pins": "锁定 Pins",
+    "scenes": "场次表 Scenes",
 }
 """Tab title of each sheet, Chinese first, in the order of SHEETS."""
 
@@ -60,13 +63,16 @@ SETTING_LABELS: dict[str, str] = {
     "name": "场景名称 name",
     "start_date": "开始日期 start date",
     "days": "天数 days",
+    "day_minutes": "每天工作分钟数 day minutes",
     "targets": "目标 targets",
     "targets.parallel_shoots_per_day": "每日并行拍摄目标 parallel shoots per day",
     "targets.titles_per_month": "每月剧目目标 titles per month",
 }
 """Label of each scenario setting, as the Inputs page shows it."""
 
-WHOLE_COLUMNS = frozenset({"day_rate", "priority", "days", "max_crews", "max_days_in_row"})
+WHOLE_COLUMNS = frozenset(
+    {"day_rate", "priority", "days", "max_crews", "max_days_in_row", "minutes"}
+)
 """Columns of whole numbers (blank allowed where the SPEC makes them optional)."""
 
 DATE_COLUMNS = frozenset({"earliest_start", "due_date", "from_date", "to_date", "start_date"})
@@ -91,6 +97,17 @@ KIND_LABELS: dict[str, str] = {
 """The choices of the outage sheet's ``kind`` column, Chinese first; stored as the code."""
 assert set(KIND_LABELS) == set(UNAVAILABLE_KINDS)
 
+SCENE_WORD_LABELS: dict[str, dict[str, str]] = {
+    "day_night": {"日": "日 day", "夜": "夜 night"},
+    "int_ext": {"内": "内 interior", "外": "外 exterior"},
+}
+"""The choices of the scene sheet's ``day_night`` and ``int_ext`` columns; stored as the word."""
+assert tuple(SCENE_WORD_LABELS["day_night"]) == DAY_NIGHT
+assert tuple(SCENE_WORD_LABELS["int_ext"]) == INT_EXT
+
+CHOICE_LABELS: dict[str, dict[str, str]] = {"kind": KIND_LABELS, **SCENE_WORD_LABELS}
+"""Columns whose cells are picked from a fixed list: stored value → label shown."""
+
 _KIND_WORDS: dict[str, str] = {
     **{label: code for code, label in KIND_LABELS.items()},
     **{label.split()[0]: code for code, label in KIND_LABELS.items()},
@@ -111,10 +128,14 @@ def column_kind(column: str) -> ColumnKind:
     return "text"
 
 
-def column_label(column: str) -> str:
-    """An editor header: the Chinese name and the file's column name (``日价 day_rate``)."""
-    zh = COLUMN_ZH.get(column)
-    return f"{zh} {column}" if zh else column
+def column_label(column: str, sheet: str = "") -> str:
+    """An editor header: the Chinese name and the file's column name (``日价 day_rate``).
+
+    ``sheet`` tells a column that means something else in one sheet (a scene's ``cast``
+    is 演员, a title's 主演).
+    """
+    zh = column_zh(column, sheet)
+    return column if zh == column else f"{zh} {column}"
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -220,7 +241,8 @@ def id_choices(sheet: str, frames: Mapping[str, pd.DataFrame]) -> dict[str, dict
     """The id columns of ``sheet`` picked by name: column → ``{id: "A004 邵强宇"}``.
 
     The outage sheet's ``id`` column holds ids of every kind, so it offers every actor,
-    crew, set and base; the pins sheet offers titles, bases and crews. Other sheets: none.
+    crew, set and base; the pins sheet offers titles, bases and crews; the scene sheet
+    offers titles. Other sheets: none.
     """
     if sheet == "unavailable":
         every: dict[str, str] = {}
@@ -234,6 +256,8 @@ def id_choices(sheet: str, frames: Mapping[str, pd.DataFrame]) -> dict[str, dict
             "base_id": resource_labels(frames, "base"),
             "crew_id": resource_labels(frames, "crew"),
         }
+    if sheet == "scenes":
+        return {"title_id": _labels(frames.get("titles"), "title_id")}
     return {}
 
 
@@ -255,7 +279,7 @@ def _column(frame: pd.DataFrame, values: Iterable[object]) -> pd.Series:
 
 
 def resolve_choices(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """``frames`` with the outage and pin sheets' choices as the stored codes.
+    """``frames`` with the outage, pin and scene sheets' choices as the stored codes.
 
     A kind given in Chinese becomes its code; an id given by its label or by a name
     that only one resource (of the row's kind, if known) carries becomes the id.
@@ -276,13 +300,17 @@ def resolve_choices(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFram
             ),
         )
         resolved["unavailable"] = outages
-    pins = frames.get("pins")
-    if pins is not None:
-        pins = pins.copy()
-        for column, labels in id_choices("pins", frames).items():
-            if column in pins.columns:
-                pins[column] = _column(pins, (_picked_id(value, labels) for value in pins[column]))
-        resolved["pins"] = pins
+    for sheet in ("pins", "scenes"):
+        frame = frames.get(sheet)
+        if frame is None:
+            continue
+        frame = frame.copy()
+        for column, labels in id_choices(sheet, frames).items():
+            if column in frame.columns:
+                frame[column] = _column(
+                    frame, (_picked_id(value, labels) for value in frame[column])
+                )
+        resolved[sheet] = frame
     return resolved
 
 
@@ -294,16 +322,19 @@ def edited_settings(
     days: int | None,
     parallel_shoots_per_day: int | None,
     titles_per_month: int | None,
+    day_minutes: int | None = None,
 ) -> dict[str, object]:
     """The settings of ``scenario`` with the fields the Inputs page edits replaced.
 
     Unknown settings of the scenario are kept. ``None`` leaves a field out, so
-    that validation reports it as missing.
+    that validation reports it as missing (``day_minutes``: keeps the scenario's).
     """
     settings = scenario_settings(scenario)
     settings["name"] = name
     settings["start_date"] = start_date
     settings["days"] = days
+    if day_minutes is not None:
+        settings["day_minutes"] = day_minutes
     targets = settings["targets"]
     assert isinstance(targets, dict)
     targets = dict(targets)
@@ -328,7 +359,7 @@ class SheetProblem:
         """The column as the editor's header names it (``*``: the whole row or sheet)."""
         if self.sheet == SETTINGS_SHEET:
             return SETTING_LABELS.get(self.column, self.column)
-        return column_label(self.column)
+        return column_label(self.column, self.sheet)
 
     def format(self) -> str:
         """``第 3 行 row 3 · 优先级 priority: 中文（English）``."""
@@ -356,29 +387,30 @@ class EditCheck:
         return sum(len(found) for found in self.problems.values())
 
 
-def problems_by_sheet(
-    problems: list[Problem] | tuple[Problem, ...], frames: Mapping[str, pd.DataFrame]
-) -> dict[str, list[SheetProblem]]:
-    """Problems from validating ``frames`` (as :func:`check_edits` builds them), by sheet.
+def editor_rows(frame: pd.DataFrame) -> list[int]:
+    """The number the editor shows for each row of ``frame``: its index (a row the editor
+    could not number gets the number after the row before it)."""
+    rows: list[int] = []
+    for label in frame.index:
+        try:
+            rows.append(int(label))
+        except (TypeError, ValueError):
+            rows.append(rows[-1] + 1 if rows else 1)
+    return rows
 
-    A problem's file line becomes the row number the editor shows (the frame's
-    index at that position); settings problems go under ``"scenario"``.
-    """
+
+def problems_by_sheet(
+    problems: list[Problem] | tuple[Problem, ...],
+) -> dict[str, list[SheetProblem]]:
+    """Problems from validating edited frames (rows numbered as :func:`check_edits` numbers
+    them: as the editor shows them), by sheet; settings problems go under ``"scenario"``."""
     labels = ScenarioTables("editor", None, {})
     sheet_of = {labels.label(spec.name): spec.name for spec in SHEETS}
     sheet_of[labels.label(SETTINGS_SHEET)] = SETTINGS_SHEET
     grouped: dict[str, list[SheetProblem]] = {}
     for problem in problems:
         sheet = sheet_of.get(problem.file, problem.file)
-        row = problem.row
-        frame = frames.get(sheet)
-        if sheet != SETTINGS_SHEET and row >= 2 and frame is not None and row - 2 < len(frame):
-            try:
-                row = int(frame.index[row - 2])
-            except (TypeError, ValueError):  # an index the editor could not number
-                row -= 1
-        elif sheet == SETTINGS_SHEET:
-            row = 0
+        row = 0 if sheet == SETTINGS_SHEET else problem.row
         grouped.setdefault(sheet, []).append(
             SheetProblem(sheet, row, problem.column, problem.message_zh, problem.message)
         )
@@ -402,8 +434,14 @@ def check_edits(frames: Mapping[str, pd.DataFrame], settings: Mapping[str, objec
         The new scenario if every rule holds, otherwise every problem by sheet.
     """
     resolved = resolve_choices(frames)
+    tables = tables_from_frames(resolved, settings, source="editor")
+    for sheet, table in tables.tables.items():
+        # validation names a row by its line; an editor row's line is the number the editor
+        # shows, so a message citing other rows (a duplicate's first row, the scenes a
+        # title's needs disagree with) cites them as the user sees them
+        table.lines = editor_rows(resolved[sheet])
     try:
-        scenario = build_scenario(tables_from_frames(resolved, settings, source="editor"))
+        scenario = build_scenario(tables)
     except ScenarioError as error:
-        return EditCheck(None, problems_by_sheet(error.problems, resolved))
+        return EditCheck(None, problems_by_sheet(error.problems))
     return EditCheck(scenario)

@@ -34,7 +34,9 @@ as failures:
 - **wrongly accepted**: such a fault, and yet the case was accepted;
 - **silent loss**: accepted, yet the scenario does not hold every non-blank row
   of every file with its cells as written (compared with the files parsed
-  independently by the csv module or openpyxl);
+  independently by the csv module or openpyxl); a title with scenes and no
+  title_needs rows holds the needs its scenes pack into, and a blank day_night or
+  int_ext holds 日 or 内 (SPEC, scenes.csv);
 - **unstorable**: accepted, yet saving it to SQLite or PostgreSQL fails, or it
   loads back different;
 - **upload differs**: a folder and the zip of it are not judged alike.
@@ -67,6 +69,7 @@ from typing import Any
 
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import Scenario
+from scheduler.domain.scenes import DAY_NIGHT, INT_EXT
 from scheduler.io.scenario_files import scenario_from_upload, scenario_to_xlsx_bytes
 from scheduler.io.tables import SETTINGS_FILE, SHEET_BY_NAME, SHEETS, scenario_to_tables
 from scheduler.io.validation import load_scenario
@@ -177,7 +180,10 @@ ID_COLUMNS = {
     ("titles", "title_id"),
 }
 LIST_COLUMNS = {"genres", "cast"}
-NUMBER_COLUMNS = {column for _, column in NUMBER_MINIMUM}
+NUMBER_COLUMNS = {column for _, column in NUMBER_MINIMUM} | {"minutes"}
+"""Columns compared as whole numbers (a scene's minutes too, though no fault aims at them)."""
+BLANK_MEANS = {"day_night": DAY_NIGHT[0], "int_ext": INT_EXT[0]}
+"""Optional scenes.csv cells whose blank the scenario holds as a word."""
 DATE_NAMES = {column for _, column in DATE_COLUMNS}
 UNIQUE_ROWS = {"bases", "sets", "crews", "actors", "titles", "title_needs", "travel", "pins"}
 """Sheets where a repeated row is refused (same id, or same key)."""
@@ -1126,6 +1132,8 @@ def refusable(faults: Sequence[Fault]) -> list[str]:
 
 def _norm(column: str, text: str) -> str:
     text = text.strip()
+    if not text and column in BLANK_MEANS:
+        return BLANK_MEANS[column]
     if column in NUMBER_COLUMNS:
         number = _whole(text)
         return text if number is None else str(number)
@@ -1191,10 +1199,30 @@ def scenario_sheets(scenario: Scenario) -> dict[str, Counter[Any]]:
     }
 
 
+def _derived_needs(expected: dict[str, Counter[Any]], scenario: Scenario) -> set[str]:
+    """Titles whose needs the scenario derives from their scenes: titles with scenes and no
+    title_needs row in the files (their title_needs rows are held, not lost or made up)."""
+    listed = {dict(row)["title_id"] for row in expected.get("title_needs", Counter())}
+    return {title.title_id for title in scenario.titles if title.scenes} - listed
+
+
 def silent_losses(expected: dict[str, Counter[Any]], scenario: Scenario) -> list[str]:
-    """Rows of the files the scenario lacks or holds otherwise, sheet by sheet."""
+    """Rows of the files the scenario lacks or holds otherwise, sheet by sheet.
+
+    The title_needs rows a title with scenes gets from them, where the files give it none,
+    are not counted as rows held otherwise (see :func:`_derived_needs`).
+    """
     found = []
     held = scenario_sheets(scenario)
+    derived = _derived_needs(expected, scenario)
+    if derived and "title_needs" in held:
+        held["title_needs"] = Counter(
+            {
+                row: count
+                for row, count in held["title_needs"].items()
+                if dict(row)["title_id"] not in derived
+            }
+        )
     for sheet, rows in expected.items():
         have = held.get(sheet, Counter())
         if have == rows:
@@ -1237,6 +1265,8 @@ def settings_losses(data: bytes | None, scenario: Scenario) -> list[str]:
         "targets": {key: getattr(scenario.targets, key) for key in settings["targets"]},
         **scenario.settings_extra,
     }
+    if "day_minutes" in settings:
+        held["day_minutes"] = scenario.day_minutes
     if _same(settings, held):
         return []
     return [f"scenario.toml {settings!r:.200} held as {held!r:.200}"]

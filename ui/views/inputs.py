@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from scheduler.app.editing import (
-    KIND_LABELS,
+    CHOICE_LABELS,
     SETTING_LABELS,
     SETTINGS_TITLE,
     SHEET_TITLES,
@@ -33,11 +33,25 @@ from scheduler.app.rows import row_text
 from scheduler.app.text import markdown_text as md
 from scheduler.domain.model import Scenario
 from scheduler.io.tables import SETTINGS_SHEET
-from scheduler.io.validation import FIRST_DATE, LAST_DATE, MAX_HORIZON_DAYS, MAX_TARGET
+from scheduler.io.validation import (
+    FIRST_DATE,
+    LAST_DATE,
+    MAX_DAY_MINUTES,
+    MAX_HORIZON_DAYS,
+    MAX_TARGET,
+    MIN_DAY_MINUTES,
+)
 from scheduler.storage import StaleScenarioError, StorageError
 from ui.current import pick_scenario
 
 FLASH_KEY = "inputs_flash"
+
+CHOICE_HINTS = {
+    "kind": "演员、剧组、场景/棚或基地 / actor, crew, set or base",
+    "day_night": "日或夜，留空即为日 / day or night, blank for day",
+    "int_ext": "内景或外景，留空即为内 / interior or exterior, blank for interior",
+}
+"""The hint of each column picked from a fixed list (:data:`CHOICE_LABELS`)."""
 
 
 def editing_key(scenario_id: int) -> str:
@@ -84,19 +98,20 @@ def _picker(label: str, choices: dict[str, str], hint: str) -> Any:
     )
 
 
-def column_config(frame: pd.DataFrame, pickers: dict[str, dict[str, str]]) -> dict[str, Any]:
-    """Chinese headers, whole numbers as integers, ISO dates, kinds and ids as choices.
+def column_config(
+    frame: pd.DataFrame, pickers: dict[str, dict[str, str]], sheet: str = ""
+) -> dict[str, Any]:
+    """Chinese headers, whole numbers as integers, ISO dates, kinds, words and ids as choices.
 
-    ``pickers``: the id columns chosen by name (:func:`scheduler.app.editing.id_choices`).
+    ``pickers``: the id columns chosen by name (:func:`scheduler.app.editing.id_choices`);
+    ``sheet``: the sheet shown, for a column that means something else in it.
     """
     config: dict[str, Any] = {"_index": st.column_config.Column("行 row")}  # problems name it
     for column in frame.columns:
-        label = column_label(str(column))
+        label = column_label(str(column), sheet)
         kind = column_kind(str(column))
-        if column == "kind":
-            config[column] = _picker(
-                label, KIND_LABELS, "演员、剧组、场景/棚或基地 / actor, crew, set or base"
-            )
+        if column in CHOICE_LABELS:
+            config[column] = _picker(label, CHOICE_LABELS[column], CHOICE_HINTS[column])
         elif column in pickers:
             config[column] = _picker(
                 label, pickers[column], "按编号或名称选择 / pick by id or name"
@@ -137,7 +152,7 @@ def sheet_editor(
         given[sheet],
         key=key,
         num_rows="dynamic",
-        column_config=column_config(given[sheet], pickers or {}),
+        column_config=column_config(given[sheet], pickers or {}, sheet),
         width="stretch",
         hide_index=False,
         placeholder="",  # a blank cell: no limit, no pin, nothing listed
@@ -188,9 +203,9 @@ def setting_input(prefix: str, field: str, default: object, widget: Any, **optio
 
 
 def settings_editor(prefix: str, scenario: Scenario) -> dict[str, object]:
-    """The scenario's name, horizon and targets; the settings as edited."""
-    name_column, start_column, days_column, shoots_column, titles_column = st.columns(
-        [3, 2, 1, 2, 2]
+    """The scenario's name, horizon, working minutes a day and targets; the settings as edited."""
+    name_column, start_column, days_column, minutes_column, shoots_column, titles_column = (
+        st.columns([3, 2, 1, 2, 2, 2])
     )
     with name_column:
         name = setting_input(
@@ -217,6 +232,18 @@ def settings_editor(prefix: str, scenario: Scenario) -> dict[str, object]:
             min_value=1,
             max_value=MAX_HORIZON_DAYS,
             step=1,
+        )
+    with minutes_column:
+        day_minutes = setting_input(
+            prefix,
+            "day_minutes",
+            scenario.day_minutes,
+            st.number_input,
+            label=SETTING_LABELS["day_minutes"],
+            min_value=MIN_DAY_MINUTES,
+            max_value=MAX_DAY_MINUTES,
+            step=30,
+            help="场次按此分钟数排成拍摄日 / scenes are packed into days of this many minutes",
         )
     with shoots_column:
         shoots = setting_input(
@@ -247,6 +274,7 @@ def settings_editor(prefix: str, scenario: Scenario) -> dict[str, object]:
         days=None if days is None else int(days),
         parallel_shoots_per_day=None if shoots is None else int(shoots),
         titles_per_month=None if titles is None else int(titles),
+        day_minutes=None if day_minutes is None else int(day_minutes),
     )
 
 
