@@ -142,14 +142,6 @@ class Title:
             seen.update(dict.fromkeys(scene.cast))
         return tuple(seen)
 
-    @cached_property
-    def cast_every_day(self) -> tuple[str, ...]:
-        """Actors every plan books on every shoot day: the whole cast without scenes; with
-        scenes, those in every scene (a bound may count on no one else)."""
-        if not self.scenes:
-            return self.cast
-        return tuple(a for a in self.actors if all(a in scene.cast for scene in self.scenes))
-
     @property
     def shoot_days(self) -> int:
         """Length of the shoot: the sum of the needed set-days."""
@@ -187,18 +179,24 @@ class Travel:
 
 @dataclass(frozen=True)
 class Pin:
-    """Decisions fixed for a title (a published week, a re-plan); ``None`` is free."""
+    """Decisions fixed for a title (a published week, a re-plan); ``None`` is free.
+
+    ``scene_order`` (empty: free) is a title's scene ids in shooting order: it fixes the order
+    of its packed scene days and of the scenes inside each day (each day's scenes together).
+    """
 
     title_id: str
     start_date: date | None = None
     base_id: str | None = None
     crew_id: str | None = None
+    scene_order: tuple[str, ...] = ()
     extra: Extra = field(default_factory=dict)
 
     @property
     def fixes_anything(self) -> bool:
         """Whether a field is filled: a row with only the title id fixes nothing (rule 8)."""
-        return any(v is not None for v in (self.start_date, self.base_id, self.crew_id))
+        fields = (self.start_date, self.base_id, self.crew_id)
+        return any(v is not None for v in fields) or bool(self.scene_order)
 
 
 @dataclass(frozen=True)
@@ -312,6 +310,25 @@ class Scenario:
     def scene_days(self, title_id: str) -> tuple[SceneDay, ...]:
         """The title's scenes packed into shoot days (empty for a title without scenes)."""
         return self.scene_days_by_title.get(title_id, ())
+
+    @cached_property
+    def _cast_every_day(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, tuple[str, ...]] = {}
+        for title in self.titles:
+            days = self.scene_days(title.title_id)
+            if days:
+                found[title.title_id] = tuple(
+                    a for a in title.actors if all(a in day.cast for day in days)
+                )
+        return found
+
+    def cast_every_day(self, title: Title) -> tuple[str, ...]:
+        """Actors every plan books on every shoot day of ``title``: its whole cast without
+        scenes; with scenes, those in a scene of every packed day (rule 10: a day shoots one
+        packed day, so they are booked on all of them whatever the order)."""
+        if not title.scenes:
+            return title.cast
+        return self._cast_every_day.get(title.title_id, ())
 
     def booked_by_day(self, title: Title, order: Sequence[int] = ()) -> tuple[frozenset[str], ...]:
         """Actors booked on each shoot day of ``title``.

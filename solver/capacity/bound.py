@@ -118,7 +118,7 @@ def shoot_options(scenario: Scenario, title: Title, calendar: Calendar) -> list[
     bases = calendar.bases_for(title)
     options: list[ShootOption] = []
     for start in starts:
-        if any(calendar.actor_run[a][start] < length for a in title.cast_every_day):
+        if any(calendar.actor_run[a][start] < length for a in scenario.cast_every_day(title)):
             continue
         if not any(calendar.crew_run[c.crew_id][start] >= length for c in crews):
             continue
@@ -325,7 +325,7 @@ class _Relaxation:
         titles_of: dict[str, list[Title]] = defaultdict(list)
         for title in scenario.titles:
             if self.options[title.title_id]:
-                for actor_id in title.cast_every_day:
+                for actor_id in self.scenario.cast_every_day(title):
                     titles_of[actor_id].append(title)
         for actor_id, titles in sorted(titles_of.items()):
             windows = {t.title_id: scenario.title_window(t) for t in titles}
@@ -376,7 +376,7 @@ class _Relaxation:
         """Rule 4: an actor appears in at most one title a day."""
         titles_of: dict[str, list[str]] = defaultdict(list)
         for title in self.scenario.titles:
-            for actor_id in title.cast_every_day:
+            for actor_id in self.scenario.cast_every_day(title):
                 titles_of[actor_id].append(title.title_id)
         for actor_id, title_ids in titles_of.items():
             for day in range(self.scenario.days):

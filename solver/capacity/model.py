@@ -197,7 +197,10 @@ def _free_days(
         crews_can_be_added = False
     free = []
     for day in range(first, last + 1):
-        if any(day in calendar.actor_closed.get(a, frozenset()) for a in title.cast_every_day):
+        if any(
+            day in calendar.actor_closed.get(a, frozenset())
+            for a in scenario.cast_every_day(title)
+        ):
             continue
         if not crews_can_be_added and all(day in calendar.crew_closed[c.crew_id] for c in crews):
             continue
@@ -636,7 +639,7 @@ class CapacityModel:
         titles_of: dict[str, list[_TitleColumns]] = defaultdict(list)
         for columns in self.titles.values():
             if columns.shoot_days:
-                for actor_id in columns.title.cast_every_day:
+                for actor_id in self.scenario.cast_every_day(columns.title):
                     titles_of[actor_id].append(columns)
         for actor_id, titles in sorted(titles_of.items()):
             for bucket in self.buckets:

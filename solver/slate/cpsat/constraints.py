@@ -169,7 +169,7 @@ def actor_in_one_title_a_day(
             model.add(span.chosen == cp_model.LinearExpr.sum(list(span.placements)))
             for day in range(span.first, span.last + 1):
                 covering[(span.actor_id, span.city, day)].append(span.chosen)
-        for actor_id in title_vars.title.cast_every_day:
+        for actor_id in scenario.cast_every_day(title_vars.title):
             for start in title_vars.starts:
                 for day in range(start.start, start.start + start.length):
                     covering[(actor_id, start.city, day)].append(start.chosen)

@@ -46,7 +46,7 @@ def cost(scenario: Scenario, variables: Variables) -> cp_model.LinearExpr:
             rates.append(
                 scenario.actor_by_id[span.actor_id].day_rate * (span.last - span.first + 1)
             )
-        every_day = title_vars.title.cast_every_day
+        every_day = scenario.cast_every_day(title_vars.title)
         cast_rate = sum(scenario.actor_by_id[a].day_rate for a in every_day)
         if cast_rate:
             terms.append(title_vars.scheduled)

@@ -202,7 +202,7 @@ def make_variables(
             placements=placements,
             crews=[CrewVar(o, new("")) for o in _pooled_options(found.crew_options, pools)],
             starts=list(starts.values()),
-            actor_spans=_actor_spans(model, found.title, placements),
+            actor_spans=_actor_spans(model, scenario, found.title, placements),
         )
 
     set_pools: dict[tuple[str, str, int], SetPoolDay] = {}
@@ -232,7 +232,7 @@ def make_variables(
         for span in title_vars.actor_spans:
             keys = actor_keys.setdefault(span.actor_id, set())
             keys.update((span.city, d) for d in range(span.first, span.last + 1))
-        for actor_id in title_vars.title.cast_every_day:
+        for actor_id in scenario.cast_every_day(title_vars.title):
             keys = actor_keys.setdefault(actor_id, set())
             for start in title_vars.starts:
                 keys.update((start.city, d) for d in range(start.start, start.start + length))
@@ -277,13 +277,13 @@ def make_variables(
 
 
 def _actor_spans(
-    model: cp_model.CpModel, title: Title, placements: list[PlacementVar]
+    model: cp_model.CpModel, scenario: Scenario, title: Title, placements: list[PlacementVar]
 ) -> list[ActorSpanVar]:
     """One variable per actor, city and booked days that some placement of a title with
     scenes books (actors in every scene left out: they are booked every day)."""
     if not title.scenes:
         return []
-    every_day = set(title.cast_every_day)
+    every_day = set(scenario.cast_every_day(title))
     groups: dict[tuple[str, str, int, int], list[BoolVar]] = {}
     for pv in placements:
         p = pv.placement
