@@ -48,6 +48,7 @@ PAGE_TITLES = (
     "场景 Scenarios",
     "输入 Inputs",
     "排期 Plan",
+    "顺场表 Stripboard",
     "产能 Utilisation",
     "基地视图 Base manager",
     "产能规划 Capacity planning",
@@ -236,6 +237,41 @@ def test_an_outage_picked_by_name_and_a_re_plan_show_the_change_list(
     assert page.get_by_role("button", name="下载变更单").count() == 1
     shot = tmp_path / "plan_change_list.png"
     page.set_viewport_size({"width": 1440, "height": 1500})  # the list and the publish control
+    wait_until_idle(page)
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000, "the screenshot is (nearly) blank"
+
+
+def test_the_stripboard_shows_a_titles_strips_in_chinese(
+    app: StreamlitApp, page: Any, tmp_path: Path
+) -> None:
+    """顺场表 on the month (the scenario the app opens on): pick a three-day title, see its
+    day breaks and strips, and 重新排序 shows the proven cheapest cost beside the current one."""
+    open_page(page, app, "stripboard")
+    assert MONTH_NAME in current_scenario(page)
+    assert page.locator("h1").first.inner_text().startswith("顺场表 Stripboard")
+    combo = page.get_by_role("combobox", name="剧目 Title")
+    combo.click()
+    combo.fill("T0332")
+    page.get_by_role("option").filter(has_text="T0332").first.click()
+    wait_until_idle(page)
+    page.get_by_role("button", name="重新排序 Re-sequence").click()
+    page.get_by_text("最省顺序 Cheapest（已证最省）").wait_for(timeout=30_000)
+    wait_until_idle(page)
+
+    assert not page.locator('[data-testid="stException"]').count(), app.log()
+    strips = page.locator('tr[data-kind="strip"]')
+    assert strips.count() == 14, "T0332 has 14 scenes"
+    assert strips.first.is_visible()
+    breaks = page.locator('tr[data-kind="day-break"]').all_inner_texts()
+    assert [text.split("·")[0].strip() for text in breaks] == [
+        "第 1 天 / 共 3 天",
+        "第 2 天 / 共 3 天",
+        "第 3 天 / 共 3 天",
+    ]
+    assert all("豪车内景" in text and "合计" in text and "分钟" in text for text in breaks)
+    shot = tmp_path / "stripboard.png"
+    page.set_viewport_size({"width": 1440, "height": 1700})  # the comparison and the board
     wait_until_idle(page)
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 20_000, "the screenshot is (nearly) blank"

@@ -24,6 +24,7 @@ SCREENS = (
     ("scenarios.py", "场景 Scenarios", ":material/folder_open:", "scenarios"),
     ("inputs.py", "输入 Inputs", ":material/edit_note:", "inputs"),
     ("plan.py", "排期 Plan", ":material/calendar_month:", "plan"),
+    ("stripboard.py", "顺场表 Stripboard", ":material/view_agenda:", "stripboard"),
     ("utilisation.py", "产能 Utilisation", ":material/monitoring:", "utilisation"),
     ("base.py", "基地视图 Base manager", ":material/warehouse:", "base"),
     ("capacity.py", "产能规划 Capacity planning", ":material/factory:", "capacity"),

@@ -388,9 +388,9 @@ def pins_table(scenario: Scenario) -> pd.DataFrame:
             "剧组 crew": crew_label(scenario, pin.crew_id) if pin.crew_id else "",
             "基地 base": base_label(scenario, pin.base_id) if pin.base_id else "",
             "开机日 start": pin.start_date.isoformat() if pin.start_date else "",
+            "场次顺序 scene order": ";".join(pin.scene_order),
         }
         for pin in scenario.pins
     ]
-    return pd.DataFrame.from_records(
-        records, columns=["剧目 title", "剧组 crew", "基地 base", "开机日 start"]
-    )
+    columns = ["剧目 title", "剧组 crew", "基地 base", "开机日 start", "场次顺序 scene order"]
+    return pd.DataFrame.from_records(records, columns=columns)

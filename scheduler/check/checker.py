@@ -18,7 +18,7 @@ plan of a few thousand titles checks in well under a second.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -507,9 +507,15 @@ def _rule_7_travel(index: _Index) -> list[Violation]:
 # -- rule 8 -----------------------------------------------------------------
 
 
+def _scene_list(scene_ids: Sequence[str], most: int = 12) -> str:
+    """Scene ids as a ``;`` list, cut after ``most`` with ``…``."""
+    return ";".join(scene_ids[:most]) + (";…" if len(scene_ids) > most else "")
+
+
 def _rule_8_pins(index: _Index) -> list[Violation]:
     """Rule 8: pins are kept: a pinned start date is the title's first shoot date,
-    a pinned base hosts all its shoots, a pinned crew shoots all of it; a title
+    a pinned base hosts all its shoots, a pinned crew shoots all of it, a pinned scene
+    order is the title's scenes as its shoot days list them, day by day; a title
     with any pinned field is scheduled.
     """
     scenario = index.scenario
@@ -520,6 +526,7 @@ def _rule_8_pins(index: _Index) -> list[Violation]:
             "start": _day(pin.start_date) if pin.start_date else None,
             "base": pin.base_id,
             "crew": pin.crew_id,
+            "scene order": _scene_list(pin.scene_order) if pin.scene_order else None,
         }
         what = ", ".join(f"{name} {value}" for name, value in pinned.items() if value)
         if t not in scenario.title_by_id or not what:
@@ -547,6 +554,20 @@ def _rule_8_pins(index: _Index) -> list[Violation]:
                     f"锁定{KIND_ZH[kind]}为 {pinned_id}"
                 )
                 found.add(t, f"{kind} {actual}", off[0].date, en, zh)
+        # the shoots are in date order: their scenes, day by day, are the order shot
+        dates = [shoot.date for shoot in shoots for _ in shoot.scenes]
+        shot = [scene_id for shoot in shoots for scene_id in shoot.scenes]
+        if pin.scene_order and shot != list(pin.scene_order):
+            pairs = zip(shot, pin.scene_order, strict=False)
+            differ = next((n for n, (a, b) in enumerate(pairs) if a != b), None)
+            place = min(len(shot), len(pin.scene_order)) if differ is None else differ
+            order, wanted = _scene_list(shot), _scene_list(pin.scene_order)
+            en = (
+                f"title {t} shoots its scenes in the order {order}; pinned to {wanted} "
+                f"(they differ from scene number {place + 1} on)"
+            )
+            zh = f"剧目 {t} 的拍摄顺序为 {order}；锁定顺序为 {wanted}（自第 {place + 1} 场起不同）"
+            found.add(t, "", dates[place] if place < len(dates) else None, en, zh)
     return found
 
 

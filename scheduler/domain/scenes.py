@@ -119,3 +119,33 @@ def hold_days(day_casts: Sequence[frozenset[str]]) -> dict[str, int]:
         for actor in cast - working:
             holds[actor] = holds.get(actor, 0) + 1
     return holds
+
+
+def days_in_order(
+    days: Sequence[SceneDay], scene_order: Sequence[str]
+) -> tuple[SceneDay, ...] | None:
+    """The packed ``days`` as ``scene_order`` shoots them: the days in the order their scenes
+    come, each day's scenes in that order. ``None`` when ``scene_order`` is not the days' scenes,
+    each once, with each day's scenes next to each other (a pinned scene order, rule 8)."""
+    day_of: dict[str, int] = {}
+    for index, day in enumerate(days):
+        for scene in day.scenes:
+            day_of[scene.scene_id] = index
+    if len(scene_order) != len(day_of) or set(scene_order) != set(day_of):
+        return None
+    ordered: list[SceneDay] = []
+    seen: set[int] = set()
+    for place, scene_id in enumerate(scene_order):
+        index = day_of[scene_id]
+        if place and day_of[scene_order[place - 1]] == index:
+            continue
+        if index in seen:  # the day came before and was left: its scenes are split
+            return None
+        seen.add(index)
+        size = len(days[index].scenes)
+        run = scene_order[place : place + size]
+        by_id = {scene.scene_id: scene for scene in days[index].scenes}
+        if set(run) != set(by_id):
+            return None
+        ordered.append(SceneDay(days[index].set_type, tuple(by_id[s] for s in run)))
+    return tuple(ordered)

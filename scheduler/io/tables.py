@@ -94,7 +94,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("title_needs", ("title_id", "set_type", "days")),
     SheetSpec("unavailable", ("kind", "id", "from_date", "to_date"), ("note",), False),
     SheetSpec("travel", ("from_city", "to_city", "days"), (), False),
-    SheetSpec("pins", ("title_id",), ("start_date", "base_id", "crew_id"), False),
+    SheetSpec("pins", ("title_id",), ("start_date", "base_id", "crew_id", "scene_order"), False),
     SheetSpec(
         "scenes",
         ("title_id", "scene_id", "set_type", "minutes"),
@@ -190,13 +190,24 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def _table(name: str, records: Iterable[tuple[dict[str, object], dict[str, str]]]) -> Table:
-    """Build a sheet from (known fields, extra columns) pairs, keeping extra columns last."""
+def _table(
+    name: str,
+    records: Iterable[tuple[dict[str, object], dict[str, str]]],
+    blank_dropped: Iterable[str] = (),
+) -> Table:
+    """Build a sheet from (known fields, extra columns) pairs, keeping extra columns last;
+    the optional columns ``blank_dropped`` are left out when no row fills them."""
     spec = SHEET_BY_NAME[name]
-    columns = list(spec.columns)
+    records = list(records)
+    columns = [
+        column
+        for column in spec.columns
+        if column not in blank_dropped or any(_text(known.get(column)) for known, _ in records)
+    ]
+    written = tuple(columns)
     rows: list[dict[str, str]] = []
     for known, extra in records:
-        row = {column: _text(known.get(column)) for column in spec.columns}
+        row = {column: _text(known.get(column)) for column in written}
         for column, value in extra.items():
             if column not in columns:
                 columns.append(column)
@@ -343,11 +354,14 @@ def scenario_to_tables(scenario: Scenario, source: Source = "folder") -> Scenari
                         "start_date": p.start_date,
                         "base_id": p.base_id,
                         "crew_id": p.crew_id,
+                        "scene_order": ";".join(p.scene_order),
                     },
                     dict(p.extra),
                 )
                 for p in s.pins
             ),
+            # a scenario without a pinned scene order writes pins.csv as it always did
+            blank_dropped=("scene_order",),
         ),
         _table(
             "scenes",

@@ -23,7 +23,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scheduler.domain.columns import COLUMN_ZH
+from scheduler.domain.columns import COLUMN_ZH, SHEET_COLUMN_ZH
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import (
     UNAVAILABLE_KINDS,
@@ -104,25 +104,16 @@ MIN_DAY_MINUTES = 60
 MAX_DAY_MINUTES = 1440
 """scenario.toml's ``day_minutes``: an hour at least, the whole day at most."""
 
-_SCENE_COLUMN_ZH = {
-    "scene_id": "场次编号",
-    "minutes": "时长（分钟）",
-    "day_night": "日/夜",
-    "int_ext": "内/外",
-    "description": "内容",
-}
-"""Chinese names of the scenes.csv columns that no other sheet has."""
-
-_SHEET_COLUMN_ZH = {("scenes", "cast"): "演员"}
-"""Where a column means something else in one sheet: a scene's cast is leads and supporting."""
+_PIN_COLUMN_ZH = {"scene_order": "锁定场次顺序"}
+"""Chinese names of the pins.csv columns that no other sheet has."""
 
 
 def _zh(column: str) -> str:
-    return COLUMN_ZH.get(column) or _SCENE_COLUMN_ZH.get(column, column)
+    return COLUMN_ZH.get(column) or _PIN_COLUMN_ZH.get(column, column)
 
 
 def _zh_in(sheet: str, column: str) -> str:
-    return _SHEET_COLUMN_ZH.get((sheet, column)) or _zh(column)
+    return SHEET_COLUMN_ZH.get((sheet, column)) or _zh(column)
 
 
 def _a(word: str) -> str:
@@ -1244,7 +1235,7 @@ def _check_pin_windows(report: _Report) -> None:
         report.add("pins", line, "start_date", en, zh)
 
 
-_LIST_COLUMNS = frozenset({"genres", "cast"})
+_LIST_COLUMNS = frozenset({"genres", "cast", "scene_order"})
 """Columns holding a ``;`` list of ids or words: each item is stored as an id."""
 
 
@@ -1532,6 +1523,99 @@ def _check_cast_in_scenes(report: _Report) -> None:
                 )
 
 
+def _ids_shown(ids: Sequence[str], most: int = 8) -> str:
+    """Scene ids as a ``;`` list, cut after ``most`` with ``…``."""
+    return ";".join(ids[:most]) + (";…" if len(ids) > most else "")
+
+
+def _check_pin_scene_orders(report: _Report) -> None:
+    """A pinned scene_order is given only for a title with scenes and lists each of its
+    scenes once, with the scenes of each packed day next to each other (it fixes the order
+    of the days and of the scenes inside each day)."""
+    if not report.has("pins", "title_id", "scene_order"):
+        return
+    titles = report.ids("titles", "title_id")
+    scenes_of = report.title_scenes()
+    where = report.label("scenes")
+    day_minutes = _day_minutes(report.tables.settings)
+    for line, row in report.rows("pins"):
+        title_id = row.get("title_id", "")
+        order = split_list(row.get("scene_order", ""))
+        if not order or title_id not in titles:
+            continue  # an unknown title is said by _check_references
+        found = scenes_of.get(title_id)
+        if found is None:
+            report.add(
+                "pins",
+                line,
+                "scene_order",
+                f"{title_id} has no scenes in {where}; a scene_order is only for a title with "
+                "scenes, expected it blank",
+                f"剧目 {title_id} 在 {where} 中没有场次；只有录入场次的剧目才能锁定场次顺序，"
+                "应留空",
+            )
+            continue
+        if not found.complete:
+            continue  # its rows' own problems are said; its days cannot be told
+        ids = [scene.scene_id for scene in found.scenes]
+        known = set(ids)
+        seen: set[str] = set()
+        wrong = False
+        for scene_id in order:
+            if scene_id in seen:
+                wrong = True
+                report.add(
+                    "pins",
+                    line,
+                    "scene_order",
+                    f"scene {scene_id} is listed twice; expected each scene of {title_id} once",
+                    f"场次 {scene_id} 重复出现；剧目 {title_id} 的每个场次只应列一次",
+                )
+            elif scene_id not in known:
+                wrong = True
+                report.add(
+                    "pins",
+                    line,
+                    "scene_order",
+                    f"{scene_id} is not a scene of {title_id} in {where}; expected its scene "
+                    f"ids: {_ids_shown(ids)}",
+                    f"{scene_id} 不是剧目 {title_id} 在 {where} 中的场次；应为其场次编号："
+                    f"{_ids_shown(ids)}",
+                )
+            seen.add(scene_id)
+        missing = [scene_id for scene_id in ids if scene_id not in seen]
+        if missing:
+            report.add(
+                "pins",
+                line,
+                "scene_order",
+                f"scene(s) {_ids_shown(missing)} of {title_id} are missing; expected every scene "
+                "of the title once, in shooting order",
+                f"缺少剧目 {title_id} 的场次 {_ids_shown(missing)}；"
+                "应按拍摄顺序列出该剧目的每个场次各一次",
+            )
+        if wrong or missing or day_minutes is None:
+            continue
+        place = {scene_id: index for index, scene_id in enumerate(order)}
+        for day in pack_scene_days(found.scenes, day_minutes):
+            spots = sorted(place[scene_id] for scene_id in day.scene_ids)
+            if spots[-1] - spots[0] + 1 == len(spots):
+                continue
+            together = [order[spot] for spot in spots]
+            inside = set(spots)
+            between = [order[i] for i in range(spots[0], spots[-1]) if i not in inside]
+            report.add(
+                "pins",
+                line,
+                "scene_order",
+                f"scenes {_ids_shown(together)} are shot on one day ({day.set_type}, "
+                f"{day.minutes} minutes packed) but the order puts {_ids_shown(between)} between "
+                "them; expected the scenes of each packed day next to each other",
+                f"场次 {_ids_shown(together)} 排在同一个拍摄日（{day.set_type}，共 {day.minutes} "
+                f"分钟），顺序中却被 {_ids_shown(between)} 隔开；同一天的场次须相邻",
+            )
+
+
 _CHECKS: tuple[Callable[[_Report], None], ...] = (
     _check_reading,
     _check_required_files,
@@ -1557,6 +1641,7 @@ _CHECKS: tuple[Callable[[_Report], None], ...] = (
     _check_needs_match_scenes,
     _check_cast_in_scenes,
     _check_pin_windows,
+    _check_pin_scene_orders,
     _check_storable,
     _check_control_characters,
     _check_storable_settings,
@@ -1745,6 +1830,7 @@ def _build(tables: ScenarioTables) -> Scenario:
                 start_date=parse_date(row.get("start_date", "")),
                 base_id=row.get("base_id") or None,
                 crew_id=row.get("crew_id") or None,
+                scene_order=split_list(row.get("scene_order", "")),
                 extra=_extra(table, row),
             )
             for table, row in _sheet(tables, "pins")

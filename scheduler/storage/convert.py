@@ -237,6 +237,7 @@ def content_records(scenario_id: int, scenario: Scenario) -> dict[type[SQLModel]
                 "start_date": p.start_date,
                 "base_id": p.base_id,
                 "crew_id": p.crew_id,
+                "scene_order": list(p.scene_order),
                 "extra": dict(p.extra),
             }
             for p in s.pins
@@ -366,6 +367,7 @@ def scenario_from_rows(
                 start_date=p.start_date,
                 base_id=p.base_id,
                 crew_id=p.crew_id,
+                scene_order=tuple(p.scene_order),
                 extra=dict(p.extra),
             )
             for p in rows_of(PinRow)

@@ -265,6 +265,8 @@ class PinRow(SQLModel, table=True):
     start_date: dt.date | None = None
     base_id: str | None = Field(default=None, sa_type=String)
     crew_id: str | None = Field(default=None, sa_type=String)
+    scene_order: list[str] = _id_list()
+    """The title's scene ids in pinned shooting order; empty: the order is free."""
     extra: dict[str, Any] = _extra()
 
 

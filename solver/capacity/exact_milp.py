@@ -253,7 +253,7 @@ class ExactModel:
     def pinned_titles_are_scheduled(self) -> None:
         """Rule 8: a title with a filled pin field is scheduled (the fields: by its starts)."""
         for pin in self.scenario.pins:
-            if (pin.start_date, pin.base_id, pin.crew_id) == (None, None, None):
+            if not pin.fixes_anything:
                 continue  # a pin row with no field filled fixes nothing
             self._add(self.scheduled[pin.title_id] == 1, "pinned", pin.title_id)
 

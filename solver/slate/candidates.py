@@ -8,8 +8,8 @@ own: the shoot lies inside the title's window and the horizon, the base has
 every needed set type, on every shoot day a set of that day's type is open
 (rule 5 for sets and bases), the base is not capped at zero crews, every cast
 member is free every day (rule 5 for actors), some crew with the genre is
-free every day (rules 3 and 5 for crews), and a pin's start, base and crew
-are respected.
+free every day (rules 3 and 5 for crews), and a pin's start, base, crew and
+scene order are respected (a pinned scene order is the title's one day order).
 
 When a title has no placement left, :func:`enumerate_candidates` says why in
 words a producer understands (in Chinese), from the first filter that left
@@ -33,7 +33,7 @@ from datetime import date
 from scheduler.domain.model import Scenario, Title
 from solver.calendar import Calendar
 from solver.slate.choices import CrewOption, Placement
-from solver.slate.day_orders import DayOrder, plain_order, scene_orders
+from solver.slate.day_orders import DayOrder, pinned_scene_order, plain_order, scene_orders
 from solver.slate.residual import Residual
 
 DEFAULT_MAX_ORDERS = 6
@@ -309,7 +309,12 @@ def _title_candidates(
 
     # the orders of the shoot days: set types by day and whom each day books
     orders: tuple[DayOrder, ...]
-    if title.scenes:
+    if title.scenes and pin is not None and pin.scene_order:
+        pinned_order = pinned_scene_order(scenario, title)
+        if pinned_order is None:
+            return none("钉住的场次顺序不是本剧目按场次表排出的拍摄日的顺序")
+        orders, capped = (pinned_order,), False
+    elif title.scenes:
         orders, capped = scene_orders(scenario, title, max_orders)
     else:
         orders = tuple(plain_order(title, o) for o in set_type_orders(days_by_type, max_orders))

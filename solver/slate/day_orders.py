@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from scheduler.domain.model import Scenario, Title
 from scheduler.domain.plan import Shoot
-from scheduler.domain.scenes import SceneDay, booked_cast
+from scheduler.domain.scenes import SceneDay, booked_cast, days_in_order
 from solver.sequence import TalentProblem, best_orders
 from solver.slate.choices import Placement
 
@@ -122,13 +122,27 @@ def _diverse(ranked: Iterable[DayOrder], most: int) -> list[DayOrder]:
     return picked
 
 
+def pinned_scene_order(scenario: Scenario, title: Title) -> DayOrder | None:
+    """The order of the title's scene days that its pin fixes (rule 8: the pin's
+    ``scene_order``, each day's scenes in that order); ``None`` when no pin fixes one, or
+    when the pinned order is no order of the title's packed days (validation refuses it)."""
+    pin = scenario.pin_by_title.get(title.title_id)
+    if pin is None or not pin.scene_order or not title.scenes:
+        return None
+    days = days_in_order(scenario.scene_days(title.title_id), pin.scene_order)
+    return None if days is None else scene_order(days)
+
+
 def order_for_set_types(scenario: Scenario, title: Title, set_types: Sequence[str]) -> DayOrder:
     """An order of the title's days that shoots ``set_types`` day by day (a multiset of its
-    needs): the cheapest ranked one that does, else its scene days of each type in packed
-    order."""
+    needs): the pinned order if it does, else the cheapest ranked one that does, else its
+    scene days of each type in packed order."""
     if not title.scenes:
         return plain_order(title, set_types)
     wanted = tuple(set_types)
+    pinned = pinned_scene_order(scenario, title)
+    if pinned is not None and pinned.set_types == wanted:
+        return pinned
     ranked, _capped = scene_orders(scenario, title, 1)
     if ranked and ranked[0].set_types == wanted:
         return ranked[0]

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations, permutations
+from itertools import combinations, groupby, permutations
 
 from scheduler.domain.model import Crew, FilmSet, Scenario, Title, UnavailableKind
 from scheduler.domain.plan import Plan, Shoot
-from solver.slate.day_orders import order_for_set_types
+from solver.slate.day_orders import order_for_set_types, pinned_scene_order
 
 ANY_GENRE_BREADTH = 10_000
 """Genre breadth of a crew that shoots any genre: such crews are used last."""
@@ -303,6 +303,7 @@ class _Greedy:
         }
         # crews of each genre, best first: narrow genres, then cheap (see best_at)
         self.crews_by_genre: dict[str, list[Crew]] = {}
+        self.pinned_orders: dict[str, tuple[str, ...]] = {}  # see pinned_types
 
     # -- order -----------------------------------------------------------------
 
@@ -457,7 +458,14 @@ class _Greedy:
                     if not _hall_ok(type_masks, window):
                         failures.add("sets")
                         continue
-                day_sets = self.choose_sets(base_id, needs, first)
+                pinned_types = self.pinned_types(title)
+                if pinned_types:  # a pinned scene order fixes the set type of each day
+                    day_sets = self.sets_in_order(base_id, pinned_types, first)
+                    if day_sets is None:
+                        failures.add("sets")
+                        continue
+                else:
+                    day_sets = self.choose_sets(base_id, needs, first)
                 if day_sets is None:  # pragma: no cover - Hall's condition guarantees a choice
                     continue
                 key = (
@@ -496,6 +504,29 @@ class _Greedy:
     def set_floor(self, base_id: str, needs: dict[str, int]) -> int:
         """The least the title's sets can cost at the base: its cheapest set of each type."""
         return sum(days * self.cheapest[(base_id, t)] for t, days in needs.items())
+
+    def pinned_types(self, title: Title) -> tuple[str, ...]:
+        """Rule 8: the set type of each day that the title's pinned scene order fixes, or ()."""
+        if title.title_id not in self.pinned_orders:
+            order = pinned_scene_order(self.scenario, title)
+            self.pinned_orders[title.title_id] = () if order is None else order.set_types
+        return self.pinned_orders[title.title_id]
+
+    def sets_in_order(
+        self, base_id: str, set_types: Sequence[str], first: int
+    ) -> list[FilmSet] | None:
+        """Sets for shoot days of the given set types, day by day: one set for each run of
+        days of one type where possible."""
+        day_sets: list[FilmSet] = []
+        day = first
+        for set_type, run in groupby(set_types):
+            days = len(list(run))
+            block = self.sets_for_block(base_id, set_type, day, days)
+            if block is None:
+                return None
+            day_sets.extend(block)
+            day += days
+        return day_sets
 
     def choose_sets(self, base_id: str, needs: dict[str, int], first: int) -> list[FilmSet] | None:
         """Sets for each shoot day: a set type order, then the cheapest free sets.
