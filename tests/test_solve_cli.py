@@ -71,21 +71,21 @@ def test_solve_writes_the_tutorial_plan_that_check_accepts(
     plan, kpis = read_plan(out)
     assert kpis is not None
     assert set(kpis) >= SPEC_KPI_KEYS | PLANNING_KPI_KEYS
-    # the README's hand-made optimum: all 6 titles, priority 17, 399,400 CNY
+    # the README's hand-made optimum: all 6 titles, priority 17, 414,400 CNY (tutorial README)
     assert kpis["status"] == "optimal"
     assert (kpis["scheduled_titles"], kpis["priority_scheduled"], kpis["priority_bound"]) == (
         6,
         17,
         17,
     )
-    assert kpis["cost"] == 414_400  # 399,400 before the supporting actors of its scenes
+    assert kpis["cost"] == 414_400  # 399,400 before its scenes brought supporting actors
     assert kpis["gap"] == 0.0
     assert kpis["greedy_priority_scheduled"] == 14  # the greedy misses T3 (README)
     assert (kpis["seed"], kpis["time_limit"]) == (0, 10.0)
     assert len(plan.shoots) == 12 and plan.unscheduled == {}
     assert "最优 optimal" in printed.out
     assert "优先级合计 Σ priority: 17 / 上界 bound 17，差距 gap 0.0%" in printed.out
-    assert "成本 cost: 399,400 元 CNY" in printed.out
+    assert "成本 cost: 414,400 元 CNY" in printed.out
     assert "上界 bound" in printed.err  # the progress lines
     # proven in phase 1, then the cost phase: the proof comes before the end
     proven = kpis["priority_proven_seconds"]
