@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 from openpyxl.styles import PatternFill
 
-from scheduler.app.exports import PageHeading, Sheet, _workbook, day_label
+from scheduler.app.exports import PageHeading, Sheet, day_label, sheets_workbook
 from scheduler.app.shoot_days import ShootDay, shoot_days_by_title
 from scheduler.domain.model import Scenario, Title
 from scheduler.domain.plan import Plan
@@ -314,4 +314,4 @@ def dood_workbook(scenario: Scenario, plan: Plan, plan_id: int | None = None) ->
         ),
         Sheet(LEGEND_SHEET, legend()),
     ]
-    return _workbook(sheets, PageHeading(scenario.name, "演员日程表 DOOD", plan_id))
+    return sheets_workbook(sheets, PageHeading(scenario.name, "演员日程表 DOOD", plan_id))

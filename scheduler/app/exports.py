@@ -904,7 +904,7 @@ def _write_sheet(sheet: Worksheet, table: Sheet, heading: PageHeading | None) ->
     _print_setup(sheet, header_rows, heading)
 
 
-def _workbook(sheets: Sequence[Sheet], heading: PageHeading | None = None) -> bytes:
+def sheets_workbook(sheets: Sequence[Sheet], heading: PageHeading | None = None) -> bytes:
     """An .xlsx of ``sheets`` in order, each written by :func:`_write_sheet`."""
     book = Workbook()
     for blank in book.worksheets:  # the one a new workbook starts with
@@ -963,7 +963,7 @@ def plan_workbook(
             frozen_columns=2,
         ),
     ]
-    return _workbook(sheets, PageHeading(scenario.name, "排期 plan", plan_id))
+    return sheets_workbook(sheets, PageHeading(scenario.name, "排期 plan", plan_id))
 
 
 CREW_FILLS = {UNAVAILABLE_DAY: CLOSED_FILL, DAY_OFF: DAY_OFF_FILL}
@@ -991,7 +991,7 @@ def crew_schedule_workbook(scenario: Scenario, plan: Plan, plan_id: int | None =
         name = _name(scenario.crew_by_id, str(crew_id))
         own = rows.reset_index(drop=True)
         sheets.append(Sheet(f"{crew_id} {name}", own, frozen_columns=2, fills=CREW_FILLS))
-    return _workbook(sheets, PageHeading(scenario.name, "剧组日程 crew schedules", plan_id))
+    return sheets_workbook(sheets, PageHeading(scenario.name, "剧组日程 crew schedules", plan_id))
 
 
 def booking_workbook(
@@ -1013,7 +1013,8 @@ def booking_workbook(
         )
         for base_id in chosen
     ]
-    return _workbook(sheets, PageHeading(scenario.name, "基地排期表 booking sheets", plan_id))
+    heading = PageHeading(scenario.name, "基地排期表 booking sheets", plan_id)
+    return sheets_workbook(sheets, heading)
 
 
 # -- file names ----------------------------------------------------------------------------
