@@ -111,16 +111,6 @@ def booked_cast(day_casts: Sequence[frozenset[str]]) -> tuple[frozenset[str], ..
     )
 
 
-def hold_days(day_casts: Sequence[frozenset[str]]) -> dict[str, int]:
-    """Days each actor is booked without a scene (held between their first and last day)."""
-    booked = booked_cast(day_casts)
-    holds: dict[str, int] = {}
-    for cast, working in zip(booked, day_casts, strict=True):
-        for actor in cast - working:
-            holds[actor] = holds.get(actor, 0) + 1
-    return holds
-
-
 def days_in_order(
     days: Sequence[SceneDay], scene_order: Sequence[str]
 ) -> tuple[SceneDay, ...] | None:
