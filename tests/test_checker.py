@@ -433,7 +433,7 @@ def test_cli_check_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     write_plan(tmp_path / "bad", BASELINE)
 
     assert main(["check", str(tmp_path / "scenario"), str(tmp_path / "good")]) == 0
-    assert "ok: the plan keeps rules 1-10" in capsys.readouterr().out
+    assert "ok: the plan keeps rules 1-11" in capsys.readouterr().out
 
     assert main(["check", str(tmp_path / "scenario"), str(tmp_path / "bad")]) == 1
     out = capsys.readouterr().out

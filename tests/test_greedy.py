@@ -43,7 +43,7 @@ scenario = partial(
 
 
 def plan_of(s: Scenario) -> Plan:
-    """The greedy plan, after the independent checker has confirmed rules 1–10."""
+    """The greedy plan, after the independent checker has confirmed rules 1–11."""
     plan = greedy_plan(s)
     assert [str(v) for v in check_plan(s, plan)] == []
     assert set(plan.scheduled_title_ids) | set(plan.unscheduled) == {t.title_id for t in s.titles}

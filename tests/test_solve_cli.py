@@ -100,7 +100,7 @@ def test_solve_writes_the_tutorial_plan_that_check_accepts(
         check=False,
     )
     assert checked.returncode == 0, checked.stdout
-    assert "ok: the plan keeps rules 1-10 (6 titles, 12 shoots)" in checked.stdout
+    assert "ok: the plan keeps rules 1-11 (6 titles, 12 shoots)" in checked.stdout
 
 
 def test_solve_save_stores_the_plan_with_the_scenario_version(

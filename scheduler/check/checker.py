@@ -1,4 +1,4 @@
-"""The independent plan checker: does a plan keep rules 1–10 of the SPEC?
+"""The independent plan checker: does a plan keep rules 1–11 of the SPEC?
 
 This module shares no code with any solver model (it never imports from
 ``solver``). It reads only the scenario's plain look-ups (ids, windows, day
@@ -41,6 +41,7 @@ RULE_NAMES: dict[int, tuple[str, str]] = {
     8: ("pins kept", "锁定项保持"),
     9: ("crew days in a row", "剧组连续拍摄天数"),
     10: ("scenes shot once, actors booked on their days", "场次各拍一次、演员按场次到组"),
+    11: ("crews and actors stay in their city group", "剧组和演员只在本城市组内拍摄"),
 }
 
 
@@ -95,7 +96,7 @@ class CheckReport:
         size_zh = f"{self.scheduled_titles} 部剧，{self.shoots} 个拍摄日"
         if self.ok:
             return (
-                f"通过：规则 1-10 全部满足（{size_zh}） / ok: the plan keeps rules 1-10 ({size})"
+                f"通过：规则 1-11 全部满足（{size_zh}） / ok: the plan keeps rules 1-11 ({size})"
             )
         counts = self.by_rule()
         zh = "，".join(f"规则{rule} ×{n}" for rule, n in counts.items())
@@ -683,6 +684,77 @@ def _rule_10_scenes(index: _Index) -> list[Violation]:
     return found
 
 
+# -- rule 11 ----------------------------------------------------------------
+
+
+def _rule_11_city_groups(index: _Index) -> list[Violation]:
+    """Rule 11: when the scenario has pooling groups, a crew shoots only at bases in its
+    home city's group, and an actor appears only in titles shot at bases in their home
+    city's group.
+
+    A crew's home city is its home base's city; an actor without a home city may
+    work anywhere; a city listed in no group is a group of its own. The groups are
+    read from ``Scenario.pooling`` as given.
+    """
+    scenario = index.scenario
+    found = _Found(11)
+    if not scenario.pooling:
+        return found
+    group_of: dict[str, frozenset[str]] = {}
+    for listed in scenario.pooling:
+        for city in listed:
+            group_of.setdefault(city, frozenset(listed))
+
+    def group(city: str) -> frozenset[str]:
+        return group_of.get(city, frozenset({city}))
+
+    def shown(city: str) -> str:
+        return "+".join(sorted(group(city)))
+
+    bases = scenario.base_by_id
+    for t, shoots in index.known_titles.items():
+        for crew_id, base_id in dict.fromkeys((s.crew_id, s.base_id) for s in shoots):
+            crew, base = scenario.crew_by_id.get(crew_id), bases.get(base_id)
+            home_base = bases.get(crew.home_base_id) if crew is not None else None
+            if base is None or home_base is None or base.city in group(home_base.city):
+                continue  # unknown ids are rule 1's
+            home = home_base.city
+            first = next(s.date for s in shoots if (s.crew_id, s.base_id) == (crew_id, base_id))
+            en = (
+                f"crew {crew_id} (home {home}, group {shown(home)}) shoots title {t} at base "
+                f"{base_id} in {base.city}; a crew shoots only in its home city's group"
+            )
+            zh = (
+                f"剧组 {crew_id}（常驻{home}，城市组 {shown(home)}）在{base.city}的基地 {base_id} "
+                f"拍剧目 {t}；剧组只能在本城市组内拍摄"
+            )
+            found.add(t, f"crew {crew_id}", first, en, zh)
+    base_on: dict[tuple[str, date], str] = {
+        (s.title_id, s.date): s.base_id for s in index.plan.shoots
+    }
+    for booking in index.actor_bookings:
+        actor = scenario.actor_by_id.get(booking.actor_id)
+        if actor is None or not actor.home_city:
+            continue
+        home, t = actor.home_city, booking.title_id
+        for base_id in dict.fromkeys(base_on[(t, when)] for when in booking.dates):
+            base = bases.get(base_id)
+            if base is None or base.city in group(home):
+                continue
+            first = next(d for d in booking.dates if base_on[(t, d)] == base_id)
+            en = (
+                f"actor {actor.actor_id} (home {home}, group {shown(home)}) appears in title "
+                f"{t} at base {base_id} in {base.city}; an actor works only in their home "
+                "city's group"
+            )
+            zh = (
+                f"演员 {actor.actor_id}（常驻{home}，城市组 {shown(home)}）出演在{base.city}"
+                f"的基地 {base_id} 拍摄的剧目 {t}；演员只能在本城市组内拍摄"
+            )
+            found.add(t, f"actor {actor.actor_id}", first, en, zh)
+    return found
+
+
 # -- entry points -------------------------------------------------------------
 
 RULES: tuple[Callable[[_Index], list[Violation]], ...] = (
@@ -696,11 +768,12 @@ RULES: tuple[Callable[[_Index], list[Violation]], ...] = (
     _rule_8_pins,
     _rule_9_days_in_row,
     _rule_10_scenes,
+    _rule_11_city_groups,
 )
 
 
 def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
-    """Every violation of rules 1–10 by ``plan``, in rule order (empty: the plan is valid)."""
+    """Every violation of rules 1–11 by ``plan``, in rule order (empty: the plan is valid)."""
     index = _Index(scenario, plan)
     violations: list[Violation] = []
     for rule in RULES:
@@ -709,7 +782,7 @@ def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
 
 
 def check(scenario: Scenario, plan: Plan) -> CheckReport:
-    """Check ``plan`` against rules 1–10 and wrap the verdict in a :class:`CheckReport`."""
+    """Check ``plan`` against rules 1–11 and wrap the verdict in a :class:`CheckReport`."""
     violations = check_plan(scenario, plan)
     scheduled = len({shoot.title_id for shoot in plan.shoots})
     return CheckReport(tuple(violations), scheduled, len(plan.shoots))

@@ -302,7 +302,7 @@ def _base_full(facts: _Facts, claim: BaseFull, title: Title) -> str | None:
 
 def _displace(facts: _Facts, claim: Displace, title: Title) -> str | None:
     """The removed titles are in the plan with less Σ priority than the title, and the
-    plan without them, with the title's claimed shoots, keeps rules 1–10."""
+    plan without them, with the title's claimed shoots, keeps rules 1–11."""
     if claim.title_id != title.title_id or claim.priority != title.priority:
         return "挪动说的不是这部剧"
     for holder in claim.removed:

@@ -23,6 +23,7 @@ COLUMN_ZH: dict[str, str] = {
     "genres": "可拍题材",
     "max_days_in_row": "最多连拍天数",
     "actor_id": "演员编号",
+    "home_city": "常驻城市",
     "title_id": "剧目编号",
     "genre": "题材",
     "priority": "优先级",

@@ -90,12 +90,17 @@ class Crew:
 
 @dataclass(frozen=True)
 class Actor:
-    """A lead actor (演员), shared between titles, in at most one shoot a day."""
+    """A lead actor (演员), shared between titles, in at most one shoot a day.
+
+    ``home_city`` is the city the actor works from when cities plan apart
+    (``Scenario.pooling``); blank means the actor may work in any city (a star flown in).
+    """
 
     actor_id: str
     name: str
     day_rate: int
     extra: Extra = field(default_factory=dict)
+    home_city: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,6 +227,11 @@ class Scenario:
     settings_extra: Mapping[str, object] = field(default_factory=dict)
     day_minutes: int = DEFAULT_DAY_MINUTES
     """Working minutes of a shoot day, into which a title's scenes are packed."""
+    pooling: tuple[tuple[str, ...], ...] = ()
+    """Groups of cities that share crews and actors (rule 11); ``()``: every city shares.
+
+    A city listed in no group is a group of its own.
+    """
 
     # -- calendar ---------------------------------------------------------
 
@@ -397,6 +407,41 @@ class Scenario:
     def cities(self) -> tuple[str, ...]:
         """Cities that have a base, sorted."""
         return tuple(sorted({base.city for base in self.bases}))
+
+    # -- pooling (rule 11) ------------------------------------------------
+
+    @cached_property
+    def city_groups(self) -> dict[str, int]:
+        """Number of the pooling group of each city, ``{}`` when every city shares.
+
+        Cities of one group share crews and actors; a city of a base listed in no
+        group of ``pooling`` is a group of its own.
+        """
+        if not self.pooling:
+            return {}
+        found: dict[str, int] = {}
+        for number, group in enumerate(self.pooling):
+            for city in group:
+                found.setdefault(city, number)
+        for city in self.cities:
+            found.setdefault(city, len(self.pooling) + len(found))
+        return found
+
+    def same_group(self, city: str, other: str) -> bool:
+        """Whether two cities share crews and actors (always, when every city shares)."""
+        if not self.pooling or city == other:
+            return True
+        groups = self.city_groups
+        return city in groups and groups.get(city) == groups.get(other)
+
+    @cached_property
+    def crew_home_city(self) -> dict[str, str]:
+        """City of each crew's home base (blank for a home base not in the scenario)."""
+        bases = self.base_by_id
+        return {
+            crew.crew_id: bases[crew.home_base_id].city if crew.home_base_id in bases else ""
+            for crew in self.crews
+        }
 
     def summary(self) -> str:
         """One line saying how big the scenario is."""

@@ -316,6 +316,8 @@ def storage_problems(scenario: Scenario, label: Label = file_label) -> list[Prob
             setting(key, *found, what_zh)
     for path, en, zh in json_problems(dict(scenario.settings_extra)):
         setting(path, en, zh, path)
+    for path, en, zh in json_problems([list(group) for group in scenario.pooling], "pooling"):
+        setting(path, en, zh, "协同城市组 ")
 
     for sheet, index, row_id, row in _rows(scenario):
         where = label(sheet)

@@ -85,7 +85,7 @@ SHEETS: tuple[SheetSpec, ...] = (
         ("crew_id", "name", "home_base_id", "day_rate"),
         ("genres", "max_days_in_row"),
     ),
-    SheetSpec("actors", ("actor_id", "name", "day_rate")),
+    SheetSpec("actors", ("actor_id", "name", "day_rate"), ("home_city",)),
     SheetSpec(
         "titles",
         ("title_id", "name", "genre", "priority", "earliest_start", "due_date"),
@@ -221,7 +221,8 @@ def _table(
 
 def scenario_settings(scenario: Scenario) -> dict[str, object]:
     """The content of scenario.toml for ``scenario`` (``day_minutes`` only where it is not the
-    default 720, so a scenario that keeps the default writes what it always wrote)."""
+    default 720, ``[pooling]`` only where cities plan apart, so a scenario that keeps the
+    defaults writes what it always wrote)."""
     settings: dict[str, object] = {
         "name": scenario.name,
         "start_date": scenario.start_date,
@@ -233,6 +234,13 @@ def scenario_settings(scenario: Scenario) -> dict[str, object]:
         "parallel_shoots_per_day": scenario.targets.parallel_shoots_per_day,
         "titles_per_month": scenario.targets.titles_per_month,
     }
+    if scenario.pooling:
+        alone = tuple((city,) for city in scenario.cities)
+        settings["pooling"] = (
+            {"policy": "alone"}
+            if scenario.pooling == alone
+            else {"groups": [list(group) for group in scenario.pooling]}
+        )
     for key, value in scenario.settings_extra.items():
         settings.setdefault(key, value)
     return settings
@@ -292,9 +300,18 @@ def scenario_to_tables(scenario: Scenario, source: Source = "folder") -> Scenari
         _table(
             "actors",
             (
-                ({"actor_id": a.actor_id, "name": a.name, "day_rate": a.day_rate}, dict(a.extra))
+                (
+                    {
+                        "actor_id": a.actor_id,
+                        "name": a.name,
+                        "day_rate": a.day_rate,
+                        "home_city": a.home_city,
+                    },
+                    dict(a.extra),
+                )
                 for a in s.actors
             ),
+            blank_dropped=("home_city",),
         ),
         _table(
             "titles",

@@ -40,6 +40,7 @@ from scheduler.domain.model import (
     Unavailability,
     UnavailableKind,
 )
+from scheduler.domain.pooling import groups_problems
 from scheduler.domain.scenes import (
     DAY_NIGHT,
     DEFAULT_DAY_MINUTES,
@@ -688,6 +689,106 @@ def _check_targets(report: _Report) -> None:
         )
 
 
+POOLING_POLICIES = ("alone", "pooled")
+"""The words scenario.toml's ``[pooling] policy`` may hold."""
+
+_POOLING_EXAMPLE = '[pooling] groups = [["郑州", "开封"], ["洛阳"]] or policy = "alone"'
+
+
+def _base_cities(report: _Report) -> list[str] | None:
+    """Cities some base is in (sorted), ``None`` when bases.csv has no city column."""
+    if not report.has("bases", "city"):
+        return None
+    return sorted(report.ids("bases", "city"))
+
+
+def _check_pooling(report: _Report) -> None:
+    """[pooling] is optional: ``groups``, lists of cities some base is in, each city in one
+    group at most, or ``policy`` = "alone" or "pooled" — not both."""
+    settings = report.tables.settings
+    if settings is None or "pooling" not in settings:
+        return
+    pooling = settings["pooling"]
+    line = report.setting_line
+    if not isinstance(pooling, dict):
+        report.add(
+            SETTINGS_SHEET,
+            line("pooling"),
+            "pooling",
+            f"{_show(pooling)} is not a table; expected {_POOLING_EXAMPLE}",
+            f"pooling 应为一个表，如 {_POOLING_EXAMPLE}",
+        )
+        return
+    for key in pooling:
+        if key not in ("groups", "policy"):
+            report.add(
+                SETTINGS_SHEET,
+                line(f"pooling.{key}"),
+                f"pooling.{key}",
+                "unknown key; expected groups or policy",
+                f"未知的键 {key}，应为 groups 或 policy",
+            )
+    if "groups" in pooling and "policy" in pooling:
+        report.add(
+            SETTINGS_SHEET,
+            line("pooling.policy"),
+            "pooling.policy",
+            "is given with pooling.groups; expected one of the two",
+            "pooling.policy 与 pooling.groups 只能写一个",
+        )
+    if "policy" in pooling and pooling["policy"] not in POOLING_POLICIES:
+        report.add(
+            SETTINGS_SHEET,
+            line("pooling.policy"),
+            "pooling.policy",
+            f'{_show(pooling["policy"])} is not a policy; expected "alone" (each city plans '
+            'alone) or "pooled" (all cities share crews and actors)',
+            f'协同方式 {_show(pooling["policy"])} 无效，应为 "alone"（各城独立）或 '
+            '"pooled"（所有城市共享剧组和演员）',
+        )
+    if "groups" not in pooling:
+        return
+    groups = pooling["groups"]
+    where = line("pooling.groups")
+    if not isinstance(groups, list) or not all(
+        isinstance(group, list) and all(isinstance(city, str) for city in group)
+        for group in groups
+    ):
+        report.add(
+            SETTINGS_SHEET,
+            where,
+            "pooling.groups",
+            f"{_show(groups)} is not a list of lists of cities; expected {_POOLING_EXAMPLE}",
+            f"{_show(groups)} 不是城市组的列表，应写成 {_POOLING_EXAMPLE}",
+        )
+        return
+    cities = _base_cities(report)
+    if cities is None:
+        return  # bases.csv without a city column is reported; its cities are unknown
+    for en, zh in groups_problems(groups, cities):
+        report.add(SETTINGS_SHEET, where, "pooling.groups", en, zh)
+
+
+def _check_home_cities(report: _Report) -> None:
+    """An actor's home_city, if given, is a city some base is in."""
+    cities = _base_cities(report)
+    if cities is None:
+        return
+    known = set(cities)
+    where = report.label("bases")
+    for line, text in report.cells("actors", "home_city"):
+        if text and text not in known:
+            report.add(
+                "actors",
+                line,
+                "home_city",
+                f"{text} is not the city of any base in {where}; expected one of "
+                f"{', '.join(cities)}, or blank for an actor who works in any city",
+                f"常驻城市 {text} 不是 {where} 中任何基地所在的城市，应为 {'、'.join(cities)} "
+                "之一，或留空（可在任何城市拍摄）",
+            )
+
+
 def _check_overflow(report: _Report) -> None:
     """A row has no more cells than its header has columns."""
     for spec in SHEETS:
@@ -1315,7 +1416,7 @@ def _check_storable_settings(report: _Report) -> None:
                 f"name {found[0]}",
                 f"名称{found[1]}",
             )
-    known = {"name", "start_date", "days", "day_minutes", "targets"}
+    known = {"name", "start_date", "days", "day_minutes", "targets", "pooling"}
     extra = {key: value for key, value in settings.items() if key not in known}
     for path, en, zh in json_problems(extra):
         line = report.setting_line(path.split("[")[0])
@@ -1622,6 +1723,7 @@ _CHECKS: tuple[Callable[[_Report], None], ...] = (
     _check_columns,
     _check_settings,
     _check_targets,
+    _check_pooling,
     _check_overflow,
     _check_filled,
     _check_unique_ids,
@@ -1632,6 +1734,7 @@ _CHECKS: tuple[Callable[[_Report], None], ...] = (
     _check_references,
     _check_unavailable_ids,
     _check_cast,
+    _check_home_cities,
     _check_set_types,
     _check_repeated_rows,
     _check_titles_have_needs,
@@ -1724,6 +1827,7 @@ def _build(tables: ScenarioTables) -> Scenario:
     name = str(settings.pop("name")).strip()
     day_minutes = _setting_whole(settings.pop("day_minutes", DEFAULT_DAY_MINUTES))
     assert day_minutes is not None, "checked by _check_settings"
+    pooling = _pooling_groups(settings.pop("pooling", {}), tables)
     raw_targets = settings.pop("targets", {})
     assert isinstance(raw_targets, dict)
     targets = Targets(
@@ -1789,7 +1893,13 @@ def _build(tables: ScenarioTables) -> Scenario:
             for table, row in _sheet(tables, "crews")
         ),
         actors=tuple(
-            Actor(row["actor_id"], row["name"], _whole(row["day_rate"]), _extra(table, row))
+            Actor(
+                row["actor_id"],
+                row["name"],
+                _whole(row["day_rate"]),
+                _extra(table, row),
+                home_city=row.get("home_city", ""),
+            )
             for table, row in _sheet(tables, "actors")
         ),
         titles=tuple(
@@ -1838,7 +1948,18 @@ def _build(tables: ScenarioTables) -> Scenario:
         targets=targets,
         settings_extra=settings,
         day_minutes=day_minutes,
+        pooling=pooling,
     )
+
+
+def _pooling_groups(pooling: object, tables: ScenarioTables) -> tuple[tuple[str, ...], ...]:
+    """The groups of cities of a checked ``[pooling]`` table (``()``: every city shares)."""
+    assert isinstance(pooling, dict), "checked by _check_pooling"
+    if pooling.get("policy") == "alone":
+        bases = tables.tables.get("bases")
+        cities = sorted({row["city"] for row in bases.rows if row}) if bases else []
+        return tuple((city,) for city in cities)
+    return tuple(tuple(group) for group in pooling.get("groups", ()))
 
 
 def _title_needs(given: list[Need], scenes: list[Scene], day_minutes: int) -> tuple[Need, ...]:

@@ -279,7 +279,9 @@ class Recipe:
     replaces :data:`SET_SUPPLY`; a ``star_share`` of the actors are stars,
     drawn ``star_weight`` times as often; ``cast_sizes`` are the lead counts
     of a title with their weights. ``supporting_actors`` (配角) are added with
-    scene breakdowns for every title; 0 means no scenes.
+    scene breakdowns for every title; 0 means no scenes. With ``home_cities`` every
+    actor gets a home city (actors.csv's ``home_city``, rule 11 when cities plan
+    apart): the city where the reference plan shoots most of the actor's titles.
     """
 
     name: str
@@ -307,6 +309,7 @@ class Recipe:
     star_weight: int = 4
     cast_sizes: tuple[tuple[int, ...], tuple[int, ...]] = ((1, 2, 3), (3, 5, 2))
     supporting_actors: int = 0
+    home_cities: bool = False
 
 
 HENAN_TRAVEL = (("郑州", "开封", 1), ("郑州", "洛阳", 1), ("开封", "洛阳", 2))
@@ -365,6 +368,7 @@ RECIPES: dict[str, Recipe] = {
         outages={"set": 30, "crew": 20, "actor": 40, "base": 5},
         pins=20,
         city_switch=0.05,
+        home_cities=True,
     ),
 }
 
@@ -957,6 +961,38 @@ class _Sampler:
             )
         return pins
 
+    def home_cities(self, titles: list[Title], reference: Plan) -> None:
+        """Give every actor the city where the reference plan shoots most of their titles.
+
+        Ties go to the city listed first in the recipe; an actor the reference plan
+        never books gets a city drawn from a stream of its own (weighted by the city's
+        bases), so nothing drawn before changes.
+        """
+        rng = random.Random(f"{self.seed}-home-cities")
+        city_of_base = {base.base_id: base.city for base in self.bases}
+        city_of_title: dict[str, str] = {}
+        for shoot in reference.shoots:
+            city_of_title.setdefault(shoot.title_id, city_of_base[shoot.base_id])
+        order = [city for city, _ in self.recipe.cities]
+        counts: dict[str, dict[str, int]] = {}
+        for title in titles:
+            city = city_of_title.get(title.title_id)
+            if city is None:
+                continue
+            for actor_id in title.actors:
+                by_city = counts.setdefault(actor_id, {})
+                by_city[city] = by_city.get(city, 0) + 1
+        weights = [count for _, count in self.recipe.cities]
+        homes = []
+        for actor in self.actors:
+            titles_in = counts.get(actor.actor_id)
+            if titles_in:
+                home = max(order, key=lambda c: (titles_in.get(c, 0), -order.index(c)))
+            else:
+                home = rng.choices(order, weights)[0]
+            homes.append(replace(actor, home_city=home))
+        self.actors = homes
+
     def build(self) -> tuple[Scenario, Plan]:
         recipe = self.recipe
         self.build_bases_and_sets()
@@ -973,6 +1009,8 @@ class _Sampler:
         if recipe.full_rules:
             self.capped_bases(reference)
             pins = self.pins(titles, reference)
+        if recipe.home_cities:
+            self.home_cities(titles, reference)
         scenario = Scenario(
             name=recipe.name,
             start_date=MONTH_START,

@@ -129,6 +129,7 @@ def plan_scenario(
     stop: threading.Event | None = None,
     reference: Plan | None = None,
     published: frozenset[str] = frozenset(),
+    hint: Plan | None = None,
 ) -> PlanOutcome:
     """Solve ``scenario``, check the plan independently and compute its KPIs.
 
@@ -152,6 +153,10 @@ def plan_scenario(
     published
         Titles of ``reference`` whose shoots were published: never moved unless a
         rule now breaks them (then their row of the change list asks for approval).
+    hint
+        A plan to start from (a warm start, e.g. the plan of the cities alone for
+        the cities pooled): used when the checker accepts it for ``scenario``; the
+        plan returned then schedules at least its priority. Ignored with ``reference``.
 
     Returns
     -------
@@ -170,6 +175,7 @@ def plan_scenario(
         stop=stop,
         reference=reference,
         published=published,
+        hint=hint,
     )
     plan = result.plan
     violations = _violations(scenario, plan, result.status)

@@ -124,6 +124,7 @@ def scenario_settings(scenario: Scenario) -> Record:
         "parallel_shoots_per_day": scenario.targets.parallel_shoots_per_day,
         "titles_per_month": scenario.targets.titles_per_month,
         "day_minutes": scenario.day_minutes,
+        "pooling": [list(group) for group in scenario.pooling],
         "settings_extra": to_json(scenario.settings_extra),
     }
 
@@ -171,6 +172,7 @@ def content_records(scenario_id: int, scenario: Scenario) -> dict[type[SQLModel]
                 "actor_id": a.actor_id,
                 "name": a.name,
                 "day_rate": a.day_rate,
+                "home_city": a.home_city,
                 "extra": dict(a.extra),
             }
             for a in s.actors
@@ -295,6 +297,7 @@ def scenario_from_rows(
         ),
         settings_extra=from_json(row.settings_extra),
         day_minutes=row.day_minutes,
+        pooling=tuple(tuple(group) for group in row.pooling),
         bases=tuple(
             Base(
                 base_id=b.base_id,
@@ -328,7 +331,13 @@ def scenario_from_rows(
             for c in rows_of(CrewRow)
         ),
         actors=tuple(
-            Actor(actor_id=a.actor_id, name=a.name, day_rate=a.day_rate, extra=dict(a.extra))
+            Actor(
+                actor_id=a.actor_id,
+                name=a.name,
+                day_rate=a.day_rate,
+                extra=dict(a.extra),
+                home_city=a.home_city,
+            )
             for a in rows_of(ActorRow)
         ),
         titles=tuple(

@@ -16,8 +16,9 @@ shoots use:
 - pins (rule 8): a pinned title is scheduled, at its pinned start and base,
   by a crew that can shoot it.
 
-Which crew shoots which title, and travel (rule 7), are dropped. Every plan
-that keeps the nine rules is a solution of the relaxation, so its optimum,
+Which crew shoots which title, travel (rule 7) and where crews may go (rule 11) are
+dropped; a title's bases are only those in cities its whole cast may work in (rule 11).
+Every plan that keeps the rules is a solution of the relaxation, so its optimum,
 rounded down (priorities are integers), bounds ``priority_scheduled``. The
 LP solves in well under a second on a month; the MIP, given time, closes
 most of the LP's gap and HiGHS's proven dual bound is used.
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 import pulp
 
 from scheduler.domain.model import Scenario, Title
+from scheduler.domain.pooling import actor_may_shoot_in
 from solver.calendar import Calendar
 from solver.capacity.groups import genre_groups, host_groups
 from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, pulp_name, solve_lp
@@ -100,7 +102,9 @@ def shoot_options(scenario: Scenario, title: Title, calendar: Calendar) -> list[
     type, open sets enough to give each shoot day one set of a needed type and
     each type its set-days (rules 2, 5); the cast free every day (rule 5); a
     crew that can shoot the genre free every day (rules 3, 5); the pinned
-    start, base and crew (rule 8).
+    start, base and crew (rule 8); bases only in cities where the whole cast may
+    work (rule 11; which crew goes where is relaxed, so the bound stays an upper
+    bound whatever the pooling).
     """
     length = title.shoot_days
     first, last = scenario.title_window(title)
@@ -116,6 +120,13 @@ def shoot_options(scenario: Scenario, title: Title, calendar: Calendar) -> list[
         crews = [c for c in crews if c.crew_id == pin.crew_id]
     needs = title.days_by_set_type()
     bases = calendar.bases_for(title)
+    if scenario.pooling and title.actors:  # rule 11: only where the whole cast may work
+        cast = [scenario.actor_by_id[a] for a in title.actors]
+        bases = [
+            b
+            for b in bases
+            if all(actor_may_shoot_in(scenario, a, scenario.city_of_base(b)) for a in cast)
+        ]
     options: list[ShootOption] = []
     for start in starts:
         if any(calendar.actor_run[a][start] < length for a in scenario.cast_every_day(title)):

@@ -10,6 +10,9 @@ every needed set type, on every shoot day a set of that day's type is open
 member is free every day (rule 5 for actors), some crew with the genre is
 free every day (rules 3 and 5 for crews), and a pin's start, base, crew and
 scene order are respected (a pinned scene order is the title's one day order).
+Where cities plan apart (rule 11, ``Scenario.pooling``), a base is kept only in a
+city where the whole cast may work, and a crew option only in a city of the crew's
+home group; a placement no crew of its city's group can take is dropped.
 
 When a title has no placement left, :func:`enumerate_candidates` says why in
 words a producer understands (in Chinese), from the first filter that left
@@ -30,7 +33,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from scheduler.domain.model import Scenario, Title
+from scheduler.domain.model import Actor, Base, Scenario, Title
+from scheduler.domain.pooling import actor_may_shoot_in, city_group
 from solver.calendar import Calendar
 from solver.slate.choices import CrewOption, Placement
 from solver.slate.day_orders import DayOrder, pinned_scene_order, plain_order, scene_orders
@@ -249,6 +253,29 @@ def _without_travel_clashes(found: TitleCandidates, residual: Residual) -> Title
     )
 
 
+def cast_city_reason(
+    scenario: Scenario,
+    cast: Sequence[Actor],
+    bases: Sequence[Base],
+    needed_words: str,
+    pinned_base: bool,
+) -> str:
+    """Why no base is left once the cast may work only in their city groups (rule 11)."""
+
+    def homes(actors: Iterable[Actor]) -> str:
+        return "、".join(f"{a.name}（{city_group(scenario, a.home_city)}）" for a in actors)
+
+    if pinned_base:
+        base = bases[0]
+        away = [a for a in cast if not actor_may_shoot_in(scenario, a, base.city)]
+        return f"钉住的基地 {base.name} 在{base.city}，不在演员 {homes(away)} 的常驻城市组"
+    cities = [c for c in scenario.cities if all(actor_may_shoot_in(scenario, a, c) for a in cast)]
+    if not cities:
+        with_home = homes(a for a in cast if a.home_city)
+        return f"演员常驻的城市组不同，没有一个城市他们都能去：{with_home}"
+    return f"演员都能去的 {'、'.join(cities)} 没有可用的基地同时有 {needed_words} 场景"
+
+
 def _title_candidates(
     scenario: Scenario,
     calendar: Calendar,
@@ -302,6 +329,13 @@ def _title_candidates(
         bases = [pinned_base]
     if not bases:
         return none(f"没有基地同时有 {needed_words} 场景")
+    if scenario.pooling and title.actors:
+        # rule 11, actors: only cities where the whole cast may work
+        cast = [scenario.actor_by_id[a] for a in title.actors]
+        allowed = [b for b in bases if all(actor_may_shoot_in(scenario, a, b.city) for a in cast)]
+        if not allowed:
+            return none(cast_city_reason(scenario, cast, bases, needed_words, pin is not None))
+        bases = allowed
     open_bases = [b for b in bases if b.max_crews is None or b.max_crews > 0]
     if not open_bases:
         base_names = "、".join(b.name for b in bases)
@@ -406,7 +440,18 @@ def _title_candidates(
         for start in sorted(cities_at)
         for city in sorted(cities_at[start])
         for crew_id in crews_at[start]
+        if scenario.same_group(scenario.crew_home_city[crew_id], city)  # rule 11, crews
     )
+    if scenario.pooling:
+        crewed = {(option.start, option.city) for option in crew_options}
+        placements = [p for p in placements if (p.start, p.city) in crewed]
+        if not placements:
+            cities = "、".join(sorted({city for found in cities_at.values() for city in found}))
+            return none(
+                f"{window} 内有空档、能拍 {title.genre} 的剧组都不在 {cities} 所在的城市组"
+                "（各城剧组只在本城市组拍摄）",
+                capped,
+            )
     return TitleCandidates(
         title, tuple(placements), crew_options, None, pin is not None, orders_capped=capped
     )

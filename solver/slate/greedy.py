@@ -22,6 +22,8 @@ from itertools import combinations, groupby, permutations
 
 from scheduler.domain.model import Crew, FilmSet, Scenario, Title, UnavailableKind
 from scheduler.domain.plan import Plan, Shoot
+from scheduler.domain.pooling import actor_may_shoot_in
+from solver.slate.candidates import cast_city_reason
 from solver.slate.day_orders import order_for_set_types, pinned_scene_order
 
 ANY_GENRE_BREADTH = 10_000
@@ -348,6 +350,37 @@ class _Greedy:
         length = title.shoot_days
         return [c for c in crews if c.max_days_in_row is None or c.max_days_in_row >= length]
 
+    def within_city_groups(
+        self, title: Title, bases: list[str], crews: list[Crew]
+    ) -> tuple[list[str], list[Crew]] | str:
+        """Rule 11: bases in cities where the whole cast may work, and crews whose home
+        group has one of them; or why there are none."""
+        s = self.scenario
+        cast = [s.actor_by_id[a] for a in title.actors]
+        kept_before = bases
+        bases = [
+            b for b in bases if all(actor_may_shoot_in(s, a, s.base_by_id[b].city) for a in cast)
+        ]
+        if not bases:
+            pin = s.pin_by_title.get(title.title_id)
+            pinned = pin is not None and pin.base_id is not None
+            return cast_city_reason(
+                s,
+                cast,
+                [s.base_by_id[b] for b in kept_before],
+                "+".join(title.days_by_set_type()),
+                pinned,
+            )
+        cities = {s.base_by_id[b].city for b in bases}
+        crews = [
+            c
+            for c in crews
+            if any(s.same_group(s.crew_home_city[c.crew_id], city) for city in cities)
+        ]
+        if not crews:
+            return f"{'、'.join(sorted(cities))}所在的城市组里没有{self._crew_text(title)}"
+        return bases, crews
+
     def start_days(self, title: Title) -> int:
         """Rules 1 and 8: start days that keep the whole shoot inside the window (and the pin)."""
         first, last = self.scenario.title_window(title)
@@ -370,6 +403,11 @@ class _Greedy:
         crews = self.candidate_crews(title)
         if not starts or not bases or not crews:
             return self.explain_static(title, starts, bases, crews)
+        if self.scenario.pooling:
+            kept = self.within_city_groups(title, bases, crews)
+            if isinstance(kept, str):
+                return kept
+            bases, crews = kept
 
         # every actor free over the whole shoot: whatever order of its days is chosen, an
         # actor with scenes is then free on their booked days (rule 10)
@@ -436,6 +474,13 @@ class _Greedy:
             open_bases = [b for b in city_bases if base_starts.get(b, 0) & bit]
             if not open_bases:
                 continue
+            if self.scenario.pooling:  # rule 11: crews of the city's group only
+                home = self.scenario.crew_home_city
+                group_crews = [
+                    c for c in group_crews if self.scenario.same_group(home[c.crew_id], city)
+                ]
+                if not group_crews:
+                    continue
             far = [
                 actor_id
                 for actor_id in title.actors
@@ -732,10 +777,11 @@ class _Greedy:
 def greedy_plan(scenario: Scenario, groups: Sequence[Group] | None = None) -> Plan:
     """Plan every title greedily at its earliest feasible start; never move a placed title.
 
-    Keeps all nine rules of the spec; titles that fit nowhere are returned in
-    ``Plan.unscheduled`` with a reason in Chinese. With ``groups``, each crew
-    shoots only at its group's bases (pinned titles excepted): the start the
-    solver splits a big cluster from (see :mod:`solver.slate.slices`).
+    Keeps every rule of the spec (rule 11 too: crews and actors stay in their city
+    group); titles that fit nowhere are returned in ``Plan.unscheduled`` with a
+    reason in Chinese. With ``groups``, each crew shoots only at its group's bases
+    (pinned titles excepted): the start the solver splits a big cluster from (see
+    :mod:`solver.slate.slices`).
     """
     greedy = _Greedy(scenario, groups)
     shoots: list[Shoot] = []

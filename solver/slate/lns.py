@@ -26,6 +26,7 @@ from typing import Protocol
 from ortools.sat.python import cp_model
 
 from scheduler.domain.model import Scenario
+from scheduler.domain.pooling import actor_may_shoot_in
 from solver.result import PlanChecker
 from solver.slate.candidates import (
     DEFAULT_MAX_ORDERS,
@@ -222,6 +223,15 @@ class AroundUnscheduled:
             else:
                 by_crew.setdefault(state.incumbent.choices[t].crew_id, []).append(t)
         crews = [c.crew_id for c in scenario.crews if c.can_shoot(target.genre)]
+        if scenario.pooling:  # rule 11: crews that may shoot where the target's cast may
+            actors = [scenario.actor_by_id[a] for a in target.actors]
+            cities = [
+                city
+                for city in scenario.cities
+                if all(actor_may_shoot_in(scenario, a, city) for a in actors)
+            ]
+            home = scenario.crew_home_city
+            crews = [c for c in crews if any(scenario.same_group(home[c], x) for x in cities)]
         rng.shuffle(crews)
         scheduled = list(sharing)
         chosen_crews = []

@@ -313,7 +313,10 @@ class _TitleReasons:
     def crew_atom(self, start: int, city: str) -> _Atom | None:
         """Every crew of the genre blocked from ``start`` in ``city``: one atom, else none."""
         answers = []
+        home = self.scenario.crew_home_city
         for crew in self.crews:
+            if not self.scenario.same_group(home[crew.crew_id], city):
+                continue  # rule 11: the crew does not shoot in this city's group
             # a crew without an option here is closed on some day of the shoot (an
             # Unavailable fact); one free by this account leaves the crews unclaimed
             answer = self.crew_answer(crew.crew_id, start, city)

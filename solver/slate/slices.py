@@ -12,7 +12,8 @@ first alone and then neighbouring groups of a city in pairs.
 Crews are dealt to the groups of their home base's city, so a crew keeps
 shooting near home; within a city they are dealt round-robin after sorting by
 the genres they shoot, so that each group gets a mix of specialists and
-generalists. A city with more crews than bases needs keeps them all.
+generalists. A city with more crews than bases needs keeps them all. Where cities
+plan apart (rule 11) a crew is dealt only to a city of its home group.
 """
 
 from __future__ import annotations
@@ -57,8 +58,13 @@ def make_groups(scenario: Scenario, bases_per_group: int = BASES_PER_GROUP) -> l
             crews_by_city[home].append(crew.crew_id)
         else:
             spill.append(crew.crew_id)
+    home_of = scenario.crew_home_city
     for crew_id in spill:
-        city = max(share, key=lambda c: (share[c] - len(crews_by_city[c]), c))
+        # rule 11: a crew goes only to a city of its home group (any city when all are pooled)
+        cities = [c for c in share if scenario.same_group(home_of[crew_id], c)] or [
+            home_of[crew_id]
+        ]
+        city = max(cities, key=lambda c: (share.get(c, 0) - len(crews_by_city[c]), c))
         crews_by_city[city].append(crew_id)
 
     groups: list[Group] = []

@@ -14,10 +14,12 @@ Which search runs depends on the size:
 - big scenarios (cluster-x10: 13 M variables just for the exact model) search
   neighbourhoods only, from the greedy plan.
 
-The greedy plan, when :mod:`solver.slate.greedy` is there, is the first hint. The
-returned plan is checked by the plan checker the caller hands in (services pass
-:func:`scheduler.check.checker.check_plan`); a plan that fails it is never returned
-as good (status ``error``).
+The greedy plan, when :mod:`solver.slate.greedy` is there, is the first hint; a
+plan handed in as ``hint`` (checked, e.g. the plan of the cities alone for the cities
+pooled) replaces it when it schedules at least as much priority, and the solve then
+never returns less priority than the hint. The returned plan is checked by the plan
+checker the caller hands in (services pass :func:`scheduler.check.checker.check_plan`);
+a plan that fails it is never returned as good (status ``error``).
 """
 
 from __future__ import annotations
@@ -165,6 +167,7 @@ def solve(
     warm_start: bool = True,
     reference: Plan | None = None,
     published: frozenset[str] = frozenset(),
+    hint: Plan | None = None,
 ) -> SolveResult:
     """Plan ``scenario``: most priority first, then cheapest, then earliest.
 
@@ -197,12 +200,18 @@ def solve(
     published
         Titles of ``reference`` whose shoots were published: kept exactly as they
         are unless a rule now breaks them.
+    hint
+        A plan to start from (a warm start): used when the checker accepts it for
+        ``scenario`` and it schedules at least the greedy plan's priority; the
+        solve then returns at least its priority (the hint itself if the search
+        ends below it). Ignored with ``reference``.
     """
     run = _Run(scenario, checker, time_limit, seed, workers, progress, stop)
     try:
         if reference is not None:
             return run.revise(reference, max_orders, published)
-        return run.solve(max_orders, warm_start)
+        run.hint = run.checked_hint(hint)
+        return run.at_least_hint(run.solve(max_orders, warm_start), max_orders)
     finally:
         run.close()
 
@@ -244,6 +253,10 @@ class _Run:
         self.lines: list[str] = []
         self.proof = ProofClock(self.started)
         self.lp_bound = _LpBound.start(self, min(LP_BOUND_MAX_SECONDS, 0.1 * time_limit))
+        self.hint: tuple[Plan, int] | None = None
+        """A checked plan handed in to start from, with its priority."""
+        self.greedy_priority: int | None = None
+        """The greedy plan's priority, reported as the result's ``greedy_priority``."""
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -292,12 +305,12 @@ class _Run:
             f"({', '.join(str(p.size) for p in pools.shared()) or 'none shared'})"
         )
 
-        greedy, greedy_priority = self._greedy(warm_start)
+        greedy, greedy_priority = self._start(warm_start)
         if greedy is not None:
             choices, unmatched = slate.choices_from_plan(greedy)
             slate.set_hint(slate.values_for(choices))
             self.log(
-                f"greedy: priority {greedy_priority}, {len(choices)} titles hinted, "
+                f"start: priority {greedy_priority}, {len(choices)} titles hinted, "
                 f"{len(unmatched)} not matching any placement"
             )
 
@@ -365,7 +378,7 @@ class _Run:
         proven = proven_by_cpsat or priority == bound
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
         plan, reasons = self._explained(candidates, choices, proven)
-        return self._finish(plan, status, priority, bound, greedy_priority, size, reasons)
+        return self._finish(plan, status, priority, bound, self.greedy_priority, size, reasons)
 
     def _run_phase(
         self,
@@ -494,12 +507,19 @@ class _Run:
         Should the search end below the plain greedy plan (a very short limit),
         the greedy plan is returned.
         """
-        greedy, greedy_priority = self._greedy(True)
+        greedy, greedy_priority = self._start(True)
         groups = make_groups(self.scenario)
         sliced: Plan | None = greedy_plan(self.scenario, groups)
         if sliced is not None and self._check(sliced):
             self.log("greedy plan by groups breaks a rule; starting from the plain greedy plan")
             sliced, groups = greedy, []
+        if self.hint is not None and sliced is not None and greedy is self.hint[0]:
+            by_groups = sum(
+                self.scenario.title_by_id[t].priority for t in sliced.scheduled_title_ids
+            )
+            if by_groups < self.hint[1]:
+                self.log(f"slices: the hint ({self.hint[1]}) beats greedy by groups ({by_groups})")
+                sliced = greedy
         start = {} if sliced is None else choices_of_plan(self.scenario, sliced)
         self.log(f"slices: {len(groups)} groups of bases with their own crews")
         bound = self._bound(sum(t.priority for t in self.scenario.titles))
@@ -509,7 +529,7 @@ class _Run:
         )
         priority = sum(self.scenario.title_by_id[t].priority for t in choices)
         if greedy is not None and greedy_priority is not None and priority < greedy_priority:
-            self.log(f"search ended at {priority}, below greedy's {greedy_priority}: greedy plan")
+            self.log(f"search ended at {priority}, below its start's {greedy_priority}: the start")
             choices, priority = choices_of_plan(self.scenario, greedy), greedy_priority
         waiting = [t.title_id for t in self.scenario.titles if t.title_id not in choices]
         candidates = enumerate_candidates(self.scenario, max_orders, title_ids=waiting)
@@ -517,7 +537,9 @@ class _Run:
         proven = priority == bound
         plan, reasons = self._explained(candidates, choices, proven)
         status = SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE
-        return self._finish(plan, status, priority, bound, greedy_priority, ModelSize(), reasons)
+        return self._finish(
+            plan, status, priority, bound, self.greedy_priority, ModelSize(), reasons
+        )
 
     def revise(self, reference: Plan, max_orders: int, published: frozenset[str]) -> SolveResult:
         """Keep what still works of ``reference``; re-plan the rest with fewest changes."""
@@ -732,14 +754,14 @@ class _Run:
         plan to give and the status is ``error``.
         """
         if greedy_plan is not None and greedy_priority is not None:
-            self.log("no CP-SAT solution in time; returning the greedy plan")
+            self.log("no CP-SAT solution in time; returning the plan it started from")
             plan, explained = self._explained_plan(candidates, greedy_plan, False)
             return self._finish(
                 plan,
                 SolveStatus.FEASIBLE,
                 greedy_priority,
                 bound,
-                greedy_priority,
+                self.greedy_priority,
                 size,
                 explained,
             )
@@ -804,6 +826,52 @@ class _Run:
         priority = sum(self.scenario.title_by_id[t].priority for t in plan.scheduled_title_ids)
         self.proof.plan(priority)
         return plan, priority
+
+    def _start(self, warm_start: bool) -> tuple[Plan | None, int | None]:
+        """The plan the search starts from: the greedy plan, or the hint when it schedules
+        at least as much priority (see :func:`solve`)."""
+        greedy, priority = self._greedy(warm_start)
+        self.greedy_priority = priority
+        if self.hint is not None and (priority is None or self.hint[1] >= priority):
+            self.log(f"hint: priority {self.hint[1]} (greedy {priority}); the search starts there")
+            return self.hint
+        return greedy, priority
+
+    def checked_hint(self, hint: Plan | None) -> tuple[Plan, int] | None:
+        """``hint`` with its priority when the checker accepts it for this scenario."""
+        if hint is None:
+            return None
+        problems = self._check(hint)
+        if problems:
+            self.log(f"hint breaks {len(problems)} rule(s), e.g. {problems[0]}; not used")
+            return None
+        priority = sum(self.scenario.title_by_id[t].priority for t in hint.scheduled_title_ids)
+        self.proof.plan(priority)
+        return hint, priority
+
+    def at_least_hint(self, result: SolveResult, max_orders: int) -> SolveResult:
+        """``result``, or the hint when the search ended below the hint's priority or
+        with a plan the checker refused."""
+        if self.hint is None or result.status is SolveStatus.INFEASIBLE:
+            return result
+        hint, priority = self.hint
+        if result.status is not SolveStatus.ERROR and result.priority_scheduled >= priority:
+            return result
+        self.log(f"search ended at {result.priority_scheduled}, below the hint's {priority}")
+        waiting = [
+            t.title_id for t in self.scenario.titles if t.title_id not in hint.scheduled_title_ids
+        ]
+        candidates = enumerate_candidates(self.scenario, max_orders, title_ids=waiting)
+        plan, reasons = self._explained_plan(candidates, hint, False)
+        bound = result.priority_bound
+        status = (
+            SolveStatus.OPTIMAL
+            if bound is not None and priority >= bound
+            else SolveStatus.FEASIBLE
+        )
+        return self._finish(
+            plan, status, priority, bound, self.greedy_priority, result.model_size, reasons
+        )
 
     def _check(self, plan: Plan) -> list[str]:
         return [violation.message for violation in self.checker(self.scenario, plan)]
