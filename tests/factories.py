@@ -10,7 +10,8 @@
   :func:`storage_two_title_plan`, :func:`publish_plan`;
 - random scenarios: :func:`random_scenario` (seeded), the Hypothesis strategies
   :func:`random_scenarios` (solvable) and :func:`file_scenarios` (for file round trips);
-- editor tables: :func:`scenario_frames`; of a plan, :func:`days_of` and :func:`priority_of`.
+- editor tables: :func:`scenario_frames`; of a plan, :func:`days_of` and :func:`priority_of`;
+- sweeps: :func:`sweep_of`, :func:`write_sweep_file`, the sample sweep files in :data:`SWEEPS`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from scheduler.domain.model import (
 )
 from scheduler.domain.plan import Plan, Shoot
 from scheduler.domain.scenes import Scene
+from scheduler.domain.sweep import Sweep, Variant
 from scheduler.io.tables import scenario_to_tables
 from solver.slate.greedy import greedy_plan
 
@@ -1364,3 +1366,271 @@ def insert_old_scenario_and_plan(connection: Any) -> tuple[int, int]:
         {"p": plan_id},
     )
     return scenario_id, plan_id
+
+
+def sweep_kpis(
+    variant: str,
+    seed: int,
+    *,
+    reference: bool = False,
+    sweep: str = "测试扫描",
+    sweep_id: int = 1,
+    **kpis: Any,
+) -> dict[str, Any]:
+    """KPIs of one sweep run as the Ray runner stores them: ``kpis`` plus ``kpis["sweep"]``."""
+    entry = {
+        "sweep_id": sweep_id,
+        "sweep": sweep,
+        "variant": variant,
+        "seed": seed,
+        "reference": reference,
+    }
+    return {**kpis, "sweep": entry}
+
+
+def pooling_scenario(**changes: Any) -> Scenario:
+    """Three cities, two crews, 10 days from 12-01: what pooling (rule 11) is worth.
+
+    - B1 金水基地 (郑州) S1 办公室; B2 清明基地 (开封) S2 办公室; B3 龙门基地 (洛阳) S3 办公室;
+    - C1 张导组 at B1 (郑州), C2 李导组 at B2 (开封); 洛阳 has no crew;
+    - A1 刘思雨 lives in 郑州, A2 陈浩然 in 洛阳, A3 赵欣怡 anywhere (no home city);
+    - T1 (priority 3, cast A1), T2 (2, cast A2), T3 (1, cast A3), T4 (1, no cast):
+      2 办公室 days each, 12-01 … 12-10.
+
+    Every city pooled (``pooling=()``) by default. With each city alone T2 cannot
+    shoot: its actor may work only in 洛阳, where no crew lives. ``changes``
+    replace fields of the scenario.
+    """
+    base = small_scenario(
+        [
+            small_title("T1", 3, 0, 9, (("办公室", 2),), cast=("A1",)),
+            small_title("T2", 2, 0, 9, (("办公室", 2),), cast=("A2",)),
+            small_title("T3", 1, 0, 9, (("办公室", 2),), cast=("A3",)),
+            small_title("T4", 1, 0, 9, (("办公室", 2),)),
+        ],
+        name="豫中三城 协同测试",
+        days=10,
+        bases=(
+            Base("B1", "金水基地", "郑州"),
+            Base("B2", "清明基地", "开封"),
+            Base("B3", "龙门基地", "洛阳"),
+        ),
+        sets=(
+            FilmSet("S1", "B1", "办公室", 1000),
+            FilmSet("S2", "B2", "办公室", 1000),
+            FilmSet("S3", "B3", "办公室", 1000),
+        ),
+        crews=(
+            small_crew("C1", home_base_id="B1", day_rate=6000),
+            small_crew("C2", home_base_id="B2", day_rate=6000),
+        ),
+        actors=(
+            Actor("A1", "刘思雨", 3000, home_city="郑州"),
+            Actor("A2", "陈浩然", 2500, home_city="洛阳"),
+            Actor("A3", "赵欣怡", 2000),
+        ),
+        targets=Targets(parallel_shoots_per_day=3, titles_per_month=12),
+    )
+    return replace(base, **changes)
+
+
+# -- sweeps (issue 16: what-if 批量方案) ------------------------------------------------------
+
+SWEEPS = SAMPLES / "sweeps"
+"""The committed sample sweep files (month-whatifs.toml, tutorial-quick.toml)."""
+
+
+def sweep_of(*variants: Variant, **fields: Any) -> Sweep:
+    """Sweep 测试扫描 of ``../tutorial`` with ``variants`` (default: 现状 alone), seeds 0, 1, 2.
+
+    ``fields`` set the other fields of the sweep (seeds, time_limit, reference, revise …).
+    """
+    return Sweep(
+        name=fields.pop("name", "测试扫描"),
+        scenario=fields.pop("scenario", "../tutorial"),
+        variants=variants or (Variant("现状"),),
+        **fields,
+    )
+
+
+def write_sweep_file(folder: Path, text: str, name: str = "sweep.toml") -> Path:
+    """``text`` (a sweep file, dedented) written as ``folder/name`` in UTF-8."""
+    import textwrap
+
+    path = folder / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def two_base_scenario(**changes: Any) -> Scenario:
+    """Two bases of one city, each with one 办公室 set and its own crew, three titles, 5 days.
+
+    B1 (S1, crew C1) and B2 (S2, crew C2) in 郑州; T1 needs 2 办公室 days, T2 and T3
+    one each, all free to shoot on days 0 … 4. ``changes`` replace fields (a closure,
+    fewer crews, more titles). :func:`two_base_plan` is a valid plan of it.
+    """
+    scenario = small_scenario(
+        (
+            small_title("T1", 3, needs=(("办公室", 2),), last=4),
+            small_title("T2", 2, last=4),
+            small_title("T3", 1, last=4),
+        ),
+        days=5,
+        bases=(Base("B1", "金水基地", "郑州"), Base("B2", "惠济基地", "郑州")),
+        sets=(FilmSet("S1", "B1", "办公室", 1000), FilmSet("S2", "B2", "办公室", 1000)),
+        crews=(small_crew("C1", home_base_id="B1"), small_crew("C2", home_base_id="B2")),
+    )
+    return replace(scenario, **changes)
+
+
+def two_base_plan() -> Plan:
+    """A valid plan of :func:`two_base_scenario`: T1 at B2 by C2 on 12-01 … 12-02,
+    T2 then T3 at B1 by C1 on 12-01 and 12-02."""
+    return shoot_plan(
+        shoot_run("T1", 1, "B2", ["S2", "S2"], "C2"),
+        shoot_run("T2", 1, "B1", ["S1"], "C1"),
+        shoot_run("T3", 2, "B1", ["S1"], "C1"),
+    )
+
+
+def actor_days_scenario(**changes: Any) -> Scenario:
+    """Six days (12-01 Tue … 12-06 Sun, one calendar week) at B1 金水基地: two 医院 sets
+    S1, S2, crews C1, C2, actors A1 演员1 and A2 演员2 (day rate 1000) — what buying an
+    actor's days off is worth.
+
+    - T1, T2 (priority 1): 2 医院 days each, cast A1; T3 (priority 1): 1 医院 day, cast A2;
+      all may shoot 12-01 … 12-06;
+    - A1 is away 12-03 … 12-06 (4 days, 外地宣传), A2 on 12-06 (1 day, 综艺录制).
+
+    A1 is free 2 days, enough for T1 or T2, not both: at most 2 titles (T3 and one of
+    them). Bought back, 2 of A1's days off let the other shoot too. ``changes`` replace
+    fields of the scenario.
+    """
+    scenario = small_scenario(
+        (
+            small_title("T1", 1, 0, 5, (("医院", 2),), cast=("A1",)),
+            small_title("T2", 1, 0, 5, (("医院", 2),), cast=("A1",)),
+            small_title("T3", 1, 0, 5, (("医院", 1),), cast=("A2",)),
+        ),
+        name="买断档期测试",
+        days=6,
+        bases=(Base("B1", "金水基地", "郑州"),),
+        sets=numbered_sets(["医院", "医院"]),
+        crews=(small_crew("C1"), small_crew("C2")),
+        actors=numbered_actors(2),
+        unavailable=(
+            outage("actor", "A1", 2, 5, "外地宣传"),
+            outage("actor", "A2", 5, None, "综艺录制"),
+        ),
+        targets=Targets(parallel_shoots_per_day=1, titles_per_month=10),
+    )
+    return replace(scenario, **changes)
+
+
+def two_idle_scenario() -> Scenario:
+    """Six days (12-01 … 12-06, one calendar week), bases B1 金水基地 and B2 惠济基地 (郑州)
+    with one 医院 set each (S1, S2), crews C1, C2, no actors: the two idle figures.
+
+    T1 needs 1 医院 day, T2 and T3 5 each (priority 1), all on 12-01 … 12-06: 11 of the
+    12 set-days. :func:`two_idle_plan` is a valid plan that leaves T3 out.
+    """
+    return small_scenario(
+        (
+            small_title("T1", 1, 0, 5, (("医院", 1),)),
+            small_title("T2", 1, 0, 5, (("医院", 5),)),
+            small_title("T3", 1, 0, 5, (("医院", 5),)),
+        ),
+        name="闲置两种口径",
+        days=6,
+        bases=(Base("B1", "金水基地", "郑州"), Base("B2", "惠济基地", "郑州")),
+        sets=(FilmSet("S1", "B1", "医院", 1000), FilmSet("S2", "B2", "医院", 1000)),
+        crews=(small_crew("C1"), small_crew("C2")),
+        targets=Targets(parallel_shoots_per_day=1, titles_per_month=10),
+    )
+
+
+def two_idle_plan() -> Plan:
+    """A valid plan of :func:`two_idle_scenario` that books only B1: T2 on S1 by C1
+    12-01 … 12-05, T1 on S1 by C2 on 12-06; T3 left out."""
+    return shoot_plan(
+        shoot_run("T2", 1, "B1", ["S1"] * 5, "C1"),
+        shoot_run("T1", 6, "B1", ["S1"], "C2"),
+        unscheduled={"T3": "没有空闲的医院棚"},
+    )
+
+
+def rush_scenario() -> Scenario:
+    """Three days (12-01 … 12-03) at B1 金水基地 with one 医院 set S1 (1000 a day) and
+    crews C1, C2: one title T1 (1 医院 day, 12-01 … 12-03, no cast) — a rush order of
+    copies of T1 fits on the two set-days T1 leaves, then needs one more 医院 set."""
+    return small_scenario(
+        (small_title("T1", 1, 0, 2, (("医院", 1),)),),
+        name="急单测试",
+        days=3,
+        bases=(Base("B1", "金水基地", "郑州"),),
+        sets=numbered_sets(["医院"]),
+        crews=(small_crew("C1"), small_crew("C2")),
+        targets=Targets(parallel_shoots_per_day=1, titles_per_month=10),
+    )
+
+
+def pooling_random_scenario(seed: int) -> Scenario:
+    """:func:`random_scenario` (5–8 titles) in two cities, with home cities and no pins.
+
+    Each actor lives in 郑州 or 开封 or has no home city (works anywhere); the bases
+    are spread over both cities so that each city alone is a real restriction.
+    """
+    rng = random.Random(seed * 7919 + 1)
+    made = random_scenario(seed, titles=(5, 8))
+    bases = tuple(
+        replace(base, city=CITIES[number % 2], name=f"{CITIES[number % 2]}{number + 1}号基地")
+        for number, base in enumerate(made.bases)
+    )
+    travel = made.travel or (Travel(CITIES[0], CITIES[1], 1),)
+    actors = tuple(replace(actor, home_city=rng.choice((*CITIES, ""))) for actor in made.actors)
+    return replace(made, bases=bases, actors=actors, travel=travel, pins=())
+
+
+def actor_away_scenario(seed: int) -> Scenario:
+    """:func:`random_scenario` (4–8 titles) with one more actor outage: an actor of some
+    title's cast (drawn, seeded) away 1–3 days from a drawn day — so that buying actor
+    days always has something to buy. Without a cast anywhere, the first actor."""
+    made = random_scenario(seed, (4, 8))
+    rng = random.Random(seed)
+    cast = sorted({a for t in made.titles for a in t.cast}) or [made.actors[0].actor_id]
+    first = rng.randint(0, made.days - 1)
+    last = min(made.days - 1, first + rng.randint(0, 2))
+    away = Unavailability("actor", rng.choice(cast), day(first), day(last), "外地宣传")
+    return replace(made, unavailable=(*made.unavailable, away))
+
+
+# -- sweeps on Ray (issue 16, item 2) --------------------------------------------------------
+
+
+def tutorial_whatifs(**fields: Any) -> Sweep:
+    """Sweep 测试扫描 of the tutorial: 现状 (the reference), 加1个剧组 and B2停两天
+    (B2 closed 12-02 … 12-03), seeds 0 and 1, 2 s and 1 CP-SAT worker a run: 6 runs.
+
+    The tutorial proves its plans optimal in a fraction of a second, so every run
+    ends well inside its limit. ``fields`` set other fields of the sweep.
+    """
+    from scheduler.domain.sweep import BaseClosure
+
+    closed = BaseClosure("B2", date(2026, 12, 2), date(2026, 12, 3))
+    settings: dict[str, Any] = {"seeds": (0, 1), "time_limit": 2.0, "workers": 1, **fields}
+    return sweep_of(
+        Variant("现状"),
+        Variant("加1个剧组", crews=1),
+        Variant("B2停两天", closures=(closed,)),
+        **settings,
+    )
+
+
+def unknown_cast_scenario(scenario: Scenario) -> Scenario:
+    """``scenario`` with its first title's cast naming A_GONE, an actor it does not have.
+
+    Validation would refuse such a scenario; built directly, the solver raises
+    ``KeyError: 'A_GONE'`` on it — a run that fails inside its Ray task.
+    """
+    first, *others = scenario.titles
+    return replace(scenario, titles=(replace(first, cast=("A_GONE",)), *others))

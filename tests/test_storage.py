@@ -58,6 +58,8 @@ POSTGRES_URL = os.environ.get(
     "SHOOTPLAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 EMPTYING_ORDER = (
+    "sweep_run",
+    "sweep",
     "published_shoot",
     "publication",
     "plan_unscheduled",
@@ -844,3 +846,17 @@ def test_a_stale_save_names_the_other_save_in_beijing_time() -> None:
     error = StaleScenarioError("郑州", 1, 2, dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC))
     assert "2026-12-01 10:00" in error.message_zh
     assert "02:00" not in error.message_en
+
+
+def test_plan_kpis_reads_the_kpis_of_the_plans_asked_for(store: ScenarioStore) -> None:
+    # kept: the two stored plans' KPIs, sweep entry and all; broken: an id never stored
+    from tests.factories import sweep_kpis, two_base_plan, two_base_scenario
+
+    info = store.create(two_base_scenario())
+    first = store.save_plan(info.scenario_id, 1, two_base_plan(), sweep_kpis("现状", 0, cost=5))
+    second = store.save_plan(info.scenario_id, 1, two_base_plan(), {"cost": 7})
+    found = store.plan_kpis([first, second, second + 100])
+    assert set(found) == {first, second}
+    assert found[first]["sweep"]["variant"] == "现状"
+    assert found[second] == {"cost": 7}
+    assert store.plan_kpis([]) == {}

@@ -15,9 +15,11 @@ from pathlib import Path
 from scheduler.cli.capacity import add_capacity_command
 from scheduler.cli.db import add_db_commands
 from scheduler.cli.fit import add_fit_command
+from scheduler.cli.pooling import add_pooling_command
 from scheduler.cli.revise import add_revise_command
 from scheduler.cli.sequence import add_sequence_command
 from scheduler.cli.solve import add_lang_argument, add_solve_command
+from scheduler.cli.sweep import add_sweep_command
 from scheduler.domain.errors import Problem, ScenarioError
 
 
@@ -95,14 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_revise_command(commands)
     add_fit_command(commands)
 
-    check = commands.add_parser("check", help="check a plan folder against rules 1-10 (exit 1)")
+    check = commands.add_parser("check", help="check a plan folder against rules 1-11 (exit 1)")
     check.add_argument("scenario", help="scenario folder or .xlsx workbook")
     check.add_argument("plan", help="plan folder holding plan.csv, unscheduled.csv, kpis.json")
     add_lang_argument(check)
     check.set_defaults(run=_cmd_check)
 
     add_capacity_command(commands)
+    add_pooling_command(commands)
     add_sequence_command(commands)
+    add_sweep_command(commands)
 
     add_db_commands(commands)
 

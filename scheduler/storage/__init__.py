@@ -17,7 +17,14 @@ from scheduler.storage.errors import (
     StaleScenarioError,
     StorageError,
 )
-from scheduler.storage.repository import PlanInfo, PublicationInfo, ScenarioInfo, ScenarioStore
+from scheduler.storage.repository import (
+    PlanInfo,
+    PublicationInfo,
+    ScenarioInfo,
+    ScenarioStore,
+    SweepInfo,
+    SweepRunInfo,
+)
 
 __all__ = [
     "DuplicateNameError",
@@ -28,6 +35,8 @@ __all__ = [
     "ScenarioStore",
     "StaleScenarioError",
     "StorageError",
+    "SweepInfo",
+    "SweepRunInfo",
     "database_url",
     "get_engine",
 ]

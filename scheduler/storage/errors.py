@@ -35,7 +35,13 @@ class NotFoundError(StorageError):
     def __init__(self, what: str, key: object) -> None:
         self.what = what
         self.key = key
-        names = {"scenario": "场景", "plan": "排期方案", "publication": "发布记录"}
+        names = {
+            "scenario": "场景",
+            "plan": "排期方案",
+            "publication": "发布记录",
+            "sweep": "批量推演 sweep",
+            "sweep run": "批量推演的运行 sweep run",
+        }
         what_zh = names.get(what, what)
         super().__init__(f"找不到{what_zh} {key}", f"no stored {what} {key!r}")
 

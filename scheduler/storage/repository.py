@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Engine, delete, distinct, func, insert, update
+from sqlalchemy import Engine, case, delete, distinct, func, insert, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
@@ -54,6 +54,8 @@ from scheduler.storage.rows import (
     PublicationRow,
     PublishedShootRow,
     ScenarioRow,
+    SweepRow,
+    SweepRunRow,
     TitleRow,
 )
 
@@ -102,6 +104,58 @@ class PublicationInfo:
     published_at: dt.datetime
     title_count: int
     shoot_count: int
+
+
+@dataclass(frozen=True)
+class SweepInfo:
+    """A stored sweep as the list of sweeps shows it, with how many runs are in each state.
+
+    ``state``: running, done (every run finished checked), failed (some run
+    failed) or stopped. ``source`` is the sweep file's TOML text; ``base_scenario``
+    what it names as its base (a path or a stored name), ``base_scenario_id`` the
+    stored scenario that was, if any.
+    """
+
+    sweep_id: int
+    name: str
+    source: str
+    base_scenario: str
+    base_scenario_id: int | None
+    created_at: dt.datetime
+    state: str
+    run_count: int
+    done_count: int
+    failed_count: int
+
+
+@dataclass(frozen=True)
+class SweepRunInfo:
+    """One stored run of a sweep: a variant and seed, its state, scenario, plan and seconds.
+
+    ``state``: queued, running, done, failed or stopped. ``plan_id`` is set once the
+    run is done (and cleared if the plan is deleted); ``error`` says why a run failed.
+    ``overhead_seconds`` is the run's wall time less its solve: what running it on
+    Ray cost.
+    """
+
+    run_id: int
+    sweep_id: int
+    position: int
+    variant: str
+    seed: int
+    scenario_id: int | None
+    plan_id: int | None
+    state: str
+    error: str
+    solve_seconds: float | None
+    wall_seconds: float | None
+    overhead_seconds: float | None
+
+
+SWEEP_STATES = ("running", "done", "failed", "stopped")
+"""What a stored sweep's ``state`` may be."""
+SWEEP_RUN_STATES = ("queued", "running", "done", "failed", "stopped")
+"""What a stored run's ``state`` may be."""
 
 
 def _now() -> dt.datetime:
@@ -350,6 +404,15 @@ class ScenarioStore:
             ).all()
             return plan_from_rows(shoots, unscheduled), from_json(row.kpis), _plan_info(row)
 
+    def plan_kpis(self, plan_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The KPIs of the stored plans among ``plan_ids`` (ids not stored are left out),
+        read without their shoots."""
+        with self._reading() as session:
+            rows = session.exec(
+                select(PlanRow.id, PlanRow.kpis).where(col(PlanRow.id).in_(list(plan_ids)))
+            ).all()
+            return {int(plan_id): from_json(kpis) for plan_id, kpis in rows if plan_id is not None}
+
     def load_changes(self, plan_id: int) -> builtins.list[Change] | None:
         """A stored re-plan's change list (变更单); ``None`` for a plan that was no re-plan."""
         with self._reading() as session:
@@ -439,7 +502,255 @@ class ScenarioStore:
             ).all()
             return plan_from_rows(shoots), infos[0]
 
+    # -- sweeps ------------------------------------------------------------------
+
+    def create_sweep(
+        self,
+        name: str,
+        source: str = "",
+        *,
+        base_scenario: str = "",
+        base_scenario_id: int | None = None,
+        state: str = "running",
+    ) -> SweepInfo:
+        """Store a new sweep (no runs yet): its name, TOML text and base scenario.
+
+        Raises
+        ------
+        ValueError
+            ``state`` is not one of :data:`SWEEP_STATES`.
+        NotFoundError
+            ``base_scenario_id`` names no stored scenario.
+        """
+        _check_state(state, SWEEP_STATES, "sweep")
+        with self._transaction() as session:
+            if base_scenario_id is not None and session.get(ScenarioRow, base_scenario_id) is None:
+                raise NotFoundError("scenario", base_scenario_id)
+            row = SweepRow(
+                name=name,
+                source=source,
+                base_scenario=base_scenario,
+                base_scenario_id=base_scenario_id,
+                created_at=_now(),
+                state=state,
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            return self._sweep_infos(session, row.id)[0]
+
+    def update_sweep(self, sweep_id: int, state: str) -> None:
+        """Set a stored sweep's state (:data:`SWEEP_STATES`)."""
+        _check_state(state, SWEEP_STATES, "sweep")
+        with self._transaction() as session:
+            row = session.get(SweepRow, sweep_id)
+            if row is None:
+                raise NotFoundError("sweep", sweep_id)
+            row.state = state
+            session.add(row)
+
+    def add_sweep_run(
+        self,
+        sweep_id: int,
+        variant: str,
+        seed: int,
+        *,
+        scenario_id: int | None = None,
+        state: str = "queued",
+        error: str = "",
+    ) -> int:
+        """Store one run of a sweep (a variant and a seed); return the run's id.
+
+        Runs come back from :meth:`sweep_runs` in the order they were added.
+
+        Raises
+        ------
+        NotFoundError
+            No such sweep, or ``scenario_id`` names no stored scenario.
+        StorageError
+            The sweep already has a run of this variant and seed.
+        """
+        _check_state(state, SWEEP_RUN_STATES, "run")
+        try:
+            with self._transaction() as session:
+                if session.get(SweepRow, sweep_id) is None:
+                    raise NotFoundError("sweep", sweep_id)
+                if scenario_id is not None and session.get(ScenarioRow, scenario_id) is None:
+                    raise NotFoundError("scenario", scenario_id)
+                position = session.exec(
+                    select(func.count())
+                    .select_from(SweepRunRow)
+                    .where(col(SweepRunRow.sweep_id) == sweep_id)
+                ).one()
+                row = SweepRunRow(
+                    sweep_id=sweep_id,
+                    position=int(position),
+                    variant=variant,
+                    seed=seed,
+                    scenario_id=scenario_id,
+                    state=state,
+                    error=error,
+                )
+                session.add(row)
+                session.flush()
+                assert row.id is not None
+                return row.id
+        except IntegrityError as error_:
+            raise StorageError(
+                f"运行 {variant} · 种子{seed} 已在 sweep #{sweep_id} 中",
+                f"sweep #{sweep_id} already has a run of variant {variant!r} with seed {seed}",
+            ) from error_
+
+    def update_sweep_run(
+        self,
+        run_id: int,
+        state: str,
+        *,
+        error: str | None = None,
+        plan_id: int | None = None,
+        solve_seconds: float | None = None,
+        wall_seconds: float | None = None,
+        overhead_seconds: float | None = None,
+    ) -> None:
+        """Set a stored run's state, and each other field given (``None`` leaves it as it is)."""
+        _check_state(state, SWEEP_RUN_STATES, "run")
+        with self._transaction() as session:
+            self._update_run(
+                session,
+                run_id,
+                state=state,
+                error=error,
+                plan_id=plan_id,
+                solve_seconds=solve_seconds,
+                wall_seconds=wall_seconds,
+                overhead_seconds=overhead_seconds,
+            )
+
+    def save_sweep_plan(
+        self,
+        run_id: int,
+        scenario_id: int,
+        scenario_version: int,
+        plan: Plan,
+        kpis: Mapping[str, Any],
+        label: str = "",
+        changes: Sequence[Change] | None = None,
+        *,
+        solve_seconds: float | None = None,
+        wall_seconds: float | None = None,
+        overhead_seconds: float | None = None,
+    ) -> int:
+        """Store a run's checked plan and mark the run done with it, in one transaction.
+
+        What :meth:`save_plan` then :meth:`update_sweep_run` do, except that a run is
+        never marked done without its plan nor a plan stored for a run left running.
+        The caller makes sure the checker confirmed the plan. Returns the plan id.
+        """
+        with self._transaction() as session:
+            plan_id = self._add_plan(
+                session, scenario_id, scenario_version, plan, kpis, label, changes
+            )
+            self._update_run(
+                session,
+                run_id,
+                state="done",
+                error="",
+                plan_id=plan_id,
+                solve_seconds=solve_seconds,
+                wall_seconds=wall_seconds,
+                overhead_seconds=overhead_seconds,
+            )
+            return plan_id
+
+    def list_sweeps(self) -> builtins.list[SweepInfo]:
+        """Every stored sweep, newest first."""
+        with self._reading() as session:
+            return self._sweep_infos(session)
+
+    def sweep_info(self, sweep_id: int) -> SweepInfo:
+        """What the list of sweeps shows about one sweep."""
+        with self._reading() as session:
+            infos = self._sweep_infos(session, sweep_id)
+        if not infos:
+            raise NotFoundError("sweep", sweep_id)
+        return infos[0]
+
+    def sweep_runs(self, sweep_id: int) -> builtins.list[SweepRunInfo]:
+        """The runs of a stored sweep, in the order they were added."""
+        with self._reading() as session:
+            if session.get(SweepRow, sweep_id) is None:
+                raise NotFoundError("sweep", sweep_id)
+            rows = session.exec(
+                select(SweepRunRow)
+                .where(col(SweepRunRow.sweep_id) == sweep_id)
+                .order_by(col(SweepRunRow.position), col(SweepRunRow.id))
+            ).all()
+            return [_run_info(row) for row in rows]
+
+    def delete_sweep(self, sweep_id: int) -> None:
+        """Delete a stored sweep and its runs; the runs' scenarios and plans stay."""
+        with self._transaction() as session:
+            deleted = session.exec(
+                delete(SweepRow)
+                .where(col(SweepRow.id) == sweep_id)
+                .execution_options(synchronize_session=False)
+            )
+            if deleted.rowcount != 1:
+                raise NotFoundError("sweep", sweep_id)
+
     # -- inside a transaction ---------------------------------------------------
+
+    def _update_run(self, session: Session, run_id: int, **fields: Any) -> None:
+        """Set the run's fields that are not ``None``."""
+        row = session.get(SweepRunRow, run_id)
+        if row is None:
+            raise NotFoundError("sweep run", run_id)
+        for name, value in fields.items():
+            if value is not None:
+                setattr(row, name, value)
+        session.add(row)
+
+    def _sweep_infos(
+        self, session: Session, sweep_id: int | None = None
+    ) -> builtins.list[SweepInfo]:
+        """Sweep infos with their run counts, newest first; only ``sweep_id`` if given."""
+        runs = (
+            select(
+                col(SweepRunRow.sweep_id),
+                func.count().label("runs"),
+                func.sum(case((col(SweepRunRow.state) == "done", 1), else_=0)).label("done"),
+                func.sum(case((col(SweepRunRow.state) == "failed", 1), else_=0)).label("failed"),
+            )
+            .group_by(col(SweepRunRow.sweep_id))
+            .subquery()
+        )
+        query = (
+            select(
+                SweepRow,
+                func.coalesce(runs.c.runs, 0),
+                func.coalesce(runs.c.done, 0),
+                func.coalesce(runs.c.failed, 0),
+            )
+            .outerjoin(runs, runs.c.sweep_id == SweepRow.id)
+            .order_by(col(SweepRow.id).desc())
+        )
+        if sweep_id is not None:
+            query = query.where(col(SweepRow.id) == sweep_id)
+        return [
+            SweepInfo(
+                sweep_id=row.id or 0,
+                name=row.name,
+                source=row.source,
+                base_scenario=row.base_scenario,
+                base_scenario_id=row.base_scenario_id,
+                created_at=_aware(row.created_at),
+                state=row.state,
+                run_count=int(count),
+                done_count=int(done),
+                failed_count=int(failed),
+            )
+            for row, count, done, failed in session.exec(query).all()
+        ]
 
     def _shoot_rows(self, session: Session, plan_id: int) -> Sequence[PlanShootRow]:
         return session.exec(
@@ -666,6 +977,29 @@ def _check_name(name: str) -> None:
     if found:
         en, zh = found
         raise StorageError(f"场景名称{zh}", f"the scenario name {en}")
+
+
+def _check_state(state: str, states: Sequence[str], what: str) -> None:
+    if state not in states:
+        raise ValueError(f"{what} state {state!r} is none of {', '.join(states)}")
+
+
+def _run_info(row: SweepRunRow) -> SweepRunInfo:
+    assert row.id is not None
+    return SweepRunInfo(
+        run_id=row.id,
+        sweep_id=row.sweep_id,
+        position=row.position,
+        variant=row.variant,
+        seed=row.seed,
+        scenario_id=row.scenario_id,
+        plan_id=row.plan_id,
+        state=row.state,
+        error=row.error,
+        solve_seconds=row.solve_seconds,
+        wall_seconds=row.wall_seconds,
+        overhead_seconds=row.overhead_seconds,
+    )
 
 
 def _plan_info(row: PlanRow) -> PlanInfo:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKeyConstraint, Index, String
+from sqlalchemy import JSON, DateTime, ForeignKeyConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from scheduler.domain.scenes import DEFAULT_DAY_MINUTES
@@ -74,6 +74,9 @@ class ScenarioRow(SQLModel, table=True):
         sa_column_kwargs={"server_default": str(DEFAULT_DAY_MINUTES)},
     )
     """Working minutes of a shoot day (scenario.toml's ``day_minutes``)."""
+    pooling: list[list[str]] = _id_list()
+    """Groups of cities that share crews and actors (scenario.toml's ``[pooling]``);
+    the empty list: every city shares."""
     settings_extra: dict[str, Any] = _extra()
     version: int = 1
     created_at: dt.datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
@@ -132,7 +135,7 @@ class CrewRow(SQLModel, table=True):
 
 
 class ActorRow(SQLModel, table=True):
-    """A lead actor (actors.csv)."""
+    """A lead actor (actors.csv); ``home_city`` blank: the actor works in any city."""
 
     __tablename__ = "actor"
 
@@ -141,6 +144,8 @@ class ActorRow(SQLModel, table=True):
     position: int
     name: str = Field(sa_type=String)
     day_rate: int
+    home_city: str = Field(default="", sa_type=String, sa_column_kwargs={"server_default": ""})
+    """City the actor works from when cities plan apart; blank: any city."""
     extra: dict[str, Any] = _extra()
 
 
@@ -352,6 +357,62 @@ class PublishedShootRow(SQLModel, table=True):
     crew_id: str = Field(sa_type=String)
     scenes: list[str] = _id_list()
     """The scene ids shot that day, as published."""
+
+
+class SweepRow(SQLModel, table=True):
+    """A sweep: the sweep file as it was run, the base scenario it varied, and how it went.
+
+    ``state``: running, done (every run finished checked), failed (some run failed)
+    or stopped. ``base_scenario`` is what the file names (a path or a stored name);
+    ``base_scenario_id`` the stored scenario it was, if any (``NULL`` once deleted).
+    """
+
+    __tablename__ = "sweep"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String)
+    source: str = Field(default="", sa_type=String)
+    """The sweep file's TOML text."""
+    base_scenario: str = Field(default="", sa_type=String)
+    base_scenario_id: int | None = Field(
+        default=None, foreign_key="scenario.id", ondelete="SET NULL", index=True, nullable=True
+    )
+    created_at: dt.datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+    state: str = Field(sa_type=String)
+
+
+class SweepRunRow(SQLModel, table=True):
+    """One run of a sweep: a variant planned with a seed, its state, plan and timings.
+
+    ``state``: queued, running, done, failed or stopped. ``scenario_id`` is the
+    variant's stored scenario, ``plan_id`` the run's stored plan (``NULL`` until
+    done, and once either is deleted; the run's record stays).
+    """
+
+    __tablename__ = "sweep_run"
+    __table_args__ = (
+        UniqueConstraint("sweep_id", "variant", "seed"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    sweep_id: int = Field(foreign_key="sweep.id", ondelete="CASCADE")
+    position: int
+    variant: str = Field(sa_type=String)
+    seed: int
+    # indexed: deleting a scenario or a plan looks up the runs that name it
+    scenario_id: int | None = Field(
+        default=None, foreign_key="scenario.id", ondelete="SET NULL", index=True, nullable=True
+    )
+    plan_id: int | None = Field(
+        default=None, foreign_key="plan.id", ondelete="SET NULL", index=True, nullable=True
+    )
+    state: str = Field(sa_type=String)
+    error: str = Field(default="", sa_type=String)
+    solve_seconds: float | None = None
+    wall_seconds: float | None = None
+    overhead_seconds: float | None = None
 
 
 CONTENT_ROWS: tuple[type[SQLModel], ...] = (
