@@ -9,7 +9,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from scheduler.app.compare import BETTER_COLUMN, HIGHER, KPI_COLUMN
+from scheduler.app.compare import BETTER_COLUMN, HIGHER, KPI_COLUMN, delta_label
 from scheduler.app.palette import looks_for
 from scheduler.app.utilisation import BOOKED, CLOSED, IDLE, STATE_LABELS
 
@@ -274,3 +274,25 @@ def _as_float(value: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if number != number else number  # NaN is missing
+
+
+def style_compact_table(shown: pd.DataFrame, numbers: pd.DataFrame) -> Styler:
+    """A :func:`scheduler.app.compare.compact` table (value and Δ in one cell) coloured like
+    :func:`style_kpi_table`: a plan's cell green where its Δ in ``numbers`` (the table it was
+    made from) is better than the reference, red where worse. Without a ``更好 better`` column
+    (utilisation by base) higher is better."""
+
+    def colour(row: pd.Series) -> list[str]:
+        better = numbers.at[row.name, BETTER_COLUMN] if BETTER_COLUMN in numbers else HIGHER
+        sign = 1 if better == HIGHER else -1
+        styles = []
+        for column in row.index:
+            delta = delta_label(column)
+            value = _as_float(numbers.at[row.name, delta]) if delta in numbers else None
+            if value is not None and value != 0:
+                styles.append(f"color: {'#2e7d32' if value * sign > 0 else '#c62828'}")
+            else:
+                styles.append("")
+        return styles
+
+    return shown.style.apply(colour, axis=1)

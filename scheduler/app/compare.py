@@ -3,7 +3,15 @@
 Plans may belong to different scenarios (a clone with a crew off for three
 days, a base closed for a week, a rush order): each is read with its own
 scenario for names. The first plan named is the reference; every Δ is
-"this plan minus the first". Streamlit-free.
+"this plan minus the first". Plans are named in tables by short names
+(基准, 方案1, 方案2 …, :func:`short_names`) with a legend of their full names,
+and each cell holds value and Δ together (``1270（+3）``), so that four plans
+fit a screen 1280 px wide.
+
+A title the what-if moved is a 必要变动 forced change when its reference
+placement breaks a rule of the compared plan's scenario (the independent
+checker says which), else a 重排 reshuffle: it could have stayed, and the
+solver moved it anyway (:func:`what_if_changes`). Streamlit-free.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from scheduler.app.support import local_time
+from scheduler.check.checker import check_plan
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan, Shoot
 from scheduler.storage import PlanInfo, ScenarioInfo, ScenarioStore
@@ -145,12 +154,66 @@ def load_compared(store: ScenarioStore, choices: Sequence[PlanChoice]) -> list[C
     return compared
 
 
-def default_choices(choices: Sequence[PlanChoice], scenario_id: int) -> list[PlanChoice]:
-    """What to compare first: the two newest plans of the current scenario, oldest first
-    (so the older one is the reference); else the two newest plans of any scenario."""
+MAX_DEFAULT_OTHERS = 3
+"""At most this many plans are compared with the reference by default."""
+
+
+def default_reference(choices: Sequence[PlanChoice], scenario_id: int) -> PlanChoice | None:
+    """The reference offered first: the newest plan of the current scenario (the original
+    the user works on, not a clone), else the newest plan of any; ``None`` without plans.
+
+    ``choices`` are newest first, as :func:`plan_choices` gives them.
+    """
     own = [choice for choice in choices if choice.scenario.scenario_id == scenario_id]
-    newest = (own if len(own) >= 2 else list(choices))[:2]
-    return sorted(newest, key=lambda choice: choice.plan.plan_id)
+    first = own or list(choices)
+    return first[0] if first else None
+
+
+def default_others(choices: Sequence[PlanChoice], reference: PlanChoice) -> list[PlanChoice]:
+    """The plans compared with ``reference`` first: the newest plan of each other scenario,
+    newest first, at most :data:`MAX_DEFAULT_OTHERS`; without other scenarios' plans, the
+    newest other plan of the reference's scenario.
+
+    Scenarios with as many bases as the reference's come first (its what-if clones have
+    its bases; another sample does not), then the rest.
+    """
+    others = [choice for choice in choices if choice.plan.plan_id != reference.plan.plan_id]
+    newest: dict[int, PlanChoice] = {}
+    for choice in others:
+        if choice.scenario.scenario_id != reference.scenario.scenario_id:
+            newest.setdefault(choice.scenario.scenario_id, choice)
+    bases = reference.scenario.base_count
+    alike = [choice for choice in newest.values() if choice.scenario.base_count == bases]
+    unlike = [choice for choice in newest.values() if choice.scenario.base_count != bases]
+    picked = [*alike, *unlike][:MAX_DEFAULT_OTHERS]
+    return picked or others[:1]
+
+
+def default_choices(choices: Sequence[PlanChoice], scenario_id: int) -> list[PlanChoice]:
+    """What to compare first: :func:`default_reference`, then :func:`default_others`."""
+    reference = default_reference(choices, scenario_id)
+    return [] if reference is None else [reference, *default_others(choices, reference)]
+
+
+REFERENCE_SHORT = "基准"
+
+
+def short_names(names: Sequence[str]) -> dict[str, str]:
+    """Full plan name → its short name in tables: ``基准`` first, then ``方案1``, ``方案2`` …"""
+    return {
+        name: REFERENCE_SHORT if number == 0 else f"方案{number}"
+        for number, name in enumerate(names)
+    }
+
+
+SHORT_COLUMN = "简称 short"
+PLAN_COLUMN = "方案 plan"
+
+
+def plan_legend(names: Sequence[str]) -> pd.DataFrame:
+    """The legend of :func:`short_names`: ``简称 short`` and ``方案 plan`` (the full name)."""
+    rows = [(short, name) for name, short in short_names(names).items()]
+    return pd.DataFrame(rows, columns=[SHORT_COLUMN, PLAN_COLUMN])
 
 
 def compare_kpis(named_kpis: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
@@ -183,6 +246,64 @@ def compare_kpis(named_kpis: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:
         rows.append(row)
     columns = [KPI_COLUMN, *names, *(delta_label(name) for name in names[1:]), BETTER_COLUMN]
     return pd.DataFrame(rows, columns=columns)
+
+
+def number_text(value: float, signed: bool = False) -> str:
+    """A table number as people read it: thousands separators, at most 2 decimals, ``–`` if
+    missing; ``signed`` puts ``+`` on positive values and ``±0`` on zero."""
+    if value != value:
+        return "–"
+    if signed and value == 0:
+        return "±0"
+    digits = 0 if float(value).is_integer() else 2
+    return f"{value:{'+' if signed else ''},.{digits}f}".replace("-", "−")
+
+
+TEN_THOUSAND = 10_000
+"""万: amounts of 10万 and more are said in 万 (``1,956.4万``), as people read money."""
+
+
+def _amount_text(value: float, signed: bool = False) -> str:
+    """``number_text``, but 10万 and more in 万 with one decimal (a cost: ``1,956.4万``)."""
+    if value == value and abs(value) >= 10 * TEN_THOUSAND:
+        text = f"{value / TEN_THOUSAND:{'+' if signed else ''},.1f}万"
+        return text.replace("-", "−")
+    return number_text(value, signed)
+
+
+def value_with_delta(value: float, delta: float | None) -> str:
+    """One cell: the value and, for a plan after the reference, its Δ: ``1,270（+3）``.
+
+    Values of 10万 and more are in 万 (``1,956.4万（+6.5万）``; a Δ under 1万 stays whole,
+    ``（+2,600）``), so that a cost fits its column.
+    """
+    if delta is None:
+        return _amount_text(value)
+    if value == value and abs(value) >= 10 * TEN_THOUSAND and abs(delta) >= TEN_THOUSAND:
+        change = f"{delta / TEN_THOUSAND:+,.1f}万".replace("-", "−")
+    else:
+        change = number_text(delta, signed=True)
+    return f"{_amount_text(value)}（{change}）"
+
+
+def compact(table: pd.DataFrame, key_columns: Sequence[str], names: Sequence[str]) -> pd.DataFrame:
+    """A :func:`compare_kpis` or :func:`utilisation_by_base_delta` table with one text column
+    per plan, named by :func:`short_names`, holding value and Δ together (``1,270（+3）``).
+
+    ``key_columns`` are kept as they are (the KPI, or the base id and name), then come the
+    plans' columns, then :data:`BETTER_COLUMN` if the table has it.
+    """
+    short = short_names(names)
+    out = table[list(key_columns)].copy()
+    for number, name in enumerate(names):
+        deltas = table[delta_label(name)] if number else None
+        out[short[name]] = [
+            value_with_delta(value, None if deltas is None else deltas.iloc[row])
+            for row, value in enumerate(table[name])
+        ]
+    if BETTER_COLUMN in table.columns:
+        out[BETTER_COLUMN] = table[BETTER_COLUMN]
+    return out
 
 
 def _days_text(dates: Sequence[date]) -> str:
@@ -289,6 +410,117 @@ def change_counts(changes: pd.DataFrame) -> dict[str, int]:
     """How many titles of a :func:`changed_titles` table had each kind of change."""
     counts = changes.groupby("变化 change")["剧目编号 title id"].nunique()
     return {kind: int(counts.get(kind, 0)) for kind in CHANGE_KINDS}
+
+
+FORCED = "必要变动 forced"
+RESHUFFLE = "重排 reshuffle"
+WHAT_IF_KINDS: tuple[str, ...] = (FORCED, NEW, DROPPED, RESHUFFLE)
+"""Kinds of :func:`what_if_changes`, in the order it lists and counts them: forced first."""
+KIND_COLUMN = "类别 kind"
+WHY_COLUMN = "原因 why"
+WHAT_IF_COLUMNS: tuple[str, ...] = (
+    CHANGE_COLUMNS[0],
+    CHANGE_COLUMNS[1],
+    KIND_COLUMN,
+    WHY_COLUMN,
+    *CHANGE_COLUMNS[2:],
+)
+RESHUFFLE_WHY = "原安排仍可行 old placement keeps every rule"
+MOST_REASONS = 2
+"""A forced change names at most this many broken rules, then how many more."""
+
+
+def broken_placements(plan_a: Plan, scenario_a: Scenario, scenario_b: Scenario) -> dict[str, str]:
+    """Titles whose placement in ``plan_a`` breaks a rule of ``scenario_b`` that it keeps in
+    ``scenario_a``, with the rules.
+
+    The whole reference plan is read against the compared scenario by the
+    independent checker (:func:`scheduler.check.checker.check_plan`): a base
+    closed on its days, a crew that is gone, an actor now unavailable, a base
+    allowed fewer crews. A fault the plan has in its own scenario too (a plan
+    made for an older version of it) is not the what-if's doing and is left
+    out, as are titles the reference plan does not place. Returns title id → the
+    checker's words (Chinese), at most :data:`MOST_REASONS` and how many more.
+    """
+    placed = {shoot.title_id for shoot in plan_a.shoots}
+    already = set(check_plan(scenario_a, plan_a))
+    found: dict[str, list[str]] = {}
+    for violation in check_plan(scenario_b, plan_a):
+        if violation.title_id in placed and violation not in already:
+            found.setdefault(violation.title_id, []).append(violation.message_zh)
+    reasons = {}
+    for title_id, messages in found.items():
+        unique = list(dict.fromkeys(messages))
+        text = "；".join(unique[:MOST_REASONS])
+        more = len(unique) - MOST_REASONS
+        reasons[title_id] = f"{text}（另 {more} 处）" if more > 0 else text
+    return reasons
+
+
+def what_if_changes(
+    plan_a: Plan, plan_b: Plan, scenario_a: Scenario, scenario_b: Scenario
+) -> pd.DataFrame:
+    """:func:`changed_titles`, each title sorted into what the what-if forced and what it
+    merely reshuffled.
+
+    A title placed in both plans whose crew, base or dates differ is a
+    :data:`FORCED` change when its placement in ``plan_a`` breaks a rule of
+    ``scenario_b`` that it kept in ``scenario_a`` (:func:`broken_placements`; the rule is
+    the ``原因 why``), else a
+    :data:`RESHUFFLE`: the old placement still keeps every rule and the solver
+    moved it anyway. Newly scheduled and dropped titles keep their kind (a
+    dropped title's ``原因 why`` is the rule its old placement breaks, if any).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`WHAT_IF_COLUMNS`, rows by kind in :data:`WHAT_IF_KINDS`
+        order (forced first), titles within a kind as :func:`changed_titles` lists them.
+    """
+    changes = changed_titles(plan_a, plan_b, scenario_a, scenario_b)
+    broken = broken_placements(plan_a, scenario_a, scenario_b) if not changes.empty else {}
+    kinds, whys = [], []
+    for title_id, change in zip(changes[CHANGE_COLUMNS[0]], changes["变化 change"], strict=True):
+        reason = broken.get(title_id, "")
+        if change in (NEW, DROPPED):
+            kinds.append(change)
+            whys.append(reason)
+        elif reason:
+            kinds.append(FORCED)
+            whys.append(reason)
+        else:
+            kinds.append(RESHUFFLE)
+            whys.append(RESHUFFLE_WHY)
+    table = changes.assign(**{KIND_COLUMN: kinds, WHY_COLUMN: whys})[list(WHAT_IF_COLUMNS)]
+    rank = {kind: number for number, kind in enumerate(WHAT_IF_KINDS)}
+    order = sorted(range(len(table)), key=lambda row: (rank[kinds[row]], row))
+    return table.iloc[order].reset_index(drop=True)
+
+
+def split_reshuffles(changes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A :func:`what_if_changes` table as (forced, new and dropped rows; reshuffle rows)."""
+    reshuffled = changes[KIND_COLUMN] == RESHUFFLE
+    return changes[~reshuffled], changes[reshuffled]
+
+
+def what_if_counts(changes: pd.DataFrame) -> dict[str, int]:
+    """How many titles of a :func:`what_if_changes` table are of each kind, forced first."""
+    counts = changes.groupby(KIND_COLUMN)[CHANGE_COLUMNS[0]].nunique()
+    return {kind: int(counts.get(kind, 0)) for kind in WHAT_IF_KINDS}
+
+
+SINGLE_SOLVE_NOTE = (
+    "每个方案只求解了一次：差异可能只是求解波动。用 Sweep 按多个种子求解，"
+    "才能判断差异是否真实。 / Each plan is one solve: a difference may be solver noise."
+    " A sweep with several seeds tells which differences are real."
+)
+
+REVISE_NOTE = (
+    "重排多，是因为每个 What-if 都是重新求解：在 Sweep 文件里写 `revise = true`，"
+    "What-if 就在基准方案上以最少改动修改，重排会很少。"
+    " / Many reshuffles come from planning each what-if afresh: a sweep with"
+    " `revise = true` plans what-ifs as revisions of the reference with fewest changes."
+)
 
 
 def utilisation_by_base_delta(
