@@ -47,7 +47,9 @@ def test_the_bound_shows_once_computed_and_says_it_is_the_bound(tutorial_db) -> 
         app = planned(tutorial_db)
         assert not app.exception
         bound = app.dataframe[-1].value
-        assert "上界可让出（需重排） bound allows" in bound.columns
+        assert (
+            "产能上界允许出租 sellable as the capacity bound allows（可能需重排）" in bound.columns
+        )
         assert sorted(bound["场景类型 set type"]) == ["办公室", "医院"]
         assert any("不是当前方案" in caption.value for caption in app.caption)
     finally:

@@ -7,12 +7,16 @@ compute it again. A candidate row with a bad day rate and one with an unknown ba
 both named, by row and column as the editor shows them, and nothing is computed. On the
 month with only 20 of its 24 crews the scenario's targets need nothing, and raised
 targets need new crews. On the tutorial with a stored plan, the plan is a share of the
-bound; a computation that fails says so, and the last report stays.
+bound and its free set-days are shown beside the bound's; a computation that fails says
+so, and the last report stays. On the month with its most binding actor with days off
+(A054 away a week) the candidates offer buying those days, a budget buys them, a rush
+order is answered, and both idle figures are labelled.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,11 +24,19 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import scheduler.services.capacity_report
+from scheduler.app.capacity import IDLE_TABLE_PLAN_FREE
 from scheduler.app.support import open_store
+from scheduler.app.utilisation import set_days_by_base_day
+from scheduler.domain.model import Unavailability
 from scheduler.io.validation import load_scenario
 from scheduler.services.candidates import default_candidates
 from scheduler.services.capacity_jobs import job_for
-from scheduler.services.capacity_report import capacity_report
+from scheduler.services.capacity_report import (
+    BOUND_SELLABLE_LABEL,
+    IDLE_DIFFERENCE,
+    PLAN_FREE_LABEL,
+    capacity_report,
+)
 from scheduler.services.planning import plan_scenario, save_outcome
 from scheduler.storage import ScenarioInfo, ScenarioStore
 from tests.app_pages import open_page as open_app_page
@@ -191,6 +203,12 @@ def test_a_stored_plan_is_shown_as_a_share_of_the_bound(
     assert shown["优先级上界 priority bound"] == "17"  # all six titles fit
     assert shown["当前方案/上界 plan/bound"] == "100.0%"
     assert "达到上界的 100.0%" in "\n".join(c.value for c in app.caption)
+    # the set-days the plan leaves free, counted the utilisation page's way
+    days = set_days_by_base_day(scenario, outcome.plan)
+    free = int((days["available"] - days["booked"]).sum())
+    assert shown[PLAN_FREE_LABEL] == f"{free:,}"
+    idle = next(t.value for t in app.dataframe if IDLE_TABLE_PLAN_FREE in t.value.columns)
+    assert idle[IDLE_TABLE_PLAN_FREE].sum() == free
 
 
 def test_a_failed_computation_is_shown_and_the_last_report_kept(
@@ -210,3 +228,39 @@ def test_a_failed_computation_is_shown_and_the_last_report_kept(
     assert "产能计算出错" in error.value and "RuntimeError: 求解器不见了" in error.value
     assert metrics(app)["优先级上界 priority bound"] == "17", "the last report is still shown"
     assert app.button(key="capacity_compute").label == "重新计算 Re-compute"
+
+
+A054_AWAY = Unavailability("actor", "A054", date(2026, 12, 14), date(2026, 12, 20), "外地宣传")
+"""The month's most binding actor away a week: seven days a buy-out could free."""
+
+
+def test_a_binding_actors_days_off_are_offered_and_bought(
+    month_db: tuple[ScenarioStore, ScenarioInfo],
+) -> None:
+    store, month = month_db
+    scenario, _ = store.load(month.scenario_id)
+    away = store.create(
+        replace(scenario, name="郑州 12月 · 邵磊航外地宣传一周", unavailable=(A054_AWAY,))
+    )
+    app = open_page(away)
+    editor = app.data_editor[0].value
+    offered = editor[editor["kind"] == "演员档期"]
+    rate = 2 * scenario.actor_by_id["A054"].day_rate
+    assert offered[["actor_id", "day_rate", "max_count"]].values.tolist() == [
+        ["A054 邵磊航", rate, 7]
+    ]
+    note = "\n".join(c.value for c in app.caption)
+    assert "档期卡住产能的演员" in note and "邵磊航（A054）有停用日" in note
+    assert "整个排期都没有停用日" in note  # the month's other binding actors
+
+    app.number_input(key=f"{prefix(away)}_budget").set_value(100.0)
+    app.number_input(key=f"{prefix(away)}_rush").set_value(10).run()
+    compute(app, away)
+    shown = text(app)
+    assert "买断演员档期 邵磊航（A054） 7 天" in shown  # the budget buys the week back
+    assert "急单 10 部（R001–R010" in shown
+    assert "演员 邵磊航（A054）：停用 7 天，已列为候选「买断演员档期」" in shown
+    cards = metrics(app)
+    assert cards[PLAN_FREE_LABEL] == "–"  # no plan stored to compare with
+    assert cards[BOUND_SELLABLE_LABEL] != "–"
+    assert IDLE_DIFFERENCE in [c.value for c in app.caption]

@@ -54,7 +54,7 @@ def test_free_set_days_are_open_and_unbooked_in_the_week(tutorial: Scenario) -> 
     assert sentence.startswith(
         "郑东新区短剧产业园（B2） 第49周 12-01~12-06：2 个场景、12 个开放棚日"
     )
-    assert "已订 3，空闲 9（可出租，不影响当前方案），停用 0" in sentence
+    assert "已订 3，不影响现排期可出租 9，停用 0" in sentence
 
 
 def test_a_set_free_all_week_says_so_and_a_booked_one_is_not_free(tutorial: Scenario) -> None:
@@ -93,7 +93,7 @@ def test_the_bound_table_takes_its_base_and_week_only() -> None:
             "周": ["第49周 12-01~12-06", "第50周 12-07~12-07", "第49周 12-01~12-06"],
             "开放棚日": [6, 1, 6],
             "无需求闲置": [2, 0, 1],
-            "上界可让出": [4, 1, 3],
+            "产能上界允许出租": [4, 1, 3],
         }
     )
     week = calendar_weeks(date(2026, 12, 1), 7)[0]

@@ -3,11 +3,15 @@
 On the tiny scenario (:func:`tests.factories.tiny_scenario`), whose default candidates
 are rows 1 … 5 of the table: one more 别墅 (row 1) and 办公室 set at B01, one more 办公室
 and 古装宫殿 set at B02, and up to four new crews. Each broken case breaks one thing and
-asserts the row and column the problem names, as the editor numbers its rows.
+asserts the row and column the problem names, as the editor numbers its rows. Actor-day
+rows buy out A01's days off (12-08 … 12-09): kept with and without dates; an unknown actor,
+an actor with no day off, bad dates and actor columns on a set row are named all at once.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -15,16 +19,19 @@ import pytest
 
 from scheduler.app.capacity import editor_candidates, problem_line
 from scheduler.app.rows import row_text
+from scheduler.domain.errors import ScenarioError
 from scheduler.domain.model import Scenario
 from scheduler.services.candidates import (
     Candidate,
     RowProblem,
     candidate_table,
+    candidates_frame,
     checked_candidates,
     default_candidates,
+    load_candidates,
     whole_number,
 )
-from tests.factories import tiny_scenario
+from tests.factories import dec, tiny_scenario
 
 LAST_ROW = 5
 
@@ -183,3 +190,76 @@ def test_row_text_in_a_sentence_and_in_a_row_column() -> None:
     assert row_text(7, LAST_ROW) == "新增第 2 行 new row 2"
     assert row_text(7, LAST_ROW, in_column=True) == "新增第 2 行 new row 2"
     assert row_text(0, LAST_ROW) == row_text(0, LAST_ROW, in_column=True) == ""
+
+
+# -- actor days ------------------------------------------------------------------------------
+
+ACTOR_ROW = {"kind": "演员档期", "actor_id": "A01 张雨桐", "day_rate": 6000, "max_count": 2}
+"""Buying out A01's days off in the tiny scenario (12-08 … 12-09, 请假)."""
+
+
+def test_an_actor_day_row_is_kept_as_a_buy_out_of_the_actors_days_off(
+    tiny: Scenario, table: pd.DataFrame
+) -> None:
+    candidates, problems = checked_candidates(added(table, ACTOR_ROW), tiny)
+    assert problems == []
+    assert candidates[-1] == Candidate("actor", "", "", 6000, 2, actor_id="A01")
+    assert candidates[-1].label({}, {"A01": "张雨桐"}) == "买断演员档期 张雨桐（A01）"
+    assert candidates[-1].cost(days=14, count=2) == 12000  # per day bought, not per horizon
+
+
+def test_an_actor_day_row_with_dates_keeps_them(tiny: Scenario, table: pd.DataFrame) -> None:
+    dated = {**ACTOR_ROW, "from_date": date(2026, 12, 9), "to_date": "2026/12/10"}
+    candidates, problems = checked_candidates(added(table, dated), tiny)
+    assert problems == []
+    assert (candidates[-1].from_date, candidates[-1].to_date) == (dec(9), dec(10))
+
+
+def test_every_bad_actor_day_row_is_named_at_once(tiny: Scenario, table: pd.DataFrame) -> None:
+    # row 6: an unknown actor; row 7: A02 has no day off, nothing to buy; row 8: a date
+    # outside the horizon and one that is no date; row 9: to_date before from_date;
+    # row 1: an actor on a set row
+    changed = added(
+        edited(table, 1, actor_id="A01 张雨桐"),
+        {**ACTOR_ROW, "actor_id": "A99"},
+        {**ACTOR_ROW, "actor_id": "A02 刘子轩"},
+        {**ACTOR_ROW, "from_date": "2027-01-05", "to_date": "下周"},
+        {**ACTOR_ROW, "from_date": dec(9), "to_date": dec(8)},
+    )
+    candidates, problems = checked_candidates(changed, tiny)
+    assert candidates == []
+    assert where(problems) == [
+        (1, "actor_id"),
+        (6, "actor_id"),
+        (7, "actor_id"),
+        (8, "from_date"),
+        (8, "to_date"),
+        (9, "to_date"),
+    ]
+    by_row = {p.row: p for p in problems}
+    assert by_row[6].message_zh == "未知演员“A99”；应为场景中已有的演员编号"
+    assert "没有停用日" in by_row[7].message_zh and "A02" in by_row[7].message
+    assert by_row[9].message_zh.startswith("2026-12-08 早于开始日 2026-12-09")
+
+
+def test_an_actor_day_file_round_trips(tiny: Scenario, tmp_path: Path) -> None:
+    wanted = [
+        Candidate("set", "B01", "办公室", 3000, 1),
+        Candidate("actor", "", "", 6000, 2, actor_id="A01", from_date=dec(8)),
+    ]
+    path = tmp_path / "candidates.csv"
+    candidates_frame(wanted).to_csv(path, index=False)
+    assert "actor_id,day_rate,max_count,from_date,to_date" in path.read_text(encoding="utf-8")
+    assert load_candidates(path, tiny) == wanted
+
+
+def test_an_actor_day_row_in_a_file_is_named_at_its_line(tiny: Scenario, tmp_path: Path) -> None:
+    path = tmp_path / "candidates.csv"
+    path.write_text(
+        "kind,base_id,set_type,day_rate,max_count,actor_id\nactor,,,6000,2,A01\nactor,,,6000,2,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_candidates(path, tiny)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.row, problem.column) == ("candidates.csv", 3, "actor_id")

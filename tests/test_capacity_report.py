@@ -158,9 +158,9 @@ def test_idle_tables_add_up(month: Scenario) -> None:
     report = capacity_report(month)
     idle = report.idle_frame()
     by_base = report.sellable_by_base()
-    assert idle["上界可让出"].sum() == by_base["上界可让出"].sum()
-    assert (idle["无需求闲置"] <= idle["上界可让出"]).all()
-    assert (idle["上界可让出"] <= idle["开放棚日"]).all()
+    assert idle["产能上界允许出租"].sum() == by_base["产能上界允许出租"].sum()
+    assert (idle["无需求闲置"] <= idle["产能上界允许出租"]).all()
+    assert (idle["产能上界允许出租"] <= idle["开放棚日"]).all()
     assert idle["开放棚日"].sum() == sum(len(month.dates) for _ in month.sets) - sum(
         len(month.unavailable_days("set", s.set_id)) for s in month.sets
     )

@@ -10,6 +10,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from scheduler.domain import figures
+from scheduler.services.capacity_report import (
+    BOUND_SELLABLE,
+    BOUND_SELLABLE_LABEL,
+    PLAN_FREE,
+    PLAN_FREE_LABEL,
+)
 
 OPEN_COLOUR = "#b0bec5"
 CREW_COLOUR = "#5c6bc0"
@@ -18,6 +24,7 @@ BOUND_COLOUR = "#2e7d32"
 TARGET_COLOUR = "#c62828"
 UNUSABLE_COLOUR = "#9e9e9e"
 SELLABLE_COLOUR = "#43a047"
+PLAN_FREE_COLOUR = "#1e88e5"
 
 ROW_HEIGHT = 26
 """Pixels per base in the per-base charts: enough for a Chinese base name."""
@@ -133,8 +140,8 @@ def sellable_heatmap(idle: pd.DataFrame) -> go.Figure:
     """
     bases = list(dict.fromkeys(idle["基地"]))
     weeks = list(dict.fromkeys(idle["周"]))
-    totals = idle.groupby(["基地", "周"], sort=False)[["开放棚日", "上界可让出"]].sum()
-    sellable = totals["上界可让出"].unstack().reindex(index=bases, columns=weeks).fillna(0)
+    totals = idle.groupby(["基地", "周"], sort=False)[["开放棚日", BOUND_SELLABLE]].sum()
+    sellable = totals[BOUND_SELLABLE].unstack().reindex(index=bases, columns=weeks).fillna(0)
     open_days = totals["开放棚日"].unstack().reindex(index=bases, columns=weeks).fillna(0)
     share = (sellable / open_days.where(open_days > 0)).fillna(0)
     text = sellable.astype(int).astype(str) + "/" + open_days.astype(int).astype(str)
@@ -149,10 +156,10 @@ def sellable_heatmap(idle: pd.DataFrame) -> go.Figure:
             colorscale="Greens",
             zmin=0,
             zmax=1,
-            colorbar={"title": "上界可让出占比", "tickformat": ".1%"},
+            colorbar={"title": f"{BOUND_SELLABLE}占比", "tickformat": ".1%"},
             xgap=1,
             ygap=1,
-            hovertemplate="%{y} · %{x}<br>上界可让出/开放 sellable/open: %{text} 棚日"
+            hovertemplate=f"%{{y}} · %{{x}}<br>{BOUND_SELLABLE}/开放 sellable/open: %{{text}} 棚日"
             "（%{z:.1%}）<extra></extra>",
         )
     )
@@ -166,53 +173,43 @@ def sellable_heatmap(idle: pd.DataFrame) -> go.Figure:
 
 
 def sellable_by_base_chart(by_base: pd.DataFrame) -> go.Figure:
-    """Sellable idle set-days per base: the part no title can use, and the rest.
+    """Sellable idle set-days per base, two ways side by side: what the compared plan
+    leaves free (when the table has it) and what the capacity bound allows.
 
     ``by_base`` is :meth:`CapacityReport.sellable_by_base`; bases keep its order, top down.
     """
-    rest = by_base["上界可让出"] - by_base["无需求闲置"]
     hover = (
-        "%{y}<br>%{x} 棚日<br>上界可让出 bound allows %{customdata[0]}"
-        " / 开放 open %{customdata[1]}"
-        "（%{customdata[2]:.1%}）<extra></extra>"
+        "%{y}<br>%{fullData.name}: %{x} 棚日"
+        "<br>开放 open %{customdata[0]} · 无人需要 no title can use %{customdata[1]}"
+        "<extra></extra>"
     )
-    custom = by_base[["上界可让出", "开放棚日", "上界可让出占比"]].to_numpy()
+    custom = by_base[["开放棚日", "无需求闲置"]].to_numpy()
+    series = [(BOUND_SELLABLE, BOUND_SELLABLE_LABEL, SELLABLE_COLOUR)]
+    if PLAN_FREE in by_base:
+        series.insert(0, (PLAN_FREE, PLAN_FREE_LABEL, PLAN_FREE_COLOUR))
     figure = go.Figure(
         [
             go.Bar(
                 y=by_base["基地"],
-                x=by_base["无需求闲置"],
+                x=by_base[column],
                 orientation="h",
-                name="无人需要 no title can use",
-                marker_color=UNUSABLE_COLOUR,
+                name=name,
+                marker_color=colour,
                 customdata=custom,
-                hovertemplate=hover,
-            ),
-            go.Bar(
-                y=by_base["基地"],
-                x=rest,
-                orientation="h",
-                name="有剧目可用、出租不减上界 in demand, bound kept",
-                marker_color=SELLABLE_COLOUR,
-                customdata=custom,
-                text=[
-                    f"{sellable}（{figures.percent(share)}）"
-                    for sellable, share in zip(
-                        by_base["上界可让出"], by_base["上界可让出占比"], strict=True
-                    )
-                ],
+                text=by_base[column],
                 textposition="outside",
                 hovertemplate=hover,
-            ),
+            )
+            for column, name, colour in series
         ]
     )
-    top = float(by_base["上界可让出"].max()) if len(by_base) else 1.0
+    top = max([float(by_base[column].max()) for column, _, _ in series if len(by_base)] or [1.0])
     figure.update_layout(
-        barmode="stack",
-        height=_height(len(by_base)),
+        barmode="group",
+        height=_height(len(by_base) * len(series)),
         margin=MARGIN,
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
-        xaxis={"title": "上界可让出棚日 sellable idle set-days", "range": [0, top * 1.5]},
+        xaxis={"title": "可出租棚日 sellable set-days", "range": [0, max(top, 1.0) * 1.25]},
         yaxis={"autorange": "reversed", "type": "category"},
     )
     return figure

@@ -1,14 +1,16 @@
 """The base manager's screen (基地视图): one base, one calendar week, every set by day.
 
 A base manager (基地负责人) asks "what is free at my base next week, by set type, and
-what can I rent out". Two figures answer, and they mean different things:
+what can I rent out". Two figures answer, and they mean different things (the same two
+labels as on the capacity page, :data:`~scheduler.services.capacity_report.IDLE_DIFFERENCE`):
 
-- **空闲 free** — set-days the chosen plan leaves open. Renting one out breaks
-  nothing in the current plan: no shoot of it uses that set on that day.
-- **上界可让出 bound** — set-days the capacity bound
-  (:mod:`scheduler.services.capacity_report`) can give up without lowering the most
-  priority *any* plan could reach. That is a fact about the capacity, not about the
-  current plan: renting them may mean re-planning titles that use them now.
+- **不影响现排期可出租 sellable without breaking the current plan** — set-days the
+  chosen plan leaves open. Renting one out breaks nothing in the current plan: no
+  shoot of it uses that set on that day.
+- **产能上界允许出租 sellable as the capacity bound allows** — set-days the capacity
+  bound (:mod:`scheduler.services.capacity_report`) can give up without lowering the
+  most priority *any* plan could reach. That is a fact about the capacity, not about
+  the current plan: renting them may mean re-planning titles that use them now.
 
 Every table here is computed from the plan's :func:`~scheduler.app.utilisation.base_grid`
 restricted to one :class:`~scheduler.domain.weeks.Week`; Streamlit-free.
@@ -25,6 +27,12 @@ import pandas as pd
 from scheduler.app.utilisation import BOOKED, CLOSED, IDLE
 from scheduler.domain.model import Scenario
 from scheduler.domain.weeks import Week, calendar_weeks
+from scheduler.services.capacity_report import (
+    BOUND_SELLABLE,
+    BOUND_SELLABLE_LABEL,
+    PLAN_FREE,
+    PLAN_FREE_LABEL,
+)
 
 __all__ = [
     "FREE_COLUMNS",
@@ -42,7 +50,7 @@ FREE_COLUMNS: dict[str, str] = {
     "sets": "场景数 sets",
     "open": "开放棚日 open",
     "booked": "已订 booked",
-    "free": "空闲（可出租，不影响当前方案） free",
+    "free": PLAN_FREE_LABEL,
     "closed": "停用 closed",
     "free_days": "空闲的场景与日期 free sets and dates",
 }
@@ -118,7 +126,7 @@ class BaseWeek:
         """「郑州影视基地（B01） 第50周 12-07~12-13：6 个场景、42 个开放棚日，已订 30，…」"""
         return (
             f"{self.base} {self.week.label}：{self.sets} 个场景、{self.open} 个开放棚日，"
-            f"已订 {self.booked}，空闲 {self.free}（可出租，不影响当前方案），"
+            f"已订 {self.booked}，{PLAN_FREE} {self.free}，"
             f"停用 {self.closed}。"
         )
 
@@ -142,7 +150,7 @@ BOUND_COLUMNS: dict[str, str] = {
     "set_type": "场景类型 set type",
     "open": "开放棚日 open",
     "unusable": "无剧目能用 no title can use",
-    "sellable": "上界可让出（需重排） bound allows",
+    "sellable": f"{BOUND_SELLABLE_LABEL}（可能需重排）",
 }
 
 
@@ -150,7 +158,7 @@ def bound_by_set_type(idle: pd.DataFrame, base_id: str, week: Week) -> pd.DataFr
     """The capacity report's idle cells of one base and week, by set type.
 
     ``idle`` is :meth:`CapacityReport.idle_frame` (columns 基地, 场景类型, 周, 开放棚日,
-    无需求闲置, 上界可让出); its weeks are calendar weeks labelled as :class:`Week` is.
+    无需求闲置, 产能上界允许出租); its weeks are calendar weeks labelled as :class:`Week` is.
     """
     mine = idle[idle["基地"].str.split(" ").str[0].eq(base_id) & idle["周"].eq(week.label)]
     frame = pd.DataFrame(
@@ -158,7 +166,7 @@ def bound_by_set_type(idle: pd.DataFrame, base_id: str, week: Week) -> pd.DataFr
             "set_type": mine["场景类型"],
             "open": mine["开放棚日"],
             "unusable": mine["无需求闲置"],
-            "sellable": mine["上界可让出"],
+            "sellable": mine[BOUND_SELLABLE],
         }
     )
     return frame.reset_index(drop=True)

@@ -1,7 +1,9 @@
 """What the 产能规划 Capacity planning page shows, kept free of Streamlit so it can be tested.
 
 The candidate table's headers and problems (rows named as the editor numbers them),
-the budget in 万元, the metric cards, the weekly targets and the report's download.
+the budget in 万元, the metric cards, the binding actors above the candidates, the
+per-base idle table with both sellable figures labelled, the weekly targets and the
+report's download.
 Candidates are read by :mod:`scheduler.services.candidates`; reports are computed in
 the background by :mod:`scheduler.services.capacity_jobs`.
 """
@@ -17,16 +19,33 @@ import pandas as pd
 from scheduler.app.rows import row_text
 from scheduler.domain import figures
 from scheduler.domain.model import Scenario
-from scheduler.services.candidates import Candidate, RowProblem, checked_candidates
-from scheduler.services.capacity_report import CapacityReport, per_month
+from scheduler.services.candidates import (
+    BUYOUT_RATE_FACTOR,
+    Candidate,
+    RowProblem,
+    Suggestions,
+    checked_candidates,
+)
+from scheduler.services.capacity_report import (
+    BOUND_SELLABLE,
+    BOUND_SELLABLE_LABEL,
+    PLAN_FREE,
+    PLAN_FREE_LABEL,
+    CapacityReport,
+    per_month,
+)
 
 __all__ = [
     "COLUMN_LABELS",
+    "IDLE_TABLE_BOUND",
+    "IDLE_TABLE_PLAN_FREE",
     "WAN",
     "MetricCard",
+    "binding_actors_note",
     "budget_yuan",
     "bullet_markdown",
     "editor_candidates",
+    "idle_by_base_table",
     "metric_cards",
     "problem_line",
     "report_file_name",
@@ -38,8 +57,11 @@ COLUMN_LABELS = {
     "kind": "类型 kind",
     "base_id": "基地 base",
     "set_type": "场景类型 set type",
+    "actor_id": "演员 actor",
     "day_rate": "日租（元/天）day rate",
     "max_count": "最多追加 at most",
+    "from_date": "买断起 from",
+    "to_date": "买断止 to",
 }
 """The candidate table's headers, Chinese first."""
 
@@ -87,10 +109,15 @@ class MetricCard(NamedTuple):
 
 
 def metric_cards(report: CapacityReport) -> list[MetricCard]:
-    """The bound, titles a month, the plan's share of the bound and the sellable set-days."""
+    """The bound, titles a month, the plan's share of the bound, and the sellable set-days
+    both ways: without breaking the compared plan, and as the bound allows."""
     answer, scenario = report.answer, report.scenario
     by_base = report.sellable_by_base()
     sellable, open_days = answer.sellable_together, int(by_base["开放棚日"].sum())
+    free = report.plan_free_total
+    free_note = "还没有可比的方案" if free is None else ""
+    if free is not None and open_days:
+        free_note = f"占开放棚日 {figures.percent(free / open_days)}"
     share = (
         f"{report.plan_priority / answer.priority_bound:.1%}"
         if report.plan_priority is not None and answer.priority_bound
@@ -119,13 +146,74 @@ def metric_cards(report: CapacityReport) -> list[MetricCard]:
             "所选方案排进的优先级占上界的比例 / the chosen plan's priority over the bound",
         ),
         MetricCard(
-            "上界可让出棚日 bound allows",
+            PLAN_FREE_LABEL,
+            "–" if free is None else f"{free:,}",
+            free_note,
+            "所选方案没订、也没停用的棚日：租出去现排期一场不动 / set-days the chosen plan "
+            "leaves open and unbooked: renting them moves no shoot",
+        ),
+        MetricCard(
+            BOUND_SELLABLE_LABEL,
             f"{sellable:,}",
             f"占开放棚日 {figures.percent(sellable / open_days)}" if open_days else "",
-            "所有基地同时出租这些棚日也不会降低优先级上界 / all bases renting these out at once "
-            "keep the bound",
+            "所有基地同时出租这些棚日也不会降低优先级上界（可能要重排）/ all bases renting "
+            "these out at once keep the bound (titles may need re-planning)",
         ),
     ]
+
+
+IDLE_TABLE_PLAN_FREE = f"{PLAN_FREE} without breaking the plan"
+IDLE_TABLE_BOUND = f"{BOUND_SELLABLE} as the bound allows"
+"""The per-base idle table's headers of the two figures: the Chinese labels in full, the
+English shortened so that the table fits the page (the cards above carry them in full)."""
+
+
+def idle_by_base_table(report: CapacityReport) -> pd.DataFrame:
+    """Per base the two sellable figures side by side, each under its label.
+
+    Without a compared plan the first reads ``None`` (shown blank).
+    """
+    by_base = report.sellable_by_base()
+    free = by_base[PLAN_FREE] if PLAN_FREE in by_base else [None] * len(by_base)
+    return pd.DataFrame(
+        {
+            "基地 base": by_base["基地"],
+            "开放棚日 open": by_base["开放棚日"],
+            IDLE_TABLE_PLAN_FREE: free,
+            IDLE_TABLE_BOUND: by_base[BOUND_SELLABLE],
+            "其中无人需要 unusable": by_base["无需求闲置"],
+        }
+    )
+
+
+def binding_actors_note(suggestions: Suggestions, scenario: Scenario) -> str | None:
+    """Above the candidates: which actors' days bind, whose days off are offered for a
+    buy-out, and who has none to buy; ``None`` when no actor binds."""
+    binding = suggestions.binding_actors
+    if not binding:
+        return None
+
+    def names(ids: list[str]) -> str:
+        shown = [
+            f"{scenario.actor_by_id[a].name}（{a}）" if a in scenario.actor_by_id else a
+            for a in ids[:5]
+        ]
+        return "、".join(shown) + (f" 等 {len(ids)} 位" if len(ids) > 5 else "")
+
+    offered = [b.actor_id for b in binding if b.days_to_buy]
+    none = [b.actor_id for b in binding if not b.days_to_buy]
+    parts = [f"档期卡住产能的演员 binding actors：{names([b.actor_id for b in binding])}。 "]
+    if offered:
+        parts.append(
+            f"{names(offered)}有停用日，已列为「演员档期」候选（列在表首；买断价默认为日薪的 "
+            f"{BUYOUT_RATE_FACTOR} 倍，可改）/ their days off are offered for a buy-out. "
+        )
+    if none:
+        parts.append(
+            f"{names(none)}整个排期都没有停用日，没有档期可买断：加钱也买不到，"
+            "只能换角、放宽交期或少接他/她的戏 / free every day: nothing to buy out."
+        )
+    return "".join(parts)
 
 
 def bullet_markdown(lines: list[str]) -> str:

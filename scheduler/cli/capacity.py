@@ -1,9 +1,11 @@
 """``python -m scheduler capacity SCENARIO``: the capacity planner's report.
 
-Prints the bound, the week-by-week capacity, the bottlenecks, what one more
-set or crew would add, the cheapest additions that reach the targets (and,
-with ``--budget``, the most titles for a budget) and the idle set-days; with
-``--out FILE`` also writes it as JSON (``priority_bound``, ``titles_bound`` …).
+Prints the bound, the week-by-week capacity, the bottlenecks (and which binding
+actors' days off could be bought out), what one more set, crew or bought actor-day
+would add, the cheapest additions that reach the targets (and, with ``--budget``, the
+most titles for a budget; with ``--rush N``, what it takes to shoot a rush order of N
+titles too) and the idle set-days — with ``--plan``, also those the plan leaves free;
+with ``--out FILE`` also writes it as JSON (``priority_bound``, ``titles_bound`` …).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from scheduler.cli.solve import add_lang_argument
 from scheduler.domain.errors import Problem, ScenarioError
 from scheduler.domain.model import Scenario
+from scheduler.domain.plan import Plan
 
 
 def _cmd_capacity(args: argparse.Namespace) -> int:
@@ -29,7 +32,7 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
         candidates = (
             None if args.candidates is None else load_candidates(Path(args.candidates), scenario)
         )
-        plan_priority = None if args.plan is None else _plan_priority(scenario, Path(args.plan))
+        plan = None if args.plan is None else _checked_plan(scenario, Path(args.plan))
     except ScenarioError as error:
         print(error.format(args.lang), file=sys.stdout)
         count = len(error.problems)
@@ -41,9 +44,11 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
         target_titles_per_month=args.titles_per_month,
         target_parallel_shoots=args.parallel_shoots,
         budget=args.budget,
-        plan_priority=plan_priority,
+        plan_priority=None if plan is None else _plan_priority(scenario, plan),
         bucket_days=args.bucket_days,
         solver=args.solver,
+        rush_titles=args.rush,
+        plan=plan,
     )
     print(report.text())
     if args.out:
@@ -56,8 +61,8 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
     return 0 if report.answer.priority_bound is not None else 1
 
 
-def _plan_priority(scenario: Scenario, directory: Path) -> int:
-    """Σ priority of the titles a plan folder schedules (after the rules 1–10 check)."""
+def _checked_plan(scenario: Scenario, directory: Path) -> Plan:
+    """The plan of a plan folder, once the rules 1–11 check accepts it."""
     from scheduler.check.checker import check
     from scheduler.io.plan_io import read_plan
 
@@ -68,6 +73,11 @@ def _plan_priority(scenario: Scenario, directory: Path) -> int:
             Problem("plan.csv", 0, f"rule {v.rule}", v.message, v.message_zh)
             for v in report.violations
         )
+    return plan
+
+
+def _plan_priority(scenario: Scenario, plan: Plan) -> int:
+    """Σ priority of the titles a plan schedules."""
     by_id = scenario.title_by_id
     return sum(by_id[t].priority for t in plan.scheduled_title_ids if t in by_id)
 
@@ -90,8 +100,9 @@ def add_capacity_command(commands: Any) -> None:
     capacity.add_argument(
         "--candidates",
         default=None,
-        help="CSV of additions (kind,base_id,set_type,day_rate,max_count); "
-        "default: one more set of each type each base has, and crews, at the scenario's prices",
+        help="CSV of additions (kind,base_id,set_type,day_rate,max_count[,actor_id,from_date,"
+        "to_date]; kind set, crew or actor); default: one more set of each type each base has, "
+        "crews, at the scenario's prices, and buying out the days off of binding actors",
     )
     capacity.add_argument(
         "--budget",
@@ -100,13 +111,22 @@ def add_capacity_command(commands: Any) -> None:
         help="also: the most titles for this many yuan",
     )
     capacity.add_argument(
+        "--rush",
+        type=_non_negative_int,
+        default=0,
+        help="also: what it takes to shoot a rush order of this many titles too",
+    )
+    capacity.add_argument(
         "--titles-per-month", type=float, default=None, help="target (default: scenario.toml)"
     )
     capacity.add_argument(
         "--parallel-shoots", type=float, default=None, help="target (default: scenario.toml)"
     )
     capacity.add_argument(
-        "--plan", default=None, help="a plan folder: report its priority as a share of the bound"
+        "--plan",
+        default=None,
+        help="a plan folder: its priority as a share of the bound, and the set-days it leaves "
+        "free (sellable without breaking it)",
     )
     capacity.add_argument(
         "--bucket-days", type=int, default=7, help="days per bucket of the model (default 7)"

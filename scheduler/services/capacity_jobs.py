@@ -52,13 +52,15 @@ KEPT_KEYS = 16
 class CapacityInputs:
     """What a report is computed with: shown beside it, and compared with the page's inputs.
 
-    ``budget`` is in yuan (None: no budget question).
+    ``budget`` is in yuan (None: no budget question); ``rush_titles``: the size of a rush
+    order to ask about (0: none).
     """
 
     candidates: tuple[Candidate, ...]
     titles_per_month: int
     parallel_shoots: int
     budget: int | None
+    rush_titles: int = 0
 
 
 class CapacityJob(BackgroundJob["CapacityReport"]):
@@ -90,6 +92,7 @@ class CapacityJob(BackgroundJob["CapacityReport"]):
             target_titles_per_month=inputs.titles_per_month,
             target_parallel_shoots=inputs.parallel_shoots,
             budget=inputs.budget,
+            rush_titles=inputs.rush_titles,
         )
 
 

@@ -22,10 +22,13 @@ optimum bounds what a plan can schedule:
 Travel (rule 7) and the order of days inside a title are dropped.
 
 The model also carries one integer column per *candidate addition* — a set of
-a type at a base, or a crew, hired for the whole horizon at a day rate. They
-are fixed at zero for the bound; the expansion questions let them move.
-Because every capacity row is linear in the additions, a row's dual or a
-candidate's reduced cost says what one more unit is worth.
+a type at a base, or a crew, hired for the whole horizon at a day rate; or days
+of an actor bought out of another commitment (days unavailable.csv closes),
+paid per day bought, spread over the weeks by one column per week
+(``actor_days_A012_w2``). They are fixed at zero for the bound; the expansion
+questions let them move. Because every capacity row is linear in the
+additions, a row's dual or a candidate's reduced cost says what one more unit
+is worth.
 
 ``python -m scheduler.cli.dev capacity-model zhengzhou-month`` prints the figures of a sample.
 """
@@ -37,7 +40,8 @@ import statistics
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import partial
 from typing import Literal
 
@@ -50,7 +54,10 @@ from solver.capacity.groups import genre_groups, host_groups
 from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, pulp_name, solve_lp
 
 Objective = Literal["priority", "titles"]
-Goal = Literal["priority", "titles", "shoot_days", "cost", "sold", "titles_then_cost"]
+Goal = Literal[
+    "priority", "titles", "shoot_days", "cost", "sold", "titles_then_cost", "rush", "others"
+]
+CandidateKind = Literal["set", "crew", "actor"]
 
 WEEK = 7
 
@@ -62,35 +69,66 @@ CHEAP_FIRST = 0.01
 NO_BUDGET = 1e12
 """The budget row's right-hand side while no budget is asked."""
 
+BUYOUT_RATE_FACTOR = 2
+"""A suggested actor-day candidate's price: this many times the actor's day rate a day
+bought out of another commitment (a buy-out costs more than a day's work)."""
+
 
 # -- the question ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """An addition the company could make for the whole horizon.
+    """An addition the company could make.
 
-    ``kind`` is ``"set"`` (one more set of ``set_type`` at ``base_id``) or
-    ``"crew"`` (one more crew able to shoot every genre; ``base_id`` is its
-    home base and does not bind it). ``day_rate`` is paid every day of the
-    horizon; at most ``max_count`` of it can be added.
+    ``kind`` is ``"set"`` (one more set of ``set_type`` at ``base_id``), ``"crew"``
+    (one more crew able to shoot every genre; ``base_id`` is its home base and
+    does not bind it) — both paid ``day_rate`` every day of the horizon, at most
+    ``max_count`` of them — or ``"actor"``: days of ``actor_id`` bought out of
+    another commitment, i.e. days unavailable.csv closes for the actor, between
+    ``from_date`` and ``to_date`` (``None``: the horizon's ends), ``day_rate``
+    for each day bought and at most ``max_count`` days.
     """
 
-    kind: Literal["set", "crew"]
+    kind: CandidateKind
     base_id: str
     set_type: str
     day_rate: int
     max_count: int = 2
+    actor_id: str = ""
+    from_date: date | None = None
+    to_date: date | None = None
 
     @property
     def key(self) -> str:
-        """A stable id: ``set:B03:医院`` or ``crew:B01``."""
+        """A stable id: ``set:B03:医院``, ``crew:B01`` or ``actor:A012``."""
         if self.kind == "set":
             return f"set:{self.base_id}:{self.set_type}"
+        if self.kind == "actor":
+            return f"actor:{self.actor_id}"
         return f"crew:{self.base_id}"
 
-    def label(self, base_names: Mapping[str, str] | None = None) -> str:
-        """What a producer calls it: ``B03 郑州影视城 · 医院 棚`` or ``剧组``."""
+    @property
+    def unit(self) -> str:
+        """What ``max_count`` and a step's count count: ``天`` (actor days) or ``个``."""
+        return "天" if self.kind == "actor" else "个"
+
+    def label(
+        self,
+        base_names: Mapping[str, str] | None = None,
+        actor_names: Mapping[str, str] | None = None,
+    ) -> str:
+        """What a producer calls it: ``B03 郑州影视城 · 医院 棚``, ``新剧组`` or
+        ``买断演员档期 邵强宇（A012）``."""
+        if self.kind == "actor":
+            name = (actor_names or {}).get(self.actor_id)
+            who = f"{name}（{self.actor_id}）" if name else self.actor_id
+            dates = ""
+            if self.from_date is not None or self.to_date is not None:
+                first = "" if self.from_date is None else f"{self.from_date:%m-%d}"
+                last = "" if self.to_date is None else f"{self.to_date:%m-%d}"
+                dates = f" {first}–{last}"
+            return f"买断演员档期 {who}{dates}"
         base = self.base_id
         if base_names and base in base_names:
             base = f"{base} {base_names[base]}"
@@ -99,15 +137,56 @@ class Candidate:
         return NEW_CREW_NAME
 
     def cost(self, days: int, count: int = 1) -> int:
-        """Rent for ``count`` of it over ``days`` days."""
+        """Rent for ``count`` of it over ``days`` days; for actor days, ``count`` days bought."""
+        if self.kind == "actor":
+            return self.day_rate * count
         return self.day_rate * days * count
 
 
-def default_candidates(scenario: Scenario, max_count: int = 2) -> list[Candidate]:
-    """One more set of every type a base already has, and one more crew.
+def days_to_buy(scenario: Scenario, candidate: Candidate) -> frozenset[int]:
+    """Days an actor-day candidate can buy: the actor's closed days inside its dates.
+
+    Empty for a set or crew, and for an actor with no day off in those dates.
+    """
+    if candidate.kind != "actor":
+        return frozenset()
+    first, last = 0, scenario.days - 1
+    if candidate.from_date is not None:
+        first = scenario.day_index(candidate.from_date)
+    if candidate.to_date is not None:
+        last = scenario.day_index(candidate.to_date)
+    closed = scenario.unavailable_days("actor", candidate.actor_id)
+    return frozenset(d for d in closed if first <= d <= last)
+
+
+def actor_day_candidates(
+    scenario: Scenario, actor_ids: Iterable[str], factor: int = BUYOUT_RATE_FACTOR
+) -> list[Candidate]:
+    """Buying out each actor's closed days, at ``factor`` × the actor's day rate a day.
+
+    One candidate per actor of ``actor_ids`` that has days off in the horizon, able
+    to buy all of them; actors without (nothing to buy) and unknown ids are skipped.
+    """
+    found: list[Candidate] = []
+    for actor_id in dict.fromkeys(actor_ids):
+        actor = scenario.actor_by_id.get(actor_id)
+        if actor is None:
+            continue
+        candidate = Candidate("actor", "", "", factor * actor.day_rate, 0, actor_id=actor_id)
+        days = len(days_to_buy(scenario, candidate))
+        if days:
+            found.append(replace(candidate, max_count=days))
+    return found
+
+
+def default_candidates(
+    scenario: Scenario, max_count: int = 2, actors: Iterable[str] = ()
+) -> list[Candidate]:
+    """One more set of every type a base already has, one more crew, and days of ``actors``.
 
     Prices are the median day rate of that type at that base (of crews for a
-    crew), as a base manager would quote from the scenario.
+    crew), as a base manager would quote from the scenario; ``actors`` (those that
+    bind, say) get :func:`actor_day_candidates`.
     """
     candidates: list[Candidate] = []
     for (base_id, set_type), film_sets in sorted(scenario.sets_by_base_and_type.items()):
@@ -119,6 +198,7 @@ def default_candidates(scenario: Scenario, max_count: int = 2) -> list[Candidate
         # crews come in more than sets: a producer hires several at once
         crews = max(max_count * 2, len(scenario.crews) // 2)
         candidates.append(Candidate("crew", home, "", rate, crews))
+    candidates += actor_day_candidates(scenario, actors)
     return candidates
 
 
@@ -175,19 +255,32 @@ class _TitleColumns:
         default_factory=dict
     )
     # free_days[bucket index]: days today's crews and its cast are free (the columns'
-    # upper bounds also count days only a hired crew would be)
+    # upper bounds also count days only a hired crew, or a bought actor-day, would free)
     free_days: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    # hire_days[bucket index]: days its cast is free but only a hired crew is
+    hire_days: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+    # cast members some of whose closed days in its window a candidate could buy
+    actors_to_buy: tuple[str, ...] = ()
+    # no run of days to shoot it unless a crew is hired / an actor-day bought / either
     only_if_hiring: bool = False
+    only_if_buying: bool = False
+    only_if_either: bool = False
 
 
 def _free_days(
-    scenario: Scenario, calendar: Calendar, title: Title, crews_can_be_added: bool
+    scenario: Scenario,
+    calendar: Calendar,
+    title: Title,
+    crews_can_be_added: bool,
+    days_bought: Mapping[str, frozenset[int]] | None = None,
 ) -> list[int]:
     """Days of the title's window on which its whole cast and some able crew are free.
 
     With ``crews_can_be_added`` a crew that could be hired (free every day, any
     genre) counts too, unless the title is pinned to a crew; the crew rows
-    keep the title at zero until one is hired.
+    keep the title at zero until one is hired. ``days_bought``: closed days of
+    actors that candidates could buy, counted as free (the actor rows and the
+    title's bucket rows keep them at zero until bought).
     """
     first, last = scenario.title_window(title)
     crews = [c for c in scenario.crews if c.can_shoot(title.genre)]
@@ -195,10 +288,12 @@ def _free_days(
     if pin is not None and pin.crew_id is not None:
         crews = [c for c in crews if c.crew_id == pin.crew_id]
         crews_can_be_added = False
+    bought = days_bought or {}
     free = []
     for day in range(first, last + 1):
         if any(
             day in calendar.actor_closed.get(a, frozenset())
+            and day not in bought.get(a, frozenset())
             for a in scenario.cast_every_day(title)
         ):
             continue
@@ -236,8 +331,11 @@ class CapacityModel:
         bucket_days: int = WEEK,
         candidates: Sequence[Candidate] = (),
         new_crew_days_in_row: int | None = None,
+        rush: Iterable[str] = (),
     ) -> None:
         self.scenario = scenario
+        # titles of a rush order (急单) among the scenario's, asked about apart from the others
+        self.rush = frozenset(rush)
         self.buckets = calendar_buckets(scenario, bucket_days)
         self.bucket_of_day = [bucket.index for bucket in self.buckets for _ in bucket.days]
         self.calendar = Calendar(scenario)
@@ -252,6 +350,23 @@ class CapacityModel:
             )
             for c in self.candidates
         }
+        # days_bought[actor]: the actor's closed days a candidate may buy;
+        # bought[(actor, bucket index)]: days of them bought in that bucket
+        self.days_bought: dict[str, frozenset[int]] = {
+            c.actor_id: days_to_buy(scenario, c)
+            for c in self.candidates
+            if c.kind == "actor" and c.max_count > 0
+        }
+        self.bought: dict[tuple[str, int], pulp.LpVariable] = {}
+        for actor_id, days in sorted(self.days_bought.items()):
+            for bucket in self.buckets:
+                count = sum(1 for d in bucket.days if d in days)
+                if count:
+                    self.bought[(actor_id, bucket.index)] = self.problem.add_variable(
+                        pulp_name("actor_days", actor_id, f"w{bucket.index}"),
+                        lowBound=0,
+                        upBound=count,
+                    )
         self._new_crew = Crew(
             "NEW", NEW_CREW_NAME, "", 0, genres=(), max_days_in_row=new_crew_days_in_row
         )
@@ -279,30 +394,50 @@ class CapacityModel:
             needs = title.days_by_set_type()
             pin = scenario.pin_by_title.get(tid)
             hosts = frozenset(calendar.bases_for(title))
-            # free: days a crew of today's could shoot it; free_hiring: also a crew hired
+            # free: days a crew of today's could shoot it; free_hiring: also a crew hired;
+            # free_buying: also actor-days bought; free_all: both
             free = _free_days(scenario, calendar, title, False)
             free_hiring = _free_days(scenario, calendar, title, hiring) if hiring else free
+            to_buy = {
+                a: self.days_bought[a]
+                for a in scenario.cast_every_day(title)
+                if a in self.days_bought
+            }
+            free_buying, free_all = free, free_hiring
+            if to_buy:
+                free_buying = _free_days(scenario, calendar, title, False, to_buy)
+                free_all = _free_days(scenario, calendar, title, hiring, to_buy)
             if pin is not None and pin.start_date is not None:
                 start = scenario.day_index(pin.start_date)
                 pinned_days = set(range(start, start + title.shoot_days))
                 free = [d for d in free if d in pinned_days]
                 free_hiring = [d for d in free_hiring if d in pinned_days]
+                free_buying = [d for d in free_buying if d in pinned_days]
+                free_all = [d for d in free_all if d in pinned_days]
             first, last = scenario.title_window(title)
             scheduled = self.problem.add_variable(
                 pulp_name("scheduled", tid), lowBound=0, upBound=1
             )
             columns = _TitleColumns(title, first, last, hosts, scheduled)
             self.titles[tid] = columns
-            if not hosts or not _has_run(free_hiring, title.shoot_days):
+            if not hosts or not _has_run(free_all, title.shoot_days):
                 scheduled.upBound = 0
                 if pin is not None and not _has_run(free, title.shoot_days):
                     self.feasible = False
                 continue
-            columns.only_if_hiring = not _has_run(free, title.shoot_days)
+            length = title.shoot_days
+            columns.only_if_hiring = not _has_run(free_buying, length)
+            columns.only_if_buying = not _has_run(free_hiring, length)
+            columns.only_if_either = not (
+                _has_run(free, length) or columns.only_if_hiring or columns.only_if_buying
+            )
+            columns.actors_to_buy = tuple(to_buy)
             for day in free:
                 columns.free_days[self.bucket_of_day[day]] += 1
+            for day in set(free_hiring).difference(free):
+                columns.hire_days[self.bucket_of_day[day]] += 1
             free_in: dict[int, int] = defaultdict(int)
-            for day in free_hiring:
+            for day in free_all:
                 free_in[self.bucket_of_day[day]] += 1
             for k, count in sorted(free_in.items()):
                 columns.shoot_days[k] = self.problem.add_variable(
@@ -334,6 +469,9 @@ class CapacityModel:
             # keeps every sold column in the model even where no set row counts it
             "sold": self.objective("sold") >= 0,
         }
+        if self.rush:
+            rows["rush"] = self.objective("rush") >= 0
+            rows["others"] = self.objective("others") >= 0
         for name, row in rows.items():
             self.problem.addConstraint(row, pulp_name("question", name))
         return rows
@@ -353,6 +491,7 @@ class CapacityModel:
     def _build(self) -> None:
         # the objective is set by solve(); rows only
         for family in (
+            self.actor_days_bought_within_the_purchase,
             self.title_shoots_its_days,
             self.pinned_titles_shoot,
             self.sets_host_one_shoot_a_day,
@@ -369,6 +508,23 @@ class CapacityModel:
         self.problem.addConstraint(expression, name)
         self.row_meaning[name] = meaning
 
+    def actor_days_bought_within_the_purchase(self) -> None:
+        """An actor's days bought, over all weeks, are at most the days the candidate buys.
+
+        Each week's column is also at most the actor's closed days in that week
+        (its upper bound): only a day the actor is away can be bought back.
+        """
+        by_actor: dict[str, list[pulp.LpVariable]] = defaultdict(list)
+        for (actor_id, _), column in self.bought.items():
+            by_actor[actor_id].append(column)
+        for candidate in self.candidates:
+            columns = by_actor.get(candidate.actor_id) if candidate.kind == "actor" else None
+            if columns:
+                self.problem.addConstraint(
+                    pulp.lpSum(columns) <= self.added[candidate.key],
+                    pulp_name("actor_days", candidate.actor_id),
+                )
+
     def title_shoots_its_days(self) -> None:
         """Rule 1: a scheduled title shoots all its days, and each set type its set-days.
 
@@ -376,7 +532,9 @@ class CapacityModel:
         (the columns' upper bounds); a bucket holds no more of its days than
         it has such days; each day uses one set of a needed type. Days on
         which only a hired crew would be free, and titles only a hired crew
-        could shoot, open up only when a crew is hired, so the bound without
+        could shoot, open up only when a crew is hired; days a cast member is
+        away, and titles that have no run of days without such days, open up
+        only as far as that actor's days are bought; so the bound without
         additions does not depend on the candidates.
         """
         hired = [self.added[c.key] for c in self.candidates if c.kind == "crew"]
@@ -388,15 +546,39 @@ class CapacityModel:
                 pulp.lpSum(columns.shoot_days.values()) == length * columns.scheduled,
                 pulp_name("shoot_days", tid),
             )
+            # its days of the actors' days off that could be bought, in the weeks it may shoot
+            bought_for_it = [
+                self.bought[(a, k)]
+                for a in columns.actors_to_buy
+                for k in columns.shoot_days
+                if (a, k) in self.bought
+            ]
             if columns.only_if_hiring:
                 self.problem.addConstraint(
                     columns.scheduled <= pulp.lpSum(hired), pulp_name("needs_a_hired_crew", tid)
                 )
+            if columns.only_if_buying:
+                self.problem.addConstraint(
+                    columns.scheduled <= pulp.lpSum(bought_for_it),
+                    pulp_name("needs_bought_actor_days", tid),
+                )
+            if columns.only_if_either:
+                self.problem.addConstraint(
+                    columns.scheduled <= pulp.lpSum(hired) + pulp.lpSum(bought_for_it),
+                    pulp_name("needs_a_hire_or_bought_days", tid),
+                )
             for k, days in columns.shoot_days.items():
                 free, upper = columns.free_days[k], int(days.upBound or 0)
-                if upper > free:  # days only a hired crew could shoot
+                if upper > free:  # days only a hired crew, or a bought actor-day, frees
+                    # a day a cast member is away is used only if one of them is bought
+                    bought = [
+                        self.bought[(a, k)] for a in columns.actors_to_buy if (a, k) in self.bought
+                    ]
                     self.problem.addConstraint(
-                        days <= free * columns.scheduled + (upper - free) * pulp.lpSum(hired),
+                        days
+                        <= free * columns.scheduled
+                        + columns.hire_days[k] * pulp.lpSum(hired)
+                        + pulp.lpSum(bought),
                         pulp_name("in_bucket", tid, f"b{k}"),
                     )
                 elif upper < length:
@@ -633,9 +815,20 @@ class CapacityModel:
         """Rule 4: an actor shoots at most one title a day.
 
         In every bucket, and over every run that holds whole windows of the
-        actor's titles, their shoot days are at most the actor's free days.
+        actor's titles, their shoot days are at most the actor's free days,
+        plus the days of theirs bought in the weeks the run touches.
         """
         calendar = self.calendar
+
+        def bought_in(actor_id: str, first: int, last: int) -> list[tuple[pulp.LpVariable, int]]:
+            # whole weeks: a week's bought days may lie outside the run, so this may only
+            # overcount what a run gains, and the model stays a relaxation
+            return [
+                (self.bought[(actor_id, b.index)], 1)
+                for b in self.buckets
+                if (actor_id, b.index) in self.bought and b.first <= last and first <= b.last
+            ]
+
         titles_of: dict[str, list[_TitleColumns]] = defaultdict(list)
         for columns in self.titles.values():
             if columns.shoot_days:
@@ -649,8 +842,9 @@ class CapacityModel:
                 cap = calendar.actor_days(actor_id, bucket.first, bucket.last)
                 if len(shooting) < 2:
                     continue
+                added = self.bought.get((actor_id, bucket.index))
                 self._add(
-                    pulp.lpSum(shooting) <= cap,
+                    pulp.lpSum(shooting) - (0 if added is None else added) <= cap,
                     RowMeaning("actor", (actor_id,), bucket.first, bucket.last),
                 )
             self._window_rows(
@@ -658,7 +852,7 @@ class CapacityModel:
                 (actor_id,),
                 [(c, c.title.shoot_days) for c in titles],
                 partial(calendar.actor_days, actor_id),
-                lambda first, last: [],
+                partial(bought_in, actor_id),
             )
 
     # -- solving ---------------------------------------------------------------------
@@ -668,7 +862,9 @@ class CapacityModel:
 
         ``priority``: Σ priority of scheduled titles; ``titles``: how many
         titles; ``shoot_days``: their shoot days; ``cost``: rent of the
-        additions over the horizon; ``sold``: set-days rented out.
+        additions over the horizon (actor days: their price); ``sold``: set-days
+        rented out; ``rush`` and ``others``: how many titles of the rush order,
+        and of the rest.
         """
         if kind not in self._objectives:
             titles = self.titles.values()
@@ -681,6 +877,12 @@ class CapacityModel:
                     c.cost(days) * self.added[c.key] for c in self.candidates
                 ),
                 "sold": lambda: pulp.lpSum(self.sold.values()),
+                "rush": lambda: pulp.lpSum(
+                    c.scheduled for c in titles if c.title.title_id in self.rush
+                ),
+                "others": lambda: pulp.lpSum(
+                    c.scheduled for c in titles if c.title.title_id not in self.rush
+                ),
                 # the most titles, and of those the cheapest: every candidate at its
                 # max_count together weighs a hundredth of a title
                 "titles_then_cost": lambda: (

@@ -9,7 +9,11 @@
   order that gains most first; and the other way round, with a budget, the
   most titles;
 - **idle**: set-days nobody's demand can use, and set-days that could be sold
-  without lowering the priority bound, by base × set type × bucket.
+  without lowering the priority bound, by base × set type × bucket;
+- **binding actors**: actors whose days bind (their rows' duals), and how many
+  closed days of theirs a buy-out could free (:func:`binding_actors`);
+- **rush order**: what it takes to also shoot N more titles (急单), keeping the
+  titles the scenario allows without them (:class:`RushAnswer`).
 
 Everything is measured in the model's relaxation, so gains are what capacity
 allows, not a promise of a plan: the scheduler decides what is really shot.
@@ -21,10 +25,10 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from scheduler.domain.model import Scenario
-from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, LpSession, LpSolution
+from scheduler.domain.model import Scenario, Title
+from solver.capacity.lp import ROUNDING_SLACK, CapacitySolver, LpSession, LpSolution, solve_lp
 from solver.capacity.model import (
     NO_BUDGET,
     WEEK,
@@ -166,6 +170,47 @@ class IdleCell:
 
 
 @dataclass(frozen=True)
+class BindingActor:
+    """An actor whose days bind: one more free day would add up to ``value`` titles.
+
+    ``value`` is the largest dual of the actor's rows (a week or a run of days);
+    ``days_to_buy`` the actor's closed days in the horizon (unavailable.csv), which a
+    buy-out could free — 0 when the actor is free every day and there is nothing to buy.
+    """
+
+    actor_id: str
+    value: float
+    days_to_buy: int
+
+
+@dataclass(frozen=True)
+class RushAnswer:
+    """What it takes to also shoot a rush order (急单) of ``count`` titles.
+
+    ``baseline_titles``: the most titles of the scenario without the order (the
+    model's optimum), kept in every answer; ``fit_now``: rush titles that fit on top
+    with today's capacity; ``reachable``: with every candidate added (``None`` when
+    nothing had to be added); ``steps`` and ``total_cost``: the cheapest additions for
+    all of them, or for as many as the candidates allow, each step's ``titles_after``
+    counting rush titles; ``met``: all ``count`` fit with those additions; ``proven``
+    and ``status_text``: the MIP's status.
+    """
+
+    count: int
+    title_ids: tuple[str, ...]
+    baseline_titles: float
+    fit_now: float
+    reachable: float | None
+    steps: tuple[Step, ...]
+    total_cost: int
+    met: bool
+    proven: bool
+    status: SolveStatus
+    status_text: str
+    seconds: float
+
+
+@dataclass(frozen=True)
 class BucketLoad:
     """How much a bucket could shoot and how much the bound's solution shoots in it."""
 
@@ -184,7 +229,9 @@ class CapacityAnswer:
     kept (``pins_can_be_kept`` False; then no plan exists), or the solver
     stopped before proving its optimum. ``sellable_together``: set-days all
     bases can rent out at once keeping the priority bound; ``sellable_alone``:
-    whether each idle cell's ``sellable`` is its base's when asked alone.
+    whether each idle cell's ``sellable`` is its base's when asked alone;
+    ``binding_actors``: every actor whose days bind, most valuable first; ``rush``:
+    the rush-order question, when one was asked.
     """
 
     scenario_name: str
@@ -211,6 +258,8 @@ class CapacityAnswer:
     pins_can_be_kept: bool = True
     sellable_together: int = 0
     sellable_alone: bool = True
+    binding_actors: tuple[BindingActor, ...] = ()
+    rush: RushAnswer | None = None
 
 
 # -- asking --------------------------------------------------------------------------------
@@ -257,10 +306,11 @@ class _Planner:
         """The LP optimum of ``goal`` under the current additions and question rows."""
         return self.session(goal).solve(self.model.objective(goal))
 
-    def titles_with(self, counts: Mapping[str, int]) -> tuple[float, float]:
-        """The most titles, and the most shoot days, the LP allows with these additions."""
+    def titles_with(self, counts: Mapping[str, int], goal: Goal = "titles") -> tuple[float, float]:
+        """The most titles (of ``goal``: all, or the rush order's), and the most shoot
+        days, the LP allows with these additions."""
         self.fix_additions(counts)
-        titles = self.maximise("titles").objective or 0.0
+        titles = self.maximise(goal).objective or 0.0
         shoot_days = self.maximise("shoot_days").objective or 0.0
         return titles, shoot_days
 
@@ -339,16 +389,17 @@ class _Planner:
         gains.sort(key=lambda g: (-(g.gain or 0.0), -g.estimate))
         return gains
 
-    def ranked_steps(self, counts: Mapping[str, int]) -> list[Step]:
-        """The chosen additions, most titles per yuan first, with the totals after each."""
+    def ranked_steps(self, counts: Mapping[str, int], goal: Goal = "titles") -> list[Step]:
+        """The chosen additions, most titles (of ``goal``) per yuan first, with the totals
+        after each."""
         model = self.model
         by_key = {c.key: c for c in model.candidates}
         self.fix_additions({})
-        baseline = self.maximise("titles").objective or 0.0
+        baseline = self.maximise(goal).objective or 0.0
         alone = []
         for key, count in counts.items():
             self.fix_additions({key: count})
-            titles = self.maximise("titles").objective or 0.0
+            titles = self.maximise(goal).objective or 0.0
             cost = by_key[key].cost(model.scenario.days, count)
             alone.append((-(titles - baseline) / max(cost, 1), key, count, cost))
         alone.sort()
@@ -356,7 +407,7 @@ class _Planner:
         so_far: dict[str, int] = {}
         for _, key, count, cost in alone:
             so_far[key] = count
-            titles, shoot_days = self.titles_with(so_far)
+            titles, shoot_days = self.titles_with(so_far, goal)
             steps.append(Step(by_key[key], count, cost, titles, shoot_days))
         self.fix_additions({})
         return steps
@@ -443,6 +494,64 @@ class _Planner:
             solution.status_text,
         )
 
+    def rush_order(self, count: int) -> RushAnswer:
+        """The cheapest additions that let the rush titles shoot too, the others kept.
+
+        The others keep the most titles they reach without the order; the order
+        gets as many of its ``count`` titles as every candidate together allows.
+        """
+        started = time.perf_counter()
+        model = self.model
+        self.fix_additions({})
+        baseline = self.maximise("others").objective or 0.0
+        self._ask("others", baseline - ROUNDING_SLACK)
+        fit_now = self.maximise("rush").objective or 0.0
+        title_ids = tuple(sorted(model.rush))
+
+        def answer(
+            reachable: float | None,
+            steps: Sequence[Step],
+            cost: int,
+            met: bool,
+            solved: LpSolution,
+        ) -> RushAnswer:
+            self._ask("rush", 0)
+            self._ask("others", 0)
+            self.fix_additions({})
+            return RushAnswer(
+                count,
+                title_ids,
+                baseline,
+                fit_now,
+                reachable,
+                tuple(steps),
+                cost,
+                met,
+                solved.proven,
+                solved.status,
+                solved.status_text,
+                time.perf_counter() - started,
+            )
+
+        if fit_now >= count - ROUNDING_SLACK:
+            done = LpSolution(0.0, SolveStatus.OPTIMAL, 0.0)
+            return answer(None, (), 0, True, done)
+        self.fix_additions({c.key: c.max_count for c in model.candidates})
+        reachable = self.maximise("rush").objective or 0.0
+        if reachable <= fit_now + GAIN_SLACK:  # no candidate lets one more in: no MIP to ask
+            done = LpSolution(0.0, SolveStatus.OPTIMAL, 0.0)
+            return answer(reachable, (), 0, False, done)
+        want = min(float(count), reachable)
+        self.fix_additions({})
+        self._ask("rush", want - GAIN_SLACK)
+        self.free_additions()
+        solution = self._mip("cost", maximise=False)
+        self._ask("rush", 0)  # the steps are measured with the others kept, the order free
+        counts = self._counts(solution) if solution.objective is not None else {}
+        steps = self.ranked_steps(counts, "rush") if counts else []
+        met = solution.objective is not None and want >= count - ROUNDING_SLACK
+        return answer(reachable, steps, self.cost(counts), met, solution)
+
     def idle(self, priority_lp: float) -> tuple[list[IdleCell], int, bool]:
         """Set-days nobody can use, and set-days each base could sell keeping the priority bound.
 
@@ -498,6 +607,10 @@ class _Planner:
             column.upBound = 0
         return idle, math.floor((together.objective or 0.0) + ROUNDING_SLACK), each_alone
 
+    def binding_actors(self, solution: LpSolution) -> list[BindingActor]:
+        """Actors with a binding row, most valuable first (ties by id)."""
+        return _binding_actors(self.model, solution)
+
     def loads(self, solution: LpSolution) -> list[BucketLoad]:
         """Per bucket: open set-days, crew-days, demand and the bound's shoot days."""
         model, scenario, calendar = self.model, self.model.scenario, self.model.calendar
@@ -521,6 +634,69 @@ class _Planner:
         return loads
 
 
+def _binding_actors(model: CapacityModel, solution: LpSolution) -> list[BindingActor]:
+    best: dict[str, float] = {}
+    for name, meaning in model.row_meaning.items():
+        if meaning.family not in ("actor", "actor_window"):
+            continue
+        dual = solution.duals.get(name, 0.0)
+        if dual > DUAL_TOLERANCE:
+            (actor_id,) = meaning.subject
+            best[actor_id] = max(best.get(actor_id, 0.0), dual)
+    scenario = model.scenario
+    found = [
+        BindingActor(actor_id, value, len(scenario.unavailable_days("actor", actor_id)))
+        for actor_id, value in best.items()
+    ]
+    found.sort(key=lambda b: (-b.value, b.actor_id))
+    return found
+
+
+def binding_actors(
+    scenario: Scenario, *, bucket_days: int = WEEK, solver: CapacitySolver = "highs"
+) -> list[BindingActor]:
+    """Actors whose days bind the most titles ``scenario`` allows, most valuable first.
+
+    One LP solve of the capacity model without additions (half a second on a month,
+    a few seconds on a cluster of 120 bases); empty when nothing was proven.
+    """
+    model = CapacityModel(scenario, bucket_days=bucket_days)
+    if not model.feasible:
+        return []
+    model.set_objective("titles")
+    solution = solve_lp(model.problem, solver=solver)
+    if solution.objective is None or not solution.proven:
+        return []
+    return _binding_actors(model, solution)
+
+
+def rush_order_capacity(
+    scenario: Scenario,
+    rush: Sequence[Title],
+    *,
+    candidates: Sequence[Candidate] | None = None,
+    bucket_days: int = WEEK,
+    solver: CapacitySolver = "highs",
+) -> RushAnswer | None:
+    """What it takes to also shoot the ``rush`` titles (new ids) in ``scenario``.
+
+    A model of the scenario with the rush titles added; ``None`` when its pins
+    cannot all be kept.
+    """
+    if candidates is None:
+        candidates = default_candidates(scenario)
+    with_rush = replace(scenario, titles=(*scenario.titles, *rush))
+    model = CapacityModel(
+        with_rush,
+        bucket_days=bucket_days,
+        candidates=candidates,
+        rush=(t.title_id for t in rush),
+    )
+    if not model.feasible:
+        return None
+    return _Planner(model, solver).rush_order(len(rush))
+
+
 def plan_capacity(
     scenario: Scenario,
     *,
@@ -528,6 +704,7 @@ def plan_capacity(
     target_titles_per_month: float | None = None,
     target_parallel_shoots: float | None = None,
     budget: int | None = None,
+    rush: Sequence[Title] = (),
     bucket_days: int = WEEK,
     solver: CapacitySolver = "highs",
 ) -> CapacityAnswer:
@@ -543,6 +720,9 @@ def plan_capacity(
         scaled to the horizon (× days / 30); parallel shoots are a daily average.
     budget
         Also answer "with this many yuan, the most titles".
+    rush
+        Also answer "what does it take to shoot these rush titles too"
+        (:func:`rush_order_capacity`; the other answers are of ``scenario`` alone).
     """
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -593,6 +773,7 @@ def plan_capacity(
     mark = time.perf_counter()
     baseline = by_titles.objective or 0.0
     bindings = planner.bindings(by_titles)
+    actors = planner.binding_actors(by_titles)
     loads = planner.loads(by_titles)
     gains = planner.gains(by_titles, baseline)
     seconds["bottlenecks"] = time.perf_counter() - mark
@@ -608,6 +789,14 @@ def plan_capacity(
     mark = time.perf_counter()
     idle, sellable_together, sellable_alone = planner.idle(by_priority.objective or 0.0)
     seconds["idle"] = time.perf_counter() - mark
+
+    rush_answer = None
+    if rush:
+        mark = time.perf_counter()
+        rush_answer = rush_order_capacity(
+            scenario, rush, candidates=candidates, bucket_days=bucket_days, solver=solver
+        )
+        seconds["rush"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
     return CapacityAnswer(
         scenario_name=scenario.name,
@@ -633,4 +822,6 @@ def plan_capacity(
         sellable_alone=sellable_alone,
         candidates=tuple(candidates),
         seconds=seconds,
+        binding_actors=tuple(actors),
+        rush=rush_answer,
     )

@@ -14,6 +14,7 @@ from scheduler.app import utilisation as u
 from scheduler.app.text import markdown_text as md
 from scheduler.domain.local_time import local_today
 from scheduler.services.capacity_jobs import last_report
+from scheduler.services.capacity_report import IDLE_DIFFERENCE
 from ui import kpi_charts as charts
 from ui.current import require_plan
 
@@ -55,8 +56,8 @@ st.plotly_chart(charts.base_grid_figure(grid))
 
 st.subheader("按场景类型的空闲 Free by set type")
 st.caption(
-    "空闲 = 该周开放、当前方案没有用到的棚日：出租给别人不影响当前方案。"
-    " Free set-days are open and unused by this plan: renting them out breaks nothing."
+    "「不影响现排期可出租」= 该周开放、当前方案没有用到的棚日：出租给别人不影响当前方案。"
+    " Sellable without breaking the current plan: open and unused by this plan."
 )
 st.dataframe(free.rename(columns=b.FREE_COLUMNS), hide_index=True)
 
@@ -73,9 +74,10 @@ if kept is None or kept.report is None:
     )
 else:
     st.caption(
-        "按容量上界（理论值，不是当前方案）：让出这些棚日不会降低任何方案能达到的最高优先级，"
-        "但可能要重排正在用它们的剧目。「无剧目能用」的棚日任何方案都用不到。"
+        "「产能上界允许出租」按容量上界（理论值，不是当前方案）：让出这些棚日不会降低任何方案"
+        "能达到的最高优先级，但可能要重排正在用它们的剧目。「无剧目能用」的棚日任何方案都用不到。"
         " From the capacity bound, not this plan: renting these may need a re-plan."
     )
+    st.caption(IDLE_DIFFERENCE)
     bound = b.bound_by_set_type(kept.report.idle_frame(), base_id, week)
     st.dataframe(bound.rename(columns=b.BOUND_COLUMNS), hide_index=True)

@@ -1,35 +1,47 @@
 """产能规划 Capacity planning.
 
-How much the bases can shoot (a proven upper bound), what binds it, what one more set or
-crew would add, the cheapest additions that reach the targets (and the most titles for a
-budget), and the idle set-days each base could sell. The targets, the budget and the
-candidate additions are edited above; 计算 starts the report in the background
-(:mod:`scheduler.services.capacity_jobs`), the page shows 计算中… until it is done, and the
-last report of each scenario version is kept there, so reruns and visits to other pages
-do not compute it again. Candidates are read by :mod:`scheduler.services.candidates`,
-the rest is shaped by :mod:`scheduler.app.capacity`.
+How much the bases can shoot (a proven upper bound), what binds it (and which binding
+actors' days off could be bought out), what one more set, crew or actor-day would add,
+the cheapest additions that reach the targets (the most titles for a budget, what a rush
+order takes), and the idle set-days each base could sell — without breaking the chosen
+plan, and as the capacity bound allows. The targets, the budget, the rush order and the
+candidate additions are edited above (the suggested candidates include buy-outs of the
+binding actors' days off, found by one LP solve, cached per scenario version); 计算
+starts the report in the background (:mod:`scheduler.services.capacity_jobs`), the page
+shows 计算中… until it is done, and the last report of each scenario version is kept
+there, so reruns and visits to other pages do not compute it again. Candidates are read
+by :mod:`scheduler.services.candidates`, the rest is shaped by :mod:`scheduler.app.capacity`.
 """
 
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from scheduler.app.capacity import (
     COLUMN_LABELS,
+    binding_actors_note,
     budget_yuan,
     bullet_markdown,
     editor_candidates,
+    idle_by_base_table,
     metric_cards,
     report_file_name,
     report_json,
     weekly_targets,
 )
 from scheduler.domain.model import Scenario
-from scheduler.services.candidates import KIND_SHOWN, base_labels, candidate_table
+from scheduler.domain.plan import Plan
+from scheduler.services.candidates import (
+    KIND_SHOWN,
+    Suggestions,
+    actor_labels,
+    base_labels,
+    candidate_table,
+    suggested_candidates,
+)
 from scheduler.services.capacity_jobs import (
     CapacityInputs,
     CapacityJob,
@@ -38,7 +50,7 @@ from scheduler.services.capacity_jobs import (
     progress_line,
     start_job,
 )
-from scheduler.services.capacity_report import CapacityReport, per_month
+from scheduler.services.capacity_report import IDLE_DIFFERENCE, CapacityReport, per_month
 from ui import capacity_charts as charts
 from ui.current import Current, pick_plan, pick_scenario
 
@@ -48,7 +60,15 @@ LIVE_KEY = "capacity_page_live_job"  # the job the progress fragment last saw ru
 # -- the inputs -----------------------------------------------------------------------------
 
 
-def candidate_editor(prefix: str, scenario: Scenario) -> tuple[pd.DataFrame, int]:
+@st.cache_data(show_spinner="找档期卡住的演员 / finding the binding actors…", max_entries=16)
+def suggestions_of(_scenario: Scenario, scenario_id: int, version: int) -> Suggestions:
+    """The suggested candidates of a scenario version (one LP solve, kept per version)."""
+    return suggested_candidates(_scenario)
+
+
+def candidate_editor(
+    prefix: str, scenario: Scenario, suggestions: Suggestions
+) -> tuple[pd.DataFrame, int]:
     """The table of candidate additions; the edited frame and the last row number drawn.
 
     The editor keeps its edits relative to the frame it was first given, so it is given
@@ -57,8 +77,9 @@ def candidate_editor(prefix: str, scenario: Scenario) -> tuple[pd.DataFrame, int
     """
     key = f"{prefix}_candidates"
     if key not in st.session_state or f"{prefix}_given" not in st.session_state:
-        st.session_state[f"{prefix}_given"] = st.session_state.get(
-            f"{prefix}_edited", candidate_table(scenario)
+        edited = st.session_state.get(f"{prefix}_edited")
+        st.session_state[f"{prefix}_given"] = (
+            candidate_table(scenario, suggestions.candidates) if edited is None else edited
         )
     given: pd.DataFrame = st.session_state[f"{prefix}_given"]
     set_types = sorted({s.set_type for s in scenario.sets})
@@ -74,7 +95,8 @@ def candidate_editor(prefix: str, scenario: Scenario) -> tuple[pd.DataFrame, int
             "kind": st.column_config.SelectboxColumn(
                 COLUMN_LABELS["kind"],
                 options=list(KIND_SHOWN.values()),
-                help="棚：某基地再加一个该类型的棚；剧组：再加一个什么题材都能拍的剧组",
+                help="棚：某基地再加一个该类型的棚；剧组：再加一个什么题材都能拍的剧组；"
+                "演员档期：买断演员停用日（unavailable.csv）里的档期，按天计价",
             ),
             "base_id": st.column_config.SelectboxColumn(
                 COLUMN_LABELS["base_id"],
@@ -82,19 +104,40 @@ def candidate_editor(prefix: str, scenario: Scenario) -> tuple[pd.DataFrame, int
                 help="棚加在哪个基地；剧组则为其常驻基地（不限制它去哪拍）",
             ),
             "set_type": st.column_config.SelectboxColumn(
-                COLUMN_LABELS["set_type"], options=set_types, help="剧组不填 / blank for a crew"
+                COLUMN_LABELS["set_type"],
+                options=set_types,
+                help="剧组、演员档期不填 / blank for a crew or actor days",
+            ),
+            "actor_id": st.column_config.SelectboxColumn(
+                COLUMN_LABELS["actor_id"],
+                options=list(actor_labels(scenario).values()),
+                help="只有演员档期填：买断谁的停用日 / actor days only: whose days off",
             ),
             "day_rate": st.column_config.NumberColumn(
                 COLUMN_LABELS["day_rate"],
                 step=1,
                 format="%d",
-                help="整个排期每天都付 / paid every day",
+                help="棚、剧组：整个排期每天都付；演员档期：每买断一天付一次 / sets and crews: "
+                "paid every day; actor days: paid per day bought",
             ),
             "max_count": st.column_config.NumberColumn(
                 COLUMN_LABELS["max_count"],
                 step=1,
                 format="%d",
-                help="最多可追加几个 / at most this many",
+                help="棚、剧组最多几个；演员档期最多几天 / at most this many (days, for an actor)",
+            ),
+            "from_date": st.column_config.DateColumn(
+                COLUMN_LABELS["from_date"],
+                min_value=scenario.start_date,
+                max_value=scenario.end_date,
+                format="YYYY-MM-DD",
+                help="演员档期：只买这段日期里的停用日；空着为整个排期 / blank: the whole horizon",
+            ),
+            "to_date": st.column_config.DateColumn(
+                COLUMN_LABELS["to_date"],
+                min_value=scenario.start_date,
+                max_value=scenario.end_date,
+                format="YYYY-MM-DD",
             ),
         },
     )
@@ -109,10 +152,15 @@ def reset_candidates(prefix: str) -> None:
         st.session_state.pop(f"{prefix}_{part}", None)
 
 
-def page_inputs(prefix: str, current: Current) -> tuple[int, int, int | None, int | None]:
-    """Targets, budget (yuan) and the compared plan's priority (None without a usable plan)."""
+def page_inputs(
+    prefix: str, current: Current
+) -> tuple[int, int, int | None, int, tuple[int | None, Plan | None]]:
+    """Targets, budget (yuan), the rush order's size, and the compared plan with its priority
+    (None, None without a usable plan)."""
     targets = current.scenario.targets
-    titles_column, parallel_column, budget_column, plan_column = st.columns([1, 1, 1, 2])
+    titles_column, parallel_column, budget_column, rush_column, plan_column = st.columns(
+        [1, 1, 1, 1, 2]
+    )
     titles = titles_column.number_input(
         "目标 每月剧目数 titles / month",
         min_value=1,
@@ -136,27 +184,38 @@ def page_inputs(prefix: str, current: Current) -> tuple[int, int, int | None, in
         key=f"{prefix}_budget",
         help="填了则另算：花这么多钱最多能多拍多少 / also: the most titles for this money",
     )
+    rush = rush_column.number_input(
+        "急单 剧目数 rush order (titles)",
+        min_value=0,
+        step=5,
+        value=0,
+        key=f"{prefix}_rush",
+        help="另算：再接这么多部急单（照现有剧目生成）要追加什么 / also: what a rush order "
+        "of this many titles takes",
+    )
     with plan_column:
-        plan_priority = compared_plan_priority(current)
-    return int(titles), int(parallel), budget_yuan(budget), plan_priority
+        compared = compared_plan(current)
+    return int(titles), int(parallel), budget_yuan(budget), int(rush), compared
 
 
-def compared_plan_priority(current: Current) -> int | None:
-    """The chosen stored plan's Σ priority, to report as a share of the bound."""
+def compared_plan(current: Current) -> tuple[int | None, Plan | None]:
+    """The chosen stored plan's Σ priority (to report as a share of the bound) and the plan
+    (whose free set-days are sellable without breaking it); None, None without one."""
     chosen = pick_plan(current, "对照方案 Plan to compare with the bound")
     if chosen is None:
         st.caption(
-            "这个场景还没有排期方案，无法显示「当前方案 / 上界」。/ No plan yet to compare."
+            "这个场景还没有排期方案，无法显示「当前方案 / 上界」和不影响现排期可出租的棚日。"
+            "/ No plan yet to compare."
         )
-        return None
+        return None, None
     if chosen.info.scenario_version != current.version:
         st.caption(
             f"此方案基于场景 v{chosen.info.scenario_version}，上界按当前 v{current.version} 计算，"
             "不作比较。/ The plan is of another version: not compared."
         )
-        return None
+        return None, None
     priority = chosen.kpis.get("priority_scheduled")
-    return None if priority is None else int(priority)
+    return (None if priority is None else int(priority)), chosen.plan
 
 
 # -- the report -----------------------------------------------------------------------------
@@ -176,9 +235,10 @@ def steps_table(frame: pd.DataFrame) -> None:
     )
 
 
-def metrics(report: CapacityReport) -> None:
-    """The bound, titles a month, the plan's share of the bound and the sellable set-days."""
-    for column, card in zip(st.columns(4), metric_cards(report), strict=True):
+def metrics(report: CapacityReport, first: int, last: int) -> None:
+    """Cards ``first`` … ``last - 1`` of :func:`metric_cards`, one column each."""
+    cards = metric_cards(report)[first:last]
+    for column, card in zip(st.columns(len(cards)), cards, strict=True):
         column.metric(
             card.label,
             card.value,
@@ -196,7 +256,7 @@ def show_report(report: CapacityReport, inputs: CapacityInputs) -> None:
     if answer.priority_bound is None:
         st.error("\n\n".join(report.headline()))
         return
-    metrics(report)
+    metrics(report, 0, 3)
     st.caption("；".join(report.headline()))
     if not answer.proven:
         st.warning("求解器未证明上界（时限内未算完），数字仅供参考 / the bound is not proven")
@@ -215,6 +275,9 @@ def show_report(report: CapacityReport, inputs: CapacityInputs) -> None:
     with bottleneck_column:
         st.subheader("瓶颈 What binds")
         bullets(report.bottleneck_sentences() or ["没有约束卡住：上界等于全部剧目"])
+        if answer.binding_actors:
+            st.markdown("**演员档期 Actor days**")
+            bullets(report.actor_day_sentences())
     with gain_column:
         st.subheader("再加一个会怎样 One more")
         bullets(report.gain_sentences())
@@ -244,22 +307,36 @@ def show_report(report: CapacityReport, inputs: CapacityInputs) -> None:
         if answer.budget.steps:
             steps_table(report.steps_frame(answer.budget.steps))
 
+    if answer.rush is not None:
+        st.subheader("急单 Rush order")
+        st.caption(
+            "按容量上界：急单照现有剧目生成（题材、场景、演员相同，窗口在排期前半段），"
+            "原有剧目保持上界能排进的数量。/ From the capacity bound, the other titles kept."
+        )
+        bullets(report.rush_sentences())
+
     st.subheader("闲置产能 Idle capacity")
+    st.caption(IDLE_DIFFERENCE)
+    metrics(report, 3, 5)
     st.caption(
         report.sellable_sentence()
-        + "。其中「无人需要」是没有任何剧目能用的棚日。热力图每格：上界可让出 / 开放棚日。"
-        "当前方案空着、出租也不影响方案的棚日见「基地视图」页。"
+        + f"。其中「无人需要」是没有任何剧目能用的棚日。热力图每格：{charts.BOUND_SELLABLE}"
+        " / 开放棚日。"
     )
     idle = report.idle_frame()
     if idle.empty:
         st.info("没有开放的棚日 / no open set-days")
     else:
+        st.dataframe(idle_by_base_table(report), hide_index=True)
         heatmap_column, bars_column = st.columns([3, 2])
         with heatmap_column:
-            st.markdown("**上界可让出棚日 · 基地 × 周** sellable idle set-days by base × week")
+            st.markdown(
+                f"**{charts.BOUND_SELLABLE}棚日 · 基地 × 周** sellable as the bound allows, "
+                "by base × week"
+            )
             st.plotly_chart(charts.sellable_heatmap(idle))
         with bars_column:
-            st.markdown("**各基地上界可让出** sellable per base")
+            st.markdown("**各基地可出租棚日（两种口径）** sellable per base, two ways")
             st.plotly_chart(charts.sellable_by_base_chart(report.sellable_by_base()))
         with st.expander("闲置明细 · 基地 × 场景类型 × 周 Idle by base, set type and week"):
             st.dataframe(idle, hide_index=True)
@@ -319,12 +396,18 @@ job = job_for(job_key)
 running = job is not None and job.running
 
 st.subheader("目标与候选追加 Targets and candidate additions")
-titles, parallel, budget, plan_priority = page_inputs(prefix, current)
+titles, parallel, budget, rush, (plan_priority, plan) = page_inputs(prefix, current)
 st.caption(
-    "候选追加：可增加的棚（某基地、某场景类型）和剧组，按日租整个排期计费；可改价格、数量，"
-    "可增删行。/ Additions the planner may choose: edit prices and counts, add or delete rows."
+    "候选追加：可增加的棚（某基地、某场景类型）和剧组，按日租整个排期计费；"
+    "「演员档期」买断演员的停用日，按买断的天数计费；可改价格、数量，可增删行。"
+    "/ Additions the planner may choose — sets, crews, and actor days bought out of other "
+    "commitments: edit prices and counts, add or delete rows."
 )
-edited, last_row = candidate_editor(prefix, scenario)
+suggestions = suggestions_of(scenario, current.info.scenario_id, current.version)
+note = binding_actors_note(suggestions, scenario)
+if note:
+    st.caption(note)
+edited, last_row = candidate_editor(prefix, scenario, suggestions)
 candidates, problems = editor_candidates(edited, scenario, last_row)
 if problems:
     st.error(
@@ -334,7 +417,7 @@ if problems:
     )
 
 kept = last_report(job_key)
-inputs = CapacityInputs(tuple(candidates), titles, parallel, budget)
+inputs = CapacityInputs(tuple(candidates), titles, parallel, budget, rush)
 compute_column, reset_column = st.columns([1, 4])
 compute = compute_column.button(
     "计算 Compute" if kept is None else "重新计算 Re-compute",
@@ -366,7 +449,7 @@ if kept is None or kept.report is None:
 report, shown_inputs = kept.report, kept.inputs
 if shown_inputs != inputs:
     st.info(
-        "目标、预算或候选已修改：下面仍是上次计算的结果，点「重新计算」更新。"
+        "目标、预算、急单或候选已修改：下面仍是上次计算的结果，点「重新计算」更新。"
         " / The inputs changed: below is the last report; press Re-compute."
     )
-show_report(replace(report, plan_priority=plan_priority), shown_inputs)
+show_report(report.with_plan(plan, plan_priority), shown_inputs)
