@@ -22,6 +22,11 @@ store API, with a budget typed in. ``--only capacity`` takes that screenshot alo
 without the solves in the browser::
 
     python docs/take_screenshots.py --only capacity
+
+批量推演 Sweeps is shown at 1280 px wide on a tiny sweep of the tutorial (现状 and B2 closed
+its first week, two seeds of 3 s each, on a Ray the app starts): ``sweep.png``, or alone::
+
+    python docs/take_screenshots.py --only sweep
 """
 
 from __future__ import annotations
@@ -42,12 +47,14 @@ sys.path.insert(0, str(REPO_ROOT / "tests"))
 
 from browser_support import (  # noqa: E402
     MONTH_NAME,
+    TUTORIAL_NAME,
     StreamlitApp,
     browser_problem,
     chromium_page,
     go_to,
     open_page,
     pick_scenario,
+    run_tutorial_sweep,
     running_app,
     wait_until_idle,
 )
@@ -83,13 +90,14 @@ def page_height(page: Any) -> int:
     )
 
 
-def shoot(page: Any, name: str) -> Path:
-    """Screenshot the whole page (window grown to its content) as ``docs/screenshots/name.png``."""
+def shoot(page: Any, name: str, width: int = WIDTH) -> Path:
+    """Screenshot the whole page (window grown to its content) as ``docs/screenshots/name.png``,
+    ``width`` pixels wide."""
     page.mouse.click(5, 5)  # no focused widget, no open menu
     page.mouse.move(0, 0)  # no hover label over a chart
     for _ in range(3):  # charts re-lay out when the window grows; measure again
         height = min(MAX_HEIGHT, max(900, page_height(page) + 40))
-        page.set_viewport_size({"width": WIDTH, "height": height})
+        page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(700)
         if abs(page_height(page) + 40 - height) < 20 or height == MAX_HEIGHT:
             break
@@ -215,14 +223,29 @@ def capacity_screen(page: Any, app: StreamlitApp, database: Path, time_limit: in
     shoot(page, "4b_capacity")
 
 
+def sweep_screen(page: Any, app: StreamlitApp) -> None:
+    """批量推演 on the tutorial at 1280 px: 现状 and B2 closed its first week, two seeds of
+    3 s each, run on Ray; shoot ``sweep`` with the results table and chart."""
+    print("sweep: the tutorial, 2 variants × 2 seeds…")
+    go_to(page, "场景 Scenarios")
+    pick_scenario(page, TUTORIAL_NAME)
+    go_to(page, "批量推演 Sweeps")
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    run_tutorial_sweep(page, closed_base="B2", seeds=2, seconds=3)
+    if page.locator('[data-testid="stException"]').count():
+        raise RuntimeError(f"the Sweeps page raised an error:\n{app.log()}")
+    shoot(page, "sweep", width=1280)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--time-limit", type=int, default=30, help="seconds per month solve")
     parser.add_argument(
         "--only",
-        choices=["capacity"],
+        choices=["capacity", "sweep"],
         default=None,
-        help="take only this page's screenshot (capacity: 4b_capacity.png, no browser solves)",
+        help="take only this page's screenshot (capacity: 4b_capacity.png, no browser solves; "
+        "sweep: sweep.png, a tiny sweep of the tutorial)",
     )
     args = parser.parse_args(argv)
     problem = browser_problem()
@@ -238,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
             pick_scenario(page, MONTH_NAME)  # waits until they are in
             if args.only == "capacity":
                 capacity_screen(page, app, database, min(args.time_limit, 20))
+                return check_log(app)
+            if args.only == "sweep":
+                sweep_screen(page, app)
                 return check_log(app)
             shoot(page, "1_scenarios")
             go_to(page, "输入 Inputs")
@@ -266,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
             pick_scenario(page, MONTH_NAME)
             go_to(page, "基地视图 Base manager")
             shoot(page, "4c_base")
+            sweep_screen(page, app)
+            page.set_viewport_size({"width": WIDTH, "height": 1000})
             print("layout at 1500 × 950 and 1280 × 800:")
             failed = layout_check(page, app)
             return check_log(app) or int(failed > 0)

@@ -308,3 +308,39 @@ def _type_date(page: Any, grid: Any, x: float, y: float, when: date, tries: int 
         if _cells(grid).count(when.isoformat()) > before:
             return
     raise AssertionError(f"the date cell at ({x:.0f}, {y:.0f}) did not keep {when}")
+
+
+SWEEP_SECONDS = 120.0
+"""How long a tiny sweep of the tutorial may take in the browser (Ray starts first)."""
+
+
+def run_tutorial_sweep(
+    page: Any, closed_base: str = "B2", seeds: int = 2, seconds: int = 3
+) -> None:
+    """On 批量推演 Sweeps (the tutorial current): build 现状 and ``closed_base`` closed its
+    first week with the grid, ``seeds`` seeds of ``seconds`` each, run it, and wait for the
+    results table and its chart."""
+
+    def number(label: str, value: int) -> None:
+        box = page.get_by_role("spinbutton", name=label)
+        box.fill(str(value))
+        box.press("Enter")
+        wait_until_idle(page)
+
+    number("种子数 seeds", seeds)
+    number("每次秒数 seconds per run", seconds)
+    page.get_by_text("网格生成 Grid").first.click()
+    wait_until_idle(page)
+    number("加剧组最多 k（0：不加）crews up to", 0)
+    page.get_by_role("combobox", name="轮流停用的基地 bases closed in turn").click()
+    page.get_by_role("option").filter(has_text=closed_base).first.click()
+    page.keyboard.press("Escape")
+    wait_until_idle(page)
+    page.get_by_role("button", name="生成变体表 Fill the table").click()
+    wait_until_idle(page)
+    page.get_by_text(f"预览：共 {2 * seeds} 次运行（2 个变体 × {seeds} 个种子）").wait_for()
+    page.get_by_role("button", name="开始 Run").click()
+    table = page.locator('[data-testid="stTable"]').filter(has_text="判断 verdict")
+    table.wait_for(timeout=SWEEP_SECONDS * 1000)
+    wait_until_idle(page, timeout=SWEEP_SECONDS)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)

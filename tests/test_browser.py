@@ -33,6 +33,7 @@ from browser_support import (
     main_text,
     open_page,
     pick_scenario,
+    run_tutorial_sweep,
     running_app,
     table_rows,
     wait_until_idle,
@@ -52,7 +53,9 @@ PAGE_TITLES = (
     "产能 Utilisation",
     "基地视图 Base manager",
     "产能规划 Capacity planning",
+    "区域协同 Pooling",
     "对比 What-if",
+    "批量推演 Sweeps",
     "导出 Export",
 )
 SOLVE_SECONDS = 90
@@ -274,4 +277,35 @@ def test_the_stripboard_shows_a_titles_strips_in_chinese(
     page.set_viewport_size({"width": 1440, "height": 1700})  # the comparison and the board
     wait_until_idle(page)
     page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000, "the screenshot is (nearly) blank"
+
+
+def test_a_sweep_built_and_run_in_the_browser_shows_the_noise_verdict(
+    app: StreamlitApp, page: Any, tmp_path: Path
+) -> None:
+    """批量推演 on the tutorial at 1280 px: the grid builds 现状 and B2 closed its first week,
+    two seeds of 3 s each run on Ray (started by the app), and the results table says per
+    variant whether the difference is beyond solver noise, beside the chart."""
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    open_page(page, app, "")
+    pick_scenario(page, TUTORIAL_NAME)
+    go_to(page, "批量推演 Sweeps")
+    assert page.locator("h1").first.inner_text().startswith("批量推演 Sweeps")
+    run_tutorial_sweep(page, closed_base="B2", seeds=2, seconds=3)
+
+    assert not page.locator('[data-testid="stException"]').count(), app.log()
+    rows = table_rows(page, "判断 verdict")
+    assert [row[0] for row in rows[1:]] == ["现状", "B2停12-01…12-07"], rows
+    assert rows[1][-1] == "基准 reference", rows[1]
+    assert "差异" in rows[2][-1], rows[2]  # 差异超出求解波动 / 差异在求解波动范围内
+    assert "完成 done" in main_text(page)
+    chart = page.locator(".js-plotly-plot").first.inner_text()
+    assert "已排剧目" in chart and "成本" in chart, chart[:300]
+    wider = page.evaluate(
+        """() => { const main = document.querySelector('[data-testid="stMain"]');
+                   return main.scrollWidth - main.clientWidth; }"""
+    )
+    assert wider <= 0, f"the page is {wider} px wider than the 1280 px window"
+    shot = tmp_path / "sweep.png"
+    page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 20_000, "the screenshot is (nearly) blank"

@@ -28,7 +28,9 @@ SCREENS = (
     ("utilisation.py", "产能 Utilisation", ":material/monitoring:", "utilisation"),
     ("base.py", "基地视图 Base manager", ":material/warehouse:", "base"),
     ("capacity.py", "产能规划 Capacity planning", ":material/factory:", "capacity"),
+    ("pooling.py", "区域协同 Pooling", ":material/hub:", "pooling"),
     ("whatif.py", "对比 What-if", ":material/compare_arrows:", "whatif"),
+    ("sweep.py", "批量推演 Sweeps", ":material/stacked_line_chart:", "sweep"),
     ("export.py", "导出 Export", ":material/download:", "export"),
 )
 

@@ -426,7 +426,7 @@ def plan_run(
 # -- Ray --------------------------------------------------------------------------------
 
 
-def connect_ray(address: str | None = None) -> str:
+def _start_ray(address: str | None = None) -> str:
     """Start Ray on this machine, or join a cluster; where it runs (``"local"`` or the address).
 
     Already connected (an earlier sweep of this process, or a test's ``ray.init``):
@@ -475,6 +475,66 @@ def connect_ray(address: str | None = None) -> str:
         ) from error
     _connected = (_gcs_address(), address or "local")
     return _connected[1]
+
+
+# -- Ray that outlives a sweep's thread ----------------------------------------------------
+
+RAY_START_SECONDS = 180.0
+"""How long :func:`connect_ray` waits for Ray to start or answer."""
+
+_keeper_lock = threading.Lock()
+_keeper: dict[str, Any] = {}
+"""``where``: where the Ray the keeper thread started runs; ``thread``: that thread."""
+
+
+def connect_ray(address: str | None = None) -> str:
+    """Start Ray (or join the cluster) on a thread that lives as long as the app; where it runs.
+
+    Ray ties the processes it starts on this machine to the *thread* that started
+    them: Linux kills them when that thread ends (``prctl(PR_SET_PDEATHSIG)``). A sweep
+    job's thread ends with its sweep, so a Ray it started would die with it, and the
+    next sweep would find it gone — and Ray then ends the whole process (the app).
+    So Ray starts once, on a daemon thread that never ends, and every sweep uses it.
+    A Ray already connected (an earlier sweep, a test's ``ray.init``) is used as it is.
+    How it starts or which cluster it joins: :func:`_start_ray`.
+
+    Raises
+    ------
+    SweepError
+        Ray could not start or be reached (in :data:`RAY_START_SECONDS`).
+    """
+    import ray
+
+    with _keeper_lock:
+        if ray.is_initialized():
+            return str(_keeper.get("where") or "connected")
+        started = threading.Event()
+        outcome: dict[str, Any] = {}
+
+        def keep() -> None:
+            try:
+                outcome["where"] = _start_ray(address)
+            except SweepError as error:
+                outcome["error"] = error
+            except Exception as error:  # Ray's own failures, said as a sweep error
+                outcome["error"] = SweepError(
+                    f"无法启动 Ray：{error}", f"Ray could not start: {error}"
+                )
+            started.set()
+            if "where" in outcome:
+                threading.Event().wait()  # never returns: Ray's processes live with this thread
+
+        thread = threading.Thread(target=keep, name="shootplan-ray-keeper", daemon=True)
+        thread.start()
+        if not started.wait(RAY_START_SECONDS):
+            raise SweepError(
+                f"Ray 在 {RAY_START_SECONDS:.0f} 秒内没有启动",
+                f"Ray did not start in {RAY_START_SECONDS:.0f} s",
+            )
+        if "error" in outcome:
+            raise outcome["error"]
+        _keeper.update(where=outcome["where"], thread=thread)
+        return str(outcome["where"])
 
 
 def _check_listening(address: str, seconds: float = 5.0) -> None:
