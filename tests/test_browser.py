@@ -299,6 +299,7 @@ def test_a_sweep_built_and_run_in_the_browser_shows_the_noise_verdict(
     assert rows[1][-1] == "基准 reference", rows[1]
     assert "差异" in rows[2][-1], rows[2]  # 差异超出求解波动 / 差异在求解波动范围内
     assert "完成 done" in main_text(page)
+    assert "Choose an option" not in main_text(page), "the reference picker lost its default"
     chart = page.locator(".js-plotly-plot").first.inner_text()
     assert "已排剧目" in chart and "成本" in chart, chart[:300]
     wider = page.evaluate(

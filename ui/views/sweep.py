@@ -88,11 +88,14 @@ def show_stored(store: ScenarioStore, sweep_id: int) -> None:
         st.error(line)
     variants = list(dict.fromkeys(report.variant for report in reports))
     marked = next((report.variant for report in reports if report.reference), None)
+    picked_key = f"sweep_result_reference_{sweep_id}"
+    if st.session_state.get(picked_key) not in variants:  # picked while runs were still missing
+        st.session_state.pop(picked_key, None)
     reference = st.selectbox(
         "基准变体 Reference（其他变体与它比较 the others are compared with it）",
         variants,
         index=variants.index(marked) if marked in variants else 0,
-        key=f"sweep_result_reference_{sweep_id}",
+        key=picked_key,
     )
     results = view.results_of_runs(reports, reference, info.name)
     if results is None:
