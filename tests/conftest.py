@@ -12,8 +12,26 @@ from scheduler.samples.generate import generate
 from scheduler.services import capacity_jobs
 from tests.app_pages import tutorial_db
 from tests.factories import SAMPLES
+from tests.storage_fixtures import (
+    db_url,
+    empty_db_url,
+    engine,
+    postgres_admin,
+    postgres_migrated,
+    store,
+)
 
-__all__ = ["tutorial", "tutorial_db", "zhengzhou_full"]
+__all__ = [
+    "db_url",
+    "empty_db_url",
+    "engine",
+    "postgres_admin",
+    "postgres_migrated",
+    "store",
+    "tutorial",
+    "tutorial_db",
+    "zhengzhou_full",
+]
 
 
 @pytest.fixture(scope="module")

@@ -25,11 +25,6 @@ from scheduler.cli.fuzz_benchmark import (
     fuzz,
     sqlite_store,
 )
-from tests import test_storage
-
-# the storage tests' PostgreSQL fixtures: a schema migrated once per run
-postgres_admin = test_storage.postgres_admin
-postgres_migrated = test_storage.postgres_migrated
 
 CSV_CASES = 150
 WORKBOOK_CASES = 30

@@ -39,17 +39,8 @@ from scheduler.storage.engine import (
     upgrade,
 )
 from scheduler.storage.errors import UnstorableScenarioError
-from tests import test_storage
 from tests.factories import insert_old_scenario_and_plan, pooling_scenario
 from tests.test_validation import problems, set_cell
-
-# the storage tests' fixtures: SQLite and PostgreSQL, migrated and emptied per test
-postgres_admin = test_storage.postgres_admin
-postgres_migrated = test_storage.postgres_migrated
-db_url = test_storage.db_url
-empty_db_url = test_storage.empty_db_url
-engine = test_storage.engine
-store = test_storage.store
 
 PAIRED = (("郑州", "开封"),)
 """郑州 and 开封 share; 洛阳, listed in no group, is a group of its own."""

@@ -41,20 +41,11 @@ from scheduler.storage.engine import (
 from solver.slate.candidates import enumerate_candidates
 from solver.slate.greedy import greedy_plan
 from solver.slate.solve import solve
-from tests import test_storage
 from tests.factories import dec as d
 from tests.factories import insert_old_scenario_and_plan, scene_scenario
 from tests.factories import scene_run as run
 from tests.factories import shoot_plan as plan
 from tests.test_validation import problems, read_rows, set_cell, write_rows
-
-# the storage tests' fixtures: SQLite and PostgreSQL, migrated and emptied per test
-postgres_admin = test_storage.postgres_admin
-postgres_migrated = test_storage.postgres_migrated
-db_url = test_storage.db_url
-empty_db_url = test_storage.empty_db_url
-engine = test_storage.engine
-store = test_storage.store
 
 
 def pinned(order: str, title_id: str = "T01", **changes: object) -> Scenario:

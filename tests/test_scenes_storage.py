@@ -1,7 +1,7 @@
 """Scene breakdowns in the database: scenes, day_minutes and a shoot's scenes come back equal.
 
 Every test runs twice, on a SQLite file and on PostgreSQL, with the storage tests'
-fixtures (:mod:`tests.test_storage`: a migrated, emptied database per test, or an
+fixtures (:mod:`tests.storage_fixtures`: a migrated, emptied database per test, or an
 empty one for the migrations).
 """
 
@@ -30,16 +30,7 @@ from scheduler.storage.engine import (
 )
 from scheduler.storage.errors import UnstorableScenarioError
 from scheduler.storage.rows import metadata
-from tests import test_storage
 from tests.factories import SAMPLES, dec, insert_old_scenario_and_plan, scene_scenario
-
-# the storage tests' fixtures: SQLite and PostgreSQL, migrated and emptied per test
-postgres_admin = test_storage.postgres_admin
-postgres_migrated = test_storage.postgres_migrated
-db_url = test_storage.db_url
-empty_db_url = test_storage.empty_db_url
-engine = test_storage.engine
-store = test_storage.store
 
 
 def stored_scenes_scenario() -> Scenario:

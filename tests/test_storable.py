@@ -3,7 +3,7 @@
 Each rule comes as a pair: the value the database cannot take is refused naming
 where it is, in Chinese first, and nothing is written; the ordinary value next to
 it is stored and loads back equal. Every store test runs on SQLite and PostgreSQL
-(the fixtures of :mod:`tests.test_storage`).
+(the fixtures of :mod:`tests.storage_fixtures`).
 """
 
 from __future__ import annotations
@@ -20,16 +20,8 @@ from scheduler.domain.errors import ScenarioError
 from scheduler.domain.model import Scenario
 from scheduler.domain.storable import storage_problems
 from scheduler.storage import ScenarioStore, StorageError, repository
-from tests import test_storage
 from tests.factories import storage_plan, storage_scenario
 from tests.test_storage import snapshot
-
-# the storage tests' fixtures: a SQLite file and a PostgreSQL schema, each migrated and empty
-postgres_admin = test_storage.postgres_admin
-postgres_migrated = test_storage.postgres_migrated
-db_url = test_storage.db_url
-engine = test_storage.engine
-store = test_storage.store
 
 
 def with_priority(scenario: Scenario, priority: int) -> Scenario:

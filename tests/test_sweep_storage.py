@@ -1,6 +1,6 @@
 """Sweeps and their runs in the database (migration 0007), on SQLite and PostgreSQL.
 
-The storage tests' fixtures (:mod:`tests.test_storage`): a migrated, emptied
+The storage tests' fixtures (:mod:`tests.storage_fixtures`): a migrated, emptied
 database per test, or an empty one for the migrations.
 """
 
@@ -15,16 +15,7 @@ from scheduler.domain.changes import Change
 from scheduler.storage import NotFoundError, ScenarioStore, StorageError, get_engine
 from scheduler.storage.engine import create_database_engine, upgrade
 from scheduler.storage.rows import metadata
-from tests import test_storage
 from tests.factories import storage_plan, storage_scenario, sweep_kpis
-
-# the storage tests' fixtures: SQLite and PostgreSQL, migrated and emptied per test
-postgres_admin = test_storage.postgres_admin
-postgres_migrated = test_storage.postgres_migrated
-db_url = test_storage.db_url
-empty_db_url = test_storage.empty_db_url
-engine = test_storage.engine
-store = test_storage.store
 
 
 def test_a_sweep_and_its_runs_come_back_as_stored(store: ScenarioStore) -> None:
