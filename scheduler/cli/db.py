@@ -65,7 +65,7 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def text_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     cells = [[str(value) for value in row] for row in [header, *rows]]
     widths = [max(_width(row[i]) for row in cells) for i in range(len(header))]
     return "\n".join(
@@ -93,7 +93,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
         ]
         for info in infos
     ]
-    print(_table(header, rows))
+    print(text_table(header, rows))
     return 0
 
 

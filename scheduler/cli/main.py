@@ -20,6 +20,7 @@ from scheduler.cli.revise import add_revise_command
 from scheduler.cli.sequence import add_sequence_command
 from scheduler.cli.solve import add_lang_argument, add_solve_command
 from scheduler.cli.sweep import add_sweep_command
+from scheduler.cli.users import add_users_command
 from scheduler.domain.errors import Problem, ScenarioError
 
 
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_sweep_command(commands)
 
     add_db_commands(commands)
+    add_users_command(commands)
 
     return parser
 

@@ -328,7 +328,7 @@ def write_outputs(result: SweepResult, out: Path) -> list[str]:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from scheduler.cli.db import _table
+    from scheduler.cli.db import text_table
     from scheduler.services.sweeps import SweepError, run_sweep
     from scheduler.storage import ScenarioStore, StorageError, get_engine
 
@@ -378,7 +378,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     print()
     print(result.headline())
     header, rows = ranges_table(result)
-    print(_table(header, rows))
+    print(text_table(header, rows))
     for problem in problems:
         print(problem)
     database = store.engine.url.render_as_string(hide_password=True)

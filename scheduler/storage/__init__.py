@@ -12,21 +12,26 @@ package's boundary; the SQLModel tables stay inside.
 
 from scheduler.storage.engine import database_url, get_engine
 from scheduler.storage.errors import (
+    DuplicateAccountError,
     DuplicateNameError,
     NotFoundError,
     StaleScenarioError,
     StorageError,
 )
 from scheduler.storage.repository import (
+    AuditEvent,
     PlanInfo,
     PublicationInfo,
     ScenarioInfo,
     ScenarioStore,
+    StoredAccount,
     SweepInfo,
     SweepRunInfo,
 )
 
 __all__ = [
+    "AuditEvent",
+    "DuplicateAccountError",
     "DuplicateNameError",
     "NotFoundError",
     "PlanInfo",
@@ -35,6 +40,7 @@ __all__ = [
     "ScenarioStore",
     "StaleScenarioError",
     "StorageError",
+    "StoredAccount",
     "SweepInfo",
     "SweepRunInfo",
     "database_url",

@@ -41,9 +41,20 @@ class NotFoundError(StorageError):
             "publication": "发布记录",
             "sweep": "批量推演 sweep",
             "sweep run": "批量推演的运行 sweep run",
+            "account": "账号 account",
         }
         what_zh = names.get(what, what)
         super().__init__(f"找不到{what_zh} {key}", f"no stored {what} {key!r}")
+
+
+class DuplicateAccountError(StorageError):
+    """Another stored account already has this name; account names are unique."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"已有名为「{name}」的账号；请换一个名称", f"an account named {name!r} already exists"
+        )
 
 
 class DuplicateNameError(StorageError):

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, case, delete, distinct, func, insert, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
+from scheduler.domain.accounts import Account, Action, Role
 from scheduler.domain.changes import Change, published_titles
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
@@ -38,6 +39,7 @@ from scheduler.storage.convert import (
 )
 from scheduler.storage.engine import READ_ONLY
 from scheduler.storage.errors import (
+    DuplicateAccountError,
     DuplicateNameError,
     NotFoundError,
     StaleScenarioError,
@@ -47,6 +49,7 @@ from scheduler.storage.errors import (
 )
 from scheduler.storage.rows import (
     CONTENT_ROWS,
+    AuditEventRow,
     BaseRow,
     PlanRow,
     PlanShootRow,
@@ -57,6 +60,7 @@ from scheduler.storage.rows import (
     SweepRow,
     SweepRunRow,
     TitleRow,
+    UserAccountRow,
 )
 
 
@@ -150,6 +154,30 @@ class SweepRunInfo:
     solve_seconds: float | None
     wall_seconds: float | None
     overhead_seconds: float | None
+
+
+@dataclass(frozen=True)
+class StoredAccount:
+    """A stored account: the account itself, its password hash and when it was made."""
+
+    account: Account
+    password_hash: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One row of the audit trail: when, who, what, whether it succeeded, on what."""
+
+    event_id: int
+    at: dt.datetime
+    user_name: str
+    action: Action
+    ok: bool
+    scenario_id: int | None
+    scenario_version: int | None
+    plan_id: int | None
+    detail: str
 
 
 SWEEP_STATES = ("running", "done", "failed", "stopped")
@@ -700,6 +728,111 @@ class ScenarioStore:
 
     # -- inside a transaction ---------------------------------------------------
 
+    # -- accounts and audit ----------------------------------------------------
+
+    def add_account(self, account: Account, password_hash: str) -> StoredAccount:
+        """Store a new account with its (already hashed) password.
+
+        Raises
+        ------
+        DuplicateAccountError
+            An account of that name is already stored.
+        """
+        row = UserAccountRow(
+            name=account.name,
+            password_hash=password_hash,
+            role=account.role.value,
+            bases=list(account.bases),
+            disabled=account.disabled,
+            created_at=_now(),
+        )
+        try:
+            with self._transaction() as session:
+                session.add(row)
+        except IntegrityError as error:
+            raise DuplicateAccountError(account.name) from error
+        return _stored_account(row)
+
+    def account(self, name: str) -> StoredAccount | None:
+        """The stored account called ``name``, or ``None``."""
+        with self._reading() as session:
+            row = session.exec(
+                select(UserAccountRow).where(col(UserAccountRow.name) == name)
+            ).first()
+            return None if row is None else _stored_account(row)
+
+    def list_accounts(self) -> builtins.list[StoredAccount]:
+        """Every stored account, by name."""
+        with self._reading() as session:
+            rows = session.exec(select(UserAccountRow).order_by(col(UserAccountRow.name))).all()
+            return [_stored_account(row) for row in rows]
+
+    def set_password(self, name: str, password_hash: str) -> None:
+        """Replace the password hash of the account called ``name``.
+
+        Raises
+        ------
+        NotFoundError
+            No account has that name.
+        """
+        with self._transaction() as session:
+            changed = session.exec(
+                update(UserAccountRow)
+                .where(col(UserAccountRow.name) == name)
+                .values(password_hash=password_hash)
+                .execution_options(synchronize_session=False)
+            )
+            if changed.rowcount != 1:
+                raise NotFoundError("account", name)
+
+    def add_audit(
+        self,
+        user_name: str,
+        action: Action,
+        ok: bool,
+        *,
+        scenario_id: int | None = None,
+        scenario_version: int | None = None,
+        plan_id: int | None = None,
+        detail: str = "",
+    ) -> AuditEvent:
+        """Record one audited action, now."""
+        row = AuditEventRow(
+            at=_now(),
+            user_name=user_name,
+            action=action.value,
+            ok=ok,
+            scenario_id=scenario_id,
+            scenario_version=scenario_version,
+            plan_id=plan_id,
+            detail=detail,
+        )
+        with self._transaction() as session:
+            session.add(row)
+        return _audit_event(row)
+
+    def audit_events(
+        self,
+        *,
+        user: str | None = None,
+        action: Action | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> builtins.list[AuditEvent]:
+        """The audit trail, oldest first, filtered by user, action and ``since <= at < until``."""
+        query = select(AuditEventRow)
+        if user is not None:
+            query = query.where(col(AuditEventRow.user_name) == user)
+        if action is not None:
+            query = query.where(col(AuditEventRow.action) == action.value)
+        if since is not None:
+            query = query.where(col(AuditEventRow.at) >= _aware(since))
+        if until is not None:
+            query = query.where(col(AuditEventRow.at) < _aware(until))
+        with self._reading() as session:
+            rows = session.exec(query.order_by(col(AuditEventRow.at), col(AuditEventRow.id))).all()
+            return [_audit_event(row) for row in rows]
+
     def _update_run(self, session: Session, run_id: int, **fields: Any) -> None:
         """Set the run's fields that are not ``None``."""
         row = session.get(SweepRunRow, run_id)
@@ -982,6 +1115,28 @@ def _check_name(name: str) -> None:
 def _check_state(state: str, states: Sequence[str], what: str) -> None:
     if state not in states:
         raise ValueError(f"{what} state {state!r} is none of {', '.join(states)}")
+
+
+def _stored_account(row: UserAccountRow) -> StoredAccount:
+    account = Account(
+        name=row.name, role=Role(row.role), bases=tuple(row.bases), disabled=row.disabled
+    )
+    return StoredAccount(account, row.password_hash, _aware(row.created_at))
+
+
+def _audit_event(row: AuditEventRow) -> AuditEvent:
+    assert row.id is not None
+    return AuditEvent(
+        event_id=row.id,
+        at=_aware(row.at),
+        user_name=row.user_name,
+        action=Action(row.action),
+        ok=row.ok,
+        scenario_id=row.scenario_id,
+        scenario_version=row.scenario_version,
+        plan_id=row.plan_id,
+        detail=row.detail,
+    )
 
 
 def _run_info(row: SweepRunRow) -> SweepRunInfo:

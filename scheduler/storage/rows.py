@@ -415,6 +415,41 @@ class SweepRunRow(SQLModel, table=True):
     overhead_seconds: float | None = None
 
 
+class UserAccountRow(SQLModel, table=True):
+    """A user account: unique name, argon2 password hash, role, bases (JSON list), disabled."""
+
+    __tablename__ = "user_account"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String, unique=True)
+    password_hash: str = Field(sa_type=String)
+    role: str = Field(sa_type=String)
+    bases: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    disabled: bool = False
+    created_at: dt.datetime = Field(sa_type=DateTime(timezone=True), nullable=False)
+
+
+class AuditEventRow(SQLModel, table=True):
+    """One audited action: who, when, what, whether it succeeded, and on which scenario/plan.
+
+    No foreign keys: the trail outlives deleted scenarios, plans and accounts.
+    """
+
+    __tablename__ = "audit_event"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(sa_type=DateTime(timezone=True), nullable=False, index=True)
+    user_name: str = Field(sa_type=String, index=True)
+    action: str = Field(sa_type=String)
+    ok: bool
+    scenario_id: int | None = None
+    scenario_version: int | None = None
+    plan_id: int | None = None
+    detail: str = Field(default="", sa_type=String)
+
+
 CONTENT_ROWS: tuple[type[SQLModel], ...] = (
     BaseRow,
     FilmSetRow,

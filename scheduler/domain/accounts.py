@@ -1,0 +1,112 @@
+"""Accounts, roles and what each role may do (issue 17).
+
+The permission table lives here and nowhere else: :func:`may` answers it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Role(Enum):
+    """Who a user is in the production; the value is what storage keeps."""
+
+    PRODUCER = "producer"
+    BASE_MANAGER = "base_manager"
+    HEAD = "head"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        """Chinese label first, then the stored word, e.g. ``统筹 producer``."""
+        return f"{ROLE_LABELS[self]} {self.value}"
+
+
+ROLE_LABELS = {
+    Role.PRODUCER: "统筹",
+    Role.BASE_MANAGER: "基地负责人",
+    Role.HEAD: "制片主管",
+    Role.VIEWER: "只读",
+}
+"""The Chinese name of each role."""
+
+
+class Action(Enum):
+    """What a user does that the audit trail records and permissions govern."""
+
+    LOGIN = "login"
+    IMPORT = "import"
+    SAVE = "save"
+    SOLVE = "solve"
+    STOP = "stop"
+    PUBLISH = "publish"
+    DELETE = "delete"
+    EXPORT = "export"
+    DOWNLOAD = "download"
+    USERS = "users"
+
+
+_EVERYONE = frozenset({Action.LOGIN, Action.DOWNLOAD})
+_PRODUCER = frozenset(Action) - {Action.USERS}
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    # 统筹: edits, solves and publishes plans; does not manage users.
+    Role.PRODUCER: _PRODUCER,
+    # 基地负责人: changes nothing; logs in and downloads what they see (their own bases).
+    Role.BASE_MANAGER: _EVERYONE,
+    # 制片主管: everything a producer does, plus managing users.
+    Role.HEAD: frozenset(Action),
+    # 只读: changes nothing; logs in and downloads what they see.
+    Role.VIEWER: _EVERYONE,
+}
+"""Which actions each role may take."""
+
+
+def may(role: Role, action: Action) -> bool:
+    """Whether ``role`` may take ``action`` (see :data:`PERMISSIONS`)."""
+    return action in PERMISSIONS[role]
+
+
+def parse_role(text: str) -> Role:
+    """The role named by its stored word (``producer``) or Chinese label (``统筹``).
+
+    Raises
+    ------
+    ValueError
+        The text names no role; the message lists the roles.
+    """
+    key = text.strip()
+    for role in Role:
+        if key in (role.value, ROLE_LABELS[role]):
+            return role
+    known = ", ".join(role.label for role in Role)
+    raise ValueError(f"未知角色 unknown role {text!r}; 应为 expected one of: {known}")
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user who can log in: name, role, their bases (base managers only), disabled or not.
+
+    Raises
+    ------
+    ValueError
+        A base manager names no base, or another role names some.
+    """
+
+    name: str
+    role: Role
+    bases: tuple[str, ...] = ()
+    disabled: bool = False
+
+    def __post_init__(self) -> None:
+        if self.role is Role.BASE_MANAGER and not self.bases:
+            raise ValueError(
+                f"账号 account {self.name!r}: 基地负责人 base_manager 须至少指定一个基地 "
+                "must name at least one base (--bases B01;B02)"
+            )
+        if self.role is not Role.BASE_MANAGER and self.bases:
+            raise ValueError(
+                f"账号 account {self.name!r}: 只有基地负责人可指定基地 only a base_manager "
+                f"names bases, not {self.role.label}"
+            )
