@@ -17,8 +17,6 @@ and its :class:`~scheduler.app.sweep_results.SweepResults`, and the downloads
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import math
 import os
@@ -46,7 +44,7 @@ from scheduler.io.sweep_file import (
     MAX_WORKERS,
     check_against,
 )
-from scheduler.services.sweeps import RunReport, RunState, connect_ray
+from scheduler.services.sweeps import RunReport, RunState, connect_ray, runs_csv
 from scheduler.storage import SweepInfo, SweepRunInfo
 
 __all__ = [
@@ -639,22 +637,6 @@ RUN_HEADERS: Mapping[str, tuple[str, str, int]] = {
 }
 """How the run table shows each column at 1280 px: short label, English help, pixels."""
 
-CSV_COLUMNS = (
-    "variant",
-    "seed",
-    "state",
-    "scheduled_titles",
-    "priority_scheduled",
-    "priority_bound",
-    "cost",
-    "solve_seconds",
-    "wall_seconds",
-    "overhead_seconds",
-    "plan_id",
-    "error",
-)
-"""Columns of runs.csv, as ``python -m scheduler sweep`` writes it."""
-
 
 def _kpi(report: RunReport, key: str) -> Any:
     return report.kpis.get(key) if report.state is RunState.DONE else None
@@ -715,38 +697,6 @@ def results_of_runs(
             grouped[run.variant].append({**run.kpis, "seed": run.seed, "plan_id": run.plan_id})
     chosen = reference if reference in grouped else marked
     return results_from_runs(grouped, chosen, name)
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def runs_csv(runs: Sequence[RunReport]) -> str:
-    """runs.csv of the runs: :data:`CSV_COLUMNS`, one row per run (as the command line)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for run in runs:
-        values = {
-            "variant": run.variant,
-            "seed": run.seed,
-            "state": run.state.value,
-            "scheduled_titles": _kpi(run, "scheduled_titles"),
-            "priority_scheduled": _kpi(run, "priority_scheduled"),
-            "priority_bound": _kpi(run, "priority_bound"),
-            "cost": _kpi(run, "cost"),
-            "solve_seconds": run.solve_seconds,
-            "wall_seconds": run.wall_seconds,
-            "overhead_seconds": run.overhead_seconds,
-            "plan_id": run.plan_id,
-            "error": run.error,
-        }
-        writer.writerow([_csv_cell(values[column]) for column in CSV_COLUMNS])
-    return out.getvalue()
 
 
 # -- stored sweeps ----------------------------------------------------------------------------

@@ -22,8 +22,6 @@ Kept apart from :mod:`scheduler.cli.main` so that the other commands do not impo
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import re
 import signal
@@ -44,21 +42,6 @@ if TYPE_CHECKING:
     from scheduler.services.sweeps import RunReport, SweepResult
     from scheduler.storage import ScenarioStore
 
-RUN_COLUMNS = (
-    "variant",
-    "seed",
-    "state",
-    "scheduled_titles",
-    "priority_scheduled",
-    "priority_bound",
-    "cost",
-    "solve_seconds",
-    "wall_seconds",
-    "overhead_seconds",
-    "plan_id",
-    "error",
-)
-"""The columns of runs.csv."""
 TABLE_KPIS = ("scheduled_titles", "priority_scheduled", "cost")
 """The KPIs whose ranges over seeds the printed table shows."""
 _UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
@@ -190,39 +173,6 @@ def variant_folders(variants: Sequence[str]) -> dict[str, str]:
     return folders
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
-
-
-def runs_csv_text(result: SweepResult) -> str:
-    """runs.csv: one row per run, in the sweep's order."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(RUN_COLUMNS)
-    for run in result.runs:
-        kpis = run.kpis
-        row = {
-            "variant": run.variant,
-            "seed": run.seed,
-            "state": run.state.value,
-            "scheduled_titles": kpis.get("scheduled_titles"),
-            "priority_scheduled": kpis.get("priority_scheduled"),
-            "priority_bound": kpis.get("priority_bound"),
-            "cost": kpis.get("cost"),
-            "solve_seconds": run.solve_seconds,
-            "wall_seconds": run.wall_seconds,
-            "overhead_seconds": run.overhead_seconds,
-            "plan_id": run.plan_id,
-            "error": run.error,
-        }
-        writer.writerow([_cell(row[column]) for column in RUN_COLUMNS])
-    return out.getvalue()
-
-
 def summary_data(result: SweepResult) -> dict[str, Any]:
     """summary.json: the sweep's counts and seconds, and each variant's ranges and verdicts."""
     overheads = result.overheads
@@ -306,6 +256,7 @@ def write_outputs(result: SweepResult, out: Path) -> list[str]:
     """Write runs.csv, each finished run's plan folder and summary.json into ``out``;
     return the problems met (a plan folder that could not be written)."""
     from scheduler.io.plan_io import write_plan
+    from scheduler.services.sweeps import runs_csv
 
     out.mkdir(parents=True, exist_ok=True)
     problems = []
@@ -318,7 +269,7 @@ def write_outputs(result: SweepResult, out: Path) -> list[str]:
             write_plan(folder, run.plan, dict(run.kpis), changes)
         except OSError as error:
             problems.append(f"{folder}: {error}")
-    (out / "runs.csv").write_text(runs_csv_text(result), encoding="utf-8")
+    (out / "runs.csv").write_text(runs_csv(result.runs), encoding="utf-8")
     summary = json.dumps(summary_data(result), ensure_ascii=False, indent=2) + "\n"
     (out / "summary.json").write_text(summary, encoding="utf-8")
     return problems

@@ -38,6 +38,8 @@ dashboard and a small object store, nothing to set up); ``RAY_ADDRESS`` or an
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import os
 import socket
@@ -313,6 +315,56 @@ class SweepResult:
 
 
 # -- plain data in and out of a Ray task ---------------------------------------------------
+
+
+RUNS_CSV_COLUMNS: tuple[str, ...] = (
+    "variant",
+    "seed",
+    "state",
+    "scheduled_titles",
+    "priority_scheduled",
+    "priority_bound",
+    "cost",
+    "solve_seconds",
+    "wall_seconds",
+    "overhead_seconds",
+    "plan_id",
+    "error",
+)
+"""The columns of runs.csv, as the sweep command writes it and the page downloads it."""
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def runs_csv(runs: Sequence[RunReport]) -> str:
+    """runs.csv: :data:`RUNS_CSV_COLUMNS`, one row per run in the given order; KPIs once done."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(RUNS_CSV_COLUMNS)
+    for run in runs:
+        kpis = run.kpis if run.state is RunState.DONE else {}
+        values = {
+            "variant": run.variant,
+            "seed": run.seed,
+            "state": run.state.value,
+            "scheduled_titles": kpis.get("scheduled_titles"),
+            "priority_scheduled": kpis.get("priority_scheduled"),
+            "priority_bound": kpis.get("priority_bound"),
+            "cost": kpis.get("cost"),
+            "solve_seconds": run.solve_seconds,
+            "wall_seconds": run.wall_seconds,
+            "overhead_seconds": run.overhead_seconds,
+            "plan_id": run.plan_id,
+            "error": run.error,
+        }
+        writer.writerow([_csv_cell(values[column]) for column in RUNS_CSV_COLUMNS])
+    return out.getvalue()
 
 
 def plan_to_data(plan: Plan) -> dict[str, Any]:
