@@ -14,14 +14,32 @@ from typing import Any
 import streamlit as st
 
 from scheduler.app.support import local_time
+from scheduler.domain.accounts import LOCAL_USER, Account, SignedIn
 from scheduler.domain.changes import Change
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
+from scheduler.services.accounts import accounts_exist
 from scheduler.storage import PlanInfo, ScenarioInfo, ScenarioStore
 from ui.resources import scenario_store
 
 SCENARIO_KEY = "current_scenario_id"
 PLAN_KEY = "current_plan_id"
+SIGNED_IN_KEY = "signed_in"  # a SignedIn, set by the login screen
+
+
+def user() -> Account:
+    """Who uses this session: the signed-in account, or the local user while no account exists.
+
+    Every action a page takes goes through :func:`scheduler.services.accounts.acting`
+    with this account, which checks the role on the server and leaves the audit row.
+    Without a login while accounts exist the page stops (the app shows the login form).
+    """
+    session = st.session_state.get(SIGNED_IN_KEY)
+    if isinstance(session, SignedIn):
+        return session.account
+    if not accounts_exist(scenario_store()):
+        return LOCAL_USER
+    st.stop()
 
 
 @dataclass(frozen=True)

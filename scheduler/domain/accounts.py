@@ -5,6 +5,7 @@ The permission table lives here and nowhere else: :func:`may` answers it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
@@ -110,3 +111,84 @@ class Account:
                 f"账号 account {self.name!r}: 只有基地负责人可指定基地 only a base_manager "
                 f"names bases, not {self.role.label}"
             )
+
+
+LOCAL_USER = Account(name="本机用户 local", role=Role.HEAD)
+"""Who uses the app while no account exists: one local user who may do everything."""
+
+
+@dataclass
+class AuditNote:
+    """What one audited action's row will say; filled in as the action learns its target.
+
+    Storage writes it once: in the transaction of the action's change, or on its own
+    when the action changes nothing or fails (then ``ok`` is false and ``detail`` says why).
+    """
+
+    user_name: str
+    action: Action
+    scenario_id: int | None = None
+    scenario_version: int | None = None
+    plan_id: int | None = None
+    detail: str = ""
+
+    def learn(
+        self,
+        *,
+        scenario_id: int | None = None,
+        scenario_version: int | None = None,
+        plan_id: int | None = None,
+    ) -> None:
+        """Fill the target fields given (a field given twice keeps the later value)."""
+        if scenario_id is not None:
+            self.scenario_id = scenario_id
+        if scenario_version is not None:
+            self.scenario_version = scenario_version
+        if plan_id is not None:
+            self.plan_id = plan_id
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A logged-in session: whose, when it logged in and when it was last used (UTC)."""
+
+    account: Account
+    since: dt.datetime
+    last_seen: dt.datetime
+
+
+SESSION_IDLE = dt.timedelta(minutes=60)
+"""A session unused this long has expired (the user logs in again)."""
+SESSION_LONGEST = dt.timedelta(hours=12)
+"""A session this old has expired however busy it was: one working day."""
+
+
+def expired(
+    session: SignedIn,
+    now: dt.datetime,
+    idle: dt.timedelta = SESSION_IDLE,
+    longest: dt.timedelta = SESSION_LONGEST,
+) -> bool:
+    """Whether ``session`` has expired: unused for ``idle`` or older than ``longest``."""
+    return now - session.last_seen >= idle or now - session.since >= longest
+
+
+FAILED_LOGIN_WINDOW = dt.timedelta(minutes=15)
+"""Failed logins this recent count towards the slow-down."""
+LONGEST_LOGIN_DELAY = 30.0
+"""The slow-down never makes a login wait longer than this, in seconds."""
+
+
+def login_delay(recent_failures: int) -> float:
+    """Seconds a login waits after ``recent_failures`` failed tries: 0, then 1, 2, 4 … ≤ 30."""
+    if recent_failures <= 0:
+        return 0.0
+    return min(2.0 ** (recent_failures - 1), LONGEST_LOGIN_DELAY)
+
+
+def sees_base(account: Account, base_id: str) -> bool:
+    """Whether ``account`` may see which titles and crews book ``base_id``'s sets.
+
+    A base manager sees their own bases only; every other role sees every base.
+    """
+    return account.role is not Role.BASE_MANAGER or base_id in account.bases

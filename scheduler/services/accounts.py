@@ -8,12 +8,24 @@ Account(name='张三', role=<Role.PRODUCER: 'producer'>, bases=(), disabled=Fals
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from argon2 import PasswordHasher
 from argon2.exceptions import Argon2Error, InvalidHashError
 
-from scheduler.domain.accounts import Account, Action, Role
+from scheduler.domain.accounts import (
+    FAILED_LOGIN_WINDOW,
+    LOCAL_USER,
+    Account,
+    Action,
+    AuditNote,
+    Role,
+    login_delay,
+    may,
+)
 from scheduler.storage import ScenarioStore
 
 MAX_NAME_LENGTH = 64
@@ -82,15 +94,33 @@ def create_account(
     return account
 
 
-def authenticate(store: ScenarioStore, name: str, password: str) -> Account | None:
+_UNKNOWN_ACCOUNT_HASH = hash_password("no account has this password")
+"""Checked against for a name with no account, so that its answer takes as long."""
+
+
+def authenticate(
+    store: ScenarioStore,
+    name: str,
+    password: str,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> Account | None:
     """The account if ``password`` is right and it is not disabled, else ``None``.
 
-    Every attempt leaves one ``login`` row in the audit trail, ``ok`` or not.
+    Every attempt leaves one ``login`` row in the audit trail, ``ok`` or not. Failed
+    tries slow the next ones down: before checking, the attempt waits
+    :func:`~scheduler.domain.accounts.login_delay` of the name's recent failures
+    (whether or not the account exists). A name with no account is checked against a
+    stand-in hash, so a wrong name answers as slowly as a wrong password.
     """
+    sleep(login_delay(store.failed_logins(name, now() - FAILED_LOGIN_WINDOW)))
     stored = store.account(name)
     if stored is None:
+        verify_password(_UNKNOWN_ACCOUNT_HASH, password)
         ok, detail = False, "no such account"
     elif stored.account.disabled:
+        verify_password(stored.password_hash, password)
         ok, detail = False, "account disabled"
     elif not verify_password(stored.password_hash, password):
         ok, detail = False, "wrong password"
@@ -98,3 +128,77 @@ def authenticate(store: ScenarioStore, name: str, password: str) -> Account | No
         ok, detail = True, ""
     store.add_audit(name, Action.LOGIN, ok, detail=detail)
     return stored.account if ok and stored is not None else None
+
+
+class NotPermittedError(PermissionError):
+    """The user's role may not take the action; nothing was changed."""
+
+    def __init__(self, account: Account, action: Action) -> None:
+        self.account = account
+        self.action = action
+        super().__init__(
+            f"无权限：{account.role.label} 不能执行「{ACTION_LABELS[action]}」"
+            f" / not permitted: {account.name} ({account.role.value}) may not {action.value}"
+        )
+
+
+ACTION_LABELS = {
+    Action.LOGIN: "登录 login",
+    Action.IMPORT: "导入 import",
+    Action.SAVE: "保存 save",
+    Action.SOLVE: "排期 solve",
+    Action.STOP: "停止 stop",
+    Action.PUBLISH: "发布 publish",
+    Action.DELETE: "删除 delete",
+    Action.EXPORT: "导出 export",
+    Action.DOWNLOAD: "下载 download",
+    Action.USERS: "管理用户 users",
+}
+"""How the audit trail and the messages name each action."""
+
+
+@contextmanager
+def acting(
+    store: ScenarioStore,
+    account: Account,
+    action: Action,
+    *,
+    scenario_id: int | None = None,
+    scenario_version: int | None = None,
+    plan_id: int | None = None,
+    detail: str = "",
+) -> Iterator[AuditNote]:
+    """Take ``action`` as ``account``: check the role, then leave exactly one audit row.
+
+    Everything the block stores carries the row in its first transaction (see
+    :meth:`ScenarioStore.audited`); a refusal or an error leaves a failed row and
+    changes nothing.
+
+    Raises
+    ------
+    NotPermittedError
+        The account's role may not take ``action`` (a failed row is recorded).
+    """
+    note = AuditNote(account.name, action, scenario_id, scenario_version, plan_id, detail)
+    if not may(account.role, action):
+        refusal = NotPermittedError(account, action)
+        note.detail = "无权限 not permitted"
+        with store.audited(note):
+            raise refusal
+    with store.audited(note):
+        yield note
+
+
+def accounts_exist(store: ScenarioStore) -> bool:
+    """Whether any account is stored (then every visit logs in)."""
+    return bool(store.list_accounts())
+
+
+def current_account(store: ScenarioStore, name: str) -> Account | None:
+    """The stored account of a signed-in name as it is now; None once deleted or disabled."""
+    if name == LOCAL_USER.name and not accounts_exist(store):
+        return LOCAL_USER
+    stored = store.account(name)
+    if stored is None or stored.account.disabled:
+        return None
+    return stored.account

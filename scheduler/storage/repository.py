@@ -12,6 +12,7 @@ import builtins
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import Engine, case, delete, distinct, func, insert, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from scheduler.domain.accounts import Account, Action, Role
+from scheduler.domain.accounts import Account, Action, AuditNote, Role
 from scheduler.domain.changes import Change, published_titles
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
@@ -186,6 +187,43 @@ SWEEP_RUN_STATES = ("queued", "running", "done", "failed", "stopped")
 """What a stored run's ``state`` may be."""
 
 
+@dataclass
+class _Pending:
+    """The audited action running on this thread and whether its row is written."""
+
+    note: AuditNote
+    written: bool = False
+
+
+_ACTING: ContextVar[_Pending | None] = ContextVar("shootplan_audited_action", default=None)
+
+
+def _learn(**fields: int | None) -> None:
+    """Tell the audited action running here (if any) its scenario, version or plan."""
+    pending = _ACTING.get()
+    if pending is not None:
+        pending.note.learn(**fields)
+
+
+def _audit_row(note: AuditNote, ok: bool) -> AuditEventRow:
+    return AuditEventRow(
+        at=_now(),
+        user_name=note.user_name,
+        action=note.action.value,
+        ok=ok,
+        scenario_id=note.scenario_id,
+        scenario_version=note.scenario_version,
+        plan_id=note.plan_id,
+        detail=note.detail,
+    )
+
+
+def _first_line(error: BaseException) -> str:
+    """What a failed audit row says: the error's first line (≤ 500 chars) or its type."""
+    text = str(error).strip()
+    return text.splitlines()[0][:500] if text else type(error).__name__
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -229,9 +267,16 @@ class ScenarioStore:
         stays as it is for the callers that turn it into a name clash.
         """
         bind = self.engine if write else self.engine.execution_options(**{READ_ONLY: True})
+        pending = _ACTING.get() if write else None
+        if pending is not None and pending.written:
+            pending = None  # one row per action: its first change carries it
         try:
             with Session(bind, expire_on_commit=False) as session, session.begin():
                 yield session
+                if pending is not None:
+                    session.add(_audit_row(pending.note, ok=True))
+            if pending is not None:
+                pending.written = True
         except IntegrityError:
             raise
         except (DBAPIError, OverflowError) as error:
@@ -239,6 +284,31 @@ class ScenarioStore:
 
     def _reading(self) -> AbstractContextManager[Session]:
         return self._transaction(write=False)
+
+    @contextmanager
+    def audited(self, note: AuditNote) -> Iterator[AuditNote]:
+        """Run one audited action: exactly one audit row, whatever happens inside.
+
+        The row is written in the same transaction as the action's first change, so
+        the change and its row are stored together or not at all. An action that
+        changes nothing gets its row on its own at the end; an action that raises
+        before any change gets a failed row (``ok`` false, ``detail`` the error) and
+        the error goes on. Works on the thread that entered it.
+        """
+        pending = _Pending(note)
+        token = _ACTING.set(pending)
+        try:
+            yield note
+        except BaseException as error:
+            _ACTING.reset(token)
+            if not pending.written:
+                if not note.detail:
+                    note.detail = _first_line(error)
+                self._write_audit(_audit_row(note, ok=False))
+            raise
+        _ACTING.reset(token)
+        if not pending.written:
+            self._write_audit(_audit_row(note, ok=True))
 
     # -- scenarios ------------------------------------------------------------
 
@@ -370,7 +440,9 @@ class ScenarioStore:
                 )
                 if renamed.rowcount != 1:
                     raise NotFoundError("scenario", scenario_id)
-                return self._infos(session, scenario_id)[0]
+                info = self._infos(session, scenario_id)[0]
+                _learn(scenario_id=scenario_id, scenario_version=info.version)
+                return info
         except IntegrityError as error:
             raise self._name_clash(new_name, error) from error
 
@@ -384,6 +456,7 @@ class ScenarioStore:
             )
             if deleted.rowcount != 1:
                 raise NotFoundError("scenario", scenario_id)
+            _learn(scenario_id=scenario_id)
 
     # -- plans ----------------------------------------------------------------
 
@@ -459,6 +532,7 @@ class ScenarioStore:
             )
             if deleted.rowcount != 1:
                 raise NotFoundError("plan", plan_id)
+            _learn(plan_id=plan_id)
 
     # -- publications ---------------------------------------------------------
 
@@ -489,6 +563,11 @@ class ScenarioStore:
                     f"方案 #{plan_id} 不属于场景 {scenario_id}，不能在此发布",
                     f"plan #{plan_id} belongs to another scenario than {scenario_id}",
                 )
+            _learn(
+                scenario_id=scenario_id,
+                scenario_version=plan_row.scenario_version,
+                plan_id=plan_id,
+            )
             plan = plan_from_rows(self._shoot_rows(session, plan_id))
             titles = published_titles(plan, until)
             row = PublicationRow(
@@ -767,6 +846,32 @@ class ScenarioStore:
             rows = session.exec(select(UserAccountRow).order_by(col(UserAccountRow.name))).all()
             return [_stored_account(row) for row in rows]
 
+    def update_account(self, account: Account) -> StoredAccount:
+        """Replace the role, bases and disabled flag of the stored account of that name.
+
+        Raises
+        ------
+        NotFoundError
+            No account has that name.
+        """
+        with self._transaction() as session:
+            changed = session.exec(
+                update(UserAccountRow)
+                .where(col(UserAccountRow.name) == account.name)
+                .values(
+                    role=account.role.value,
+                    bases=list(account.bases),
+                    disabled=account.disabled,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if changed.rowcount != 1:
+                raise NotFoundError("account", account.name)
+            row = session.exec(
+                select(UserAccountRow).where(col(UserAccountRow.name) == account.name)
+            ).one()
+            return _stored_account(row)
+
     def set_password(self, name: str, password_hash: str) -> None:
         """Replace the password hash of the account called ``name``.
 
@@ -797,19 +902,39 @@ class ScenarioStore:
         detail: str = "",
     ) -> AuditEvent:
         """Record one audited action, now."""
-        row = AuditEventRow(
-            at=_now(),
-            user_name=user_name,
-            action=action.value,
-            ok=ok,
-            scenario_id=scenario_id,
-            scenario_version=scenario_version,
-            plan_id=plan_id,
-            detail=detail,
-        )
-        with self._transaction() as session:
-            session.add(row)
+        note = AuditNote(user_name, action, scenario_id, scenario_version, plan_id, detail)
+        return self._write_audit(_audit_row(note, ok))
+
+    def _write_audit(self, row: AuditEventRow) -> AuditEvent:
+        """Store one audit row in a transaction of its own (no audited action's row)."""
+        token = _ACTING.set(None)
+        try:
+            with self._transaction() as session:
+                session.add(row)
+        finally:
+            _ACTING.reset(token)
         return _audit_event(row)
+
+    def failed_logins(self, name: str, since: dt.datetime) -> int:
+        """Failed logins to ``name`` since ``since`` and after its latest successful one."""
+        with self._reading() as session:
+            last_ok = session.exec(
+                select(func.max(col(AuditEventRow.at))).where(
+                    col(AuditEventRow.user_name) == name,
+                    col(AuditEventRow.action) == Action.LOGIN.value,
+                    col(AuditEventRow.ok),
+                )
+            ).one()
+            start = _aware(since) if last_ok is None else max(_aware(since), _aware(last_ok))
+            count = session.exec(
+                select(func.count()).where(
+                    col(AuditEventRow.user_name) == name,
+                    col(AuditEventRow.action) == Action.LOGIN.value,
+                    col(AuditEventRow.ok).is_(False),
+                    col(AuditEventRow.at) > start,
+                )
+            ).one()
+            return int(count)
 
     def audit_events(
         self,
@@ -948,6 +1073,7 @@ class ScenarioStore:
         session.flush()
         assert row.id is not None
         self._insert_content(session, row.id, scenario)
+        _learn(scenario_id=row.id, scenario_version=1)
         return row.id
 
     def _replace(
@@ -977,6 +1103,7 @@ class ScenarioStore:
             raise self._stale_or_missing(session, scenario_id, expected_version)
         self._delete_content(session, scenario_id)
         self._insert_content(session, scenario_id, scenario)
+        _learn(scenario_id=scenario_id, scenario_version=expected_version + 1)
         return expected_version + 1
 
     def _add_plan(
@@ -1007,6 +1134,7 @@ class ScenarioStore:
         shoots, unscheduled = plan_records(row.id, plan)
         insert_rows(session, PlanShootRow, shoots)
         insert_rows(session, PlanUnscheduledRow, unscheduled)
+        _learn(scenario_id=scenario_id, scenario_version=scenario_version, plan_id=row.id)
         return row.id
 
     def _read(self, session: Session, scenario_id: int) -> tuple[Scenario, int]:

@@ -1,0 +1,83 @@
+"""The audit trail's mechanics: one row per action, in the change's transaction (issue 17).
+
+On SQLite and PostgreSQL (:mod:`tests.storage_fixtures`).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scheduler.domain.accounts import Account, Action, AuditNote, Role
+from scheduler.services.accounts import NotPermittedError, acting
+from scheduler.storage import DuplicateNameError, ScenarioStore, StaleScenarioError
+from tests.factories import storage_plan, storage_scenario
+
+PRODUCER = Account("王统筹", Role.PRODUCER)
+VIEWER = Account("赵只读", Role.VIEWER)
+
+
+def test_a_change_and_its_row_are_stored_together(store: ScenarioStore) -> None:
+    with acting(store, PRODUCER, Action.IMPORT) as note:
+        info = store.create(storage_scenario())
+    [event] = store.audit_events()
+    assert (event.user_name, event.action, event.ok) == ("王统筹", Action.IMPORT, True)
+    assert (event.scenario_id, event.scenario_version) == (info.scenario_id, 1)
+    assert note.scenario_id == info.scenario_id
+
+
+def test_a_plan_saved_in_an_action_names_the_plan(store: ScenarioStore) -> None:
+    info = store.create(storage_scenario())
+    with acting(store, PRODUCER, Action.SOLVE, scenario_id=info.scenario_id):
+        plan_id = store.save_plan(info.scenario_id, 1, storage_plan(), {"status": "FEASIBLE"})
+    [event] = store.audit_events()
+    assert (event.action, event.plan_id, event.scenario_version) == (Action.SOLVE, plan_id, 1)
+
+
+def test_an_action_with_two_changes_leaves_one_row(store: ScenarioStore) -> None:
+    info = store.create(storage_scenario())
+    with acting(store, PRODUCER, Action.SOLVE, scenario_id=info.scenario_id):
+        store.save_plan(info.scenario_id, 1, storage_plan(), {})
+        store.save_plan(info.scenario_id, 1, storage_plan(), {})
+    assert len(store.audit_events()) == 1
+
+
+def test_an_action_that_changes_nothing_still_leaves_its_row(store: ScenarioStore) -> None:
+    with acting(store, PRODUCER, Action.EXPORT, detail="plan.xlsx"):
+        pass
+    [event] = store.audit_events()
+    assert (event.action, event.ok, event.detail) == (Action.EXPORT, True, "plan.xlsx")
+
+
+def test_a_failed_change_leaves_a_failed_row_and_no_change(store: ScenarioStore) -> None:
+    store.create(storage_scenario())
+    with pytest.raises(DuplicateNameError), acting(store, PRODUCER, Action.IMPORT):
+        store.create(storage_scenario())  # same name: refused inside the transaction
+    [event] = store.audit_events()
+    assert (event.action, event.ok) == (Action.IMPORT, False)
+    assert event.detail
+    assert len(store.list()) == 1
+
+
+def test_a_refused_role_leaves_a_failed_row_and_runs_nothing(store: ScenarioStore) -> None:
+    ran = False
+    with pytest.raises(NotPermittedError), acting(store, VIEWER, Action.SAVE):
+        ran = True
+    assert not ran
+    [event] = store.audit_events()
+    assert (event.user_name, event.action, event.ok) == ("赵只读", Action.SAVE, False)
+    assert "not permitted" in event.detail
+
+
+def test_writes_outside_an_action_leave_no_row(store: ScenarioStore) -> None:
+    store.create(storage_scenario())
+    assert store.audit_events() == []
+
+
+def test_the_row_is_rolled_back_with_its_change(store: ScenarioStore) -> None:
+    info = store.create(storage_scenario())
+    note = AuditNote("王统筹", Action.SAVE, scenario_id=info.scenario_id)
+    with pytest.raises(StaleScenarioError), store.audited(note):
+        store.save(info.scenario_id, storage_scenario(), expected_version=7)  # stale
+    [event] = store.audit_events()
+    assert not event.ok
+    assert store.info(info.scenario_id).version == 1
