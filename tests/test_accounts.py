@@ -14,7 +14,22 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from scheduler.cli.main import main
-from scheduler.domain.accounts import Account, Action, Role, may, parse_role
+from scheduler.domain.accounts import (
+    FAILED_LOGIN_WINDOW,
+    LONGEST_LOGIN_DELAY,
+    SESSION_IDLE,
+    SESSION_LONGEST,
+    Account,
+    Action,
+    Role,
+    SignedIn,
+    expired,
+    login_delay,
+    may,
+    parse_role,
+    sees_base,
+)
+from scheduler.services import accounts as accounts_service
 from scheduler.services.accounts import (
     authenticate,
     create_account,
@@ -140,6 +155,111 @@ def test_a_disabled_account_is_refused_with_the_right_password(store: ScenarioSt
 
     (event,) = store.audit_events(user="赵六")
     assert (event.ok, event.detail) == (False, "account disabled")
+
+
+# -- failed logins slow down; wrong names take as long as wrong passwords ------------
+
+
+def test_failed_logins_slow_the_next_tries_down(store: ScenarioStore) -> None:
+    create_account(store, "张三", Role.PRODUCER, [], PASSWORD)
+    waits: list[float] = []
+
+    for _ in range(4):
+        authenticate(store, "张三", "wrong-password", sleep=waits.append)
+
+    assert waits == [0.0, 1.0, 2.0, 4.0]
+
+
+def test_a_good_login_ends_the_slow_down(store: ScenarioStore) -> None:
+    create_account(store, "张三", Role.PRODUCER, [], PASSWORD)
+    waits: list[float] = []
+    for _ in range(3):
+        authenticate(store, "张三", "wrong-password", sleep=waits.append)
+
+    assert authenticate(store, "张三", PASSWORD, sleep=waits.append) is not None
+    authenticate(store, "张三", "wrong-password", sleep=waits.append)
+
+    assert waits[-2:] == [4.0, 0.0]
+
+
+def test_old_failures_no_longer_slow_down(store: ScenarioStore) -> None:
+    create_account(store, "张三", Role.PRODUCER, [], PASSWORD)
+    for _ in range(3):
+        authenticate(store, "张三", "wrong-password", sleep=lambda _: None)
+    later = dt.datetime.now(dt.UTC) + FAILED_LOGIN_WINDOW + dt.timedelta(seconds=1)
+    waits: list[float] = []
+
+    authenticate(store, "张三", "wrong-password", sleep=waits.append, now=lambda: later)
+
+    assert waits == [0.0]
+
+
+def test_an_unknown_name_is_slowed_down_like_a_known_one(store: ScenarioStore) -> None:
+    waits: list[float] = []
+    for _ in range(3):
+        authenticate(store, "nobody", "wrong-password", sleep=waits.append)
+    assert waits == [0.0, 1.0, 2.0]
+
+
+def test_an_unknown_name_checks_a_hash_like_a_wrong_password(
+    store: ScenarioStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create_account(store, "张三", Role.PRODUCER, [], PASSWORD)
+    checked: list[str] = []
+    real = accounts_service.verify_password
+
+    def counting(password_hash: str, password: str) -> bool:
+        checked.append(password_hash)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(accounts_service, "verify_password", counting)
+    authenticate(store, "张三", "wrong-password", sleep=lambda _: None)
+    authenticate(store, "nobody", "wrong-password", sleep=lambda _: None)
+
+    assert len(checked) == 2
+    assert all(h.startswith("$argon2id$") for h in checked)
+
+
+def test_the_delay_doubles_and_stops_at_its_longest() -> None:
+    assert [login_delay(n) for n in range(4)] == [0.0, 1.0, 2.0, 4.0]
+    assert login_delay(50) == LONGEST_LOGIN_DELAY
+
+
+# -- sessions expire ----------------------------------------------------------------
+
+START = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+
+
+def test_a_session_in_use_has_not_expired() -> None:
+    session = SignedIn(Account("张三", Role.PRODUCER), START, START + dt.timedelta(hours=5))
+    assert not expired(session, START + dt.timedelta(hours=5, minutes=59))
+
+
+def test_a_session_unused_for_an_hour_has_expired() -> None:
+    session = SignedIn(Account("张三", Role.PRODUCER), START, START)
+    assert expired(session, START + SESSION_IDLE)
+
+
+def test_a_busy_session_expires_after_a_working_day() -> None:
+    now = START + SESSION_LONGEST
+    session = SignedIn(Account("张三", Role.PRODUCER), START, now - dt.timedelta(minutes=1))
+    assert expired(session, now)
+
+
+# -- which bases' bookings an account sees --------------------------------------------
+
+
+def test_a_base_manager_sees_their_own_base() -> None:
+    assert sees_base(Account("刘基地", Role.BASE_MANAGER, ("B01",)), "B01")
+
+
+def test_a_base_manager_does_not_see_another_base() -> None:
+    assert not sees_base(Account("刘基地", Role.BASE_MANAGER, ("B01",)), "B02")
+
+
+@pytest.mark.parametrize("role", [Role.PRODUCER, Role.HEAD, Role.VIEWER])
+def test_other_roles_see_every_base(role: Role) -> None:
+    assert sees_base(Account("王", role), "B02")
 
 
 def test_bad_account_input_lists_every_problem(store: ScenarioStore) -> None:
