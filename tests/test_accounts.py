@@ -389,3 +389,63 @@ def test_users_add_asks_twice_and_stores_a_match(
     assert main(["users", "--database-url", db_url, "add", "王五", "--role", "只读"]) == 0
     store = ScenarioStore(get_engine(db_url))
     assert authenticate(store, "王五", PASSWORD) == Account("王五", Role.VIEWER)
+
+
+def test_users_add_leaves_one_users_row_naming_the_console(db_url: str) -> None:
+    assert (
+        main(
+            [
+                "users",
+                "--database-url",
+                db_url,
+                "add",
+                "王五",
+                "--role",
+                "viewer",
+                "--password",
+                PASSWORD,
+            ]
+        )
+        == 0
+    )
+    (event,) = ScenarioStore(get_engine(db_url)).audit_events()
+    assert (event.action, event.ok, event.detail) == (Action.USERS, True, "create 王五 viewer")
+    assert event.user_name.startswith("命令行 command line")
+    assert PASSWORD not in event.detail
+
+
+def test_users_password_resets_the_password(db_url: str) -> None:
+    base = ["users", "--database-url", db_url]
+    main([*base, "add", "王五", "--role", "viewer", "--password", PASSWORD])
+    assert main([*base, "password", "王五", "--password", "another-pass-1"]) == 0
+    store = ScenarioStore(get_engine(db_url))
+    assert authenticate(store, "王五", "another-pass-1") is not None
+    assert [e.detail for e in store.audit_events(action=Action.USERS)][-1] == "password 王五"
+
+
+def test_users_password_refuses_a_short_password_and_keeps_the_old(db_url: str) -> None:
+    base = ["users", "--database-url", db_url]
+    main([*base, "add", "王五", "--role", "viewer", "--password", PASSWORD])
+    assert main([*base, "password", "王五", "--password", "short"]) == 1
+    assert authenticate(ScenarioStore(get_engine(db_url)), "王五", PASSWORD) is not None
+
+
+def test_users_set_changes_role_and_disables(db_url: str) -> None:
+    base = ["users", "--database-url", db_url]
+    main([*base, "add", "李四", "--role", "producer", "--password", PASSWORD])
+    assert main([*base, "set", "李四", "--role", "base_manager", "--bases", "B03"]) == 0
+    assert main([*base, "set", "李四", "--disable"]) == 0
+    stored = ScenarioStore(get_engine(db_url)).account("李四")
+    assert stored is not None
+    assert stored.account == Account("李四", Role.BASE_MANAGER, ("B03",), disabled=True)
+
+
+def test_users_set_refuses_a_base_manager_without_bases(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["users", "--database-url", db_url]
+    main([*base, "add", "李四", "--role", "producer", "--password", PASSWORD])
+    assert main([*base, "set", "李四", "--role", "base_manager"]) == 1
+    assert "至少指定一个基地" in capsys.readouterr().err
+    stored = ScenarioStore(get_engine(db_url)).account("李四")
+    assert stored is not None and stored.account.role is Role.PRODUCER
