@@ -127,6 +127,12 @@ def test_solve_save_stores_the_plan_with_the_scenario_version(
             (1, "周一排期", "optimal"),
         ]
         stored_plan, stored_kpis, _info = store.load_plan(plans[0].plan_id)
+        trail = [(e.action.value, e.scenario_id, e.plan_id) for e in store.audit_events()]
+        assert trail == [
+            ("import", info.scenario_id, None),
+            ("solve", info.scenario_id, plans[0].plan_id),
+            ("solve", info.scenario_id, plans[1].plan_id),
+        ]
     finally:
         engine.dispose()
     written_plan, written_kpis = read_plan(tmp_path / "一")

@@ -656,6 +656,17 @@ def test_db_commands(
     assert main(["db", "delete", "副本", *url]) == 1
     assert "找不到场景" in capsys.readouterr().err
     assert [(info.name, info.version) for info in store.list()] == [("郑州 12月", 2)]
+    trail = [(event.action.value, event.ok) for event in store.audit_events()]
+    assert trail == [
+        ("import", True),
+        ("import", False),  # the name clash: refused, recorded
+        ("save", True),
+        ("import", True),
+        ("export", True),
+        ("export", True),
+        ("delete", True),
+    ]  # the second delete found no scenario before touching the database: no action
+    assert all(event.user_name.startswith("命令行") for event in store.audit_events())
 
 
 # -- app ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import SQLAlchemy; the storage package is imported only when a ``db`` command ru
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -14,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scheduler.domain.accounts import Action, AuditNote
 from scheduler.domain.errors import ScenarioError
 
 if TYPE_CHECKING:
@@ -35,6 +37,15 @@ def _find(store: ScenarioStore, name: str) -> ScenarioInfo:
     return info
 
 
+def console_note(action: Action, **target: Any) -> AuditNote:
+    """The audit row of a command that changes the database, in the console user's name."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "?"
+    return AuditNote(f"命令行 command line ({who})", action, **target)
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from scheduler.io.validation import load_scenario
 
@@ -50,12 +61,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     store = _open_store(args)
     existing = store.find(scenario.name)
     if existing is not None and args.replace:
-        version = store.save(existing.scenario_id, scenario, existing.version)
+        with store.audited(console_note(Action.SAVE, detail=f"replace from {args.scenario}")):
+            version = store.save(existing.scenario_id, scenario, existing.version)
         print(
             f"已替换 / replaced「{scenario.name}」→ 版本 version {version}: {scenario.summary()}"
         )
         return 0
-    info = store.create(scenario)
+    with store.audited(console_note(Action.IMPORT, detail=str(args.scenario))):
+        info = store.create(scenario)
     print(f"已导入 / imported「{info.name}」(id {info.scenario_id}): {scenario.summary()}")
     return 0
 
@@ -103,7 +116,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
     store = _open_store(args)
     info = _find(store, args.name)
     scenario, version = store.load(info.scenario_id)
-    write_scenario(scenario, Path(args.path))
+    note = console_note(
+        Action.EXPORT, scenario_id=info.scenario_id, scenario_version=version, detail=args.path
+    )
+    with store.audited(note):
+        write_scenario(scenario, Path(args.path))
     print(f"已导出 / exported「{info.name}」版本 version {version} → {args.path}")
     return 0
 
@@ -111,7 +128,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_delete(args: argparse.Namespace) -> int:
     store = _open_store(args)
     info = _find(store, args.name)
-    store.delete(info.scenario_id)
+    with store.audited(console_note(Action.DELETE, detail=info.name)):
+        store.delete(info.scenario_id)
     print(f"已删除 / deleted「{info.name}」及其排期方案 / and its plans")
     return 0
 

@@ -161,11 +161,14 @@ def _stored_scenario(store: ScenarioStore, scenario: Scenario, source: str) -> t
         A stored scenario of that name has other content, so the plan would
         be filed under a scenario it was not made from. Nothing is written.
     """
+    from scheduler.cli.db import console_note
+    from scheduler.domain.accounts import Action
     from scheduler.storage import StorageError
 
     info = store.find(scenario.name)
     if info is None:
-        info = store.create(scenario)
+        with store.audited(console_note(Action.IMPORT, detail=source)):
+            info = store.create(scenario)
         print(f"已导入 / imported「{info.name}」(id {info.scenario_id}, 版本 version 1)")
         return info.scenario_id, info.version
     stored, version = store.load(info.scenario_id)
@@ -296,10 +299,13 @@ def _cmd_solve(args: argparse.Namespace) -> int:
         return 1
     print(_summary(outcome, out, scenario))
     if store is not None and stored is not None:
+        from scheduler.cli.db import console_note
+        from scheduler.domain.accounts import Action
         from scheduler.services.planning import save_outcome
 
         scenario_id, version = stored
-        plan_id = save_outcome(store, scenario_id, version, outcome, args.label)
+        with store.audited(console_note(Action.SOLVE, scenario_id=scenario_id)):
+            plan_id = save_outcome(store, scenario_id, version, outcome, args.label)
         print(
             f"已保存 / saved: 排期方案 plan {plan_id}"
             f"（场景「{scenario.name}」版本 version {version}）"

@@ -34,7 +34,8 @@ def _ask_password() -> str | None:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from scheduler.domain.accounts import Action, AuditNote, parse_role
+    from scheduler.cli.db import console_note
+    from scheduler.domain.accounts import Action, parse_role
     from scheduler.services.accounts import create_account
 
     try:
@@ -47,7 +48,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
     if password is None:
         return 1
     store = _open_store(args)
-    note = AuditNote(_cli_user(), Action.USERS, detail=f"create {args.name} {role.value}")
+    note = console_note(Action.USERS, detail=f"create {args.name} {role.value}")
     try:
         with store.audited(note):
             account = create_account(store, args.name, role, bases, password)
@@ -59,17 +60,9 @@ def _cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cli_user() -> str:
-    """Who the audit trail names for a command: the operating-system user at the console."""
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "?"
-    return f"命令行 command line ({who})"
-
-
 def _cmd_password(args: argparse.Namespace) -> int:
-    from scheduler.domain.accounts import Action, AuditNote
+    from scheduler.cli.db import console_note
+    from scheduler.domain.accounts import Action
     from scheduler.services.accounts import MIN_PASSWORD_LENGTH, hash_password
 
     store = _open_store(args)
@@ -86,7 +79,7 @@ def _cmd_password(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    with store.audited(AuditNote(_cli_user(), Action.USERS, detail=f"password {args.name}")):
+    with store.audited(console_note(Action.USERS, detail=f"password {args.name}")):
         store.set_password(args.name, hash_password(password))
     print(f"已重设密码 / password reset for「{args.name}」")
     return 0
@@ -95,7 +88,8 @@ def _cmd_password(args: argparse.Namespace) -> int:
 def _cmd_set(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from scheduler.domain.accounts import Account, Action, AuditNote, Role, parse_role
+    from scheduler.cli.db import console_note
+    from scheduler.domain.accounts import Account, Action, Role, parse_role
 
     store = _open_store(args)
     stored = store.account(args.name)
@@ -120,7 +114,7 @@ def _cmd_set(args: argparse.Namespace) -> int:
         return 1
     detail = f"set {old.name}: {old.role.value}→{new.role.value}"
     detail += f", bases {';'.join(new.bases) or '-'}, disabled {new.disabled}"
-    with store.audited(AuditNote(_cli_user(), Action.USERS, detail=detail)):
+    with store.audited(console_note(Action.USERS, detail=detail)):
         store.update_account(new)
     state = "停用 disabled" if new.disabled else "可用 enabled"
     where = f"，基地 bases {';'.join(new.bases)}" if new.bases else ""
