@@ -22,13 +22,14 @@ import struct
 import zipfile
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from hypothesis import strategies as st
 
+from scheduler.domain.accounts import Account, Action, Role, SignedIn
 from scheduler.domain.model import (
     UNAVAILABLE_KINDS,
     Actor,
@@ -48,6 +49,8 @@ from scheduler.domain.plan import Plan, Shoot
 from scheduler.domain.scenes import Scene
 from scheduler.domain.sweep import Sweep, Variant
 from scheduler.io.tables import scenario_to_tables
+from scheduler.services.accounts import create_account
+from scheduler.storage import ScenarioStore
 from solver.slate.greedy import greedy_plan
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
@@ -1634,3 +1637,161 @@ def unknown_cast_scenario(scenario: Scenario) -> Scenario:
     """
     first, *others = scenario.titles
     return replace(scenario, titles=(replace(first, cast=("A_GONE",)), *others))
+
+
+# -- what a base manager may see (issue 17) --------------------------------------------------
+
+
+def base_manager_scenario() -> tuple[Scenario, Plan]:
+    """Two bases of 郑州 over 7 days from 12-01, each booked by a title and a crew of its own,
+    with names found nowhere else, so a page or a file that shows one can be caught.
+
+    - BJ 甲地影视基地 (sets SJ1 办公室, SJ2 医院): 《甲地公开剧》 TJIA7 (cast AJIA7 甲地演员)
+      shot by CJIA7 甲地张导组 on SJ1, 12-01 … 12-02;
+    - BY 乙地影视基地 (sets SY1 办公室, SY2 医院): 《乙地秘密剧》 TYI7 (cast AYI7 乙地秘密演员)
+      shot by CYI7 乙地王导组 on SY2, 12-01 … 12-02;
+    - 《未排秘密剧》 TLEFT7 is left out, with a reason.
+    """
+    scenario = small_scenario(
+        (
+            replace(
+                small_title("TJIA7", 3, last=6, needs=(("办公室", 2),), cast=("AJIA7",)),
+                name="甲地公开剧",
+            ),
+            replace(
+                small_title("TYI7", 2, last=6, needs=(("医院", 2),), cast=("AYI7",)),
+                name="乙地秘密剧",
+            ),
+            replace(small_title("TLEFT7", 1, last=6), name="未排秘密剧"),
+        ),
+        name="两基地 基地负责人测试",
+        days=7,
+        bases=(Base("BJ", "甲地影视基地", "郑州"), Base("BY", "乙地影视基地", "郑州")),
+        sets=(
+            FilmSet("SJ1", "BJ", "办公室", 1000),
+            FilmSet("SJ2", "BJ", "医院", 1000),
+            FilmSet("SY1", "BY", "办公室", 1000),
+            FilmSet("SY2", "BY", "医院", 1000),
+        ),
+        crews=(
+            Crew("CJIA7", "甲地张导组", "BJ", 10000),
+            Crew("CYI7", "乙地王导组", "BY", 10000),
+        ),
+        actors=(Actor("AJIA7", "甲地演员", 1000), Actor("AYI7", "乙地秘密演员", 1000)),
+    )
+    plan = shoot_plan(
+        shoot_run("TJIA7", 1, "BJ", ["SJ1", "SJ1"], "CJIA7"),
+        shoot_run("TYI7", 1, "BY", ["SY2", "SY2"], "CYI7"),
+        unscheduled={"TLEFT7": "没有空闲剧组 no crew free"},
+    )
+    return scenario, plan
+
+
+# -- accounts for the 用户 Users and 审计 Audit trail pages (issue 17) ---------------------------
+
+ACCOUNT_PASSWORD = "片场-密码-2026"
+"""The password of every account :func:`stored_account` makes."""
+
+
+def stored_account(
+    store: ScenarioStore, name: str, role: Role = Role.HEAD, bases: Sequence[str] = ()
+) -> Account:
+    """An account stored with :data:`ACCOUNT_PASSWORD` (a head unless ``role`` says),
+    made outside any audited action, so it leaves no audit row."""
+    return create_account(store, name, role, bases, ACCOUNT_PASSWORD)
+
+
+def signed_in(account: Account) -> SignedIn:
+    """A session of ``account`` that logged in just now (for ``SIGNED_IN_KEY`` in AppTest)."""
+    now = datetime.now(UTC)
+    return SignedIn(account, since=now, last_seen=now)
+
+
+def aged_session(
+    account: Account, *, logged_in_ago: timedelta, unused_for: timedelta = timedelta(0)
+) -> SignedIn:
+    """A session of ``account`` that logged in ``logged_in_ago`` and was last used
+    ``unused_for`` ago (for expiry: idle after 60 min, over after 12 h)."""
+    now = datetime.now(UTC)
+    return SignedIn(account, since=now - logged_in_ago, last_seen=now - unused_for)
+
+
+AUDIT_DAY = date(2026, 3, 2)
+"""The local (Beijing) day most rows of :func:`write_audit_trail` fall on."""
+
+
+def write_audit_trail(store: ScenarioStore, scenario_id: int) -> None:
+    """Four audit rows around the Beijing midnight that starts :data:`AUDIT_DAY` (16:00 UTC):
+
+    - 03-01 23:59 Beijing: 张三 登录 login failed, "wrong password";
+    - 03-02 00:00: 张三 登录 login ok;
+    - 03-02 10:00: 张三 保存 save ok, on ``scenario_id`` at version 2, "=1+1" (a formula);
+    - 03-02 11:00: 李四 删除 delete failed, on scenario 999 (gone), plan 7, not permitted.
+    """
+    from unittest import mock
+
+    from scheduler.storage import repository
+
+    midnight = datetime(2026, 3, 1, 16, 0, tzinfo=UTC)
+    rows: list[tuple[datetime, str, Action, bool, dict[str, Any]]] = [
+        (
+            midnight - timedelta(minutes=1),
+            "张三",
+            Action.LOGIN,
+            False,
+            {"detail": "wrong password"},
+        ),
+        (midnight, "张三", Action.LOGIN, True, {}),
+        (
+            midnight + timedelta(hours=10),
+            "张三",
+            Action.SAVE,
+            True,
+            {"scenario_id": scenario_id, "scenario_version": 2, "detail": "=1+1"},
+        ),
+        (
+            midnight + timedelta(hours=11),
+            "李四",
+            Action.DELETE,
+            False,
+            {"scenario_id": 999, "plan_id": 7, "detail": "无权限 not permitted"},
+        ),
+    ]
+    for at, user_name, action, ok, fields in rows:
+        with mock.patch.object(repository, "_now", return_value=at):
+            store.add_audit(user_name, action, ok, **fields)
+
+
+# -- who acts, and work that runs until stopped (issue 17: permissions, job owners) ---------
+
+ROLE_NAMES = {
+    Role.PRODUCER: "王统筹",
+    Role.BASE_MANAGER: "李基地",
+    Role.HEAD: "周主管",
+    Role.VIEWER: "赵只读",
+}
+"""The name of each role's account in :func:`account_of`."""
+
+
+def account_of(role: Role, name: str | None = None) -> Account:
+    """An account of ``role``, not stored: 王统筹 producer, 李基地 base manager (of B1),
+    周主管 head, 赵只读 viewer, unless ``name`` says otherwise."""
+    bases = ("B1",) if role is Role.BASE_MANAGER else ()
+    return Account(name or ROLE_NAMES[role], role, bases)
+
+
+def held_work(result: object, release: Any = None, longest: float = 30.0) -> Any:
+    """A stand-in for a background job's work (``plan_scenario``, ``plan_pooling``,
+    ``run_sweep``, ``capacity_report``) that holds until the job is stopped (the ``stop``
+    event it is given) or ``release`` (a ``threading.Event``) is set — at most ``longest``
+    seconds — then returns ``result``."""
+
+    def work(*args: object, stop: Any = None, **kwargs: object) -> object:
+        held = [event for event in (stop, release) if event is not None]
+        waited = 0.0
+        while held and not any(event.is_set() for event in held) and waited < longest:
+            held[0].wait(0.02)
+            waited += 0.02
+        return result
+
+    return work

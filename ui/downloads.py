@@ -13,7 +13,8 @@ from typing import Any
 import streamlit as st
 
 from scheduler.domain.accounts import Action, may
-from scheduler.services.accounts import ACTION_LABELS, acting
+from scheduler.services.accounts import ACTION_LABELS
+from scheduler.services.downloads import take_out
 from ui.current import user
 from ui.resources import scenario_store
 
@@ -44,16 +45,16 @@ def download_button(
     allowed = may(account.role, action)
 
     def contents() -> Contents:
-        with acting(
+        return take_out(
             store,
             account,
             action,
+            make,
+            file_name=file_name,
             scenario_id=scenario_id,
             scenario_version=scenario_version,
             plan_id=plan_id,
-            detail=file_name,
-        ):
-            return make()
+        )
 
     if not allowed:
         options["help"] = f"无权限 not permitted: {account.role.label} · {ACTION_LABELS[action]}"

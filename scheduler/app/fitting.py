@@ -4,7 +4,9 @@ The section's form (name, genre, priority, window, cast by name, set-type needs
 as a small table) becomes a TITLE.csv row (:func:`form_row`) checked like one;
 :func:`find_options` fits it into the plan shown; :func:`options_table` lays
 out the options; :func:`accept` stores the scenario with the rush title and
-the chosen option's plan, named as a fitted plan (插单).
+the chosen option's plan, named as a fitted plan (插单). Both act as the signed-in
+user: finding options is a computation (``solve``), accepting one a ``save``, each
+checked on the server and leaving one row in the audit trail.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from scheduler.app.plan_view import PlanMessage, plan_name
+from scheduler.domain.accounts import Account, Action
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.io.rush_title import NEEDS, next_rush_id, rush_title_from_row
+from scheduler.services.actions import acting_as
 from scheduler.services.fitting import (
     AcceptedFit,
     FitOutcome,
@@ -124,17 +128,40 @@ def form_row(scenario: Scenario, form: RushForm) -> dict[str, str]:
 
 
 def find_options(
-    scenario: Scenario, plan: Plan, row: dict[str, str], published: frozenset[str] = frozenset()
+    store: ScenarioStore,
+    account: Account,
+    scenario: Scenario,
+    plan: Plan,
+    row: dict[str, str],
+    published: frozenset[str] = frozenset(),
+    *,
+    scenario_id: int,
+    version: int,
+    plan_id: int,
 ) -> FitOutcome:
     """The best options for the rush title of ``row`` in ``plan``; ``published`` never move.
 
+    Found as ``account``'s ``solve`` of stored scenario ``scenario_id`` at ``version``
+    and its plan ``plan_id``: one audit row, failed if the row has problems.
+
     Raises
     ------
+    scheduler.services.accounts.NotPermittedError
+        The role may not solve.
     scheduler.domain.errors.ScenarioError
         Every problem of the row, naming the form's field.
     """
-    title = rush_title_from_row(scenario, row, FORM_LABEL)
-    return fit_rush_title(scenario, plan, title, label=FORM_LABEL, published=published)
+    with acting_as(
+        store,
+        account,
+        Action.SOLVE,
+        scenario_id=scenario_id,
+        scenario_version=version,
+        plan_id=plan_id,
+        detail=f"插单 rush title「{row.get('name', '')}」",
+    ):
+        title = rush_title_from_row(scenario, row, FORM_LABEL)
+        return fit_rush_title(scenario, plan, title, label=FORM_LABEL, published=published)
 
 
 def options_table(outcome: FitOutcome) -> pd.DataFrame:
@@ -183,12 +210,21 @@ def summary_line(outcome: FitOutcome) -> str:
 
 
 def accept(
-    store: ScenarioStore, scenario_id: int, version: int, outcome: FitOutcome, index: int
+    store: ScenarioStore,
+    account: Account,
+    scenario_id: int,
+    version: int,
+    outcome: FitOutcome,
+    index: int,
 ) -> AcceptedFit:
     """Store the scenario with the rush title and option ``index``'s plan (named 插单 fitted).
 
+    A ``save`` as ``account``: its audit row is stored with the scenario and the plan.
+
     Raises
     ------
+    scheduler.services.accounts.NotPermittedError
+        The role may not save; nothing is stored.
     scheduler.services.planning.UncheckedPlanError
         The checker rejects the option's plan; nothing is stored.
     scheduler.storage.StorageError
@@ -199,7 +235,16 @@ def accept(
     def label(new_version: int) -> str:
         return plan_name("fitted", new_version, made_at, round(outcome.seconds, 1))
 
-    return accept_option(store, scenario_id, version, outcome, outcome.options[index], label)
+    title = outcome.title
+    with acting_as(
+        store,
+        account,
+        Action.SAVE,
+        scenario_id=scenario_id,
+        scenario_version=version,
+        detail=f"采用插单方案 {index + 1} accept rush title {title.name}（{title.title_id}）",
+    ):
+        return accept_option(store, scenario_id, version, outcome, outcome.options[index], label)
 
 
 def accepted_message(outcome: FitOutcome, accepted: AcceptedFit) -> PlanMessage:

@@ -54,6 +54,16 @@ def plan_name(
     return " · ".join(parts)
 
 
+def solve_detail(reference_id: int | None, time_limit: float) -> str:
+    """What a solve's audit row says about it: ``修改 revised 方案 #3 · 30s``."""
+    mode = (
+        MODE_WORDS["fresh"]
+        if reference_id is None
+        else f"{MODE_WORDS['revised']} 方案 #{reference_id}"
+    )
+    return f"{mode} · {time_limit:g}s"
+
+
 def stale_plan_warning(plan_version: int, current_version: int) -> str | None:
     """The warning for a plan made for another scenario version than the current one."""
     if plan_version == current_version:

@@ -8,6 +8,11 @@ version): one job per key at a time, and the last job that ended with a result,
 kept while a newer one runs or after it failed. Solves
 (:mod:`scheduler.services.solve_jobs`) and capacity reports
 (:mod:`scheduler.services.capacity_jobs`) are both such jobs.
+
+A job started from the app belongs to the user who started it (:func:`start_owned`):
+its :attr:`~BackgroundJob.owner` is named on every page that shows it
+(:func:`owner_words`), only the owner or a head may stop it (:func:`stop_job`), and
+starting and stopping are checked and audited like every other action.
 """
 
 from __future__ import annotations
@@ -17,9 +22,25 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
-__all__ = ["BackgroundJob", "JobRegistry"]
+from scheduler.domain.accounts import ROLE_LABELS, Account, Action, AuditNote, Role, may
+from scheduler.services.accounts import ACTION_LABELS, NotPermittedError, acting
+from scheduler.services.actions import acting_as, first_line, joined
+
+if TYPE_CHECKING:
+    from scheduler.storage import ScenarioStore
+
+__all__ = [
+    "BackgroundJob",
+    "JobRegistry",
+    "NotOwnerError",
+    "may_stop",
+    "owner_words",
+    "start_owned",
+    "stop_job",
+    "stop_refusal",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +59,15 @@ class BackgroundJob(Generic[Result]):
 
     name = "job"
     """What the thread is called (``shootplan-<name>-<id>``) and the log says."""
+    label = "计算 job"
+    """What the job is in the audit trail and in messages, Chinese first."""
+
+    owner: Account | None
+    """Who started the job (:func:`start_owned`); None for a job started without a user."""
 
     def __init__(self) -> None:
+        self.owner = None
+        self._audit: tuple[ScenarioStore, AuditNote] | None = None
         self.job_id = next(_job_ids)
         self._lock = threading.Lock()
         self._done = threading.Event()
@@ -93,9 +121,24 @@ class BackgroundJob(Generic[Result]):
         with self._lock:
             return self._error
 
+    def _audited_work(self) -> Result:
+        """The work, as one audited action of its owner when :func:`start_owned` said so.
+
+        The row is written with the work's first change, or at its end (failed if it raised).
+        """
+        if self._audit is None:
+            return self.work()
+        store, note = self._audit
+        with store.audited(note):
+            try:
+                return self.work()
+            except Exception as error:  # the failed row says why, after what the job was
+                note.detail = joined(note.detail, first_line(error))
+                raise
+
     def _run(self) -> None:
         try:
-            result = self.work()
+            result = self._audited_work()
         except Exception as error:  # shown on the page; the app itself keeps running
             log.exception("%s %d failed", self.name, self.job_id)
             with self._lock:
@@ -140,7 +183,10 @@ class JobRegistry(Generic[Job]):
             if previous is not None:
                 if previous.running:
                     self._jobs[key] = previous
-                    raise RuntimeError(f"{self.kind} under {key!r} is still running")
+                    raise RuntimeError(
+                        f"仍在运行，请先停止或等它结束 / "
+                        f"{self.kind} under {key!r} is still running"
+                    )
                 if previous.result is not None:
                     self._finished[key] = previous
             job = make()
@@ -181,3 +227,147 @@ class JobRegistry(Generic[Job]):
         for key in [k for k, job in self._jobs.items() if not job.running][:excess]:
             self._jobs.pop(key, None)
             self._finished.pop(key, None)
+
+
+# -- jobs as their owner's actions -----------------------------------------------
+
+
+class NotOwnerError(NotPermittedError):
+    """Only the job's owner or a head may stop it; nothing was stopped."""
+
+    def __init__(self, account: Account, owner: Account) -> None:
+        self.account = account
+        self.action = Action.STOP
+        self.owner = owner
+        PermissionError.__init__(
+            self,
+            f"无权限：只有发起人 {owner.name} 或{ROLE_LABELS[Role.HEAD]}可以停止 / not permitted: "
+            f"only its owner {owner.name} or a head may stop it, not {account.name}",
+        )
+
+
+def owner_words(job: BackgroundJob[Any]) -> str:
+    """``由 张三（统筹）发起 / started by 张三 (producer)``; empty for a job without an owner."""
+    owner = job.owner
+    if owner is None:
+        return ""
+    role = owner.role
+    return f"由 {owner.name}（{ROLE_LABELS[role]}）发起 / started by {owner.name} ({role.value})"
+
+
+def may_stop(account: Account, job: BackgroundJob[Any]) -> bool:
+    """Whether ``account`` may stop ``job``: its role may stop, and it is the owner or a head."""
+    if not may(account.role, Action.STOP):
+        return False
+    owner = job.owner
+    return owner is None or owner.name == account.name or account.role is Role.HEAD
+
+
+def stop_refusal(account: Account, job: BackgroundJob[Any]) -> str | None:
+    """Why ``account`` may not stop ``job`` (a button's help text), or None if it may."""
+    if may_stop(account, job):
+        return None
+    if not may(account.role, Action.STOP):
+        return f"无权限 not permitted: {account.role.label} · {ACTION_LABELS[Action.STOP]}"
+    assert job.owner is not None  # a job without an owner: every role that stops may
+    return str(NotOwnerError(account, job.owner))
+
+
+def _job_words(job: BackgroundJob[Any]) -> str:
+    """``排期 solve #3, 由 张三 发起``: what a stop's audit row names."""
+    owner = "" if job.owner is None else f", 由 {job.owner.name} 发起 started by {job.owner.name}"
+    return f"{job.label} #{job.job_id}{owner}"
+
+
+def stop_job(
+    store: ScenarioStore,
+    job: BackgroundJob[Any],
+    account: Account,
+    *,
+    scenario_id: int | None = None,
+    scenario_version: int | None = None,
+) -> None:
+    """Stop ``job`` as ``account``, leaving one ``stop`` row in the audit trail.
+
+    Raises
+    ------
+    NotPermittedError
+        The role may not stop, or (:class:`NotOwnerError`) the account is neither the
+        job's owner nor a head. A failed row is recorded and the job runs on.
+    """
+    detail = _job_words(job)
+    with acting_as(
+        store,
+        account,
+        Action.STOP,
+        scenario_id=scenario_id,
+        scenario_version=scenario_version,
+        detail=detail,
+    ):
+        if not may_stop(account, job):
+            assert job.owner is not None  # may_stop allows every stopping role otherwise
+            raise NotOwnerError(account, job.owner)
+        job.stop()
+
+
+def start_owned(
+    registry: JobRegistry[Job],
+    key: Hashable,
+    make: Callable[[], Job],
+    store: ScenarioStore,
+    account: Account,
+    *,
+    scenario_id: int | None = None,
+    scenario_version: int | None = None,
+    detail: str = "",
+    recorded_by_job: bool = True,
+    before: Callable[[], object] | None = None,
+) -> Job:
+    """Start the job ``make()`` builds under ``key`` as ``account``'s ``solve``: one audit row.
+
+    The role is checked first: a refusal leaves a failed row and starts nothing.
+    ``before()`` (e.g. connecting to Ray) runs next; it or a job already running under
+    ``key`` raising leaves a failed row. Otherwise the job's row is written by its own
+    thread, with the work's first change or at its end (failed if the work raises), or,
+    with ``recorded_by_job=False``, by whoever settles the job (a solve: its saved plan).
+
+    Raises
+    ------
+    NotPermittedError
+        The role may not solve.
+    RuntimeError
+        A job under ``key`` is still running (stop it or wait).
+    """
+    note = AuditNote(account.name, Action.SOLVE, scenario_id, scenario_version, None, detail)
+    if not may(account.role, Action.SOLVE):
+        with acting(
+            store,
+            account,
+            Action.SOLVE,
+            scenario_id=scenario_id,
+            scenario_version=scenario_version,
+            detail=detail,
+        ):
+            pass  # refused before the block: a failed row, NotPermittedError raised
+
+    def owned() -> Job:
+        job = make()
+        job.owner = account
+        if recorded_by_job:
+            job._audit = (store, note)
+        return job
+
+    try:
+        if before is not None:
+            before()
+        return registry.start(key, owned)
+    except Exception as error:
+        store.add_audit(
+            account.name,
+            Action.SOLVE,
+            False,
+            scenario_id=scenario_id,
+            scenario_version=scenario_version,
+            detail=joined(detail, first_line(error)),
+        )
+        raise

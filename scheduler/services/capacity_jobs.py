@@ -10,6 +10,8 @@ key (:func:`start_job`, :func:`job_for`), and the last report computed under eac
 (:func:`last_report`), kept while a new job runs or after it fails, so reruns and
 visits to other pages show it without computing again. The registry
 (:class:`scheduler.services.background.JobRegistry`) keeps the :data:`KEPT_KEYS` keys used last.
+The app computes as its user with :func:`start_capacity`: checked, one ``solve`` row in the
+audit trail (failed if the report cannot be computed), and the progress line names them.
 
 >>> inputs = CapacityInputs(tuple(candidates), 400, 20, None)       # doctest: +SKIP
 >>> job = start_job((7, 3), scenario, inputs)                       # doctest: +SKIP
@@ -23,12 +25,14 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scheduler.domain.accounts import Account
 from scheduler.domain.model import Scenario
-from scheduler.services.background import BackgroundJob, JobRegistry
+from scheduler.services.background import BackgroundJob, JobRegistry, owner_words, start_owned
 from scheduler.services.candidates import Candidate
 
 if TYPE_CHECKING:
     from scheduler.services.capacity_report import CapacityReport
+    from scheduler.storage import ScenarioStore
 
 __all__ = [
     "KEPT_KEYS",
@@ -39,6 +43,7 @@ __all__ = [
     "job_for",
     "last_report",
     "progress_line",
+    "start_capacity",
     "start_job",
 ]
 
@@ -70,6 +75,7 @@ class CapacityJob(BackgroundJob["CapacityReport"]):
     """
 
     name = "capacity"
+    label = "产能报告 capacity report"
 
     def __init__(self, scenario: Scenario, inputs: CapacityInputs) -> None:
         super().__init__()
@@ -112,6 +118,40 @@ def start_job(key: Hashable, scenario: Scenario, inputs: CapacityInputs) -> Capa
     return REGISTRY.start(key, lambda: CapacityJob(scenario, inputs))
 
 
+def start_capacity(
+    store: ScenarioStore,
+    account: Account,
+    key: Hashable,
+    scenario: Scenario,
+    inputs: CapacityInputs,
+    *,
+    scenario_id: int | None = None,
+    scenario_version: int | None = None,
+) -> CapacityJob:
+    """Start computing the report as ``account``, kept under ``key``: one ``solve`` row.
+
+    The row is written when the report is done (failed if it raised); a refused role or
+    a job already running under ``key`` leaves a failed row and starts nothing.
+
+    Raises
+    ------
+    scheduler.services.accounts.NotPermittedError
+        The role may not solve.
+    RuntimeError
+        A job under ``key`` is still running (wait for it).
+    """
+    return start_owned(
+        REGISTRY,
+        key,
+        lambda: CapacityJob(scenario, inputs),
+        store,
+        account,
+        scenario_id=scenario_id,
+        scenario_version=scenario_version,
+        detail=CapacityJob.label,
+    )
+
+
 def job_for(key: Hashable) -> CapacityJob | None:
     """The latest job started under ``key`` (running or ended), or None."""
     return REGISTRY.latest(key)
@@ -131,6 +171,7 @@ def forget_job(key: Hashable | None = None) -> None:
 
 
 def progress_line(job: CapacityJob) -> str:
-    """``计算中… 已用 3 秒 / computing the capacity… 3 s``."""
+    """``计算中… 已用 3 秒 / computing the capacity… 3 s``, then who started it."""
     seconds = f"{job.elapsed:.0f}"
-    return f"计算中… 已用 {seconds} 秒 / computing the capacity… {seconds} s"
+    owner = f" · {words}" if (words := owner_words(job)) else ""
+    return f"计算中… 已用 {seconds} 秒 / computing the capacity… {seconds} s{owner}"

@@ -8,6 +8,9 @@ The stop button ends the solve under way with its best plan and starts no furthe
 Jobs live in a module-level registry keyed by what the page chooses (the scenario id and
 version): one job per key (:func:`start_job`, :func:`job_for`), and the last report
 computed under each key (:func:`last_report`), kept while a new job runs or after it fails.
+The app plans as its user with :func:`start_pooling`: checked, one ``solve`` row in the
+audit trail (failed if the comparison raises), and the progress line names them; only they
+or a head may stop it (:func:`scheduler.services.background.stop_job`).
 
 >>> inputs = PoolingInputs(("alone", "pooled"), 60.0, 0, 2)          # doctest: +SKIP
 >>> job = start_job((7, 3), scenario, inputs)                        # doctest: +SKIP
@@ -19,11 +22,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from scheduler.domain.accounts import Account
 from scheduler.domain.model import Scenario
+from scheduler.domain.pooling import policy_name
 from scheduler.domain.sweep import PoolingPolicy
-from scheduler.services.background import BackgroundJob, JobRegistry
+from scheduler.services.background import BackgroundJob, JobRegistry, owner_words, start_owned
 from scheduler.services.pooling import PoolingReport, PoolingStep, plan_pooling, policy_label
+
+if TYPE_CHECKING:
+    from scheduler.storage import ScenarioStore
 
 __all__ = [
     "KEPT_KEYS",
@@ -35,6 +44,7 @@ __all__ = [
     "last_report",
     "progress_line",
     "start_job",
+    "start_pooling",
 ]
 
 KEPT_KEYS = 16
@@ -55,6 +65,7 @@ class PoolingJob(BackgroundJob[PoolingReport]):
     """One pooling comparison of a scenario, planned on a background thread."""
 
     name = "pooling"
+    label = "区域协同 pooling"
 
     def __init__(self, scenario: Scenario, inputs: PoolingInputs) -> None:
         super().__init__()
@@ -113,6 +124,42 @@ def start_job(key: Hashable, scenario: Scenario, inputs: PoolingInputs) -> Pooli
     return REGISTRY.start(key, lambda: PoolingJob(scenario, inputs))
 
 
+def start_pooling(
+    store: ScenarioStore,
+    account: Account,
+    key: Hashable,
+    scenario: Scenario,
+    inputs: PoolingInputs,
+    *,
+    scenario_id: int | None = None,
+    scenario_version: int | None = None,
+) -> PoolingJob:
+    """Start the comparison as ``account``, kept under ``key``: one ``solve`` row.
+
+    The row (naming the policies) is written when the comparison ends, failed if it
+    raised; a refused role or a job already running under ``key`` leaves a failed row
+    and starts nothing.
+
+    Raises
+    ------
+    scheduler.services.accounts.NotPermittedError
+        The role may not solve.
+    RuntimeError
+        A job under ``key`` is still running (stop it or wait).
+    """
+    policies = "、".join(policy_label(policy_name(policy)) for policy in inputs.policies)
+    return start_owned(
+        REGISTRY,
+        key,
+        lambda: PoolingJob(scenario, inputs),
+        store,
+        account,
+        scenario_id=scenario_id,
+        scenario_version=scenario_version,
+        detail=f"{PoolingJob.label}：{policies} · {inputs.time_limit:g}s",
+    )
+
+
 def job_for(key: Hashable) -> PoolingJob | None:
     """The latest job started under ``key`` (running or ended), or None."""
     return REGISTRY.latest(key)
@@ -136,7 +183,8 @@ def progress_line(job: PoolingJob) -> str:
     seconds = f"{job.elapsed:.0f}"
     step = job.step
     if step is None:
-        return f"准备中… 已用 {seconds} 秒 / starting… {seconds} s"
+        owner = f" · {words}" if (words := owner_words(job)) else ""
+        return f"准备中… 已用 {seconds} 秒 / starting… {seconds} s{owner}"
     label = policy_label(step.policy)
     objective = step.progress.objective if step.progress is not None else None
     best = best_en = ""
@@ -144,7 +192,8 @@ def progress_line(job: PoolingJob) -> str:
         best = f"，当前优先级 {objective:,.0f}"
         best_en = f", priority so far {objective:,.0f}"
     stopping = "（正在停止 stopping）" if job.stopping else ""
+    owner = f" · {words}" if (words := owner_words(job)) else ""
     return (
         f"规划中 第 {step.number}/{step.total} 个：{label}，已用 {seconds} 秒{best}{stopping} / "
-        f"planning {step.number} of {step.total}: {step.policy}, {seconds} s{best_en}"
+        f"planning {step.number} of {step.total}: {step.policy}, {seconds} s{best_en}{owner}"
     )

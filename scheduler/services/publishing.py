@@ -11,6 +11,10 @@ changed published title is listed in the change list as needing approval
 what the solver gets for that: the plan to revise with the newest publication's
 shoots in it, and the published titles.
 
+The app publishes as the signed-in user with :func:`publish_as`: the role is checked on
+the server, and the publication and its ``publish`` row in the audit trail are stored
+together (a refused or failed publication leaves a failed row and publishes nothing).
+
 >>> published = publish(store, scenario_id, plan_id, date(2026, 12, 7), "张三")  # doctest: +SKIP
 >>> newest = latest_publication(store, scenario_id)                          # doctest: +SKIP
 >>> reference, titles = revision_reference(scenario, plan, newest)          # doctest: +SKIP
@@ -25,9 +29,11 @@ from datetime import date
 
 from scheduler.check.bookings import actor_bookings
 from scheduler.check.checker import check_plan
+from scheduler.domain.accounts import LOCAL_USER, Account, Action
 from scheduler.domain.changes import published_titles
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan, Shoot
+from scheduler.services.actions import acting_as
 from scheduler.storage import PublicationInfo, ScenarioStore
 
 __all__ = [
@@ -37,6 +43,8 @@ __all__ = [
     "default_publisher",
     "latest_publication",
     "publish",
+    "publish_as",
+    "publisher_of",
     "revision_reference",
 ]
 
@@ -104,6 +112,42 @@ def publish(
     return store.create_publication(
         scenario_id, plan_id, until, who.strip() or default_publisher()
     )
+
+
+def publisher_of(account: Account) -> str:
+    """The name a publication carries unless another is typed: the signed-in account's,
+    or :func:`default_publisher` for the local user while no account exists."""
+    return default_publisher() if account == LOCAL_USER else account.name
+
+
+def publish_as(
+    store: ScenarioStore,
+    account: Account,
+    scenario_id: int,
+    plan_id: int,
+    until: date,
+    who: str = "",
+) -> PublicationInfo:
+    """:func:`publish` as ``account`` (``publish``): checked, and one audit row.
+
+    ``who`` is the name the publication carries; blank: :func:`publisher_of` the account.
+
+    Raises
+    ------
+    scheduler.services.accounts.NotPermittedError
+        The role may not publish; nothing is published.
+    PublishError, scheduler.storage.StorageError
+        As :func:`publish`; a failed row is recorded.
+    """
+    with acting_as(
+        store,
+        account,
+        Action.PUBLISH,
+        scenario_id=scenario_id,
+        plan_id=plan_id,
+        detail=f"发布至 until {until.isoformat()}",
+    ):
+        return publish(store, scenario_id, plan_id, until, who.strip() or publisher_of(account))
 
 
 def _refuse_broken(scenario: Scenario, plan: Plan, plan_id: int) -> None:

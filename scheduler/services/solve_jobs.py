@@ -8,7 +8,11 @@ the checker confirmed.
 
 Streamlit reruns the page script on every click, so jobs live in a
 module-level registry keyed by what the page chooses (the scenario id):
-:func:`start_job` and :func:`job_for`.
+:func:`start_job` and :func:`job_for`. The app starts a solve as its user with
+:func:`start_solve`: the solve is theirs (others see who runs it, and only they or a
+head may stop it), and its one ``solve`` row in the audit trail is theirs too, written
+with the stored plan by whichever session saves it, or failed when the solve ends
+without a checked plan.
 
 >>> job = start_job(7, scenario, scenario_id=7, version=3, time_limit=30)  # doctest: +SKIP
 >>> job.latest()                                                          # doctest: +SKIP
@@ -23,9 +27,11 @@ from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from scheduler.domain import figures
+from scheduler.domain.accounts import Account, Action, AuditNote
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
-from scheduler.services.background import BackgroundJob, JobRegistry
+from scheduler.services.actions import first_line, joined
+from scheduler.services.background import BackgroundJob, JobRegistry, owner_words, start_owned
 from solver.result import Phase, Progress
 
 if TYPE_CHECKING:
@@ -41,6 +47,7 @@ __all__ = [
     "progress_line",
     "save_job_plan",
     "start_job",
+    "start_solve",
 ]
 
 MONTH_TITLES = 200
@@ -73,6 +80,7 @@ class SolveJob(BackgroundJob["PlanOutcome"]):
     """
 
     name = "solve"
+    label = "排期 solve"
 
     def __init__(
         self,
@@ -85,8 +93,11 @@ class SolveJob(BackgroundJob["PlanOutcome"]):
         workers: int = 2,
         reference: Plan | None = None,
         published: frozenset[str] = frozenset(),
+        detail: str = "",
     ) -> None:
         super().__init__()
+        self.detail = detail
+        """What the solve's audit row says about it (e.g. ``修改 revised · 30s``)."""
         self.reference = reference
         self.published = published
         self.scenario = scenario
@@ -99,6 +110,8 @@ class SolveJob(BackgroundJob["PlanOutcome"]):
         self._stop = threading.Event()
         self._points: list[Progress] = []
         self._saved_plan_id: int | None = None
+        self._settled = False  # its audit row written (or it has no owner to write one for)
+        self._save_error: Exception | None = None  # why storing its plan failed, once
 
     def stop(self) -> None:
         """Ask the solver to stop; it returns the best plan so far (checked) shortly after."""
@@ -158,32 +171,92 @@ def save_job_plan(job: SolveJob, store: ScenarioStore, label: str = "") -> int |
     again. Nothing is stored while the job runs, after an error or for an unchecked
     plan (the guard of :func:`scheduler.services.planning.save_outcome`).
 
+    A solve with an owner (:func:`start_solve`) leaves exactly one ``solve`` row, the
+    owner's whichever session calls this first once it has ended: in the transaction of
+    its stored plan (naming the plan), or failed when it ended with an error or a plan
+    the checker rejected, or when the database refused the plan.
+
     Raises
     ------
     ValueError
         The job was made without a ``scenario_id`` and ``version``.
     scheduler.storage.StorageError
-        The database refused (e.g. the scenario was deleted meanwhile).
+        The database refused (e.g. the scenario was deleted meanwhile); later calls
+        raise the same error without trying again.
     """
     if job.scenario_id is None or job.version is None:
         raise ValueError("the job has no scenario_id and version to save its plan under")
     with job._lock:  # one save, however many reruns ask at once
         if job._saved_plan_id is not None:
             return job._saved_plan_id
+        if job._save_error is not None:
+            raise job._save_error
+        if not job._done.is_set():
+            return None  # still running: nothing to save or record yet
+        note = _solve_note(job)
         outcome = job._result
         if outcome is None or not outcome.ok:
+            if note is not None and not job._settled:
+                job._settled = True
+                note.detail = joined(note.detail, _failure(job))
+                store.add_audit(
+                    note.user_name,
+                    Action.SOLVE,
+                    False,
+                    scenario_id=note.scenario_id,
+                    scenario_version=note.scenario_version,
+                    detail=note.detail,
+                )
             return None
         # outcome.ok is save_outcome's guard: only the plan the checker confirmed
-        plan_id = store.save_plan(
-            job.scenario_id,
-            job.version,
-            outcome.plan,
-            outcome.kpis,
-            label,
-            changes=None if job.reference is None else outcome.changes,
-        )
+        try:
+            if note is None:
+                plan_id = _store_plan(job, store, outcome, label)
+            else:
+                with store.audited(note):  # the owner's row, in the plan's transaction
+                    plan_id = _store_plan(job, store, outcome, label)
+        except Exception as error:
+            job._settled = True
+            job._save_error = error
+            raise
+        job._settled = True
         job._saved_plan_id = plan_id
         return plan_id
+
+
+def _store_plan(job: SolveJob, store: ScenarioStore, outcome: PlanOutcome, label: str) -> int:
+    assert job.scenario_id is not None and job.version is not None
+    return store.save_plan(
+        job.scenario_id,
+        job.version,
+        outcome.plan,
+        outcome.kpis,
+        label,
+        changes=None if job.reference is None else outcome.changes,
+    )
+
+
+def _solve_note(job: SolveJob) -> AuditNote | None:
+    """The owner's ``solve`` row for the job, or None for a job without an owner."""
+    if job.owner is None:
+        return None
+    stopped = "已停止 stopped" if job.stopping else ""
+    return AuditNote(
+        job.owner.name,
+        Action.SOLVE,
+        scenario_id=job.scenario_id,
+        scenario_version=job.version,
+        detail=joined(job.detail, stopped, between=" · "),
+    )
+
+
+def _failure(job: SolveJob) -> str:
+    """Why a finished solve stored no plan, for its failed audit row."""
+    if job._error is not None:
+        return f"排期出错 the solve failed: {first_line(job._error)}"
+    outcome = job._result
+    status = "" if outcome is None else f"（{outcome.status.value}）"
+    return f"方案未通过独立检查 the checker rejected the plan{status}"
 
 
 # -- the registry ----------------------------------------------------------------
@@ -202,6 +275,40 @@ def start_job(key: Hashable, scenario: Scenario, **options: Any) -> SolveJob:
     return _registry.start(key, lambda: SolveJob(scenario, **options))
 
 
+def start_solve(
+    store: ScenarioStore,
+    account: Account,
+    key: Hashable,
+    scenario: Scenario,
+    **options: Any,
+) -> SolveJob:
+    """Start a solve as ``account``, kept under ``key``: it is theirs, and audited.
+
+    ``options`` go to :class:`SolveJob` (``scenario_id`` and ``version`` are needed to
+    save its plan). A refused role or a solve already running under ``key`` leaves a
+    failed ``solve`` row and starts nothing; otherwise :func:`save_job_plan` writes the
+    solve's row, the owner's, once it has ended.
+
+    Raises
+    ------
+    scheduler.services.accounts.NotPermittedError
+        The role may not solve.
+    RuntimeError
+        A job under ``key`` is still running (stop it or wait).
+    """
+    return start_owned(
+        _registry,
+        key,
+        lambda: SolveJob(scenario, **options),
+        store,
+        account,
+        scenario_id=options.get("scenario_id"),
+        scenario_version=options.get("version"),
+        detail=str(options.get("detail", "")),
+        recorded_by_job=False,
+    )
+
+
 def job_for(key: Hashable) -> SolveJob | None:
     """The latest job started under ``key`` (running or ended), or None."""
     return _registry.latest(key)
@@ -216,17 +323,19 @@ def forget_job(key: Hashable | None = None) -> None:
 
 
 def progress_line(job: SolveJob) -> str:
-    """The live progress line: elapsed seconds, objective and bound, Chinese first."""
+    """The live progress line: elapsed seconds, objective and bound, who started it."""
     point = job.latest()
     head = f"用时 {job.elapsed:.0f} / {job.time_limit:g} 秒 s"
+    owner = f" · {words}" if (words := owner_words(job)) else ""
     if point is None:
-        return f"{head} · 建模求解中，尚无方案 / building and searching, no plan yet"
+        return f"{head} · 建模求解中，尚无方案 / building and searching, no plan yet{owner}"
     bound = "–" if math.isnan(point.bound) else f"{point.bound:,.0f}"
     if point.phase is Phase.COST:
         return (
-            f"{head} · 降成本 cost phase：成本 cost ¥{point.objective:,.0f}（下界 bound ¥{bound}）"
+            f"{head} · 降成本 cost phase：成本 cost ¥{point.objective:,.0f}"
+            f"（下界 bound ¥{bound}）{owner}"
         )
-    return f"{head} · 优先级合计 Σ priority {point.objective:,.0f}（上界 bound {bound}）"
+    return f"{head} · 优先级合计 Σ priority {point.objective:,.0f}（上界 bound {bound}）{owner}"
 
 
 def kpi_line(kpis: Mapping[str, Any]) -> str:

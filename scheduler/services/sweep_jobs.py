@@ -12,7 +12,11 @@ and :attr:`SweepJob.sweep_id` the stored sweep.
 
 Streamlit reruns the page script on every click, so jobs live in a module-level
 registry keyed by what the page chooses (e.g. the base scenario's id):
-:func:`start_sweep_job`, :func:`sweep_job_for` and :func:`forget_sweep_job`.
+:func:`start_sweep_job`, :func:`sweep_job_for` and :func:`forget_sweep_job`. The app
+runs a sweep as its user with :func:`start_sweep`: checked, one ``solve`` row in the
+audit trail (in the transaction that stores the sweep; failed if it never got that
+far), and the progress line names them; only they or a head may stop it
+(:func:`scheduler.services.background.stop_job`).
 
 >>> job = start_sweep_job(7, sweep, scenario, store=store)   # doctest: +SKIP
 >>> job.progress_line()                                      # doctest: +SKIP
@@ -23,12 +27,13 @@ registry keyed by what the page chooses (e.g. the base scenario's id):
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
+from scheduler.domain.accounts import Account
 from scheduler.domain.model import Scenario
 from scheduler.domain.sweep import Sweep, expand
-from scheduler.services.background import BackgroundJob, JobRegistry
+from scheduler.services.background import BackgroundJob, JobRegistry, owner_words, start_owned
 from scheduler.services.sweeps import RunReport, RunState, SweepResult, run_sweep
 
 if TYPE_CHECKING:
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SweepJob",
     "forget_sweep_job",
+    "start_sweep",
     "start_sweep_job",
     "sweep_job_for",
 ]
@@ -59,6 +65,7 @@ class SweepJob(BackgroundJob[SweepResult]):
     """
 
     name = "sweep"
+    label = "批量推演 sweep"
 
     def __init__(
         self,
@@ -126,6 +133,8 @@ class SweepJob(BackgroundJob[SweepResult]):
         head = f"运行 {total} 次 runs：" + " · ".join(parts) + f" · 用时 {self.elapsed:.0f} s"
         if self.stopping and self.running:
             head += " · 正在停止 stopping"
+        if words := owner_words(self):
+            head += f" · {words}"
         return head
 
     def _on_progress(self, report: RunReport) -> None:
@@ -166,6 +175,46 @@ def start_sweep_job(key: Hashable, sweep: Sweep, scenario: Scenario, **options: 
         A sweep under ``key`` is still running (stop it or wait).
     """
     return _registry.start(key, lambda: SweepJob(sweep, scenario, **options))
+
+
+def start_sweep(
+    store: ScenarioStore,
+    account: Account,
+    key: Hashable,
+    sweep: Sweep,
+    scenario: Scenario,
+    *,
+    connect: Callable[[], object] | None = None,
+    **options: Any,
+) -> SweepJob:
+    """Start a sweep as ``account``, kept under ``key`` and stored in ``store``: one ``solve`` row.
+
+    ``connect()`` (e.g. starting Ray on a thread that outlives the sweep) runs after the
+    role check; ``options`` go to :class:`SweepJob`. The row, naming the sweep and its
+    runs, is stored with the sweep (failed if the sweep raised before it was stored); a
+    refused role, ``connect`` raising or a sweep already running under ``key`` leaves a
+    failed row and starts nothing.
+
+    Raises
+    ------
+    scheduler.services.accounts.NotPermittedError
+        The role may not solve.
+    scheduler.services.sweeps.SweepError
+        ``connect()`` could not reach Ray.
+    RuntimeError
+        A sweep under ``key`` is still running (stop it or wait).
+    """
+    runs = len(expand(sweep))
+    return start_owned(
+        _registry,
+        key,
+        lambda: SweepJob(sweep, scenario, store=store, **options),
+        store,
+        account,
+        scenario_id=options.get("base_scenario_id"),
+        detail=f"{SweepJob.label}「{sweep.name}」{runs} 次 runs",
+        before=connect,
+    )
 
 
 def sweep_job_for(key: Hashable) -> SweepJob | None:

@@ -9,13 +9,14 @@ candidate additions are edited above (the suggested candidates include buy-outs 
 binding actors' days off, found by one LP solve, cached per scenario version); 计算
 starts the report in the background (:mod:`scheduler.services.capacity_jobs`), the page
 shows 计算中… until it is done, and the last report of each scenario version is kept
-there, so reruns and visits to other pages do not compute it again. Candidates are read
-by :mod:`scheduler.services.candidates`, the rest is shaped by :mod:`scheduler.app.capacity`.
+there, so reruns and visits to other pages do not compute it again. Computing is the
+signed-in user's ``solve`` and the report download an ``export``, both checked on the server
+and audited (greyed out for a role that may not); the progress line names who computes.
+Candidates are read by :mod:`scheduler.services.candidates`, the rest is shaped by
+:mod:`scheduler.app.capacity`.
 """
 
 from __future__ import annotations
-
-from contextlib import suppress
 
 import pandas as pd
 import streamlit as st
@@ -32,6 +33,7 @@ from scheduler.app.capacity import (
     report_json,
     weekly_targets,
 )
+from scheduler.domain.accounts import Action
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.services.candidates import (
@@ -48,11 +50,13 @@ from scheduler.services.capacity_jobs import (
     job_for,
     last_report,
     progress_line,
-    start_job,
+    start_capacity,
 )
 from scheduler.services.capacity_report import IDLE_DIFFERENCE, CapacityReport, per_month
 from ui import capacity_charts as charts
-from ui.current import Current, pick_plan, pick_scenario
+from ui.actions import ACTION_ERRORS, allowed, show_error
+from ui.current import Current, pick_plan, pick_scenario, user
+from ui.downloads import download_button
 
 LIVE_KEY = "capacity_page_live_job"  # the job the progress fragment last saw running
 
@@ -250,7 +254,7 @@ def metrics(report: CapacityReport, first: int, last: int) -> None:
         )
 
 
-def show_report(report: CapacityReport, inputs: CapacityInputs) -> None:
+def show_report(report: CapacityReport, inputs: CapacityInputs, current: Current) -> None:
     """Every answer of the report, in the order a base manager asks them."""
     answer, scenario = report.answer, report.scenario
     if answer.priority_bound is None:
@@ -346,13 +350,15 @@ def show_report(report: CapacityReport, inputs: CapacityInputs) -> None:
         f"容量模型 {answer.columns} 列 × {answer.rows} 行，{answer.solver}，{seconds:.1f} 秒；"
         f"{len(inputs.candidates)} 个候选追加。 / capacity model size, solver and time."
     )
-    st.download_button(
+    download_button(
         "下载报告 JSON / download the report",
-        report_json(report),
+        lambda: report_json(report),
         file_name=report_file_name(scenario),
         mime="application/json",
+        action=Action.EXPORT,
+        scenario_id=current.info.scenario_id,
+        scenario_version=current.version,
         icon=":material/download:",
-        on_click="ignore",
         key="capacity_download",
     )
 
@@ -389,6 +395,7 @@ if current is None:
     st.info("还没有场景：请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
     st.stop()
 
+account = user()
 scenario = current.scenario
 prefix = f"capacity_{current.info.scenario_id}_v{current.version}"
 job_key = (current.info.scenario_id, current.version)
@@ -424,7 +431,7 @@ compute = compute_column.button(
     type="primary",
     icon=":material/calculate:",
     key="capacity_compute",
-    disabled=running,
+    **allowed(Action.SOLVE, account=account, disabled=running),
 )
 reset_column.button(
     "恢复默认候选 Default candidates",
@@ -433,9 +440,22 @@ reset_column.button(
     args=(prefix,),
 )
 if compute and not problems:
-    with suppress(RuntimeError):  # another session's job runs: the page shows it
-        start_job(job_key, scenario, inputs)
-    st.rerun()  # the progress line, then the report
+    try:
+        start_capacity(
+            current.store,
+            account,
+            job_key,
+            scenario,
+            inputs,
+            scenario_id=current.info.scenario_id,
+            scenario_version=current.version,
+        )
+    except ACTION_ERRORS as error:
+        show_error(error)
+    except RuntimeError:
+        st.rerun()  # another session's job runs (its refusal recorded): the page shows it
+    else:
+        st.rerun()  # the progress line, then the report
 if job is not None and not job.running:
     finished_job(job)
 st.fragment(live_progress, run_every=1.0 if running else None)(job_key)
@@ -452,4 +472,4 @@ if shown_inputs != inputs:
         "目标、预算、急单或候选已修改：下面仍是上次计算的结果，点「重新计算」更新。"
         " / The inputs changed: below is the last report; press Re-compute."
     )
-show_report(report.with_plan(plan, plan_priority), shown_inputs)
+show_report(report.with_plan(plan, plan_priority), shown_inputs, current)

@@ -2,7 +2,9 @@
 
 A form for the new title, the best options to fit it into the plan shown, and
 「采用此方案」 to store the scenario with the title and the chosen option's plan.
-The logic lives in :mod:`scheduler.app.fitting`; this module only draws.
+The logic lives in :mod:`scheduler.app.fitting`; this module only draws. Finding options
+(a ``solve``) and accepting one (a ``save``) are the signed-in user's, checked on the
+server and audited; greyed out for a role that may not.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import streamlit as st
 from scheduler.app import fitting
 from scheduler.app.plan_view import PlanMessage
 from scheduler.app.text import markdown_text as md
+from scheduler.domain.accounts import Account, Action
 from scheduler.domain.errors import ScenarioError
 from scheduler.services.planning import UncheckedPlanError
-from scheduler.storage import StorageError
-from ui.current import PLAN_KEY, Current, CurrentPlan, load_plan
+from ui.actions import ACTION_ERRORS, allowed, show_error
+from ui.current import PLAN_KEY, Current, CurrentPlan, load_plan, user
 
 OUTCOME_KEY = "fit_outcome"  # the KeptFit shown, until the scenario or plan changes
 FLASH_KEY = "fit_flash"  # the PlanMessage of an accepted option, shown after the rerun
@@ -29,6 +32,7 @@ def fit_section(
     Without ``shown`` the plan chosen in the page's plan picker is used; no option
     moves a title of ``published`` (the newest publication).
     """
+    account = user()
     st.subheader("插单 Rush title")
     flash = st.session_state.get(FLASH_KEY)
     if isinstance(flash, PlanMessage) and (text := flash.for_plan(_plan_id(shown))):
@@ -43,16 +47,34 @@ def fit_section(
         " / describe the new title; see the best ways to fit it into the plan shown"
     )
     form = _form(current)
-    if st.button("查找插单方案 Find options", icon=":material/search:", key="fit_find"):
+    if st.button(
+        "查找插单方案 Find options",
+        icon=":material/search:",
+        key="fit_find",
+        **allowed(Action.SOLVE, account=account),
+    ):
         row = fitting.form_row(current.scenario, form)
         try:
             with st.spinner("查找插单方案 / looking for options…"):
-                outcome = fitting.find_options(current.scenario, plan, row, published)
+                outcome = fitting.find_options(
+                    current.store,
+                    account,
+                    current.scenario,
+                    plan,
+                    row,
+                    published,
+                    scenario_id=current.info.scenario_id,
+                    version=current.version,
+                    plan_id=plan_id,
+                )
         except ScenarioError as error:
             st.session_state.pop(OUTCOME_KEY, None)
             st.error("插单剧目有问题 / the rush title has problems:")
             for problem in error.problems:
                 st.markdown(f"- {md(problem.format('both'))}")
+        except ACTION_ERRORS as error:
+            st.session_state.pop(OUTCOME_KEY, None)
+            show_error(error)
         else:
             st.session_state[OUTCOME_KEY] = fitting.KeptFit(
                 current.info.scenario_id, current.version, plan_id, outcome
@@ -61,7 +83,7 @@ def fit_section(
     if isinstance(kept, fitting.KeptFit) and kept.belongs_to(
         current.info.scenario_id, current.version, plan_id
     ):
-        _options(current, kept)
+        _options(current, account, kept)
 
 
 def _plan_id(shown: CurrentPlan | None) -> int:
@@ -119,7 +141,7 @@ def _form(current: Current) -> fitting.RushForm:
     )
 
 
-def _options(current: Current, kept: fitting.KeptFit) -> None:
+def _options(current: Current, account: Account, kept: fitting.KeptFit) -> None:
     """The options found, a radio to pick one and 「采用此方案」."""
     outcome = kept.outcome
     st.caption(fitting.summary_line(outcome))
@@ -140,16 +162,24 @@ def _options(current: Current, kept: fitting.KeptFit) -> None:
         format_func=lambda i: fitting.option_label(outcome, i),
         key="fit_pick",
     )
-    if st.button("采用此方案 Accept", type="primary", icon=":material/check:", key="fit_accept"):
+    if st.button(
+        "采用此方案 Accept",
+        type="primary",
+        icon=":material/check:",
+        key="fit_accept",
+        **allowed(Action.SAVE, account=account),
+    ):
         try:
             accepted = fitting.accept(
-                current.store, current.info.scenario_id, current.version, outcome, int(index)
+                current.store,
+                account,
+                current.info.scenario_id,
+                current.version,
+                outcome,
+                int(index),
             )
-        except UncheckedPlanError as error:
-            st.error(md(str(error)))
-            return
-        except StorageError as error:
-            st.error(md(error.format()))
+        except (*ACTION_ERRORS, UncheckedPlanError) as error:
+            show_error(error)
             return
         st.session_state.pop(OUTCOME_KEY, None)
         st.session_state[FLASH_KEY] = fitting.accepted_message(outcome, accepted)

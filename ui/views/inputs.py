@@ -4,6 +4,8 @@ Every table of the current scenario in an editor, its settings above; problems b
 table they belong to; saved as one transaction with the version check. The edits live in
 ``st.session_state`` under the scenario id, the version being edited and a generation
 (bumped by 重新载入 Reload), so they survive reruns, moving to other pages and a refused save.
+Saving is the signed-in user's ``save`` (:func:`scheduler.services.scenarios.save_scenario`):
+checked on the server and audited; greyed out for a role that may not save.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from scheduler.app.editing import (
     typed_dates,
 )
 from scheduler.app.rows import row_text
-from scheduler.app.text import markdown_text as md
+from scheduler.domain.accounts import Action
 from scheduler.domain.model import Scenario
 from scheduler.io.tables import SETTINGS_SHEET
 from scheduler.io.validation import (
@@ -41,8 +43,10 @@ from scheduler.io.validation import (
     MAX_TARGET,
     MIN_DAY_MINUTES,
 )
-from scheduler.storage import StaleScenarioError, StorageError
-from ui.current import pick_scenario
+from scheduler.services.scenarios import save_scenario
+from scheduler.storage import StaleScenarioError
+from ui.actions import ACTION_ERRORS, allowed, show_error
+from ui.current import pick_scenario, user
 
 FLASH_KEY = "inputs_flash"
 
@@ -301,6 +305,7 @@ def status_line(check: EditCheck, changed: bool, version: int) -> str:
 
 
 st.title("输入 Inputs")
+account = user()
 current = pick_scenario()
 if current is None:
     st.info("还没有场景，请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
@@ -358,7 +363,11 @@ with top:
     st.caption(status_line(check, changed, base_version))
     save_column, reload_column = st.columns([1, 3])
     save = save_column.button(
-        "保存 Save", type="primary", icon=":material/save:", key="inputs_save"
+        "保存 Save",
+        type="primary",
+        icon=":material/save:",
+        key="inputs_save",
+        **allowed(Action.SAVE, account=account),
     )
     reload_column.button(
         "重新载入 Reload（放弃未保存的修改 discard unsaved edits）",
@@ -378,15 +387,17 @@ with top:
             st.info("没有修改，无需保存 / nothing changed, nothing to save")
         else:
             try:
-                new_version = current.store.save(scenario_id, check.scenario, base_version)
+                new_version = save_scenario(
+                    current.store, account, scenario_id, check.scenario, base_version
+                )
             except StaleScenarioError as error:
                 st.error(
                     f"{error.format('zh')}\n\n{error.format('en')}\n\n"
                     "你的修改仍在下方，可先复制出来再重新载入。"
                     " / Your edits are still below: copy what you need, then reload."
                 )
-            except StorageError as error:
-                st.error(md(error.format()))
+            except ACTION_ERRORS as error:
+                show_error(error)
             else:
                 st.session_state[key] = (check.scenario, new_version, generation)
                 for part in ("given", "edited", "settings", "dirty"):

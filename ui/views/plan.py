@@ -3,7 +3,10 @@
 Solve with a live progress line and a stop button; a re-plan's change list (变更单); publishing
 the plan shown up to a date; Gantt charts; unscheduled titles; pins.
 The solve runs in the background (:mod:`scheduler.services.solve_jobs`); only checked plans are
-saved and shown.
+saved and shown. Every action is the signed-in user's, checked on the server and audited: the
+solve is theirs (its progress line names them; only they or a head may stop it), publishing
+carries their name unless another is typed, and pins are saved as theirs. A button the role
+may not press is greyed out.
 """
 
 from __future__ import annotations
@@ -28,20 +31,24 @@ from scheduler.app.plan_view import (
     published_message,
     revision_inputs,
     saved_message,
+    solve_detail,
     stale_plan_warning,
 )
 from scheduler.app.text import markdown_text as md
+from scheduler.domain.accounts import Account, Action
 from scheduler.domain.local_time import local_today
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
+from scheduler.services.background import stop_job
 from scheduler.services.pinning import PinError, pin_from_plan, unpin
 from scheduler.services.publishing import (
     Publication,
     PublishError,
-    default_publisher,
     latest_publication,
-    publish,
+    publish_as,
+    publisher_of,
 )
+from scheduler.services.scenarios import save_scenario
 from scheduler.services.solve_jobs import (
     SolveJob,
     default_time_limit,
@@ -49,9 +56,10 @@ from scheduler.services.solve_jobs import (
     kpi_line,
     progress_line,
     save_job_plan,
-    start_job,
+    start_solve,
 )
 from scheduler.storage import StorageError
+from ui.actions import ACTION_ERRORS, allowed, show_error, stop_allowed
 from ui.current import (
     PLAN_KEY,
     Current,
@@ -60,7 +68,10 @@ from ui.current import (
     load_plan,
     pick_plan,
     pick_scenario,
+    user,
 )
+from ui.downloads import download_button
+from ui.resources import scenario_store
 from ui.views.fit import fit_section
 
 LIVE_KEY = "plan_page_live_job"  # the job the progress fragment last saw running
@@ -80,10 +91,10 @@ def time_limit_key(scenario_id: int) -> str:
 
 
 def solve_controls(
-    current: Current, job: SolveJob | None, publication: Publication | None
+    current: Current, account: Account, job: SolveJob | None, publication: Publication | None
 ) -> None:
-    """Time limit and the solve button; starts a background solve (a re-plan keeps the
-    newest publication's shoots unless broken)."""
+    """Time limit and the solve button; starts a background solve as ``account`` (a re-plan
+    keeps the newest publication's shoots unless broken)."""
     running = job is not None and job.running
     reference_id = revise_choice(current, publication)
     left, right = st.columns([1, 3], vertical_alignment="bottom")
@@ -98,7 +109,11 @@ def solve_controls(
     )
     st.session_state[kept_key] = limit
     if right.button(
-        "开始排期 Solve", type="primary", icon=":material/play_arrow:", disabled=running
+        "开始排期 Solve",
+        type="primary",
+        icon=":material/play_arrow:",
+        key="plan_solve",
+        **allowed(Action.SOLVE, account=account, disabled=running),
     ):
         reference, published = None, frozenset[str]()
         if reference_id is not None:
@@ -108,15 +123,22 @@ def solve_controls(
                 current.scenario,
                 load_plan(current.store, reference_id)[0],
             )
-        start_job(
-            current.info.scenario_id,
-            current.scenario,
-            scenario_id=current.info.scenario_id,
-            version=current.version,
-            time_limit=float(limit),
-            reference=reference,
-            published=published,
-        )
+        try:
+            start_solve(
+                current.store,
+                account,
+                current.info.scenario_id,
+                current.scenario,
+                scenario_id=current.info.scenario_id,
+                version=current.version,
+                time_limit=float(limit),
+                reference=reference,
+                published=published,
+                detail=solve_detail(reference_id, float(limit)),
+            )
+        except (*ACTION_ERRORS, RuntimeError) as error:
+            show_error(error)
+            return
         st.rerun()
 
 
@@ -156,8 +178,9 @@ def revise_choice(current: Current, publication: Publication | None) -> int | No
     )
 
 
-def live_progress(key: int) -> None:
-    """The progress line and the stop button while the job runs; a full rerun when it ends."""
+def live_progress(key: int, account: Account) -> None:
+    """The progress line (naming who started the solve) and the stop button while the job
+    runs, greyed out unless ``account`` started it or is a head; a full rerun when it ends."""
     job = job_for(key)
     if job is None:
         return
@@ -166,9 +189,20 @@ def live_progress(key: int) -> None:
         st.progress(min(1.0, job.elapsed / job.time_limit), text=progress_line(job))
         if job.stopping:
             st.caption("正在停止，保留目前最好的方案… / stopping, keeping the best plan so far…")
-        elif st.button("停止 Stop", icon=":material/stop:", key="plan_stop"):
-            job.stop()
-            st.caption("正在停止，保留目前最好的方案… / stopping, keeping the best plan so far…")
+        elif st.button(
+            "停止 Stop",
+            icon=":material/stop:",
+            key="plan_stop",
+            **stop_allowed(job, account=account),
+        ):
+            try:
+                stop_job(scenario_store(), job, account, scenario_id=key)
+            except ACTION_ERRORS as error:
+                show_error(error)
+            else:
+                st.caption(
+                    "正在停止，保留目前最好的方案… / stopping, keeping the best plan so far…"
+                )
     elif st.session_state.get(LIVE_KEY) == job.job_id:
         st.session_state.pop(LIVE_KEY, None)
         st.rerun(scope="app")  # the page shows the new plan
@@ -178,8 +212,21 @@ def finished_job(current: Current, job: SolveJob) -> PlanMessage | None:
     """Save a finished job's checked plan (once); the message for that plan, shown with it.
 
     Errors and a plan the checker rejected belong to no stored plan: they show here.
+    Saving also writes the solve's audit row, its owner's, whichever session gets here first.
     """
     st.session_state.pop(LIVE_KEY, None)
+    label = plan_name(
+        "fresh" if job.reference is None else "revised",
+        job.version,
+        datetime.now(UTC),
+        job.time_limit,
+        stopped=job.stopping,
+    )
+    try:
+        plan_id = save_job_plan(job, current.store, label)  # later calls: the same id
+    except StorageError as error:
+        st.error(md(error.format()))
+        return None
     if job.error is not None:
         st.error(f"排期出错 / the solve failed: {md(job.error)}")
         return None
@@ -193,18 +240,6 @@ def finished_job(current: Current, job: SolveJob) -> PlanMessage | None:
         )
         for problem in outcome.problems:
             st.markdown(f"- {md(problem)}")
-        return None
-    label = plan_name(
-        "fresh" if job.reference is None else "revised",
-        job.version,
-        datetime.now(UTC),
-        job.time_limit,
-        stopped=job.stopping,
-    )
-    try:
-        plan_id = save_job_plan(job, current.store, label)  # later calls: the same id
-    except StorageError as error:
-        st.error(md(error.format()))
         return None
     if plan_id is None:
         return None
@@ -345,20 +380,26 @@ def change_list(current: Current, shown: CurrentPlan) -> None:
         return
     # a table, not a grid: every reason is read in full, wrapped, as it is sent out
     st.table(change_table(current.scenario, changes), hide_index=True)
-    st.download_button(
+    scenario = current.scenario
+    download_button(
         "下载变更单 CSV Download",
-        data=change_csv(current.scenario, changes),
+        lambda: change_csv(scenario, changes),
         file_name=change_file_name(shown.info.plan_id),
         mime="text/csv",
+        action=Action.DOWNLOAD,
+        scenario_id=current.info.scenario_id,
+        scenario_version=shown.info.scenario_version,
+        plan_id=shown.info.plan_id,
         icon=":material/download:",
         key="plan_changes_download",
     )
 
 
 def publish_controls(
-    current: Current, shown: CurrentPlan, publication: Publication | None
+    current: Current, account: Account, shown: CurrentPlan, publication: Publication | None
 ) -> None:
-    """The newest publication, and publishing the plan shown up to a date, as a name typed."""
+    """The newest publication, and publishing the plan shown up to a date as ``account``,
+    under the name typed (the account's by default)."""
     scenario = current.scenario
     st.subheader("发布 Publish")
     if publication is None:
@@ -378,18 +419,21 @@ def publish_controls(
         key=f"plan_publish_until_{current.info.scenario_id}",
     )
     if WHO_KEY not in st.session_state:  # back from another page: the name typed last
-        st.session_state[WHO_KEY] = st.session_state.get(WHO_KEPT_KEY, default_publisher())
+        st.session_state[WHO_KEY] = st.session_state.get(WHO_KEPT_KEY, publisher_of(account))
     who = cols[1].text_input("发布人 Published by", key=WHO_KEY)
     st.session_state[WHO_KEPT_KEY] = who
     if cols[2].button(
-        f"发布方案 #{shown.info.plan_id} Publish", icon=":material/send:", key="plan_publish"
+        f"发布方案 #{shown.info.plan_id} Publish",
+        icon=":material/send:",
+        key="plan_publish",
+        **allowed(Action.PUBLISH, account=account),
     ):
         try:
-            info = publish(current.store, current.info.scenario_id, shown.info.plan_id, until, who)
-        except PublishError as error:
-            st.error(md(str(error)))
-        except StorageError as error:
-            st.error(md(error.format()))
+            info = publish_as(
+                current.store, account, current.info.scenario_id, shown.info.plan_id, until, who
+            )
+        except (*ACTION_ERRORS, PublishError) as error:
+            show_error(error)
         else:
             st.session_state[PUBLISHED_KEY] = published_message(info)
             st.rerun()
@@ -399,21 +443,26 @@ def publish_controls(
     )
 
 
-def save_pins(current: Current, scenario: Scenario, shown_id: int, message: str) -> None:
-    """Store the scenario with changed pins (version check); rerun on success.
+def save_pins(
+    current: Current, account: Account, scenario: Scenario, shown_id: int, message: str
+) -> None:
+    """Store the scenario with changed pins as ``account`` (version check); rerun on success.
 
-    The message belongs to the plan shown (``shown_id``), and shows with it only.
+    The message belongs to the plan shown (``shown_id``), and shows with it only; it is
+    also what the audit row says changed.
     """
     try:
-        current.store.save(current.info.scenario_id, scenario, current.version)
-    except StorageError as error:  # a stale version among them: nothing saved
-        st.error(md(error.format()))
+        save_scenario(
+            current.store, account, current.info.scenario_id, scenario, current.version, message
+        )
+    except ACTION_ERRORS as error:  # a stale version among them: nothing saved
+        show_error(error)
         return
     st.session_state[FLASH_KEY] = PlanMessage(shown_id, message)
     st.rerun()
 
 
-def pins(current: Current, shown: CurrentPlan) -> None:
+def pins(current: Current, account: Account, shown: CurrentPlan) -> None:
     """Pin a scheduled title's crew, base or start for the next solve; list and drop pins."""
     scenario = current.scenario
     st.subheader("从方案钉住 Pin from the plan")
@@ -440,7 +489,12 @@ def pins(current: Current, shown: CurrentPlan) -> None:
             f"基地 base：{gantt.base_label(scenario, first.base_id)}", value=True, key="pin_base"
         )
         start = pin_cols[2].checkbox(f"开机日 start：{first.date:%m-%d}", key="pin_start")
-        if pin_cols[3].button("钉住 Pin", icon=":material/push_pin:"):
+        if pin_cols[3].button(
+            "钉住 Pin",
+            icon=":material/push_pin:",
+            key="plan_pin",
+            **allowed(Action.SAVE, account=account),
+        ):
             try:
                 pinned = pin_from_plan(scenario, shown.plan, title_id, crew, base, start)
             except PinError as error:
@@ -448,6 +502,7 @@ def pins(current: Current, shown: CurrentPlan) -> None:
             else:
                 save_pins(
                     current,
+                    account,
                     pinned,
                     shown.info.plan_id,
                     f"已钉住 {gantt.title_label(scenario, title_id)} / pinned",
@@ -461,13 +516,23 @@ def pins(current: Current, shown: CurrentPlan) -> None:
             format_func=lambda i: gantt.title_label(scenario, i),
             key="plan_unpin_title",
         )
-        if cols[1].button("取消钉住 Unpin", icon=":material/close:"):
+        if cols[1].button(
+            "取消钉住 Unpin",
+            icon=":material/close:",
+            key="plan_unpin",
+            **allowed(Action.SAVE, account=account),
+        ):
             save_pins(
-                current, unpin(scenario, drop), shown.info.plan_id, f"已取消钉住 {drop} / unpinned"
+                current,
+                account,
+                unpin(scenario, drop),
+                shown.info.plan_id,
+                f"已取消钉住 {drop} / unpinned",
             )
 
 
 st.title("排期 Plan")
+account = user()
 current = pick_scenario()
 if current is None:
     st.stop()
@@ -476,10 +541,10 @@ job = job_for(scenario_key)
 
 st.caption(current.scenario.summary())
 publication = latest_publication(current.store, scenario_key)
-solve_controls(current, job, publication)
+solve_controls(current, account, job, publication)
 message = finished_job(current, job) if job is not None and not job.running else None
 st.fragment(live_progress, run_every=1.0 if job is not None and job.running else None)(
-    scenario_key
+    scenario_key, account
 )
 
 shown = pick_plan(current)
@@ -496,8 +561,8 @@ if warning := stale_plan_warning(shown.info.scenario_version, current.version):
     st.warning(warning, icon=":material/history:")
 st.markdown(kpi_line(shown.kpis))
 change_list(current, shown)
-publish_controls(current, shown, publication)
+publish_controls(current, account, shown, publication)
 filters = charts(current, shown)
 unscheduled(current, shown, filters)
-pins(current, shown)
+pins(current, account, shown)
 fit_section(current, shown, publication.titles if publication is not None else frozenset())

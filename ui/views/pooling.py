@@ -6,12 +6,12 @@ each city alone (crews and actors only in their home city) and with every city p
 plans in the background (:mod:`scheduler.services.pooling_jobs`) with the policy under way
 and its best priority shown; 停止 keeps the best plan so far. Then titles a month,
 priority, cost, set utilisation and idle set-days per policy and per city, and the
-dividend in words; the rest is shaped by :mod:`scheduler.app.pooling`.
+dividend in words; the rest is shaped by :mod:`scheduler.app.pooling`. Planning is the
+signed-in user's ``solve`` (the progress line names them; only they or a head may stop it)
+and the result file an ``export``, checked on the server and audited.
 """
 
 from __future__ import annotations
-
-from contextlib import suppress
 
 import plotly.express as px
 import streamlit as st
@@ -27,16 +27,20 @@ from scheduler.app.pooling import (
     report_file_name,
     report_json,
 )
+from scheduler.domain.accounts import Action
 from scheduler.domain.model import Scenario
+from scheduler.services.background import stop_job
 from scheduler.services.pooling import PoolingReport
 from scheduler.services.pooling_jobs import (
     PoolingInputs,
     job_for,
     last_report,
     progress_line,
-    start_job,
+    start_pooling,
 )
-from ui.current import pick_scenario
+from ui.actions import ACTION_ERRORS, allowed, show_error, stop_allowed
+from ui.current import Current, pick_scenario, user
+from ui.downloads import download_button
 
 LIVE_KEY = "pooling_page_live_job"  # the job the progress fragment last saw running
 
@@ -69,7 +73,9 @@ def titles_chart(report: PoolingReport) -> None:
     st.plotly_chart(figure)
 
 
-def show_report(report: PoolingReport, inputs: PoolingInputs, scenario: Scenario) -> None:
+def show_report(
+    report: PoolingReport, inputs: PoolingInputs, scenario: Scenario, current: Current
+) -> None:
     """The dividend first, then the policies side by side, then each city."""
     cards = metric_cards(report)
     if cards:
@@ -111,13 +117,15 @@ def show_report(report: PoolingReport, inputs: PoolingInputs, scenario: Scenario
         "不会更差。 / Each policy solved with the same limit and seed; coarser groups start "
         "from the finer groups' plans, so they are never worse."
     )
-    st.download_button(
+    download_button(
         "下载结果 JSON / download the comparison",
-        report_json(report),
+        lambda: report_json(report),
         file_name=report_file_name(scenario),
         mime="application/json",
+        action=Action.EXPORT,
+        scenario_id=current.info.scenario_id,
+        scenario_version=current.version,
         icon=":material/download:",
-        on_click="ignore",
         key="pooling_download",
     )
 
@@ -134,6 +142,7 @@ if current is None:
     st.info("还没有场景：请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
     st.stop()
 
+account = user()
 scenario = current.scenario
 job_key = (current.info.scenario_id, current.version)
 job = job_for(job_key)
@@ -177,17 +186,42 @@ start = start_column.button(
     type="primary",
     icon=":material/play_arrow:",
     key="pooling_start",
-    disabled=running or bool(problems),
+    **allowed(Action.SOLVE, account=account, disabled=running or bool(problems)),
 )
 stop = stop_column.button(
-    "停止 Stop", icon=":material/stop:", key="pooling_stop", disabled=not running
+    "停止 Stop",
+    icon=":material/stop:",
+    key="pooling_stop",
+    **stop_allowed(job, account=account),
 )
 if start and not problems:
-    with suppress(RuntimeError):  # another session's job runs: the page shows it
-        start_job(job_key, scenario, inputs)
-    st.rerun()
+    try:
+        start_pooling(
+            current.store,
+            account,
+            job_key,
+            scenario,
+            inputs,
+            scenario_id=current.info.scenario_id,
+            scenario_version=current.version,
+        )
+    except ACTION_ERRORS as error:
+        show_error(error)
+    except RuntimeError:
+        st.rerun()  # another session's job runs (its refusal recorded): the page shows it
+    else:
+        st.rerun()
 if stop and job is not None:
-    job.stop()
+    try:
+        stop_job(
+            current.store,
+            job,
+            account,
+            scenario_id=current.info.scenario_id,
+            scenario_version=current.version,
+        )
+    except ACTION_ERRORS as error:
+        show_error(error)
 if job is not None and not job.running:
     st.session_state.pop(LIVE_KEY, None)
     if job.error is not None:
@@ -204,4 +238,4 @@ if kept.inputs != inputs:
         "协同方式或求解设置已修改：下面仍是上次的结果，点「开始」重新规划。"
         " / The inputs changed: below is the last comparison; press Plan to redo it."
     )
-show_report(kept.report, kept.inputs, scenario)
+show_report(kept.report, kept.inputs, scenario, current)

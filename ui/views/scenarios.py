@@ -4,7 +4,9 @@ List them; open one (the sidebar's current scenario); clone one for a what-if; r
 delete (after a confirmation); import a .zip of a CSV folder or an .xlsx workbook, which
 stores nothing unless the whole scenario is valid; export the current scenario.
 Actions run in button callbacks, before the page is drawn, so the sidebar picker can be
-moved to the scenario they open; their outcome is kept for the page to show.
+moved to the scenario they open; their outcome is kept for the page to show. Each is the
+signed-in user's, through :mod:`scheduler.services.scenarios` (checked on the server and
+audited); a button the role may not press is greyed out.
 """
 
 from __future__ import annotations
@@ -13,14 +15,19 @@ import streamlit as st
 
 from scheduler.app.support import scenario_rows
 from scheduler.app.text import markdown_text as md
+from scheduler.domain.accounts import Account, Action
 from scheduler.domain.errors import Problem, ScenarioError
-from scheduler.io.scenario_files import (
-    scenario_from_upload,
-    scenario_to_xlsx_bytes,
-    scenario_to_zip_bytes,
+from scheduler.io.scenario_files import scenario_to_xlsx_bytes, scenario_to_zip_bytes
+from scheduler.services.scenarios import (
+    clone_scenario,
+    delete_scenario,
+    import_scenario,
+    rename_scenario,
 )
-from scheduler.storage import ScenarioInfo, StorageError
-from ui.current import SCENARIO_KEY, pick_scenario
+from scheduler.storage import ScenarioInfo
+from ui.actions import ACTION_ERRORS, allowed, error_text
+from ui.current import SCENARIO_KEY, pick_scenario, user
+from ui.downloads import download_button
 from ui.resources import scenario_store
 
 FLASH_KEY = "scenarios_flash"  # (kind, text) of the last action's outcome
@@ -46,23 +53,17 @@ def open_action(info: ScenarioInfo) -> None:
     flash("success", f"已打开「{md(info.name)}」/ opened {md(repr(info.name))}")
 
 
-def new_name(key: str) -> str | None:
-    """The name typed under ``key``, or None (with a message) if it is blank."""
-    name = str(st.session_state.get(key, "")).strip()
-    if not name:
-        flash("error", "名称不能为空 / the name cannot be empty")
-        return None
-    return name
+def new_name(key: str) -> str:
+    """The name typed under ``key`` (a blank one is refused by the action, which says so)."""
+    return str(st.session_state.get(key, ""))
 
 
-def clone_action(info: ScenarioInfo, key: str) -> None:
+def clone_action(account: Account, info: ScenarioInfo, key: str) -> None:
     name = new_name(key)
-    if name is None:
-        return
     try:
-        copy = scenario_store().clone(info.scenario_id, name)
-    except StorageError as error:
-        flash("error", error.format())
+        copy = clone_scenario(scenario_store(), account, info.scenario_id, name)
+    except ACTION_ERRORS as error:
+        flash("error", error_text(error))
         return
     open_scenario(copy.scenario_id)
     flash(
@@ -72,14 +73,14 @@ def clone_action(info: ScenarioInfo, key: str) -> None:
     )
 
 
-def rename_action(info: ScenarioInfo, key: str) -> None:
+def rename_action(account: Account, info: ScenarioInfo, key: str) -> None:
     name = new_name(key)
-    if name is None or name == info.name:
+    if name.strip() == info.name:
         return
     try:
-        renamed = scenario_store().rename(info.scenario_id, name)
-    except StorageError as error:
-        flash("error", error.format())
+        renamed = rename_scenario(scenario_store(), account, info.scenario_id, name)
+    except ACTION_ERRORS as error:
+        flash("error", error_text(error))
         return
     flash(
         "success",
@@ -96,12 +97,12 @@ def cancel_delete() -> None:
     st.session_state.pop(CONFIRM_KEY, None)
 
 
-def delete_action(info: ScenarioInfo) -> None:
+def delete_action(account: Account, info: ScenarioInfo) -> None:
     st.session_state.pop(CONFIRM_KEY, None)
     try:
-        scenario_store().delete(info.scenario_id)
-    except StorageError as error:
-        flash("error", error.format())
+        delete_scenario(scenario_store(), account, info.scenario_id)
+    except ACTION_ERRORS as error:
+        flash("error", error_text(error))
         return
     for key in (SCENARIO_KEY, CHOSEN_KEY):
         if st.session_state.get(key) == info.scenario_id:
@@ -109,7 +110,7 @@ def delete_action(info: ScenarioInfo) -> None:
     flash("success", f"已删除「{md(info.name)}」/ deleted {md(repr(info.name))}")
 
 
-def import_action(uploader_key: str) -> None:
+def import_action(account: Account, uploader_key: str) -> None:
     uploaded = st.session_state.get(uploader_key)
     st.session_state.pop(IMPORT_PROBLEMS_KEY, None)
     if uploaded is None:
@@ -118,13 +119,14 @@ def import_action(uploader_key: str) -> None:
     name = str(st.session_state.get(IMPORT_NAME_KEY, ""))
     notes: list[Problem] = []
     try:
-        scenario = scenario_from_upload(name, uploaded.getvalue(), uploaded.name, notes)
-        info = scenario_store().create(scenario)
+        info = import_scenario(
+            scenario_store(), account, uploaded.getvalue(), uploaded.name, name, notes
+        )
     except ScenarioError as error:
         st.session_state[IMPORT_PROBLEMS_KEY] = (uploaded.name, error.problems)
         return
-    except StorageError as error:
-        flash("error", error.format())
+    except ACTION_ERRORS as error:
+        flash("error", error_text(error))
         return
     open_scenario(info.scenario_id)
     st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
@@ -139,6 +141,7 @@ def import_action(uploader_key: str) -> None:
 
 
 st.title("场景 Scenarios")
+account = user()
 current = pick_scenario()
 store = scenario_store()
 infos = store.list()
@@ -183,7 +186,11 @@ if infos:
         clone_key = f"scenarios_clone_name_{chosen_id}"
         st.text_input("复制为 Clone as", value=f"{chosen.name} 副本", key=clone_key)
         st.button(
-            "复制 Clone", key="scenarios_clone", on_click=clone_action, args=(chosen, clone_key)
+            "复制 Clone",
+            key="scenarios_clone",
+            on_click=clone_action,
+            args=(account, chosen, clone_key),
+            **allowed(Action.SAVE, account=account),
         )
     with rename_column:
         rename_key = f"scenarios_rename_{chosen_id}"
@@ -192,7 +199,8 @@ if infos:
             "改名 Rename",
             key="scenarios_rename",
             on_click=rename_action,
-            args=(chosen, rename_key),
+            args=(account, chosen, rename_key),
+            **allowed(Action.SAVE, account=account),
         )
     with delete_column:
         st.markdown("**删除 Delete**")
@@ -203,6 +211,7 @@ if infos:
             icon=":material/delete:",
             on_click=ask_delete,
             args=(chosen_id,),
+            **allowed(Action.DELETE, account=account),
         )
     if st.session_state.get(CONFIRM_KEY) == chosen_id:
         plan_count = len(store.list_plans(chosen_id))
@@ -217,7 +226,8 @@ if infos:
             key="scenarios_delete_confirm",
             type="primary",
             on_click=delete_action,
-            args=(chosen,),
+            args=(account, chosen),
+            **allowed(Action.DELETE, account=account),
         )
         cancel_column.button(
             "取消 Cancel",
@@ -237,7 +247,13 @@ st.text_input(
     "名称（可选，留空则用文件中的名称）/ Name (optional; blank keeps the name in the file)",
     key=IMPORT_NAME_KEY,
 )
-st.button("导入 Import", key="scenarios_import", on_click=import_action, args=(uploader_key,))
+st.button(
+    "导入 Import",
+    key="scenarios_import",
+    on_click=import_action,
+    args=(account, uploader_key),
+    **allowed(Action.IMPORT, account=account),
+)
 if refused := st.session_state.get(IMPORT_PROBLEMS_KEY):
     file_name, problems = refused
     st.error(
@@ -258,20 +274,28 @@ else:
     )
     exported, exported_name = current.scenario, current.info.name  # for the callbacks below
     xlsx_column, zip_column, _ = st.columns([1, 1, 2])
-    xlsx_column.download_button(
+    download_button(
         "下载 .xlsx 工作簿 Workbook",
-        data=lambda: scenario_to_xlsx_bytes(exported),
+        lambda: scenario_to_xlsx_bytes(exported),
         file_name=f"{md(current.info.name)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        action=Action.EXPORT,
+        container=xlsx_column,
         key="scenarios_export_xlsx",
         icon=":material/download:",
+        scenario_id=current.info.scenario_id,
+        scenario_version=current.version,
     )
-    zip_column.download_button(
+    download_button(
         "下载 CSV 文件夹 .zip",
-        data=lambda: scenario_to_zip_bytes(exported, exported_name),
+        lambda: scenario_to_zip_bytes(exported, exported_name),
         file_name=f"{md(current.info.name)}.zip",
         mime="application/zip",
+        action=Action.EXPORT,
+        container=zip_column,
         key="scenarios_export_zip",
         icon=":material/download:",
+        scenario_id=current.info.scenario_id,
+        scenario_version=current.version,
     )
 st.caption(f"数据库 / database: {store.engine.url.render_as_string(hide_password=True)}")

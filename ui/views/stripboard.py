@@ -3,8 +3,9 @@
 A title's scenes as strips, one per scene, grouped into its shoot days: the plan's order and
 dates when a plan schedules it, else the pinned order, else the sequencer's cheapest.
 重新排序 shows the cheapest order beside it with both costs; 锁定此顺序 pins the order shown
-for the next solve (pins.csv ``scene_order``), 取消锁定 frees it. The rows come from
-:mod:`scheduler.app.stripboard`, the orders from :mod:`scheduler.services.sequencing`.
+for the next solve (pins.csv ``scene_order``), 取消锁定 frees it: a ``save`` of the signed-in
+user, checked on the server and audited (greyed out for a role that may not). The rows come
+from :mod:`scheduler.app.stripboard`, the orders from :mod:`scheduler.services.sequencing`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import streamlit as st
 
 from scheduler.app import stripboard
 from scheduler.app.text import markdown_text as md
+from scheduler.domain.accounts import Account, Action
 from scheduler.domain.model import Scenario
 from scheduler.services.pinning import PinError, pin_scene_order, unpin_scene_order
+from scheduler.services.scenarios import save_scenario
 from scheduler.services.sequencing import TitleOrders, title_orders
-from scheduler.storage import StorageError
-from ui.current import Current, pick_plan, pick_scenario
+from ui.actions import ACTION_ERRORS, allowed, show_error
+from ui.current import Current, pick_plan, pick_scenario, user
 
 FLASH_KEY = "stripboard_flash"  # a message that survives the rerun after a pin is saved
 RESEQUENCED_KEY = "stripboard_resequenced"  # (scenario id, title id) whose cheapest is shown
@@ -33,18 +36,22 @@ def cheapest_orders(
     return title_orders(_scenario, title_id)
 
 
-def save_scenario(current: Current, scenario: Scenario, message: str) -> None:
-    """Store the scenario with its changed pins (version check); rerun on success."""
+def save_pins(current: Current, account: Account, scenario: Scenario, message: str) -> None:
+    """Store the scenario with its changed pins as ``account`` (version check); rerun on
+    success. The message is also what the audit row says changed."""
     try:
-        current.store.save(current.info.scenario_id, scenario, current.version)
-    except StorageError as error:  # saved by someone else in between: nothing saved
-        st.error(md(error.format()))
+        save_scenario(
+            current.store, account, current.info.scenario_id, scenario, current.version, message
+        )
+    except ACTION_ERRORS as error:  # saved by someone else in between: nothing saved
+        show_error(error)
         return
     st.session_state[FLASH_KEY] = message
     st.rerun()
 
 
 st.title("顺场表 Stripboard")
+account = user()
 current = pick_scenario()
 if current is None:
     st.info("还没有场景：请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
@@ -110,22 +117,31 @@ pin_row = st.container(horizontal=True, vertical_alignment="center")
 if pin_row.button(
     "锁定此顺序 Pin this order",
     icon=":material/push_pin:",
-    disabled=board.scene_order == pinned,
     key="stripboard_pin",
+    **allowed(Action.SAVE, account=account, disabled=board.scene_order == pinned),
 ):
     try:
         changed = pin_scene_order(scenario, title_id, board.scene_order)
     except PinError as error:
         st.error(md(str(error)))
     else:
-        save_scenario(
-            current, changed, f"已锁定 {choices[title_id]} 的场次顺序，下次排期按此顺序拍"
+        save_pins(
+            current,
+            account,
+            changed,
+            f"已锁定 {choices[title_id]} 的场次顺序，下次排期按此顺序拍",
         )
 if pin_row.button(
-    "取消锁定 Unpin", icon=":material/close:", disabled=not pinned, key="stripboard_unpin"
+    "取消锁定 Unpin",
+    icon=":material/close:",
+    key="stripboard_unpin",
+    **allowed(Action.SAVE, account=account, disabled=not pinned),
 ):
-    save_scenario(
-        current, unpin_scene_order(scenario, title_id), f"已取消锁定 {title_id} 的场次顺序"
+    save_pins(
+        current,
+        account,
+        unpin_scene_order(scenario, title_id),
+        f"已取消锁定 {title_id} 的场次顺序",
     )
 pin_row.caption(md(stripboard.pin_text(pinned, board.scene_order)))
 

@@ -8,23 +8,28 @@ anything runs. 运行: the runs go to Ray in the background
 (:mod:`scheduler.services.sweep_jobs`), a table shows each run as it goes, and 停止
 stops the rest. 结果: a stored sweep's ranges over seeds per variant with the noise
 verdict against the reference, and the chart; the rest is :mod:`scheduler.app.sweep_view`.
+Running is the signed-in user's ``solve`` (the progress line names them; only they or a
+head may stop it) and the sweep files an ``export``, checked on the server and audited.
 """
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Any
 
 import streamlit as st
 
 from scheduler.app import sweep_view as view
 from scheduler.app.text import markdown_text as md
+from scheduler.domain.accounts import Action
 from scheduler.domain.model import Scenario
 from scheduler.io.sweep_file import sweep_to_toml
-from scheduler.services.sweep_jobs import start_sweep_job, sweep_job_for
+from scheduler.services.background import stop_job
+from scheduler.services.sweep_jobs import start_sweep, sweep_job_for
 from scheduler.services.sweeps import SweepError
 from scheduler.storage import ScenarioStore
-from ui.current import pick_scenario
+from ui.actions import ACTION_ERRORS, allowed, show_error, stop_allowed
+from ui.current import pick_scenario, user
+from ui.downloads import download_button
 
 LIVE_KEY = "sweep_page_live_job"  # the job the progress fragment last saw running
 HISTORY_KEY = "sweep_history"  # the stored sweep the results show
@@ -114,22 +119,26 @@ def show_stored(store: ScenarioStore, sweep_id: int) -> None:
             view.run_table(reports), hide_index=True, column_config=RUN_CONFIG, placeholder=""
         )
     toml_column, csv_column, _rest = st.columns([1, 1, 2])
-    toml_column.download_button(
+    download_button(
         "下载 sweep 文件 TOML",
-        info.source,
+        lambda: info.source,
         file_name=f"sweep_{sweep_id}.toml",
         mime="application/toml",
+        action=Action.EXPORT,
+        scenario_id=info.base_scenario_id,
+        container=toml_column,
         icon=":material/download:",
-        on_click="ignore",
         key=f"sweep_toml_{sweep_id}",
     )
-    csv_column.download_button(
+    download_button(
         "下载 runs.csv",
-        view.runs_csv(reports),
+        lambda: view.runs_csv(reports),
         file_name=f"sweep_{sweep_id}_runs.csv",
         mime="text/csv",
+        action=Action.EXPORT,
+        scenario_id=info.base_scenario_id,
+        container=csv_column,
         icon=":material/download:",
-        on_click="ignore",
         key=f"sweep_csv_{sweep_id}",
     )
     st.page_link(
@@ -157,6 +166,7 @@ if current is None:
     st.info("还没有场景：请先在「场景 Scenarios」页导入。/ No scenario yet: import one first.")
     st.stop()
 
+account = user()
 scenario = current.scenario
 scenario_id = current.info.scenario_id
 table_key = f"sweep_variants_{scenario_id}"
@@ -313,13 +323,16 @@ if built.sweep is not None:
     st.info(preview, icon=":material/schedule:")
     if warning:
         st.warning(warning)
-    st.download_button(
+    built_sweep = built.sweep
+    download_button(
         "下载 sweep 文件 TOML（可用命令行运行 python -m scheduler sweep）",
-        sweep_to_toml(built.sweep),
-        file_name=view.sweep_file_name(built.sweep),
+        lambda: sweep_to_toml(built_sweep),
+        file_name=view.sweep_file_name(built_sweep),
         mime="application/toml",
+        action=Action.EXPORT,
+        scenario_id=scenario_id,
+        scenario_version=current.version,
         icon=":material/download:",
-        on_click="ignore",
         key="sweep_toml_download",
     )
 
@@ -332,33 +345,44 @@ start = start_column.button(
     type="primary",
     icon=":material/play_arrow:",
     key="sweep_start",
-    disabled=running or not built.ok,
+    **allowed(Action.SOLVE, account=account, disabled=running or not built.ok),
 )
 stop = stop_column.button(
-    "停止 Stop", icon=":material/stop:", key="sweep_stop", disabled=not running
+    "停止 Stop", icon=":material/stop:", key="sweep_stop", **stop_allowed(job, account=account)
 )
+start_error: Exception | None = None
 if start and built.sweep is not None and not built.problems:
     try:
         with st.spinner("正在启动 Ray / starting Ray…"):
-            view.connect_ray()  # before the sweep's thread: Ray must outlive it
-    except SweepError as error:
-        st.session_state[RAY_ERROR_KEY] = str(error)
-    else:
-        st.session_state.pop(RAY_ERROR_KEY, None)
-        with suppress(RuntimeError):  # another session's sweep runs: the page shows it
-            start_sweep_job(
+            start_sweep(
+                current.store,
+                account,
                 scenario_id,
                 built.sweep,
                 scenario,
-                store=current.store,
+                connect=view.connect_ray,  # before the sweep's thread: Ray must outlive it
                 source=sweep_to_toml(built.sweep),
                 base_scenario_id=scenario_id,
             )
-    st.rerun()
+    except SweepError as error:
+        st.session_state[RAY_ERROR_KEY] = str(error)
+    except ACTION_ERRORS as error:
+        start_error = error
+    except RuntimeError:
+        pass  # another session's sweep runs (its refusal recorded): the page shows it
+    else:
+        st.session_state.pop(RAY_ERROR_KEY, None)
+    if start_error is None:
+        st.rerun()
+if start_error is not None:
+    show_error(start_error)
 if RAY_ERROR_KEY in st.session_state:
     st.error(f"批量推演未能运行 / the sweep could not run：{st.session_state[RAY_ERROR_KEY]}")
 if stop and job is not None:
-    job.stop()
+    try:
+        stop_job(current.store, job, account, scenario_id=scenario_id)
+    except ACTION_ERRORS as error:
+        show_error(error)
 if job is not None and not job.running:
     st.session_state.pop(LIVE_KEY, None)
     if job.error is not None:
