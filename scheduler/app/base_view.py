@@ -18,13 +18,15 @@ restricted to one :class:`~scheduler.domain.weeks.Week`; Streamlit-free.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
-from scheduler.app.utilisation import BOOKED, CLOSED, IDLE
+from scheduler.app.utilisation import BOOKED, CLOSED, IDLE, KpiCard
+from scheduler.domain.figures import percent
 from scheduler.domain.model import Scenario
 from scheduler.domain.weeks import Week, calendar_weeks
 from scheduler.services.capacity_report import (
@@ -41,6 +43,7 @@ __all__ = [
     "bound_by_set_type",
     "default_week",
     "free_by_set_type",
+    "plan_cards",
     "week_grid",
     "weeks_of",
 ]
@@ -55,6 +58,45 @@ FREE_COLUMNS: dict[str, str] = {
     "free_days": "空闲的场景与日期 free sets and dates",
 }
 """Headers of :func:`free_by_set_type`, as people read them."""
+
+
+def plan_cards(kpis: Mapping[str, Any], base_id: str) -> list[KpiCard]:
+    """The chosen plan in four figures, as the base page heads it: titles planned, shoots,
+    set utilisation of every base and of ``base_id`` over the horizon.
+
+    Parameters
+    ----------
+    kpis
+        :func:`scheduler.check.kpis.compute_kpis` output (as stored with the plan).
+    base_id
+        The base the page shows.
+    """
+    scheduled = int(kpis.get("scheduled_titles", 0))
+    unscheduled = int(kpis.get("unscheduled_titles", 0))
+    by_base = kpis.get("set_utilisation_by_base", {})
+    mine = by_base.get(base_id)
+    return [
+        KpiCard(
+            "已排/未排 titles",
+            f"{scheduled} / {unscheduled}",
+            help="已排剧目 / 未排剧目 (scheduled / unscheduled titles), 全部基地 all bases",
+        ),
+        KpiCard(
+            "拍摄场次 shoots",
+            f"{int(kpis.get('shoots', 0)):,}",
+            help="剧目 × 天，全部基地 (title-days at every base)",
+        ),
+        KpiCard(
+            "场景利用率 set utilisation",
+            percent(float(kpis.get("set_utilisation", 0.0))),
+            help="全部基地：已订场景天 / 可用场景天 (all bases: booked / available set-days)",
+        ),
+        KpiCard(
+            f"本基地利用率 {base_id} utilisation",
+            "–" if mine is None else percent(float(mine)),
+            help="本基地整个周期：已订场景天 / 可用场景天 (this base, whole horizon)",
+        ),
+    ]
 
 
 def weeks_of(scenario: Scenario) -> list[Week]:

@@ -1,8 +1,10 @@
 """基地视图 Base manager.
 
-One base and one calendar week of the chosen plan: each set × day booked (by whom) or
-free, what is free by set type, and — from the capacity report, when one was computed on
-产能规划 — what the capacity bound could give up. Shaped by :mod:`scheduler.app.base_view`.
+One base of the chosen plan, under the plan's headline figures, and one calendar week of
+it: each set × day booked (by whom) or free, what is free by set type, and — from the
+capacity report, when one was computed on 产能规划 — what the capacity bound could give up.
+A base manager picks among their own bases only (:mod:`scheduler.app.visibility`). Shaped
+by :mod:`scheduler.app.base_view`.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import streamlit as st
 
 from scheduler.app import base_view as b
 from scheduler.app import utilisation as u
+from scheduler.app import visibility as v
 from scheduler.app.text import markdown_text as md
 from scheduler.domain.local_time import local_today
 from scheduler.services.capacity_jobs import last_report
 from scheduler.services.capacity_report import IDLE_DIFFERENCE
 from ui import kpi_charts as charts
-from ui.current import require_plan
+from ui.current import require_plan, user
 
 st.title("基地视图 Base manager")
 current, chosen = require_plan()
@@ -28,7 +31,19 @@ if chosen.info.scenario_version != current.version:
         f" / This plan was made for version {chosen.info.scenario_version}."
     )
 
-names = {base.base_id: f"{base.name}（{base.base_id}）" for base in scenario.bases}
+account = user()
+seen = v.visible_bases(account, scenario)
+names = {
+    base.base_id: f"{base.name}（{base.base_id}）"
+    for base in scenario.bases
+    if base.base_id in seen
+}
+if not names:
+    st.info(
+        f"这个场景里没有你的基地（{'、'.join(account.bases) or '—'}）。"
+        " / None of your bases is in this scenario."
+    )
+    st.stop()
 weeks = b.weeks_of(scenario)
 base_column, week_column = st.columns([2, 3])
 base_id = base_column.selectbox(
@@ -43,7 +58,11 @@ week_index = week_column.selectbox(
 )
 week = weeks[week_index]
 
-grid = b.week_grid(u.base_grid(scenario, plan, base_id), week)
+cards = b.plan_cards(chosen.kpis, base_id)
+for column, card in zip(st.columns(len(cards)), cards, strict=True):
+    column.metric(card.label, card.value, help=card.help, border=True)
+
+grid = b.week_grid(v.base_grid(account, scenario, plan, base_id), week)
 free = b.free_by_set_type(grid, week)
 st.markdown(md(b.base_week(scenario, base_id, free, week).sentence()))
 

@@ -1,6 +1,8 @@
 """产能 Utilisation.
 
 KPI cards against the targets, heatmaps, idle set-days; one base's week is 基地视图.
+Every base shows booked / available counts only; crews are named as
+:mod:`scheduler.app.visibility` lets the signed-in account see them.
 """
 
 from __future__ import annotations
@@ -8,8 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from scheduler.app import utilisation as u
+from scheduler.app import visibility as v
 from ui import kpi_charts as charts
-from ui.current import require_plan
+from ui.current import require_plan, user
 
 ALL_WEEKS = "全部 all weeks"
 
@@ -68,5 +71,8 @@ with daily_tab:
     st.subheader("每日并行拍摄 Parallel shoots per day")
     st.plotly_chart(charts.parallel_shoots_chart(u.parallel_shoots_frame(kpis)))
     st.subheader("剧组利用率 Crew utilisation")
-    crews = u.crew_utilisation_frame(kpis, scenario)
+    account = user()
+    if not v.sees_whole_plan(account, scenario, plan):
+        st.caption("只列出在你的基地拍摄的剧组。 Only crews that shoot at your bases are listed.")
+    crews = v.crew_utilisation(account, scenario, plan, kpis)
     st.plotly_chart(charts.crew_utilisation_chart(crews))
