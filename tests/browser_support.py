@@ -197,6 +197,10 @@ def open_page(page: Any, app: StreamlitApp, url_path: str = "", timeout: float =
     The first visit imports the samples into the new database: seconds on an idle machine.
     """
     page.goto(f"{app.url}/{url_path}")
+    # Nothing shows until the app's entry has passed its login gate (on a fresh server it
+    # first imports the samples): wait for the page's title (every page and the login
+    # form have one) before waiting for the run to end.
+    page.locator("h1").first.wait_for(timeout=timeout * 1000)
     wait_until_idle(page, timeout)
 
 

@@ -8,13 +8,14 @@ Everything else a page needs comes from ``scheduler/`` through these.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
 from scheduler.app.support import local_time
-from scheduler.domain.accounts import LOCAL_USER, Account, SignedIn
+from scheduler.domain.accounts import LOCAL_USER, Account, SignedIn, expired
 from scheduler.domain.changes import Change
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
@@ -32,11 +33,18 @@ def user() -> Account:
 
     Every action a page takes goes through :func:`scheduler.services.accounts.acting`
     with this account, which checks the role on the server and leaves the audit row.
-    Without a login while accounts exist the page stops (the app shows the login form).
+    Without a login while accounts exist the page stops (the app shows the login form);
+    an expired session reruns the app, which asks to log in again. The app's entry
+    (``ui/login.py``) re-reads the account from the store on every run, so a role
+    changed meanwhile is the one returned here.
     """
     session = st.session_state.get(SIGNED_IN_KEY)
     if isinstance(session, SignedIn):
-        return session.account
+        if not expired(session, dt.datetime.now(dt.UTC)):
+            return session.account
+        # A fragment's rerun skips the app's login gate: rerun the whole app, whose gate
+        # signs the expired session out and shows the login form.
+        st.rerun()
     if not accounts_exist(scenario_store()):
         return LOCAL_USER
     st.stop()
