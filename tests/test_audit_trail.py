@@ -9,6 +9,7 @@ import pytest
 
 from scheduler.domain.accounts import Account, Action, AuditNote, Role
 from scheduler.services.accounts import NotPermittedError, acting
+from scheduler.services.scenarios import refuse_invalid_save
 from scheduler.storage import DuplicateNameError, ScenarioStore, StaleScenarioError
 from tests.factories import storage_plan, storage_scenario
 
@@ -80,4 +81,15 @@ def test_the_row_is_rolled_back_with_its_change(store: ScenarioStore) -> None:
         store.save(info.scenario_id, storage_scenario(), expected_version=7)  # stale
     [event] = store.audit_events()
     assert not event.ok
+    assert store.info(info.scenario_id).version == 1
+
+
+def test_a_save_the_editor_refused_leaves_one_failed_row_and_no_change(
+    store: ScenarioStore,
+) -> None:
+    info = store.create(storage_scenario())
+    refuse_invalid_save(store, PRODUCER, info.scenario_id, 1, problem_count=3)
+    [event] = store.audit_events()
+    assert (event.action, event.ok, event.scenario_id) == (Action.SAVE, False, info.scenario_id)
+    assert "3 problem(s)" in event.detail
     assert store.info(info.scenario_id).version == 1

@@ -140,6 +140,27 @@ def save_scenario(
         return store.save(scenario_id, scenario, expected_version)
 
 
+def refuse_invalid_save(
+    store: ScenarioStore,
+    account: Account,
+    scenario_id: int,
+    expected_version: int,
+    problem_count: int,
+) -> None:
+    """Record a save the editor refused because its edits have problems: one failed row.
+
+    Nothing is stored; the row says how many problems stopped it.
+    """
+    store.add_audit(
+        account.name,
+        Action.SAVE,
+        False,
+        scenario_id=scenario_id,
+        scenario_version=expected_version,
+        detail=f"修改有 {problem_count} 个问题，未保存 / {problem_count} problem(s), not saved",
+    )
+
+
 def _named(name: str) -> str:
     """``name`` without surrounding blanks; a blank name is refused."""
     if not name.strip():

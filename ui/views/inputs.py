@@ -43,7 +43,7 @@ from scheduler.io.validation import (
     MAX_TARGET,
     MIN_DAY_MINUTES,
 )
-from scheduler.services.scenarios import save_scenario
+from scheduler.services.scenarios import refuse_invalid_save, save_scenario
 from scheduler.storage import StaleScenarioError
 from ui.actions import ACTION_ERRORS, allowed, show_error
 from ui.current import pick_scenario, user
@@ -378,6 +378,9 @@ with top:
     )
     if save:
         if check.scenario is None:
+            refuse_invalid_save(
+                current.store, account, scenario_id, base_version, check.problem_count
+            )
             st.error(
                 f"有 {check.problem_count} 个问题，未保存任何内容；请按各表下方的提示修正。"
                 f" / {check.problem_count} problem(s): nothing was saved; "
