@@ -1,6 +1,6 @@
 """Input that cannot hurt (issue 12): seeded faults in the sample month's files hurt nothing.
 
-150 CSV cases and 30 workbook cases of :mod:`scheduler.cli.fuzz_benchmark`
+90 CSV cases and 18 workbook cases of :mod:`scheduler.cli.fuzz_benchmark`
 (seeds 1 and 2, one to three faults each, every fifth CSV case uploaded as a zip
 too): no crash, no message over one line or 300 characters, every fault that
 must be reported named at its file and line, nothing accepted that must be
@@ -26,8 +26,8 @@ from scheduler.cli.fuzz_benchmark import (
     sqlite_store,
 )
 
-CSV_CASES = 150
-WORKBOOK_CASES = 30
+CSV_CASES = 90
+WORKBOOK_CASES = 18
 SEEDS = (1, 2)
 SHOWN = 8
 
