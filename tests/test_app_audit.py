@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from scheduler.app import audit_view as view
 from scheduler.domain.accounts import Account, Action, Role
-from scheduler.storage import ScenarioInfo, ScenarioStore
+from scheduler.storage import AuditEvent, ScenarioInfo, ScenarioStore
 from tests.app_pages import APP
 from tests.factories import (
     AUDIT_DAY,
@@ -283,3 +283,36 @@ def test_the_page_itself_refuses_a_producer(office: tuple[ScenarioStore, Account
     assert app.error[0].value == view.NOT_PERMITTED_NOTE
     assert not app.dataframe
     assert not app.get("download_button")
+
+
+def test_a_row_naming_no_version_or_plan_shows_empty_cells_not_none() -> None:
+    table = view.audit_table(
+        [
+            AuditEvent(
+                1,
+                dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC),
+                "张三",
+                Action.LOGIN,
+                True,
+                None,
+                None,
+                None,
+                "",
+            ),
+            AuditEvent(
+                2,
+                dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC),
+                "张三",
+                Action.SOLVE,
+                True,
+                1,
+                3,
+                7,
+                "",
+            ),
+        ],
+        {1: "郑州 12 月"},
+    )
+    shown = view.on_screen(table)
+    assert list(shown.iloc[0][["版本 version", "方案 plan"]]) == ["", ""]
+    assert list(shown.iloc[1][["版本 version", "方案 plan"]]) == [3, 7]

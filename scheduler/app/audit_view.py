@@ -172,6 +172,11 @@ def audit_table(events: Sequence[AuditEvent], names: Mapping[int, str]) -> pd.Da
     return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS), dtype=object)
 
 
+def on_screen(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as the page shows it: a row naming no version or plan shows empty cells."""
+    return table.astype(object).where(table.notna(), "")
+
+
 def scenario_names(store: ScenarioStore) -> dict[int, str]:
     """The stored scenarios' names by id."""
     return {info.scenario_id: info.name for info in store.list()}

@@ -63,7 +63,7 @@ st.caption(
     f"共 {len(shown)} 条记录 rows · 最新在前 newest first · "
     f"时间为 times in {md(display_timezone())}"
 )
-st.dataframe(view.audit_table(shown, view.scenario_names(store)), hide_index=True)
+st.dataframe(view.on_screen(view.audit_table(shown, view.scenario_names(store))), hide_index=True)
 
 csv_column, xlsx_column = st.columns(2)
 download_button(
