@@ -288,6 +288,52 @@ def test_a_finished_solve_leaves_one_row_naming_its_plan_whoever_stores_it(
     assert [info.plan_id for info in store.list_plans(scenario_id)] == [plan_id]
 
 
+def test_a_solve_with_a_label_stores_its_plan_with_no_page_open(
+    store: ScenarioStore, scenario_id: int
+) -> None:
+    job = solve_jobs.start_solve(
+        store,
+        OWNER,
+        scenario_id,
+        publish_scenario(),
+        label=lambda ended: f"无人值守 unattended · stopped={ended.stopping}",
+        scenario_id=scenario_id,
+        version=1,
+        time_limit=5,
+    )
+    assert job.wait(30)
+    job._thread.join(30)  # the job stores its plan on its own thread after it ends
+
+    [info] = store.list_plans(scenario_id)
+    assert info.label == "无人值守 unattended · stopped=False"
+    [event] = store.audit_events()
+    assert (event.user_name, event.action, event.ok, event.plan_id) == (
+        "张三",
+        Action.SOLVE,
+        True,
+        info.plan_id,
+    )
+    assert solve_jobs.save_job_plan(job, store) == info.plan_id  # a page later: the same plan
+
+
+def test_a_solve_without_a_label_waits_for_a_page_to_store_it(
+    store: ScenarioStore, scenario_id: int
+) -> None:
+    job = solve_jobs.start_solve(
+        store,
+        OWNER,
+        scenario_id,
+        publish_scenario(),
+        scenario_id=scenario_id,
+        version=1,
+        time_limit=5,
+    )
+    assert job.wait(30)
+    job._thread.join(30)
+    assert store.list_plans(scenario_id) == []
+    assert store.audit_events() == []
+
+
 def test_a_solve_that_fails_leaves_one_failed_row_and_no_plan(
     store: ScenarioStore, scenario_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -149,6 +149,10 @@ class BackgroundJob(Generic[Result]):
         finally:
             self._ended = time.monotonic()
             self._done.set()
+        self.settle()
+
+    def settle(self) -> None:
+        """What the job does on its own thread once it has ended (nothing by default)."""
 
 
 class JobRegistry(Generic[Job]):

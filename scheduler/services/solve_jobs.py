@@ -21,9 +21,10 @@ Progress(elapsed=1.2, objective=1250.0, bound=1292.0, phase=<Phase.PRIORITY: 'pr
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from scheduler.domain import figures
@@ -33,6 +34,8 @@ from scheduler.domain.plan import Plan
 from scheduler.services.actions import first_line, joined
 from scheduler.services.background import BackgroundJob, JobRegistry, owner_words, start_owned
 from solver.result import Phase, Progress
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from scheduler.services.planning import PlanOutcome
@@ -112,6 +115,25 @@ class SolveJob(BackgroundJob["PlanOutcome"]):
         self._saved_plan_id: int | None = None
         self._settled = False  # its audit row written (or it has no owner to write one for)
         self._save_error: Exception | None = None  # why storing its plan failed, once
+        self._keep: tuple[ScenarioStore, Callable[[SolveJob], str]] | None = None
+
+    def keep_when_done(self, store: ScenarioStore, label: Callable[[SolveJob], str]) -> None:
+        """Store the plan (and write the solve's row) on the job's own thread when it ends.
+
+        So a solve is stored and audited even when no page is open to see it end;
+        ``label`` names the plan from the ended job (e.g. whether it was stopped).
+        Set before :meth:`start`.
+        """
+        self._keep = (store, label)
+
+    def settle(self) -> None:
+        if self._keep is None or self.scenario_id is None or self.version is None:
+            return
+        store, label = self._keep
+        try:
+            save_job_plan(self, store, label(self))
+        except Exception:  # kept in the job: the page says it when it asks for the plan
+            log.exception("solve %d: storing its plan failed", self.job_id)
 
     def stop(self) -> None:
         """Ask the solver to stop; it returns the best plan so far (checked) shortly after."""
@@ -280,9 +302,14 @@ def start_solve(
     account: Account,
     key: Hashable,
     scenario: Scenario,
+    label: Callable[[SolveJob], str] | None = None,
     **options: Any,
 ) -> SolveJob:
     """Start a solve as ``account``, kept under ``key``: it is theirs, and audited.
+
+    ``label``: when given, the job stores its checked plan under this name on its own
+    thread as soon as it ends (:meth:`SolveJob.keep_when_done`), whether or not a page
+    is open to see it.
 
     ``options`` go to :class:`SolveJob` (``scenario_id`` and ``version`` are needed to
     save its plan). A refused role or a solve already running under ``key`` leaves a
@@ -299,7 +326,7 @@ def start_solve(
     return start_owned(
         _registry,
         key,
-        lambda: SolveJob(scenario, **options),
+        lambda: _solve_job(store, scenario, label, options),
         store,
         account,
         scenario_id=options.get("scenario_id"),
@@ -307,6 +334,18 @@ def start_solve(
         detail=str(options.get("detail", "")),
         recorded_by_job=False,
     )
+
+
+def _solve_job(
+    store: ScenarioStore,
+    scenario: Scenario,
+    label: Callable[[SolveJob], str] | None,
+    options: dict[str, Any],
+) -> SolveJob:
+    job = SolveJob(scenario, **options)
+    if label is not None:
+        job.keep_when_done(store, label)
+    return job
 
 
 def job_for(key: Hashable) -> SolveJob | None:

@@ -135,6 +135,7 @@ def solve_controls(
                 reference=reference,
                 published=published,
                 detail=solve_detail(reference_id, float(limit)),
+                label=job_label,
             )
         except (*ACTION_ERRORS, RuntimeError) as error:
             show_error(error)
@@ -208,6 +209,17 @@ def live_progress(key: int, account: Account) -> None:
         st.rerun(scope="app")  # the page shows the new plan
 
 
+def job_label(job: SolveJob) -> str:
+    """The stored plan's name: fresh or revised, scenario version, when, limit, stopped."""
+    return plan_name(
+        "fresh" if job.reference is None else "revised",
+        job.version,
+        datetime.now(UTC),
+        job.time_limit,
+        stopped=job.stopping,
+    )
+
+
 def finished_job(current: Current, job: SolveJob) -> PlanMessage | None:
     """Save a finished job's checked plan (once); the message for that plan, shown with it.
 
@@ -215,15 +227,8 @@ def finished_job(current: Current, job: SolveJob) -> PlanMessage | None:
     Saving also writes the solve's audit row, its owner's, whichever session gets here first.
     """
     st.session_state.pop(LIVE_KEY, None)
-    label = plan_name(
-        "fresh" if job.reference is None else "revised",
-        job.version,
-        datetime.now(UTC),
-        job.time_limit,
-        stopped=job.stopping,
-    )
     try:
-        plan_id = save_job_plan(job, current.store, label)  # later calls: the same id
+        plan_id = save_job_plan(job, current.store, job_label(job))  # stored already: its id
     except StorageError as error:
         st.error(md(error.format()))
         return None
