@@ -5,13 +5,17 @@ On SQLite and PostgreSQL (:mod:`tests.storage_fixtures`).
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import pytest
 
-from scheduler.domain.accounts import Account, Action, AuditNote, Role
+from scheduler.domain.accounts import SESSION_IDLE, Account, Action, AuditNote, Role, SignedIn
 from scheduler.services.accounts import NotPermittedError, acting
+from scheduler.services.downloads import SessionEndedError, take_out
 from scheduler.services.scenarios import refuse_invalid_save
 from scheduler.storage import DuplicateNameError, ScenarioStore, StaleScenarioError
-from tests.factories import storage_plan, storage_scenario
+from tests.factories import storage_plan, storage_scenario, stored_account
 
 PRODUCER = Account("王统筹", Role.PRODUCER)
 VIEWER = Account("赵只读", Role.VIEWER)
@@ -93,3 +97,48 @@ def test_a_save_the_editor_refused_leaves_one_failed_row_and_no_change(
     assert (event.action, event.ok, event.scenario_id) == (Action.SAVE, False, info.scenario_id)
     assert "3 problem(s)" in event.detail
     assert store.info(info.scenario_id).version == 1
+
+
+# -- a file asked for long after its button was drawn -------------------------------
+
+
+def test_a_download_in_a_live_session_is_made(store: ScenarioStore) -> None:
+    account = stored_account(store, "王统筹", Role.PRODUCER)
+    now = dt.datetime.now(dt.UTC)
+    session = SignedIn(account, since=now, last_seen=now)
+    data = take_out(
+        store, account, Action.DOWNLOAD, lambda: "plan", file_name="plan.csv", session=session
+    )
+    assert data == "plan"
+    assert [(e.action, e.ok) for e in store.audit_events()] == [(Action.DOWNLOAD, True)]
+
+
+def test_a_download_after_the_session_expired_is_refused(store: ScenarioStore) -> None:
+    account = stored_account(store, "王统筹", Role.PRODUCER)
+    drawn = dt.datetime.now(dt.UTC) - SESSION_IDLE - dt.timedelta(minutes=1)
+    session = SignedIn(account, since=drawn, last_seen=drawn)
+    with pytest.raises(SessionEndedError):
+        take_out(
+            store, account, Action.DOWNLOAD, pytest.fail, file_name="plan.csv", session=session
+        )
+    [event] = store.audit_events()
+    assert (event.action, event.ok) == (Action.DOWNLOAD, False)
+    assert "登录已过期" in event.detail
+
+
+def test_a_download_after_the_account_was_disabled_is_refused(store: ScenarioStore) -> None:
+    account = stored_account(store, "王统筹", Role.PRODUCER)
+    store.update_account(replace(account, disabled=True))
+    with pytest.raises(SessionEndedError):
+        take_out(store, account, Action.EXPORT, pytest.fail, file_name="郑州.xlsx")
+    [event] = store.audit_events()
+    assert not event.ok and "停用" in event.detail
+
+
+def test_an_export_after_the_role_was_lowered_is_refused(store: ScenarioStore) -> None:
+    account = stored_account(store, "王统筹", Role.PRODUCER)
+    store.update_account(replace(account, role=Role.VIEWER))
+    with pytest.raises(NotPermittedError):
+        take_out(store, account, Action.EXPORT, pytest.fail, file_name="郑州.xlsx")
+    [event] = store.audit_events()
+    assert not event.ok

@@ -26,7 +26,7 @@ from scheduler.domain.accounts import Account, Action, Role, may
 from scheduler.domain.changes import Change
 from scheduler.io.scenario_files import scenario_to_xlsx_bytes
 from scheduler.services import capacity_jobs, pooling_jobs, solve_jobs, sweep_jobs
-from scheduler.services.accounts import NotPermittedError
+from scheduler.services.accounts import NotPermittedError, hash_password
 from scheduler.services.background import stop_job
 from scheduler.services.candidates import default_candidates
 from scheduler.services.downloads import take_out
@@ -41,7 +41,15 @@ from scheduler.services.scenarios import (
 )
 from scheduler.storage import ScenarioStore
 from solver.slate.greedy import greedy_plan
-from tests.factories import SAMPLES, account_of, dec, held_work, publish_plan, publish_scenario
+from tests.factories import (
+    ACCOUNT_PASSWORD,
+    SAMPLES,
+    account_of,
+    dec,
+    held_work,
+    publish_plan,
+    publish_scenario,
+)
 from tests.factories import sweep_of as make_sweep
 
 NAME = "发布测试"  # publish_scenario's name
@@ -174,6 +182,13 @@ def deleting(world: World, account: Account) -> object:
     return delete_scenario(world.store, account, world.scenario_id)
 
 
+def stored(world: World, account: Account) -> Account:
+    """``account``, stored if it is not yet: a file is made only for a stored account."""
+    if world.store.account(account.name) is None:
+        world.store.add_account(account, hash_password(ACCOUNT_PASSWORD))
+    return account
+
+
 def exporting(world: World, account: Account) -> object:
     def workbook() -> bytes:
         world.made.append(f"{NAME}.xlsx")
@@ -181,7 +196,7 @@ def exporting(world: World, account: Account) -> object:
 
     return take_out(
         world.store,
-        account,
+        stored(world, account),
         Action.EXPORT,
         workbook,
         file_name=f"{NAME}.xlsx",
@@ -198,7 +213,7 @@ def downloading(world: World, account: Account) -> object:
 
     return take_out(
         world.store,
-        account,
+        stored(world, account),
         Action.DOWNLOAD,
         change_list,
         file_name="变更单.csv",

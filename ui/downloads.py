@@ -12,10 +12,10 @@ from typing import Any
 
 import streamlit as st
 
-from scheduler.domain.accounts import Action, may
+from scheduler.domain.accounts import Action, SignedIn, may
 from scheduler.services.accounts import ACTION_LABELS
 from scheduler.services.downloads import take_out
-from ui.current import user
+from ui.current import SIGNED_IN_KEY, user
 from ui.resources import scenario_store
 
 Contents = bytes | str
@@ -41,6 +41,7 @@ def download_button(
     reports taken out of ShootPlan. The audit row names the file.
     """
     account = user()
+    session = st.session_state.get(SIGNED_IN_KEY)  # None in local mode
     store = scenario_store()
     allowed = may(account.role, action)
 
@@ -54,6 +55,7 @@ def download_button(
             scenario_id=scenario_id,
             scenario_version=scenario_version,
             plan_id=plan_id,
+            session=session if isinstance(session, SignedIn) else None,
         )
 
     if not allowed:
