@@ -7,11 +7,12 @@ database per test, or an empty one for the migration.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from scheduler.cli.main import main
 from scheduler.domain.accounts import (
@@ -36,7 +37,13 @@ from scheduler.services.accounts import (
     hash_password,
     verify_password,
 )
-from scheduler.storage import DuplicateAccountError, NotFoundError, ScenarioStore, get_engine
+from scheduler.storage import (
+    DuplicateAccountError,
+    LastHeadError,
+    NotFoundError,
+    ScenarioStore,
+    get_engine,
+)
 from scheduler.storage.engine import create_database_engine, upgrade
 from scheduler.storage.rows import metadata
 from tests.test_sweep_storage import downgrade_to
@@ -449,3 +456,56 @@ def test_users_set_refuses_a_base_manager_without_bases(
     assert "至少指定一个基地" in capsys.readouterr().err
     stored = ScenarioStore(get_engine(db_url)).account("李四")
     assert stored is not None and stored.account.role is Role.PRODUCER
+
+
+# -- never without an enabled head, checked under a lock in storage --------------------
+
+
+def test_the_store_demotes_a_head_while_another_head_is_left(store: ScenarioStore) -> None:
+    create_account(store, "周主管", Role.HEAD, [], PASSWORD)
+    create_account(store, "钱主管", Role.HEAD, [], PASSWORD)
+    store.update_account(Account("周主管", Role.PRODUCER), keep_a_head=True)
+    stored = store.account("周主管")
+    assert stored is not None and stored.account.role is Role.PRODUCER
+
+
+def test_the_store_refuses_to_disable_the_last_enabled_head(store: ScenarioStore) -> None:
+    create_account(store, "周主管", Role.HEAD, [], PASSWORD)
+    create_account(store, "钱主管", Role.HEAD, [], PASSWORD)
+    store.update_account(Account("钱主管", Role.HEAD, disabled=True), keep_a_head=True)
+    with pytest.raises(LastHeadError):
+        store.update_account(Account("周主管", Role.HEAD, disabled=True), keep_a_head=True)
+    stored = store.account("周主管")
+    assert stored is not None and not stored.account.disabled
+
+
+def test_two_heads_demoting_each_other_at_once_leave_one_head(store: ScenarioStore) -> None:
+    """PostgreSQL: the second change waits for the first one's lock, then sees it and refuses."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite lets one writer at a time in anyway)")
+    create_account(store, "周主管", Role.HEAD, [], PASSWORD)
+    create_account(store, "钱主管", Role.HEAD, [], PASSWORD)
+    outcome: list[str] = []
+
+    def second() -> None:
+        try:
+            store.update_account(Account("钱主管", Role.HEAD, disabled=True), keep_a_head=True)
+            outcome.append("changed")
+        except LastHeadError:
+            outcome.append("refused")
+
+    with store.engine.connect() as first:
+        change = first.begin()
+        heads = "SELECT name FROM user_account WHERE role = 'head' AND NOT disabled FOR UPDATE"
+        assert len(first.execute(text(heads)).all()) == 2
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive(), "the second change waits for the first one's lock"
+        first.execute(text("UPDATE user_account SET disabled = true WHERE name = '周主管'"))
+        change.commit()
+        waiting.join(10)
+
+    assert outcome == ["refused"]
+    enabled = [s.account.name for s in store.list_accounts() if not s.account.disabled]
+    assert enabled == ["钱主管"]

@@ -387,7 +387,7 @@ def _change(store: ScenarioStore, before: Account, after: Account, what: str) ->
     if problems:
         raise AccountChangeError(what, problems)
     if after != before:
-        store.update_account(after)
+        store.update_account(after, keep_a_head=True)  # the final word, under a lock
     return after
 
 

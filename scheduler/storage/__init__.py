@@ -14,6 +14,7 @@ from scheduler.storage.engine import database_url, get_engine
 from scheduler.storage.errors import (
     DuplicateAccountError,
     DuplicateNameError,
+    LastHeadError,
     NotFoundError,
     StaleScenarioError,
     StorageError,
@@ -33,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "DuplicateAccountError",
     "DuplicateNameError",
+    "LastHeadError",
     "NotFoundError",
     "PlanInfo",
     "PublicationInfo",

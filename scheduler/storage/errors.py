@@ -57,6 +57,18 @@ class DuplicateAccountError(StorageError):
         )
 
 
+class LastHeadError(StorageError):
+    """The change would leave no enabled head (制片主管), so nobody could manage accounts."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"「{name}」是最后一个启用的制片主管，不能停用或改为其他角色；请先把另一个账号设为制片主管",
+            f"{name!r} is the last enabled head: disabling or demoting it would leave nobody "
+            "to manage accounts; make another account a head first",
+        )
+
+
 class DuplicateNameError(StorageError):
     """Another stored scenario already has this name; names are unique."""
 

@@ -42,6 +42,7 @@ from scheduler.storage.engine import READ_ONLY
 from scheduler.storage.errors import (
     DuplicateAccountError,
     DuplicateNameError,
+    LastHeadError,
     NotFoundError,
     StaleScenarioError,
     StorageError,
@@ -846,15 +847,32 @@ class ScenarioStore:
             rows = session.exec(select(UserAccountRow).order_by(col(UserAccountRow.name))).all()
             return [_stored_account(row) for row in rows]
 
-    def update_account(self, account: Account) -> StoredAccount:
+    def update_account(self, account: Account, keep_a_head: bool = False) -> StoredAccount:
         """Replace the role, bases and disabled flag of the stored account of that name.
+
+        ``keep_a_head``: refuse a change that leaves no enabled head. The enabled heads are
+        locked first (``FOR UPDATE``), so two heads demoting each other at once cannot
+        both succeed.
 
         Raises
         ------
         NotFoundError
             No account has that name.
+        LastHeadError
+            ``keep_a_head`` and no other head would be left enabled. Nothing is changed.
         """
         with self._transaction() as session:
+            heads = session.exec(
+                select(col(UserAccountRow.name))
+                .where(
+                    col(UserAccountRow.role) == Role.HEAD.value,
+                    col(UserAccountRow.disabled).is_(False),
+                )
+                .with_for_update()
+            ).all()
+            still_head = account.role is Role.HEAD and not account.disabled
+            if keep_a_head and not still_head and set(heads) <= {account.name} and heads:
+                raise LastHeadError(account.name)
             changed = session.exec(
                 update(UserAccountRow)
                 .where(col(UserAccountRow.name) == account.name)

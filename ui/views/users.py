@@ -14,6 +14,7 @@ from scheduler.app import users_view as view
 from scheduler.app.text import markdown_text as md
 from scheduler.domain.accounts import Role
 from scheduler.services.accounts import AccountChangeError, NotPermittedError
+from scheduler.storage import StorageError
 from ui.current import pick_scenario, user
 from ui.resources import scenario_store
 
@@ -42,6 +43,9 @@ def attempt(change: Callable[[], str]) -> None:
         return
     except NotPermittedError as error:
         st.error(md(error))
+        return
+    except StorageError as error:  # e.g. another head was demoted at the same moment
+        st.error(md(error.format()))
         return
     st.session_state[FLASH_KEY] = message
     st.session_state[ROUND_KEY] = round_ + 1
