@@ -101,7 +101,8 @@ def head() -> Iterator[str]:
         os.killpg(process.pid, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=5)  # it drains for up to 30 s; nothing of it is needed now
-        os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):  # the whole group may be gone already
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
         shutil.rmtree(temp, ignore_errors=True)
 
