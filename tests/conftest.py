@@ -10,7 +10,7 @@ from scheduler.domain.model import Scenario
 from scheduler.io.validation import load_scenario
 from scheduler.samples.generate import generate
 from scheduler.services import capacity_jobs
-from tests.app_pages import tutorial_db
+from tests.app_pages import made_files, tutorial_db
 from tests.factories import SAMPLES
 from tests.storage_fixtures import (
     db_url,
@@ -25,6 +25,7 @@ __all__ = [
     "db_url",
     "empty_db_url",
     "engine",
+    "made_files",
     "postgres_admin",
     "postgres_migrated",
     "store",

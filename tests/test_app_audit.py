@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from scheduler.app import audit_view as view
 from scheduler.domain.accounts import Account, Action, Role
 from scheduler.storage import AuditEvent, ScenarioInfo, ScenarioStore
-from tests.app_pages import APP
+from tests.app_pages import APP, Made
 from tests.factories import (
     AUDIT_DAY,
     signed_in,
@@ -127,39 +124,6 @@ def test_the_user_filter_offers_accounts_and_names_tried(trail: tuple[ScenarioSt
 
 
 # -- the page --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Made:
-    """A file a download button makes when clicked."""
-
-    make: Callable[[], Any]
-    file_name: str
-
-
-@pytest.fixture
-def made_files(monkeypatch: pytest.MonkeyPatch) -> dict[str, Made]:
-    """Every file a page registers for download on click, by its ``deferred_file_id``."""
-    kept: dict[str, Made] = {}
-    register = MediaFileManager.add_deferred
-
-    def keep(
-        self: MediaFileManager,
-        data_callable: Callable[[], Any],
-        mimetype: str | None,
-        coordinates: str,
-        file_name: str | None = None,
-        *,
-        element_id: str = "",
-    ) -> str:
-        file_id = register(
-            self, data_callable, mimetype, coordinates, file_name, element_id=element_id
-        )
-        kept[file_id] = Made(data_callable, file_name or "")
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    return kept
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,6 @@ import openpyxl
 import pytest
 import streamlit as st
 from google.protobuf import text_format
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from scheduler.app import visibility
@@ -33,7 +32,7 @@ from scheduler.check.kpis import compute_kpis
 from scheduler.domain.accounts import Account, Action, Role, SignedIn
 from scheduler.services.accounts import NotPermittedError, acting, create_account
 from scheduler.storage import ScenarioInfo, ScenarioStore
-from tests.app_pages import APP
+from tests.app_pages import APP, Made
 from tests.factories import base_manager_scenario
 from ui.current import SCENARIO_KEY, SIGNED_IN_KEY
 
@@ -94,39 +93,6 @@ def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Office:
     manager = create_account(store, "甲地经理", Role.BASE_MANAGER, ["BJ"], "password-of-bj")
     producer = create_account(store, "统筹小王", Role.PRODUCER, [], "password-of-all")
     return Office(store, info, plan_id, manager, producer)
-
-
-@dataclass(frozen=True)
-class Made:
-    """A download as registered on the page: its maker (the browser's click) and file name."""
-
-    make: Callable[[], bytes | str]
-    file_name: str
-
-
-@pytest.fixture
-def made_files(monkeypatch: pytest.MonkeyPatch) -> dict[str, Made]:
-    """Every file a page registers for download on click, by its id (``deferred_file_id``)."""
-    kept: dict[str, Made] = {}
-    register = MediaFileManager.add_deferred
-
-    def keep(
-        self: MediaFileManager,
-        data_callable: Callable[[], Any],
-        mimetype: str | None,
-        coordinates: str,
-        file_name: str | None = None,
-        *,
-        element_id: str = "",
-    ) -> str:
-        file_id = register(
-            self, data_callable, mimetype, coordinates, file_name, element_id=element_id
-        )
-        kept[file_id] = Made(data_callable, file_name or "")
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
-    return kept
 
 
 def open_as(office: Office, account: Account, page: str, **picked: object) -> AppTest:

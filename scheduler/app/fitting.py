@@ -21,7 +21,7 @@ from scheduler.domain.accounts import Account, Action
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
 from scheduler.io.rush_title import NEEDS, next_rush_id, rush_title_from_row
-from scheduler.services.actions import acting_as
+from scheduler.services.accounts import acting
 from scheduler.services.fitting import (
     AcceptedFit,
     FitOutcome,
@@ -151,7 +151,7 @@ def find_options(
     scheduler.domain.errors.ScenarioError
         Every problem of the row, naming the form's field.
     """
-    with acting_as(
+    with acting(
         store,
         account,
         Action.SOLVE,
@@ -236,7 +236,7 @@ def accept(
         return plan_name("fitted", new_version, made_at, round(outcome.seconds, 1))
 
     title = outcome.title
-    with acting_as(
+    with acting(
         store,
         account,
         Action.SAVE,

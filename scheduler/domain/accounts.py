@@ -117,6 +117,23 @@ LOCAL_USER = Account(name="本机用户 local", role=Role.HEAD)
 """Who uses the app while no account exists: one local user who may do everything."""
 
 
+LONGEST_REASON = 400
+"""An error is cut to this many characters in an audit row."""
+
+
+def first_line(error: BaseException | str) -> str:
+    """What a failed row says about ``error`` (or its text): its first line, cut, or its type."""
+    text = str(error).strip()
+    if not text:
+        return "" if isinstance(error, str) else type(error).__name__
+    return text.splitlines()[0][:LONGEST_REASON]
+
+
+def joined(*parts: str, between: str = " — ") -> str:
+    """The non-empty ``parts``, joined: ``改名 rename 「郑州」(#3) — 名称不能为空``."""
+    return between.join(part for part in parts if part)
+
+
 @dataclass
 class AuditNote:
     """What one audited action's row will say; filled in as the action learns its target.

@@ -181,10 +181,8 @@ def acting(
     """
     note = AuditNote(account.name, action, scenario_id, scenario_version, plan_id, detail)
     if not may(account.role, action):
-        refusal = NotPermittedError(account, action)
-        note.detail = "无权限 not permitted"
-        with store.audited(note):
-            raise refusal
+        with store.audited(note):  # the row: what was tried, then the refusal
+            raise NotPermittedError(account, action)
     with store.audited(note):
         yield note
 

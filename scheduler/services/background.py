@@ -24,9 +24,17 @@ import time
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
-from scheduler.domain.accounts import ROLE_LABELS, Account, Action, AuditNote, Role, may
+from scheduler.domain.accounts import (
+    ROLE_LABELS,
+    Account,
+    Action,
+    AuditNote,
+    Role,
+    first_line,
+    joined,
+    may,
+)
 from scheduler.services.accounts import ACTION_LABELS, NotPermittedError, acting
-from scheduler.services.actions import acting_as, first_line, joined
 
 if TYPE_CHECKING:
     from scheduler.storage import ScenarioStore
@@ -129,12 +137,8 @@ class BackgroundJob(Generic[Result]):
         if self._audit is None:
             return self.work()
         store, note = self._audit
-        with store.audited(note):
-            try:
-                return self.work()
-            except Exception as error:  # the failed row says why, after what the job was
-                note.detail = joined(note.detail, first_line(error))
-                raise
+        with store.audited(note):  # a failed row says why, after what the job was
+            return self.work()
 
     def _run(self) -> None:
         try:
@@ -300,7 +304,7 @@ def stop_job(
         job's owner nor a head. A failed row is recorded and the job runs on.
     """
     detail = _job_words(job)
-    with acting_as(
+    with acting(
         store,
         account,
         Action.STOP,

@@ -17,8 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from scheduler.domain.accounts import Account, Action, SignedIn, expired
-from scheduler.services.accounts import current_account
-from scheduler.services.actions import acting_as
+from scheduler.services.accounts import acting, current_account
 from scheduler.storage import ScenarioStore
 
 __all__ = ["SessionEndedError", "take_out"]
@@ -61,7 +60,7 @@ def take_out(
     if action not in (Action.EXPORT, Action.DOWNLOAD):
         raise ValueError(f"a file is taken out by export or download, not {action.value}")
     now_account = current_account(store, account.name)
-    with acting_as(
+    with acting(
         store,
         account if now_account is None else now_account,
         action,

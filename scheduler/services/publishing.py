@@ -33,7 +33,7 @@ from scheduler.domain.accounts import LOCAL_USER, Account, Action
 from scheduler.domain.changes import published_titles
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan, Shoot
-from scheduler.services.actions import acting_as
+from scheduler.services.accounts import acting
 from scheduler.storage import PublicationInfo, ScenarioStore
 
 __all__ = [
@@ -139,7 +139,7 @@ def publish_as(
     PublishError, scheduler.storage.StorageError
         As :func:`publish`; a failed row is recorded.
     """
-    with acting_as(
+    with acting(
         store,
         account,
         Action.PUBLISH,

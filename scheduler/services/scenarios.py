@@ -16,7 +16,7 @@ from scheduler.domain.accounts import Account, Action
 from scheduler.domain.errors import Problem
 from scheduler.domain.model import Scenario
 from scheduler.io.scenario_files import scenario_from_upload
-from scheduler.services.actions import acting_as
+from scheduler.services.accounts import acting
 from scheduler.storage import NotFoundError, ScenarioInfo, ScenarioStore, StorageError
 
 __all__ = [
@@ -50,7 +50,7 @@ def import_scenario(
     scheduler.storage.StorageError
         The database refused (e.g. the name is taken).
     """
-    with acting_as(store, account, Action.IMPORT, detail=file_name):
+    with acting(store, account, Action.IMPORT, detail=file_name):
         scenario = scenario_from_upload(name, data, file_name, notes)
         return store.create(scenario)
 
@@ -70,7 +70,7 @@ def clone_scenario(
         The name is blank or taken, or the scenario is gone.
     """
     source = _name_of(store, scenario_id)
-    with acting_as(
+    with acting(
         store, account, Action.SAVE, scenario_id=scenario_id, detail=f"复制自 clone of {source}"
     ):
         return store.clone(scenario_id, _named(new_name))
@@ -89,7 +89,7 @@ def rename_scenario(
         The name is blank or taken, or the scenario is gone.
     """
     detail = f"改名 rename {_name_of(store, scenario_id)} → {new_name.strip()}"
-    with acting_as(store, account, Action.SAVE, scenario_id=scenario_id, detail=detail):
+    with acting(store, account, Action.SAVE, scenario_id=scenario_id, detail=detail):
         return store.rename(scenario_id, _named(new_name))
 
 
@@ -104,7 +104,7 @@ def delete_scenario(store: ScenarioStore, account: Account, scenario_id: int) ->
         No such scenario.
     """
     detail = _name_of(store, scenario_id)
-    with acting_as(store, account, Action.DELETE, scenario_id=scenario_id, detail=detail):
+    with acting(store, account, Action.DELETE, scenario_id=scenario_id, detail=detail):
         store.delete(scenario_id)
 
 
@@ -129,7 +129,7 @@ def save_scenario(
     scheduler.storage.StorageError
         The database refused otherwise (a name taken, the scenario deleted).
     """
-    with acting_as(
+    with acting(
         store,
         account,
         Action.SAVE,

@@ -28,10 +28,9 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from scheduler.domain import figures
-from scheduler.domain.accounts import Account, Action, AuditNote
+from scheduler.domain.accounts import Account, Action, AuditNote, first_line, joined
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
-from scheduler.services.actions import first_line, joined
 from scheduler.services.background import BackgroundJob, JobRegistry, owner_words, start_owned
 from solver.result import Phase, Progress
 

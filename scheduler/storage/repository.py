@@ -20,7 +20,7 @@ from sqlalchemy import Engine, case, delete, distinct, func, insert, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
-from scheduler.domain.accounts import Account, Action, AuditNote, Role
+from scheduler.domain.accounts import Account, Action, AuditNote, Role, first_line, joined
 from scheduler.domain.changes import Change, published_titles
 from scheduler.domain.model import Scenario
 from scheduler.domain.plan import Plan
@@ -219,12 +219,6 @@ def _audit_row(note: AuditNote, ok: bool) -> AuditEventRow:
     )
 
 
-def _first_line(error: BaseException) -> str:
-    """What a failed audit row says: the error's first line (≤ 500 chars) or its type."""
-    text = str(error).strip()
-    return text.splitlines()[0][:500] if text else type(error).__name__
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -293,7 +287,8 @@ class ScenarioStore:
         The row is written in the same transaction as the action's first change, so
         the change and its row are stored together or not at all. An action that
         changes nothing gets its row on its own at the end; an action that raises
-        before any change gets a failed row (``ok`` false, ``detail`` the error) and
+        before any change gets a failed row (``ok`` false, the error's first line after
+        ``detail``) and
         the error goes on. Works on the thread that entered it.
         """
         pending = _Pending(note)
@@ -303,8 +298,7 @@ class ScenarioStore:
         except BaseException as error:
             _ACTING.reset(token)
             if not pending.written:
-                if not note.detail:
-                    note.detail = _first_line(error)
+                note.detail = joined(note.detail, first_line(error))  # what was tried, why not
                 self._write_audit(_audit_row(note, ok=False))
             raise
         _ACTING.reset(token)
